@@ -1,0 +1,185 @@
+//! Flag groups that commands flatten in, so every command spells the kube, output and verbosity
+//! flags the same way (and the way kubectl users expect: all after the plugin name).
+
+use std::{path::PathBuf, time::Duration};
+
+use clap::Args;
+
+use crate::{
+    error::Result,
+    kube::{ClientOptions, KubeTarget, LoadedKubeconfig, load_kubeconfig},
+    output::{ColorChoice, Printer, Verbosity},
+};
+
+/// `--kubeconfig`, repeatable `--context`, `--all-contexts`, `--request-timeout`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct KubeArgs {
+    /// Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config).
+    #[arg(long, value_name = "PATH", global = true)]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// Kube context to act on; repeat for several clusters (default: the current context).
+    #[arg(long = "context", value_name = "NAME", global = true)]
+    pub contexts: Vec<String>,
+
+    /// Act on every context in the kubeconfig.
+    #[arg(long, global = true, conflicts_with = "contexts")]
+    pub all_contexts: bool,
+
+    /// Timeout of each API request (e.g. 30s, 1m).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration, global = true)]
+    pub request_timeout: Duration,
+}
+
+impl KubeArgs {
+    /// Loads the kubeconfig these flags point at.
+    pub fn kubeconfig(&self) -> Result<LoadedKubeconfig> {
+        Ok(load_kubeconfig(self.kubeconfig.as_deref())?)
+    }
+
+    /// Client timeouts from the flags.
+    pub fn client_options(&self) -> ClientOptions {
+        ClientOptions {
+            request_timeout: self.request_timeout,
+            ..ClientOptions::default()
+        }
+    }
+
+    /// The selected contexts, validated against the kubeconfig (usage errors, exit 2, before any
+    /// request is made).
+    pub fn select(&self, kubeconfig: &LoadedKubeconfig) -> Result<Vec<String>> {
+        Ok(kubeconfig.select(&self.contexts, self.all_contexts)?)
+    }
+
+    /// Clients for every selected context. Building a client makes no request, so this fails only
+    /// on configuration errors.
+    pub async fn targets(&self) -> Result<Vec<KubeTarget>> {
+        let kubeconfig = self.kubeconfig()?;
+        let mut out = Vec::new();
+        for context in self.select(&kubeconfig)? {
+            out.push(kubeconfig.target(&context, self.client_options()).await?);
+        }
+        Ok(out)
+    }
+}
+
+/// `-n/--namespace`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct NamespaceArg {
+    /// Namespace (default: the context's namespace).
+    #[arg(short, long, value_name = "NAMESPACE", global = true)]
+    pub namespace: Option<String>,
+}
+
+/// Output formats of table-shaped commands.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum OutputFormat {
+    /// A kubectl-style table.
+    #[default]
+    Table,
+    /// JSON, for scripts.
+    Json,
+    /// YAML, for scripts.
+    Yaml,
+}
+
+/// `-o/--output table|json|yaml`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct OutputArgs {
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table, global = true)]
+    pub output: OutputFormat,
+}
+
+/// `-q`, `-v`, `--color`, `--no-progress`.
+#[derive(Args, Clone, Debug, Default)]
+pub struct GlobalArgs {
+    /// Print only errors and data.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print debug details (hides progress bars).
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+
+    /// When to use colours (NO_COLOR is honoured by auto).
+    #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+
+    /// Never draw progress bars.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+impl GlobalArgs {
+    /// The printer for these flags.
+    pub fn printer(&self) -> Printer {
+        let verbosity = if self.quiet {
+            Verbosity::Quiet
+        } else if self.verbose {
+            Verbosity::Verbose
+        } else {
+            Verbosity::Normal
+        };
+        Printer::new(verbosity, self.color, self.no_progress)
+    }
+}
+
+/// Parses `90s`, `5m`, `1h30m`, `500ms` or a bare number of seconds.
+pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
+    let text = text.trim();
+    if let Ok(secs) = text.parse::<u64>() {
+        return Ok(Duration::from_secs(secs));
+    }
+    let mut total = Duration::ZERO;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    let mut any = false;
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        if c == 'm' && chars.peek() == Some(&'s') {
+            unit.push('s');
+            chars.next();
+        }
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("invalid duration '{text}' (use e.g. 30s, 5m, 1h)"))?;
+        number.clear();
+        total += match unit.as_str() {
+            "ms" => Duration::from_millis(n),
+            "s" => Duration::from_secs(n),
+            "m" => Duration::from_secs(n * 60),
+            "h" => Duration::from_secs(n * 3600),
+            _ => {
+                return Err(format!(
+                    "invalid duration unit '{unit}' in '{text}' (use ms, s, m or h)"
+                ));
+            }
+        };
+        any = true;
+    }
+    if !number.is_empty() || !any {
+        return Err(format!("invalid duration '{text}' (use e.g. 30s, 5m, 1h)"));
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_durations() {
+        assert_eq!(parse_duration("90"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5400)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("m").is_err());
+        assert!(parse_duration("5m3").is_err());
+    }
+}

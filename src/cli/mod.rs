@@ -1,0 +1,14 @@
+//! Command-line pieces shared by every binary: kube flags, output and verbosity flags, and the
+//! runner that turns a command's result into the suite's exit codes and error report.
+
+pub mod args;
+pub mod bootstrap;
+pub mod commands;
+pub mod runner;
+pub mod tenant;
+pub mod token;
+pub mod tree;
+
+pub use args::{GlobalArgs, KubeArgs, NamespaceArg, OutputArgs, OutputFormat, parse_duration};
+pub use commands::{COMMANDS, VERSION};
+pub use runner::run_main;

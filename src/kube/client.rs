@@ -1,0 +1,290 @@
+//! Kubeconfig loading (kubectl's rules, including a multi-path `KUBECONFIG`), context selection for
+//! fleet commands, and one client per context.
+
+use std::{
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
+
+use super::error::KubeError;
+use crate::error::ConfigError;
+
+/// A kubeconfig merged from its sources, ready to build clients for any of its contexts.
+#[derive(Clone, Debug)]
+pub struct LoadedKubeconfig {
+    config: Kubeconfig,
+    sources: Vec<PathBuf>,
+}
+
+/// Loads the kubeconfig the way kubectl does: `--kubeconfig` if given, else every file listed in
+/// `KUBECONFIG` (missing files skipped, first value wins), else `~/.kube/config`.
+pub fn load_kubeconfig(explicit: Option<&Path>) -> Result<LoadedKubeconfig, ConfigError> {
+    load_kubeconfig_with(explicit, std::env::var_os("KUBECONFIG").as_deref())
+}
+
+/// [`load_kubeconfig`] with the value of `KUBECONFIG` passed in (tests, completion helpers).
+pub fn load_kubeconfig_with(
+    explicit: Option<&Path>,
+    kubeconfig_env: Option<&std::ffi::OsStr>,
+) -> Result<LoadedKubeconfig, ConfigError> {
+    if let Some(path) = explicit {
+        let config = read_one(path)?;
+        return Ok(LoadedKubeconfig {
+            config,
+            sources: vec![path.to_path_buf()],
+        });
+    }
+    let paths: Vec<PathBuf> = match kubeconfig_env {
+        Some(value) if !value.is_empty() => std::env::split_paths(value)
+            .filter(|p| !p.as_os_str().is_empty())
+            .collect(),
+        _ => default_path().into_iter().collect(),
+    };
+    let existing: Vec<PathBuf> = paths.into_iter().filter(|p| p.exists()).collect();
+    if existing.is_empty() {
+        return Err(ConfigError::NoKubeconfig(KubeconfigError::FindPath));
+    }
+    let mut merged = Kubeconfig::default();
+    for path in &existing {
+        let next = read_one(path)?;
+        merged = merged.merge(next).map_err(|source| ConfigError::ReadKubeconfig {
+            path: path.clone(),
+            source,
+        })?;
+    }
+    Ok(LoadedKubeconfig {
+        config: merged,
+        sources: existing,
+    })
+}
+
+fn read_one(path: &Path) -> Result<Kubeconfig, ConfigError> {
+    Kubeconfig::read_from(path).map_err(|source| ConfigError::ReadKubeconfig {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn default_path() -> Option<PathBuf> {
+    let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
+    Some(PathBuf::from(home).join(".kube").join("config"))
+}
+
+/// Timeouts applied to every client.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientOptions {
+    /// TCP/TLS connect timeout: short, so an unreachable cluster is reported quickly.
+    pub connect_timeout: Duration,
+    /// Per-request read timeout.
+    pub request_timeout: Duration,
+}
+
+impl Default for ClientOptions {
+    fn default() -> Self {
+        ClientOptions {
+            connect_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+impl LoadedKubeconfig {
+    /// The files this kubeconfig was merged from.
+    pub fn sources(&self) -> &[PathBuf] {
+        &self.sources
+    }
+
+    /// Context names in file order.
+    pub fn context_names(&self) -> Vec<String> {
+        self.config.contexts.iter().map(|c| c.name.clone()).collect()
+    }
+
+    /// The `current-context`, if set.
+    pub fn current_context(&self) -> Option<&str> {
+        self.config.current_context.as_deref().filter(|c| !c.is_empty())
+    }
+
+    /// Checks that a context exists.
+    pub fn require_context(&self, name: &str) -> Result<(), ConfigError> {
+        if self.config.contexts.iter().any(|c| c.name == name) {
+            Ok(())
+        } else {
+            Err(ConfigError::UnknownContext {
+                name: name.to_string(),
+                available: self.context_names(),
+            })
+        }
+    }
+
+    /// The contexts a fleet command acts on: every `--context` given (validated, deduplicated, in
+    /// order), all contexts with `--all-contexts`, otherwise the current context.
+    pub fn select(&self, contexts: &[String], all: bool) -> Result<Vec<String>, ConfigError> {
+        if all {
+            return Ok(self.context_names());
+        }
+        if contexts.is_empty() {
+            let current = self.current_context().ok_or(ConfigError::NoCurrentContext)?;
+            self.require_context(current)?;
+            return Ok(vec![current.to_string()]);
+        }
+        let mut out: Vec<String> = Vec::new();
+        for c in contexts {
+            self.require_context(c)?;
+            if !out.contains(c) {
+                out.push(c.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    /// The default namespace of a context (its `namespace`, else `default`).
+    pub fn context_namespace(&self, context: &str) -> String {
+        self.config
+            .contexts
+            .iter()
+            .find(|c| c.name == context)
+            .and_then(|c| c.context.as_ref())
+            .and_then(|c| c.namespace.clone())
+            .unwrap_or_else(|| "default".to_string())
+    }
+
+    /// Builds a client for one context. No request is made: reachability shows on first use.
+    pub async fn target(&self, context: &str, opts: ClientOptions) -> Result<KubeTarget, ConfigError> {
+        self.require_context(context)?;
+        let options = KubeConfigOptions {
+            context: Some(context.to_string()),
+            ..Default::default()
+        };
+        let mut config = kube::Config::from_custom_kubeconfig(self.config.clone(), &options)
+            .await
+            .map_err(|source| ConfigError::InvalidContext {
+                context: context.to_string(),
+                source,
+            })?;
+        config.connect_timeout = Some(opts.connect_timeout);
+        config.read_timeout = Some(opts.request_timeout);
+        config.write_timeout = Some(opts.request_timeout);
+        let server = config.cluster_url.to_string().trim_end_matches('/').to_string();
+        let namespace = config.default_namespace.clone();
+        let client = kube::Client::try_from(config).map_err(|source| ConfigError::Client {
+            context: context.to_string(),
+            source,
+        })?;
+        Ok(KubeTarget {
+            context: context.to_string(),
+            server,
+            namespace,
+            client,
+        })
+    }
+}
+
+/// A client bound to one kube context, carrying what error messages need.
+#[derive(Clone)]
+pub struct KubeTarget {
+    /// The kube context name.
+    pub context: String,
+    /// The apiserver URL (for messages; never credentials).
+    pub server: String,
+    /// The context's default namespace.
+    pub namespace: String,
+    /// The client.
+    pub client: kube::Client,
+}
+
+impl std::fmt::Debug for KubeTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("KubeTarget")
+            .field("context", &self.context)
+            .field("server", &self.server)
+            .finish()
+    }
+}
+
+impl KubeTarget {
+    /// Wraps a kube error with this target's context and server.
+    pub fn err(&self, action: impl Into<String>, e: kube::Error) -> KubeError {
+        KubeError::from_kube(&self.context, &self.server, action, e)
+    }
+
+    /// `GET /version`: the cheapest reachability check, returning e.g. `v1.36.3`.
+    pub async fn server_version(&self) -> Result<String, KubeError> {
+        let info = self
+            .client
+            .apiserver_version()
+            .await
+            .map_err(|e| self.err("get the server version", e))?;
+        Ok(info.git_version)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const TWO_CONTEXTS: &str = r#"
+apiVersion: v1
+kind: Config
+clusters:
+- name: a
+  cluster: {server: "https://127.0.0.1:1"}
+- name: b
+  cluster: {server: "https://127.0.0.1:2"}
+users:
+- name: u
+  user: {token: "t"}
+contexts:
+- name: staging
+  context: {cluster: a, user: u, namespace: apps}
+- name: prod
+  context: {cluster: b, user: u}
+current-context: prod
+"#;
+
+    fn loaded() -> LoadedKubeconfig {
+        let config = Kubeconfig::from_yaml(TWO_CONTEXTS).expect("valid kubeconfig");
+        LoadedKubeconfig {
+            config,
+            sources: vec![],
+        }
+    }
+
+    #[test]
+    fn selects_current_context_by_default() {
+        assert_eq!(loaded().select(&[], false).expect("selects"), vec!["prod"]);
+    }
+
+    #[test]
+    fn selects_all_contexts_in_file_order() {
+        assert_eq!(
+            loaded().select(&[], true).expect("selects"),
+            vec!["staging", "prod"]
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_contexts_and_lists_the_known_ones() {
+        let err = loaded().select(&["nope".to_string()], false).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "context 'nope' not found in kubeconfig (available: staging, prod)"
+        );
+    }
+
+    #[test]
+    fn deduplicates_repeated_contexts() {
+        let got = loaded()
+            .select(&["prod".into(), "staging".into(), "prod".into()], false)
+            .expect("selects");
+        assert_eq!(got, vec!["prod", "staging"]);
+    }
+
+    #[test]
+    fn context_namespace_defaults_to_default() {
+        let k = loaded();
+        assert_eq!(k.context_namespace("staging"), "apps");
+        assert_eq!(k.context_namespace("prod"), "default");
+    }
+}

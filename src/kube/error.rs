@@ -1,0 +1,132 @@
+//! Errors from talking to a cluster, classified so users can tell "unreachable" from "forbidden".
+
+use std::time::Duration;
+
+/// A request to a cluster failed.
+#[derive(Debug, thiserror::Error)]
+pub enum KubeError {
+    /// The apiserver could not be reached at all (connection refused, TLS, DNS, timeout).
+    #[error("cluster '{context}' is unreachable at {server}")]
+    Unreachable {
+        /// The kube context.
+        context: String,
+        /// The server URL from the kubeconfig.
+        server: String,
+        #[source]
+        source: kube::Error,
+    },
+    /// The apiserver answered with an error status.
+    #[error("failed to {action} on cluster '{context}': {message}")]
+    Api {
+        /// The kube context.
+        context: String,
+        /// What was attempted, e.g. "get Kustomization flux-system/flux-system".
+        action: String,
+        /// HTTP status code.
+        code: u16,
+        /// The reason (Forbidden, NotFound, Conflict, …).
+        reason: String,
+        /// The apiserver's message.
+        message: String,
+    },
+    /// Any other client-side failure (decoding, request building).
+    #[error("failed to {action} on cluster '{context}'")]
+    Client {
+        /// The kube context.
+        context: String,
+        /// What was attempted.
+        action: String,
+        #[source]
+        source: kube::Error,
+    },
+    /// A kind is not served by the cluster.
+    #[error("kind {kind} ({group}) is not served by cluster '{context}'")]
+    UnknownKind {
+        /// The kube context.
+        context: String,
+        /// API group ("" for core).
+        group: String,
+        /// Kind.
+        kind: String,
+    },
+    /// Waiting for a condition ran out of time.
+    #[error("timed out after {}s waiting for {what} on cluster '{context}': {last}", after.as_secs())]
+    Timeout {
+        /// The kube context.
+        context: String,
+        /// What was awaited.
+        what: String,
+        /// The timeout.
+        after: Duration,
+        /// The last observed state.
+        last: String,
+    },
+}
+
+impl KubeError {
+    /// Classifies a kube client error for a request on `context`.
+    pub fn from_kube(context: &str, server: &str, action: impl Into<String>, err: kube::Error) -> Self {
+        match err {
+            kube::Error::Api(status) => KubeError::Api {
+                context: context.to_string(),
+                action: action.into(),
+                code: status.code,
+                reason: status.reason.clone(),
+                message: status.message.clone(),
+            },
+            e @ (kube::Error::HyperError(_) | kube::Error::Service(_)) => KubeError::Unreachable {
+                context: context.to_string(),
+                server: server.to_string(),
+                source: e,
+            },
+            e => KubeError::Client {
+                context: context.to_string(),
+                action: action.into(),
+                source: e,
+            },
+        }
+    }
+
+    /// HTTP status code when the apiserver answered.
+    pub fn code(&self) -> Option<u16> {
+        match self {
+            KubeError::Api { code, .. } => Some(*code),
+            _ => None,
+        }
+    }
+
+    /// 404 from the apiserver.
+    pub fn is_not_found(&self) -> bool {
+        self.code() == Some(404)
+    }
+
+    /// 403 from the apiserver.
+    pub fn is_forbidden(&self) -> bool {
+        self.code() == Some(403)
+    }
+
+    /// 409 from the apiserver (resourceVersion precondition or SSA conflict).
+    pub fn is_conflict(&self) -> bool {
+        self.code() == Some(409)
+    }
+
+    /// The cluster could not be reached.
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, KubeError::Unreachable { .. })
+    }
+
+    /// A short one-line description for tables (no context name, which the table already shows).
+    pub fn short(&self) -> String {
+        match self {
+            KubeError::Unreachable { server, .. } => format!("unreachable at {server}"),
+            KubeError::Api { action, message, .. } => format!("{action}: {message}"),
+            KubeError::Client { action, source, .. } => format!("{action}: {source}"),
+            KubeError::UnknownKind { group, kind, .. } => format!("kind {kind} ({group}) not served"),
+            KubeError::Timeout {
+                what, last, after, ..
+            } => {
+                format!("timed out after {}s waiting for {what}: {last}", after.as_secs())
+            }
+        }
+    }
+}

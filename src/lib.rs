@@ -1,0 +1,25 @@
+//! kubectl-fleet: the shared core of the `kubectl fleet` plugin suite.
+//!
+//! The binaries in `bin/` are thin: they parse arguments and call into this library.
+//!
+//! - [`cli`]: flag groups shared by every command, the runner that maps results to exit codes, and
+//!   one module per command (`bootstrap`, `tenant`, `token`, `tree`).
+//! - [`kube`]: kubeconfig loading and context selection, one client per context, known kinds and
+//!   discovery, server-side apply with one field manager, readiness waiting.
+//! - [`status`]: live health of Flux objects (observedGeneration-aware) and kstatus for others.
+//! - [`manifests`]: pure, deterministic generation; `manifests::yaml` is the only YAML module.
+//! - [`repo`]: the fleet repository checkout and its layout profiles.
+//! - [`credentials`]: git tokens in the OS keyring, provider checks, Secret builders.
+//! - [`output`]: the printer (stdout data, stderr status), tables, progress bars, colours.
+//! - [`error`]: typed errors and the exit-code contract (0 ok, 1 failed on a target, 2 usage).
+
+pub mod cli;
+pub mod credentials;
+pub mod error;
+pub mod kube;
+pub mod manifests;
+pub mod output;
+pub mod repo;
+pub mod status;
+
+pub use error::{Error, ExitStatus, Result};

@@ -1,0 +1,9 @@
+//! The single integration-test binary: one module per area.
+//!
+//! Tiers: `dispatch` runs the real kubectl against our binaries; `core` and the command modules
+//! talk to the real kube-apiservers started by `tests/testenv/testenv up`.
+
+mod common;
+
+mod core;
+mod dispatch;
