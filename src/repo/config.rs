@@ -1,0 +1,93 @@
+//! The fleet config file at the repository root (`kubectl-fleet.yaml`): which layout profile the
+//! fleet follows. Every command reads it, so a keos fleet never gets d1-shaped files by accident.
+//!
+//! ```yaml
+//! # kubectl-fleet.yaml
+//! profile: keos        # d1 (default) or keos
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::RepoError;
+use crate::manifests::yaml;
+
+/// File name of the fleet config at the repository root.
+pub const CONFIG_FILE: &str = "kubectl-fleet.yaml";
+
+/// Layout profiles.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Profile {
+    /// The ControlPlane d1 reference architecture (`clusters/`, `tenants/<tenant>/components/<ns>`,
+    /// ConfigMap `flux-runtime-info`).
+    #[default]
+    D1,
+    /// Stratio keos-fleet (`domain/apps/<use-case>/…`, `domain/system-services/…`, ConfigMap
+    /// `keos-runtime-info` with STRATIO_* keys).
+    Keos,
+}
+
+impl Profile {
+    /// Name of the runtime-info ConfigMap the profile substitutes from.
+    pub fn runtime_info_name(self) -> &'static str {
+        match self {
+            Profile::D1 => "flux-runtime-info",
+            Profile::Keos => "keos-runtime-info",
+        }
+    }
+}
+
+/// The parsed config file.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct FleetConfig {
+    /// Layout profile.
+    #[serde(default)]
+    pub profile: Profile,
+}
+
+impl FleetConfig {
+    /// Loads `kubectl-fleet.yaml` from `root`; absent means the d1 defaults.
+    pub fn load(root: &Path) -> Result<Self, RepoError> {
+        let path = root.join(CONFIG_FILE);
+        match std::fs::read_to_string(&path) {
+            Ok(text) if text.trim().is_empty() => Ok(FleetConfig::default()),
+            Ok(text) => {
+                yaml::from_str(&text, &path.display().to_string()).map_err(|source| RepoError::Config {
+                    path: path.clone(),
+                    source,
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FleetConfig::default()),
+            Err(e) => Err(RepoError::io("read", &path, e)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_config_means_d1() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert_eq!(FleetConfig::load(dir.path()).expect("loads").profile, Profile::D1);
+    }
+
+    #[test]
+    fn reads_the_profile_and_rejects_unknown_ones() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(CONFIG_FILE), "profile: keos\n").expect("write");
+        assert_eq!(
+            FleetConfig::load(dir.path()).expect("loads").profile,
+            Profile::Keos
+        );
+        std::fs::write(dir.path().join(CONFIG_FILE), "profile: argo\n").expect("write");
+        let err = FleetConfig::load(dir.path()).unwrap_err();
+        assert!(err.to_string().contains(CONFIG_FILE), "{err}");
+        std::fs::write(dir.path().join(CONFIG_FILE), "profil: d1\n").expect("write");
+        assert!(FleetConfig::load(dir.path()).is_err());
+    }
+}
