@@ -4,6 +4,9 @@
 //! `kubectl-fleet tree …` when only it is on PATH. It forwards every argument to the sibling
 //! `kubectl-fleet-<cmd>` shipped next to its own (canonicalized) path, or found on PATH, and
 //! preserves the exit code. It is deliberately tiny: no kube, no tokio, only std.
+//!
+//! Installed (or symlinked) as `kubectl_complete-fleet`, it answers kubectl's plugin completion
+//! protocol: the first word itself, deeper words by running the sibling with `FLEET_COMPLETE=kubectl`.
 
 #[path = "../src/cli/commands.rs"]
 mod commands;
@@ -35,6 +38,10 @@ fn help() -> String {
         out.push_str(&format!("  {name:<width$}  {about}\n"));
     }
     out.push_str(&format!("  {:<width$}  Print the version\n", "version"));
+    out.push_str(&format!(
+        "  {:<width$}  Install kubectl completion helpers (kubectl fleet completion --help)\n",
+        "completion"
+    ));
     out.push_str(
         "\nEvery command takes --kubeconfig, --context (repeatable), -o/--output, -q/-v and --color\n\
          after its name. Run 'kubectl fleet <COMMAND> --help' for details.\n",
@@ -85,7 +92,20 @@ fn forward(path: &Path, args: Vec<OsString>) -> ExitCode {
     }
 }
 
+/// Name of the completion helper kubectl looks for (kubectl >= 1.26).
+const COMPLETE_PREFIX: &str = "kubectl_complete-fleet";
+
 fn main() -> ExitCode {
+    let invoked = env::args_os().next().map(PathBuf::from);
+    let invoked_name = invoked
+        .as_deref()
+        .and_then(Path::file_stem)
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    if let Some(rest) = invoked_name.strip_prefix(COMPLETE_PREFIX) {
+        let words: Vec<OsString> = env::args_os().skip(1).collect();
+        return complete(rest.strip_prefix('-'), words);
+    }
     let mut args = env::args_os().skip(1);
     let Some(first) = args.next() else {
         print!("{}", help());
@@ -106,6 +126,7 @@ fn main() -> ExitCode {
             println!("kubectl-fleet {VERSION}");
             ExitCode::SUCCESS
         }
+        "completion" => completion(rest),
         flag if flag.starts_with('-') => fail(&format!(
             "unexpected flag '{flag}' before the command: flags go after it, e.g. 'kubectl fleet tree {flag}'\n\n{}",
             help()
@@ -129,4 +150,192 @@ fn dispatch(cmd: &str, rest: Vec<OsString>) -> ExitCode {
             exe_name(cmd)
         )),
     }
+}
+
+/// Answers `kubectl __complete fleet …`: `implied` is the subcommand when invoked as
+/// `kubectl_complete-fleet-<cmd>`; `words` ends with the word being completed.
+fn complete(implied: Option<&str>, mut words: Vec<OsString>) -> ExitCode {
+    let sub = match implied {
+        Some(cmd) => Some(cmd.to_string()),
+        None if words.len() > 1 => Some(words.remove(0).to_string_lossy().into_owned()),
+        None => None,
+    };
+    let mut out = String::new();
+    match sub.as_deref() {
+        None => {
+            let prefix = words
+                .first()
+                .map(|w| w.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let extra = [
+                ("version", "Print the version"),
+                ("completion", "Install kubectl completion helpers"),
+            ];
+            for (name, about) in COMMANDS.iter().copied().chain(extra) {
+                if name.starts_with(&prefix) {
+                    out.push_str(&format!("{name}\t{about}\n"));
+                }
+            }
+        }
+        Some("completion") => {
+            let prefix = words
+                .last()
+                .map(|w| w.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if words.len() <= 1 {
+                for (name, about) in [
+                    ("install", "Install the kubectl_complete-fleet helpers"),
+                    ("uninstall", "Remove them"),
+                ] {
+                    if name.starts_with(&prefix) {
+                        out.push_str(&format!("{name}\t{about}\n"));
+                    }
+                }
+            }
+        }
+        Some(cmd) if COMMANDS.iter().any(|(n, _)| *n == cmd) => {
+            let Some(path) = find_sibling(cmd) else {
+                println!(":4");
+                return ExitCode::SUCCESS;
+            };
+            return forward_completion(&path, words);
+        }
+        Some(_) => {}
+    }
+    out.push_str(":4\n");
+    print!("{out}");
+    ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+fn forward_completion(path: &Path, words: Vec<OsString>) -> ExitCode {
+    use std::os::unix::process::CommandExt;
+    let _ = Command::new(path)
+        .args(words)
+        .env("FLEET_COMPLETE", "kubectl")
+        .exec();
+    println!(":4");
+    ExitCode::SUCCESS
+}
+
+#[cfg(not(unix))]
+fn forward_completion(path: &Path, words: Vec<OsString>) -> ExitCode {
+    match Command::new(path)
+        .args(words)
+        .env("FLEET_COMPLETE", "kubectl")
+        .status()
+    {
+        Ok(_) => ExitCode::SUCCESS,
+        Err(_) => {
+            println!(":4");
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+const COMPLETION_HELP: &str = "Set up `kubectl fleet <TAB>` completion (kubectl >= 1.26).
+
+kubectl completes plugins through a `kubectl_complete-fleet` executable on PATH, which krew cannot
+install. `install` links it (and `kubectl_complete-fleet-<command>` for installs where every binary
+is on PATH) next to the `kubectl-fleet` found on PATH, e.g. ~/.krew/bin. Your shell's kubectl
+completion (`source <(kubectl completion bash)`, zsh, fish, powershell) then covers kubectl fleet.
+
+Usage: kubectl fleet completion install [--dir DIR]
+       kubectl fleet completion uninstall [--dir DIR]
+
+Static scripts for the kubectl-fleet* binaries themselves are in completions/ (bash, zsh, fish,
+powershell).
+";
+
+fn completion(args: Vec<OsString>) -> ExitCode {
+    let args: Vec<String> = args.iter().map(|a| a.to_string_lossy().into_owned()).collect();
+    let mut dir: Option<PathBuf> = None;
+    let mut action: Option<&str> = None;
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "-h" | "--help" => {
+                print!("{COMPLETION_HELP}");
+                return ExitCode::SUCCESS;
+            }
+            "--dir" => {
+                i += 1;
+                match args.get(i) {
+                    Some(d) => dir = Some(PathBuf::from(d)),
+                    None => return fail("--dir needs a directory"),
+                }
+            }
+            d if d.starts_with("--dir=") => dir = Some(PathBuf::from(&d["--dir=".len()..])),
+            "install" | "uninstall" if action.is_none() => {
+                action = Some(if args[i] == "install" {
+                    "install"
+                } else {
+                    "uninstall"
+                })
+            }
+            other => {
+                return fail(&format!(
+                    "unexpected argument '{other}' for 'kubectl fleet completion'\n\n{COMPLETION_HELP}"
+                ));
+            }
+        }
+        i += 1;
+    }
+    let Some(action) = action else {
+        print!("{COMPLETION_HELP}");
+        return ExitCode::from(USAGE_ERROR);
+    };
+    let Some(dir) = dir.or_else(link_dir) else {
+        return fail("cannot find kubectl-fleet on PATH; pass --dir DIR (a directory on PATH)");
+    };
+    if !dir.is_dir() {
+        return fail(&format!("'{}' is not a directory", dir.display()));
+    }
+    let names: Vec<String> = std::iter::once(COMPLETE_PREFIX.to_string())
+        .chain(COMMANDS.iter().map(|(c, _)| format!("{COMPLETE_PREFIX}-{c}")))
+        .map(|n| format!("{n}{}", env::consts::EXE_SUFFIX))
+        .collect();
+    let target = match env::current_exe().and_then(|p| p.canonicalize()) {
+        Ok(p) => p,
+        Err(e) => return fail(&format!("cannot locate this executable: {e}")),
+    };
+    for name in &names {
+        let path = dir.join(name);
+        if path.symlink_metadata().is_ok()
+            && let Err(e) = std::fs::remove_file(&path)
+        {
+            return fail(&format!("cannot replace '{}': {e}", path.display()));
+        }
+        if action == "install"
+            && let Err(e) = link(&target, &path)
+        {
+            return fail(&format!("cannot create '{}': {e}", path.display()));
+        }
+    }
+    let verb = if action == "install" {
+        "installed"
+    } else {
+        "removed"
+    };
+    eprintln!("✔ {verb} {} in {}", names.join(", "), dir.display());
+    if action == "install" {
+        eprintln!("  kubectl fleet <TAB> now completes in any shell with kubectl completion enabled.");
+    }
+    ExitCode::SUCCESS
+}
+
+#[cfg(unix)]
+fn link(target: &Path, path: &Path) -> std::io::Result<()> {
+    std::os::unix::fs::symlink(target, path)
+}
+
+#[cfg(not(unix))]
+fn link(target: &Path, path: &Path) -> std::io::Result<()> {
+    std::fs::copy(target, path).map(|_| ())
+}
+
+/// The directory of the first `kubectl-fleet` on PATH (the krew link, not its target).
+fn link_dir() -> Option<PathBuf> {
+    let name = format!("kubectl-fleet{}", env::consts::EXE_SUFFIX);
+    env::var_os("PATH").and_then(|paths| env::split_paths(&paths).find(|d| d.join(&name).is_file()))
 }

@@ -15,11 +15,11 @@ use crate::{
 #[derive(Args, Clone, Debug, Default)]
 pub struct KubeArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config).
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(long, value_name = "PATH", global = true, value_hint = clap::ValueHint::FilePath)]
     pub kubeconfig: Option<PathBuf>,
 
     /// Kube context to act on; repeat for several clusters (default: the current context).
-    #[arg(long = "context", value_name = "NAME", global = true)]
+    #[arg(long = "context", value_name = "NAME", global = true, add = super::completion::context_completer())]
     pub contexts: Vec<String>,
 
     /// Act on every context in the kubeconfig.

@@ -4,6 +4,7 @@
 pub mod args;
 pub mod bootstrap;
 pub mod commands;
+pub mod completion;
 pub mod runner;
 pub mod tenant;
 pub mod token;

@@ -18,6 +18,9 @@ where
     F: FnOnce(A) -> Fut,
     Fut: Future<Output = Result<ExitStatus, Error>>,
 {
+    if let Some(code) = super::completion::maybe_complete(&format!("kubectl-fleet-{name}"), A::command) {
+        return code;
+    }
     let bin_name = format!("kubectl fleet {name}");
     let command = A::command().bin_name(&bin_name);
     let matches = command.get_matches();

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod completion;
 mod core;
 mod credentials;
 mod dispatch;

@@ -1,0 +1,280 @@
+//! Shell completion, both kinds users need.
+//!
+//! - **kubectl's plugin protocol.** `kubectl fleet <TAB>` runs a `kubectl_complete-fleet`
+//!   executable (kubectl ≥ 1.26), passing the words after the plugin name plus the word being
+//!   completed, and reads cobra's `__complete` format back: `value<TAB>help` lines then `:<directive>`.
+//!   The dispatcher answers the first word itself and hands deeper words to the sibling
+//!   `kubectl-fleet-<cmd>` with `FLEET_COMPLETE=kubectl`; [`kubectl_complete`] then runs clap's
+//!   completion engine on that command, so subcommands, flags and flag values all come from the
+//!   one clap definition. Dynamic values: `--context` from the kubeconfig (no network).
+//! - **Static scripts** for bash, zsh, fish and PowerShell for every binary, generated from the
+//!   same definitions into `completions/` (a test fails when they are stale).
+
+use std::{
+    ffi::{OsStr, OsString},
+    io::Write,
+    path::PathBuf,
+    process::ExitCode,
+    sync::OnceLock,
+};
+
+use clap::{Command, CommandFactory, ValueHint};
+use clap_complete::{
+    CompletionCandidate, Shell,
+    engine::{ArgValueCompleter, complete},
+};
+
+use super::{COMMANDS, bootstrap, tenant, token, tree};
+use crate::kube::load_kubeconfig_with;
+
+/// Environment variable that switches a command binary into kubectl completion mode.
+pub const COMPLETE_ENV: &str = "FLEET_COMPLETE";
+
+/// cobra's ShellCompDirectiveNoFileComp: do not fall back to file names.
+const NO_FILE_COMP: u8 = 4;
+/// cobra's ShellCompDirectiveDefault: let the shell complete file names.
+const DEFAULT_DIRECTIVE: u8 = 0;
+
+/// The clap command of one binary, by its binary name.
+pub fn command_for(bin: &str) -> Option<Command> {
+    let cmd = match bin {
+        "kubectl-fleet" => dispatcher_command(),
+        "kubectl-fleet-bootstrap" => bootstrap::Args::command(),
+        "kubectl-fleet-tenant" => tenant::Args::command(),
+        "kubectl-fleet-token" => token::Args::command(),
+        "kubectl-fleet-tree" => tree::Args::command(),
+        _ => return None,
+    };
+    Some(cmd.bin_name(bin))
+}
+
+/// Every binary the suite ships.
+pub const BINARIES: &[&str] = &[
+    "kubectl-fleet",
+    "kubectl-fleet-bootstrap",
+    "kubectl-fleet-tenant",
+    "kubectl-fleet-token",
+    "kubectl-fleet-tree",
+];
+
+/// The dispatcher as a clap command: each subcommand is the full command of its sibling binary,
+/// so the static script of `kubectl-fleet` completes everything.
+pub fn dispatcher_command() -> Command {
+    let mut cmd = Command::new("kubectl-fleet")
+        .about("Bootstrap, onboard, rotate credentials and inspect Flux across a fleet of clusters")
+        .version(super::VERSION)
+        .subcommand_required(true);
+    for (name, about) in COMMANDS {
+        let sub = match *name {
+            "bootstrap" => bootstrap::Args::command(),
+            "tenant" => tenant::Args::command(),
+            "token" => token::Args::command(),
+            _ => tree::Args::command(),
+        };
+        cmd = cmd.subcommand(sub.name(*name).about(*about));
+    }
+    cmd.subcommand(Command::new("version").about("Print the version"))
+        .subcommand(
+            Command::new("completion")
+                .about("Set up shell completion")
+                .subcommand(
+                    Command::new("install")
+                        .about("Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH")
+                        .arg(
+                            clap::Arg::new("dir")
+                                .long("dir")
+                                .value_name("DIR")
+                                .value_hint(ValueHint::DirPath),
+                        ),
+                ),
+        )
+}
+
+/// The static completion script of `bin` for `shell`.
+pub fn static_script(bin: &str, shell: Shell) -> Option<String> {
+    let mut cmd = command_for(bin)?;
+    let mut out = Vec::new();
+    clap_complete::aot::generate(shell, &mut cmd, bin, &mut out);
+    String::from_utf8(out).ok()
+}
+
+/// File name of a static script under `completions/`.
+pub fn static_script_path(bin: &str, shell: Shell) -> String {
+    match shell {
+        Shell::Bash => format!("bash/{bin}.bash"),
+        Shell::Zsh => format!("zsh/_{bin}"),
+        Shell::Fish => format!("fish/{bin}.fish"),
+        Shell::PowerShell => format!("powershell/{bin}.ps1"),
+        Shell::Elvish => format!("elvish/{bin}.elv"),
+        _ => format!("other/{bin}"),
+    }
+}
+
+/// The shells we ship static scripts for.
+pub const SHELLS: &[Shell] = &[Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+
+/// `--kubeconfig` seen on the command line being completed, for value completers (which only see
+/// the current word).
+static COMPLETION_KUBECONFIG: OnceLock<Option<PathBuf>> = OnceLock::new();
+
+/// Completes kube context names from the kubeconfig (`--kubeconfig` on the line, else
+/// `KUBECONFIG`, else ~/.kube/config). Local only: never contacts a cluster.
+pub fn complete_contexts(current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_string_lossy();
+    let explicit = COMPLETION_KUBECONFIG.get().cloned().flatten();
+    let env = std::env::var_os("KUBECONFIG");
+    let Ok(kubeconfig) = load_kubeconfig_with(explicit.as_deref(), env.as_deref()) else {
+        return Vec::new();
+    };
+    let current_context = kubeconfig.current_context().map(str::to_string);
+    kubeconfig
+        .context_names()
+        .into_iter()
+        .filter(|name| name.starts_with(prefix.as_ref()))
+        .map(|name| {
+            let help = (Some(&name) == current_context.as_ref()).then(|| "current context".into());
+            CompletionCandidate::new(name).help(help)
+        })
+        .collect()
+}
+
+/// The completer attached to every `--context` flag.
+pub fn context_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(complete_contexts)
+}
+
+fn find_kubeconfig(words: &[OsString]) -> Option<PathBuf> {
+    let mut iter = words.iter().map(|w| w.to_string_lossy());
+    while let Some(word) = iter.next() {
+        if let Some(value) = word.strip_prefix("--kubeconfig=") {
+            return Some(PathBuf::from(value));
+        }
+        if word == "--kubeconfig" {
+            return iter.next().map(|v| PathBuf::from(v.as_ref()));
+        }
+    }
+    None
+}
+
+/// Whether the word before the one being completed is a flag whose value is a path, so the shell
+/// should complete file names.
+fn wants_files(cmd: &Command, words: &[OsString]) -> bool {
+    let Some(prev) = words.len().checked_sub(2).and_then(|i| words.get(i)) else {
+        return false;
+    };
+    let prev = prev.to_string_lossy();
+    let Some(long) = prev.strip_prefix("--") else {
+        return false;
+    };
+    fn search(cmd: &Command, long: &str) -> bool {
+        cmd.get_arguments().any(|a| {
+            a.get_long() == Some(long)
+                && matches!(
+                    a.get_value_hint(),
+                    ValueHint::FilePath | ValueHint::DirPath | ValueHint::AnyPath
+                )
+        }) || cmd.get_subcommands().any(|s| search(s, long))
+    }
+    search(cmd, long)
+}
+
+/// Answers kubectl's plugin completion protocol for `cmd`: `words` are the arguments after the
+/// command (the last one is the word being completed, possibly empty). Returns the cobra-format text.
+pub fn kubectl_complete(mut cmd: Command, bin: &str, words: &[OsString]) -> String {
+    let _ = COMPLETION_KUBECONFIG.set(find_kubeconfig(words));
+    let files = wants_files(&cmd, words);
+    let mut argv = Vec::with_capacity(words.len() + 1);
+    argv.push(OsString::from(bin));
+    argv.extend(words.iter().cloned());
+    if argv.len() == 1 {
+        argv.push(OsString::new());
+    }
+    let index = argv.len() - 1;
+    let cwd = std::env::current_dir().ok();
+    let candidates = complete(&mut cmd, argv, index, cwd.as_deref()).unwrap_or_default();
+    let mut out = String::new();
+    for c in candidates.iter().filter(|c| !c.is_hide_set()) {
+        let value = c.get_value().to_string_lossy();
+        match c.get_help() {
+            Some(help) => {
+                let help = help.to_string();
+                let first = help.lines().next().unwrap_or_default();
+                out.push_str(&format!("{value}\t{first}\n"));
+            }
+            None => out.push_str(&format!("{value}\n")),
+        }
+    }
+    let directive = if candidates.is_empty() && files {
+        DEFAULT_DIRECTIVE
+    } else {
+        NO_FILE_COMP
+    };
+    out.push_str(&format!(":{directive}\n"));
+    out
+}
+
+/// When `FLEET_COMPLETE=kubectl` is set, prints completions for `bin` and returns the exit code;
+/// otherwise returns `None` and the command runs normally.
+pub fn maybe_complete(bin: &str, factory: impl FnOnce() -> Command) -> Option<ExitCode> {
+    if std::env::var_os(COMPLETE_ENV).as_deref() != Some(OsStr::new("kubectl")) {
+        return None;
+    }
+    let words: Vec<OsString> = std::env::args_os().skip(1).collect();
+    let text = kubectl_complete(factory(), bin, &words);
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    Some(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn complete_words(bin: &str, words: &[&str]) -> Vec<String> {
+        let words: Vec<OsString> = words.iter().map(OsString::from).collect();
+        kubectl_complete(command_for(bin).expect("known binary"), bin, &words)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn completes_flags_with_the_no_file_directive() {
+        let lines = complete_words("kubectl-fleet-tree", &["--com"]);
+        assert_eq!(lines.last().map(String::as_str), Some(":4"));
+        assert!(lines.iter().any(|l| l.starts_with("--compact\t")), "{lines:?}");
+    }
+
+    #[test]
+    fn completes_value_enums() {
+        let lines = complete_words("kubectl-fleet-tree", &["--output", ""]);
+        for v in ["tree", "table", "json", "yaml"] {
+            assert!(
+                lines.iter().any(|l| l == v || l.starts_with(&format!("{v}\t"))),
+                "{v} missing: {lines:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn path_flags_complete_file_names() {
+        // clap's engine lists paths itself for path-valued flags (the test runs in the crate root).
+        let lines = complete_words("kubectl-fleet-tree", &["--kubeconfig", "Cargo.t"]);
+        assert_eq!(lines, ["Cargo.toml", ":4"]);
+        let none = complete_words("kubectl-fleet-tree", &["--kubeconfig", "no-such-prefix"]);
+        assert_eq!(
+            none,
+            [":0"],
+            "an empty answer lets the shell complete files itself"
+        );
+    }
+
+    #[test]
+    fn every_binary_has_static_scripts() {
+        for bin in BINARIES {
+            for shell in SHELLS {
+                let script = static_script(bin, *shell).expect("generates");
+                assert!(script.contains(bin), "{bin} {shell}");
+            }
+        }
+    }
+}

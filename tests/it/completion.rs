@@ -1,0 +1,181 @@
+//! Completion through the real kubectl (`kubectl __complete fleet …` → `kubectl_complete-fleet`),
+//! a real bash driving a static script, and the committed static scripts being up to date.
+
+use std::{os::unix::fs::symlink, path::PathBuf};
+
+use fleet::cli::completion::{BINARIES, SHELLS, static_script, static_script_path};
+
+use crate::common::{Cmd, Run, bin, env};
+
+fn completions_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("completions")
+}
+
+/// The committed scripts match what the clap definitions generate. Regenerate with
+/// `FLEET_UPDATE_COMPLETIONS=1 cargo test --test it completion::static_scripts_are_up_to_date`.
+#[test]
+fn static_scripts_are_up_to_date() {
+    let update = std::env::var_os("FLEET_UPDATE_COMPLETIONS").is_some();
+    let mut stale = Vec::new();
+    for bin in BINARIES {
+        for shell in SHELLS {
+            let path = completions_dir().join(static_script_path(bin, *shell));
+            let expected = static_script(bin, *shell).expect("script generates");
+            if update {
+                std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
+                std::fs::write(&path, &expected).expect("write script");
+            } else if std::fs::read_to_string(&path).ok().as_deref() != Some(expected.as_str()) {
+                stale.push(path.display().to_string());
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale completion scripts (run FLEET_UPDATE_COMPLETIONS=1 cargo test --test it completion::static_scripts_are_up_to_date):\n{}",
+        stale.join("\n")
+    );
+}
+
+/// A krew-style layout: the store holds every binary; only `kubectl-fleet` and the
+/// `kubectl_complete-fleet` helper (installed by `kubectl fleet completion install`) are on PATH.
+struct KrewLayout {
+    _root: tempfile::TempDir,
+    bin_dir: PathBuf,
+}
+
+fn krew_layout() -> KrewLayout {
+    let root = tempfile::tempdir().expect("temp dir");
+    let store = root.path().join("store");
+    let bin_dir = root.path().join("bin");
+    std::fs::create_dir_all(&store).expect("store");
+    std::fs::create_dir_all(&bin_dir).expect("bin");
+    for name in BINARIES {
+        std::fs::copy(bin(name), store.join(name)).expect("copy");
+    }
+    symlink(store.join("kubectl-fleet"), bin_dir.join("kubectl-fleet")).expect("link");
+    let run = Cmd::program(bin_dir.join("kubectl-fleet"))
+        .args(["completion", "install"])
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("installed kubectl_complete-fleet"),
+        "{}",
+        run.stderr
+    );
+    KrewLayout { _root: root, bin_dir }
+}
+
+fn kubectl_complete(layout: &KrewLayout, words: &[&str]) -> Run {
+    let kubectl_dir = env().kubectl.parent().expect("kubectl dir").display().to_string();
+    Cmd::program(&env().kubectl)
+        .args(["__complete", "fleet"])
+        .args(words)
+        .env(
+            "PATH",
+            format!("{}:{kubectl_dir}:/usr/bin:/bin", layout.bin_dir.display()),
+        )
+        .env("KUBECONFIG", &env().kubeconfig)
+        .run()
+}
+
+fn values(run: &Run) -> Vec<String> {
+    run.stdout
+        .lines()
+        .filter(|l| !l.starts_with(':'))
+        .map(|l| l.split('\t').next().unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn kubectl_completes_subcommands_through_the_helper() {
+    let layout = krew_layout();
+    let run = kubectl_complete(&layout, &[""]);
+    assert_eq!(run.code, 0, "{run:?}");
+    let got = values(&run);
+    for cmd in ["bootstrap", "tenant", "token", "tree", "version", "completion"] {
+        assert!(got.contains(&cmd.to_string()), "{cmd} missing: {got:?}");
+    }
+    assert!(
+        run.stdout.contains("tree\tShow what Flux manages"),
+        "descriptions: {}",
+        run.stdout
+    );
+    let t = values(&kubectl_complete(&layout, &["t"]));
+    assert_eq!(t, ["tenant", "token", "tree"]);
+}
+
+#[test]
+fn kubectl_completes_flags_and_flag_values_of_every_command() {
+    let layout = krew_layout();
+    let flags = values(&kubectl_complete(&layout, &["tree", "--comp"]));
+    assert_eq!(flags, ["--compact"]);
+    let formats = values(&kubectl_complete(&layout, &["tree", "-o", ""]));
+    assert_eq!(formats, ["tree", "table", "json", "yaml"]);
+    for cmd in ["bootstrap", "tenant", "token", "tree"] {
+        let got = values(&kubectl_complete(&layout, &[cmd, "--kubec"]));
+        assert_eq!(got, ["--kubeconfig"], "{cmd}");
+        let colors = values(&kubectl_complete(&layout, &[cmd, "--color", ""]));
+        assert_eq!(colors, ["auto", "always", "never"], "{cmd}");
+    }
+}
+
+#[test]
+fn kubectl_completes_context_names_from_the_kubeconfig() {
+    let layout = krew_layout();
+    let got = values(&kubectl_complete(&layout, &["tree", "--context", ""]));
+    assert_eq!(got, env().contexts, "contexts from $KUBECONFIG");
+    // --kubeconfig on the line wins over $KUBECONFIG.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let other = dir.path().join("other");
+    std::fs::write(&other, "apiVersion: v1\nkind: Config\nclusters: []\nusers: []\ncontexts:\n- name: elsewhere\n  context: {cluster: x, user: y}\n")
+        .expect("write");
+    let kubeconfig = other.display().to_string();
+    let got = values(&kubectl_complete(
+        &layout,
+        &["tree", "--kubeconfig", &kubeconfig, "--context", "e"],
+    ));
+    assert_eq!(got, ["elsewhere"]);
+}
+
+#[test]
+fn completion_uninstall_removes_the_helpers() {
+    let layout = krew_layout();
+    assert!(layout.bin_dir.join("kubectl_complete-fleet").exists());
+    let run = Cmd::program(layout.bin_dir.join("kubectl-fleet"))
+        .args(["completion", "uninstall", "--dir"])
+        .args([&layout.bin_dir])
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!layout.bin_dir.join("kubectl_complete-fleet").exists());
+    assert!(!layout.bin_dir.join("kubectl_complete-fleet-tree").exists());
+}
+
+/// The static bash script, driven by a real bash the way readline does.
+#[test]
+fn bash_completes_with_the_static_script() {
+    let script = completions_dir().join("bash/kubectl-fleet-tree.bash");
+    let driver = format!(
+        r#"source {script}
+complete -p kubectl-fleet-tree
+fn=$(complete -p kubectl-fleet-tree | sed -E 's/.*-F ([^ ]+) .*/\1/')
+COMP_WORDS=(kubectl-fleet-tree --comp); COMP_CWORD=1; COMP_LINE="kubectl-fleet-tree --comp"; COMP_POINT=${{#COMP_LINE}}
+"$fn" kubectl-fleet-tree --comp kubectl-fleet-tree
+echo "REPLY:${{COMPREPLY[*]}}"
+COMP_WORDS=(kubectl-fleet-tree --output ""); COMP_CWORD=2; COMP_LINE="kubectl-fleet-tree --output "; COMP_POINT=${{#COMP_LINE}}
+"$fn" kubectl-fleet-tree "" --output
+echo "REPLY:${{COMPREPLY[*]}}"
+"#,
+        script = script.display()
+    );
+    let run = Cmd::program("bash")
+        .args(["--norc", "--noprofile", "-c", &driver])
+        .run();
+    let out = run.ok();
+    assert!(
+        out.contains("kubectl-fleet-tree\n"),
+        "registered for the binary: {out}"
+    );
+    assert!(out.contains("REPLY:--compact"), "{out}");
+    assert!(out.contains("REPLY:tree table json yaml"), "{out}");
+}
