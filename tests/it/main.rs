@@ -9,3 +9,4 @@ mod completion;
 mod core;
 mod credentials;
 mod dispatch;
+mod krew;
