@@ -196,12 +196,18 @@ pub fn credential_view(
         let (done, total) = r.progress();
         let remaining = r.remaining();
         statuses.push(CredentialStatus::Rotating);
-        let (what, flag) = match r.operation {
-            Operation::Rotate => ("rotation", "--resume (or --rollback)"),
-            Operation::Rollback => ("rollback", "--rollback"),
+        let next = match r.operation {
+            Operation::Rotate => format!(
+                "continue with 'kubectl fleet token rotate {name} --resume' or undo with 'kubectl fleet token rotate {name} --rollback'"
+            ),
+            Operation::Rollback => format!("continue with 'kubectl fleet token rotate {name} --rollback'"),
+        };
+        let what = match r.operation {
+            Operation::Rotate => "rotation",
+            Operation::Rollback => "rollback",
         };
         warnings.push(format!(
-            "unfinished {what}: {done} of {total} clusters done, {} left ({}); continue with 'kubectl fleet token rotate {name} {flag}'",
+            "unfinished {what}: {done} of {total} clusters done, {} left ({}); {next}",
             remaining.len(),
             remaining.join(", ")
         ));
