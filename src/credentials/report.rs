@@ -22,12 +22,12 @@ pub enum CredentialStatus {
     Expired,
     /// The last check was rejected by the provider.
     Invalid,
+    /// The last check could not reach a verdict.
+    CheckFailed,
     /// Expires within the warning window.
     Expiring,
     /// A rotation or rollback is unfinished.
     Rotating,
-    /// The last check could not reach a verdict.
-    CheckFailed,
     /// Never checked.
     Unchecked,
     /// Valid at the last check and not expiring soon.
