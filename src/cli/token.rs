@@ -246,8 +246,9 @@ async fn read_token(from_stdin: bool, prompt: String) -> Result<Token> {
     Ok(read?)
 }
 
-/// Asks the provider; a rejected token or an unreachable provider stops the command.
-async fn verify(name: &str, meta: &CredentialMeta, token: &Token, printer: &Printer) -> Result<CheckRecord> {
+/// Asks the provider; a rejected token or an unreachable provider stops the command. On success
+/// the check and the expiry it reported are recorded in `meta`.
+async fn verify(name: &str, meta: &mut CredentialMeta, token: &Token, printer: &Printer) -> Result<()> {
     printer.action(&format!(
         "checking the token with {} ({})",
         meta.provider, meta.api_url
@@ -258,22 +259,23 @@ async fn verify(name: &str, meta: &CredentialMeta, token: &Token, printer: &Prin
             expires,
             scopes,
         }) => {
-            let record = CheckRecord {
-                at: rfc3339::now(),
-                result: CheckResult::Valid,
-                identity: identity.clone(),
-                scopes,
-                message: expires.map(|e| e.to_string()),
-            };
             printer.success(&format!(
                 "token is valid{}{}",
-                identity.map(|i| format!(" for {i}")).unwrap_or_default(),
+                identity.as_ref().map(|i| format!(" for {i}")).unwrap_or_default(),
                 match expires {
                     Some(e) => format!(", expires {}", report::date(e)),
                     None => ", no expiry".into(),
                 }
             ));
-            Ok(record)
+            meta.expires = expires;
+            meta.last_check = Some(CheckRecord {
+                at: rfc3339::now(),
+                result: CheckResult::Valid,
+                identity,
+                scopes,
+                message: None,
+            });
+            Ok(())
         }
         Ok(TokenStatus::Invalid { reason }) => Err(CredentialError::TokenRejected {
             name: name.into(),
@@ -286,13 +288,6 @@ async fn verify(name: &str, meta: &CredentialMeta, token: &Token, printer: &Prin
         }
         .into()),
     }
-}
-
-/// Takes the expiry a valid check reported (stashed in the record's message by [`verify`]).
-fn record_into_meta(meta: &mut CredentialMeta, mut record: CheckRecord) {
-    let expires = record.message.take().and_then(|m| m.parse::<Timestamp>().ok());
-    meta.expires = expires;
-    meta.last_check = Some(record);
 }
 
 async fn set(a: SetArgs, printer: &Printer) -> Result<ExitStatus> {
@@ -340,8 +335,7 @@ async fn set(a: SetArgs, printer: &Printer) -> Result<ExitStatus> {
         last_check: None,
     };
     if a.check.enabled() {
-        let record = verify(&a.name, &meta, &token, printer).await?;
-        record_into_meta(&mut meta, record);
+        verify(&a.name, &mut meta, &token, printer).await?;
     }
     store.set(&a.name, &token)?;
     let saved = metas.update(|index| {
@@ -744,8 +738,7 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, printer: &Printer) -> Result<Exi
                 ..meta.clone()
             };
             if a.check.enabled() {
-                let record = verify(&name, &new_meta, &new, printer).await?;
-                record_into_meta(&mut new_meta, record);
+                verify(&name, &mut new_meta, &new, printer).await?;
             }
             let clusters: Vec<(String, String)> = targets
                 .iter()

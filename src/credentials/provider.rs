@@ -187,7 +187,23 @@ pub fn check_blocking(
     timeout: Duration,
 ) -> Result<TokenStatus, ProviderError> {
     let url = endpoint(provider, api_url);
+    // A proxy from the environment is honoured (with NO_PROXY), except for loopback API URLs
+    // (local GitHub Enterprise tunnels, test servers), which a proxy could not reach.
+    let loopback = url
+        .parse::<ureq::http::Uri>()
+        .ok()
+        .and_then(|u| {
+            u.host()
+                .map(|h| matches!(h, "127.0.0.1" | "localhost" | "[::1]" | "::1"))
+        })
+        .unwrap_or(false);
+    let proxy = if loopback {
+        None
+    } else {
+        ureq::Proxy::try_from_env()
+    };
     let agent: ureq::Agent = ureq::Agent::config_builder()
+        .proxy(proxy)
         .timeout_global(Some(timeout))
         .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
         .http_status_as_error(false)

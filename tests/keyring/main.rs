@@ -842,8 +842,8 @@ async fn killing_the_apiserver_mid_rotation_leaves_every_secret_entirely_old_or_
         seen_new > 0 && seen_new < COUNT,
         "caught the rotation mid-way ({seen_new}/{COUNT})"
     );
-    let killed = std::process::Command::new("kill")
-        .args(["-KILL", &pid.to_string()])
+    let killed = std::process::Command::new("sh")
+        .args(["-c", &format!("kill -KILL {pid}")])
         .status()
         .expect("kill");
     assert!(killed.success());
