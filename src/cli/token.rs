@@ -969,8 +969,12 @@ fn summary(r: &ClusterReport) -> String {
         "no GitRepository uses them".to_string()
     } else if requested > 0 {
         format!(
-            "reconciliation requested for {}",
-            plural(requested, "GitRepository")
+            "reconciliation requested for {requested} {}",
+            if requested == 1 {
+                "GitRepository"
+            } else {
+                "GitRepositories"
+            }
         )
     } else {
         format!("{ready}/{repos} GitRepositories ready")
