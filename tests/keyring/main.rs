@@ -1076,3 +1076,51 @@ async fn no_command_ever_prints_or_writes_a_token() {
     assert!(all.contains("\"complete\": false") || all.contains("complete: false"));
     assert!(all.contains("the previous token was removed from the keyring"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_prompt_on_a_terminal_does_not_echo_the_token() {
+    // `script` gives the binary a pseudo-terminal as stdin/stdout; its transcript is exactly what a
+    // user would see on screen.
+    let user = User::new();
+    let name = unique("tty-bot");
+    let token = "ghp_typedAtTheTerminal_42";
+    let bin = common::bin("kubectl-fleet-token");
+    let mut child = std::process::Command::new("script")
+        .args([
+            "-qec",
+            &format!("{} set {name} --no-check", bin.display()),
+            "/dev/null",
+        ])
+        .env("XDG_CONFIG_HOME", user.config.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("script runs");
+    // Type only once the prompt has turned echo off, as a person would.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(format!("{token}\r").as_bytes()).expect("type");
+    }
+    let out = tokio::task::spawn_blocking(move || child.wait_with_output())
+        .await
+        .expect("thread")
+        .expect("output");
+    let transcript =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{transcript}");
+    assert!(
+        transcript.contains(&format!("Token for credential '{name}': ")),
+        "{transcript}"
+    );
+    assert!(
+        transcript.contains(&format!("stored credential '{name}'")),
+        "{transcript}"
+    );
+    assert!(!transcript.contains(token), "the token was echoed: {transcript}");
+    assert_eq!(stored(&name).as_deref(), Some(token));
+    assert_eq!(user.run(&["delete", &name], None).await.code, 0);
+}
