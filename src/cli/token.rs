@@ -687,6 +687,13 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, printer: &Printer) -> Result<Exi
         plural(targets.len(), "cluster")
     ));
     let plans = plan_all(&targets, &name).await;
+    for (t, p) in &plans {
+        if let Ok(p) = p {
+            for w in report::revert_warnings(&t.context, &p.secrets) {
+                printer.warn(&w);
+            }
+        }
+    }
     if a.dry_run {
         let rows: Vec<(String, std::result::Result<ClusterPlan, String>)> = plans
             .iter()

@@ -64,6 +64,31 @@ pub struct SecretTarget {
     /// For a tenant copy: the Secret it was copied from (`NS.NAME`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub propagated_from: Option<String>,
+    /// The Flux Kustomization (`NS/NAME`) that applies this Secret from git and will put the old
+    /// value back on its next reconciliation, unless it only creates it (`ssa: IfNotPresent`) or
+    /// reconciliation of the Secret is disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverted_by: Option<String>,
+}
+
+/// The Kustomization that would revert an out-of-band change to an object with these labels and
+/// annotations (kustomize-controller labels what it applies with its name and namespace).
+pub fn reverting_kustomization(
+    labels: Option<&std::collections::BTreeMap<String, String>>,
+    annotations: Option<&std::collections::BTreeMap<String, String>>,
+) -> Option<String> {
+    let labels = labels?;
+    let name = labels.get("kustomize.toolkit.fluxcd.io/name")?;
+    let namespace = labels
+        .get("kustomize.toolkit.fluxcd.io/namespace")
+        .map(String::as_str)
+        .unwrap_or("?");
+    let annotation = |k: &str| annotations.and_then(|a| a.get(k)).map(String::as_str);
+    let create_only =
+        annotation("kustomize.toolkit.fluxcd.io/ssa").is_some_and(|v| v.eq_ignore_ascii_case("IfNotPresent"));
+    let disabled = annotation("kustomize.toolkit.fluxcd.io/reconcile")
+        .is_some_and(|v| v.eq_ignore_ascii_case("disabled"));
+    (!create_only && !disabled).then(|| format!("{namespace}/{name}"))
 }
 
 /// A GitRepository that authenticates with one of those Secrets.
@@ -120,9 +145,12 @@ pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<Clust
         let selected = direct.contains(&format!("{namespace}.{name}"))
             || from.as_ref().is_some_and(|f| direct.contains(f));
         if selected {
+            let reverted_by =
+                reverting_kustomization(m.metadata.labels.as_ref(), m.metadata.annotations.as_ref());
             secrets.push(SecretTarget {
                 key: ObjectKey { namespace, name },
                 propagated_from: from,
+                reverted_by,
             });
         }
     }
@@ -757,6 +785,30 @@ mod tests {
         let (state, message) = repo_progress(&repo(Some(at), "False", "AuthenticationFailed", 1, 1), at);
         assert_eq!(state, Some(RepoState::Failed));
         assert_eq!(message.as_deref(), Some("AuthenticationFailed: m"));
+    }
+
+    #[test]
+    fn secrets_applied_by_a_kustomization_are_flagged_unless_create_only() {
+        let labels = std::collections::BTreeMap::from([
+            (
+                "kustomize.toolkit.fluxcd.io/name".to_string(),
+                "secrets".to_string(),
+            ),
+            (
+                "kustomize.toolkit.fluxcd.io/namespace".to_string(),
+                "flux-system".to_string(),
+            ),
+        ]);
+        assert_eq!(
+            reverting_kustomization(Some(&labels), None).as_deref(),
+            Some("flux-system/secrets")
+        );
+        let create_only = std::collections::BTreeMap::from([(
+            "kustomize.toolkit.fluxcd.io/ssa".to_string(),
+            "IfNotPresent".to_string(),
+        )]);
+        assert_eq!(reverting_kustomization(Some(&labels), Some(&create_only)), None);
+        assert_eq!(reverting_kustomization(None, None), None);
     }
 
     #[test]

@@ -432,14 +432,26 @@ pub fn plan_table(plans: &[(String, Result<ClusterPlan, String>)], paint: Paint)
             }
             Ok(p) => {
                 for s in &p.secrets {
-                    let action = match &s.propagated_from {
+                    let mut action = match &s.propagated_from {
                         Some(from) => format!("replace data with the new token (tenant copy of {from})"),
                         None => "replace data with the new token".to_string(),
                     };
+                    if let Some(k) = &s.reverted_by {
+                        action.push_str(&format!(
+                            "; WARNING: Kustomization {k} applies it from git and will revert it"
+                        ));
+                    }
                     t.toned_row([
                         (context.clone(), Tone::Bold),
                         (format!("Secret/{}", s.key), Tone::Plain),
-                        (action, Tone::Plain),
+                        (
+                            action,
+                            if s.reverted_by.is_some() {
+                                Tone::Warn
+                            } else {
+                                Tone::Plain
+                            },
+                        ),
                     ]);
                 }
                 for r in &p.git_repositories {
@@ -458,6 +470,22 @@ pub fn plan_table(plans: &[(String, Result<ClusterPlan, String>)], paint: Paint)
         }
     }
     t.render()
+}
+
+/// Warnings about Secrets a Flux Kustomization will revert, one per Secret.
+pub fn revert_warnings(context: &str, secrets: &[super::cluster::SecretTarget]) -> Vec<String> {
+    secrets
+        .iter()
+        .filter_map(|s| {
+            s.reverted_by.as_ref().map(|k| {
+                format!(
+                    "{context}: Secret {} is applied from git by Kustomization {k}, which will put the old token back: \
+                     rotate it in git too, or annotate it kustomize.toolkit.fluxcd.io/ssa=IfNotPresent",
+                    s.key
+                )
+            })
+        })
+        .collect()
 }
 
 /// The state of a rotation, for `--resume`/`--rollback` status lines.

@@ -651,6 +651,7 @@ fn secret(ns: &str, name: &str, from: Option<&str>) -> SecretTarget {
             name: name.into(),
         },
         propagated_from: from.map(str::to_string),
+        reverted_by: None,
     }
 }
 
@@ -722,6 +723,10 @@ fn rotation_results_and_plans_render_as_tables() {
         secrets: vec![
             secret("apps", "flux-apps", Some("flux-system.flux-apps")),
             secret("flux-system", "flux-system", None),
+            SecretTarget {
+                reverted_by: Some("flux-system/cluster-secrets".into()),
+                ..secret("flux-system", "sops-managed", None)
+            },
         ],
         git_repositories: vec![
             RepoTarget {
@@ -823,4 +828,40 @@ fn bad_arguments_are_usage_errors_before_any_keyring_access() {
         "{}",
         unknown.stderr
     );
+}
+
+#[tokio::test]
+async fn the_plan_flags_secrets_a_flux_kustomization_would_revert() {
+    let target = env().target(env().first()).await;
+    let credential = unique("bot");
+    let ns = namespace(&target, "tok-revert").await;
+    let mut from_git = git_secret(&ns, "from-git", Some(&credential), "git", "ghp_old_rv");
+    from_git["metadata"]["labels"] = json!({
+        "kustomize.toolkit.fluxcd.io/name": "cluster-secrets",
+        "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
+    });
+    apply(&target, from_git).await;
+    let mut create_only = git_secret(&ns, "create-only", Some(&credential), "git", "ghp_old_rv");
+    create_only["metadata"]["labels"] = json!({"kustomize.toolkit.fluxcd.io/name": "cluster-secrets"});
+    create_only["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/ssa"] = json!("IfNotPresent");
+    apply(&target, create_only).await;
+    let plan = cluster::plan_cluster(&target, &credential).await.expect("plan");
+    let flagged: Vec<(String, Option<String>)> = plan
+        .secrets
+        .iter()
+        .map(|s| (s.key.name.clone(), s.reverted_by.clone()))
+        .collect();
+    assert_eq!(
+        flagged,
+        [
+            ("create-only".to_string(), None),
+            (
+                "from-git".to_string(),
+                Some("flux-system/cluster-secrets".to_string())
+            )
+        ]
+    );
+    let warnings = report::revert_warnings(&target.context, &plan.secrets);
+    assert_eq!(warnings.len(), 1);
+    assert!(warnings[0].contains("ssa=IfNotPresent"), "{}", warnings[0]);
 }
