@@ -36,20 +36,37 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -s
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -s V -l version -d 'Print version'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "set" -d 'Store a token in the OS keyring'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "list" -d 'List stored tokens'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "ls" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "rm" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l provider -d 'Git hosting provider (default: the stored one, else guessed from the token prefix, else github)' -r -f -a "github\t'github.com or GitHub Enterprise Server'
+gitlab\t'gitlab.com or a self-managed GitLab'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l api-url -d 'Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l username -d 'Basic-auth username written into git Secrets (default: the stored one, else "git")' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l from-stdin -d 'Read the token from stdin instead of a hidden prompt'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l force -d 'Replace an existing credential (only the keyring: use `token rotate` to update clusters)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l check -d 'Check the token with the provider first (the default)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l warn-days -d 'Warn about tokens expiring within N days' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
@@ -61,6 +78,84 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list help" -f -a "set" -d 'Store a token in the OS keyring'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list help" -f -a "list" -d 'List stored tokens'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l check-timeout -d 'Time budget of each provider request' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format of the result' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l from-stdin -d 'Read the new token from stdin instead of a hidden prompt'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l check -d 'Check the token with the provider first (the default)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l resume -d 'Continue an unfinished rotation on the clusters that are not done yet'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l rollback -d 'Put the previous token back on every cluster of an unfinished rotation'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l dry-run -d 'Show what would be updated, change nothing'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-wait -d 'Do not wait for the GitRepositories to fetch with the new token'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

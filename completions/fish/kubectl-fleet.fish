@@ -113,32 +113,49 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "create" -d 'Onboard a tenant namespace'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tenants per cluster'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -l all-contexts -d 'Act on every context in the kubeconfig'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -s q -l quiet -d 'Print only errors and data'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -s v -l verbose -d 'Print debug details (hides progress bars)'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -l no-progress -d 'Never draw progress bars'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -s V -l version -d 'Print version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -f -a "set" -d 'Store a token in the OS keyring'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -f -a "list" -d 'List stored tokens'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -s V -l version -d 'Print version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "ls" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "rm" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l provider -d 'Git hosting provider (default: the stored one, else guessed from the token prefix, else github)' -r -f -a "github\t'github.com or GitHub Enterprise Server'
+gitlab\t'gitlab.com or a self-managed GitLab'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l api-url -d 'Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l username -d 'Basic-auth username written into git Secrets (default: the stored one, else "git")' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l from-stdin -d 'Read the token from stdin instead of a hidden prompt'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l force -d 'Replace an existing credential (only the keyring: use `token rotate` to update clusters)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l check -d 'Check the token with the provider first (the default)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l warn-days -d 'Warn about tokens expiring within N days' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
@@ -150,8 +167,86 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and _
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a token in the OS keyring'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List stored tokens'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l check-timeout -d 'Time budget of each provider request' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format of the result' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l from-stdin -d 'Read the new token from stdin instead of a hidden prompt'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l check -d 'Check the token with the provider first (the default)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l resume -d 'Continue an unfinished rotation on the clusters that are not done yet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l rollback -d 'Put the previous token back on every cluster of an unfinished rotation'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l dry-run -d 'Show what would be updated, change nothing'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l no-wait -d 'Do not wait for the GitRepositories to fetch with the new token'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
@@ -192,6 +287,9 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "status" -d 'Show Flux status per cluster'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "create" -d 'Onboard a tenant namespace'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "list" -d 'List tenants per cluster'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Store a token in the OS keyring'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "list" -d 'List stored tokens'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from completion" -f -a "install" -d 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'

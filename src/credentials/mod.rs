@@ -1,19 +1,37 @@
-//! Git credentials (PATs): where tokens come from, the keyring-backed store, and the Secret shapes
-//! Flux reads. Shared by `token`, `bootstrap` and `tenant`.
+//! Git credentials (PATs): where tokens come from, the keyring-backed store, the metadata kept
+//! beside it, provider checks, the Secret shapes Flux reads, and fleet-wide rotation. Shared by
+//! `token`, `bootstrap` and `tenant`.
+//!
+//! - [`store`](SecretStore): the OS keyring (explicit platform store) and an in-memory store for tests.
+//! - [`meta`]: the metadata index (`credentials.yaml`, no secret in it) that `token list` reads.
+//! - [`provider`]: GitHub / GitHub Enterprise / GitLab token checks.
+//! - [`secret`](GitSecret): the git Secret shape and conditional whole-data writes.
+//! - [`cluster`]: rotating a credential on one cluster (Secrets, propagated copies, GitRepositories).
+//! - [`rotation`]: the local record of an unfinished rotation, for `--resume` and `--rollback`.
+//! - [`report`]: tables and documents for `token list`, `check` and `rotate`.
 //!
 //! A token only ever lives in memory inside a [`Token`], whose `Debug` is redacted and which has
 //! no `Display`, so it cannot end up in a log line or an error message by accident. It is read from
 //! the OS keyring, stdin or an environment variable, never from argv, and never written to disk.
 
+pub mod cluster;
+pub mod meta;
+pub mod provider;
+pub mod report;
+pub mod rotation;
 mod secret;
 mod source;
 mod store;
 
+pub use cluster::PROPAGATED_FROM_LABEL;
+pub use meta::{CredentialMeta, MetaStore, stored_credential_names};
+pub use provider::{Provider, ProviderError, TokenStatus};
 pub use secret::{
-    CREDENTIAL_ANNOTATION, GitSecret, SecretOutcome, TENANT_LABEL, git_secret_object, upsert_git_secret,
+    CREDENTIAL_ANNOTATION, GitSecret, PRESERVED_KEYS, SecretOutcome, TENANT_LABEL, UpdateResult,
+    git_secret_object, rotated_secret, update_secret, upsert_git_secret,
 };
 pub use source::{TokenSource, read_token_from};
-pub use store::{KeyringStore, MemoryStore, SecretStore, validate_name};
+pub use store::{KEYRING_SERVICE, KeyringStore, MemoryStore, SecretStore, validate_name};
 
 use crate::error::ExitStatus;
 
@@ -114,6 +132,110 @@ pub enum CredentialError {
         /// The timeout.
         seconds: u64,
     },
+    /// Neither `XDG_CONFIG_HOME` nor a home directory is set.
+    #[error("cannot find a config directory for the credential index: set XDG_CONFIG_HOME or HOME")]
+    NoConfigDir,
+    /// A local file (index, rotation state, lock) could not be read or written.
+    #[error("failed to {action} '{}'", path.display())]
+    Io {
+        /// What was attempted.
+        action: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The credential index or a rotation state file is not valid YAML of the expected shape.
+    #[error("invalid credential metadata in '{}' (fix or remove the file)", path.display())]
+    IndexParse {
+        /// The file.
+        path: std::path::PathBuf,
+        #[source]
+        source: Box<crate::manifests::yaml::YamlError>,
+    },
+    /// Another process holds a lock.
+    #[error("'{}' is locked by another kubectl-fleet process", path.display())]
+    Locked {
+        /// The lock file.
+        path: std::path::PathBuf,
+    },
+    /// Another `token rotate` of the same credential is running.
+    #[error("a rotation of credential '{name}' is already running in another process")]
+    RotationRunning {
+        /// The credential.
+        name: String,
+    },
+    /// `--api-url` is not usable.
+    #[error("invalid API URL '{url}': {reason}")]
+    InvalidApiUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// `token set` would replace an existing credential.
+    #[error(
+        "credential '{name}' already exists: pass --force to replace the stored token, or use \
+         'kubectl fleet token rotate {name}' to also update every cluster that uses it"
+    )]
+    AlreadyExists {
+        /// The credential.
+        name: String,
+    },
+    /// An unfinished rotation blocks the command.
+    #[error(
+        "an unfinished {operation} of credential '{name}' exists ({done} of {total} clusters done): \
+         continue it with 'kubectl fleet token rotate {name} {flag}'{alternative}"
+    )]
+    RotationInProgress {
+        /// The credential.
+        name: String,
+        /// `rotation` or `rollback`.
+        operation: &'static str,
+        /// Clusters done.
+        done: usize,
+        /// Clusters in the rotation.
+        total: usize,
+        /// `--resume` or `--rollback`.
+        flag: &'static str,
+        /// The other way out, if any.
+        alternative: &'static str,
+    },
+    /// `--resume`/`--rollback` without an unfinished rotation.
+    #[error("credential '{name}' has no unfinished rotation to {action}")]
+    NoRotation {
+        /// The credential.
+        name: String,
+        /// `resume` or `roll back`.
+        action: &'static str,
+    },
+    /// A hidden prompt needs a terminal.
+    #[error("stdin is not a terminal: pipe the token in with --from-stdin")]
+    NotATerminal,
+    /// The new token is the one already stored.
+    #[error(
+        "the new token is the one credential '{name}' already holds (to push it to clusters that missed it, use --resume)"
+    )]
+    SameToken {
+        /// The credential.
+        name: String,
+    },
+    /// The provider rejected a token before anything was changed.
+    #[error("the provider rejected the token for credential '{name}': {reason}; nothing was changed")]
+    TokenRejected {
+        /// The credential.
+        name: String,
+        /// The provider's reason.
+        reason: String,
+    },
+    /// The provider could not be asked.
+    #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
+    Provider {
+        /// The credential.
+        name: String,
+        #[source]
+        source: ProviderError,
+    },
 }
 
 impl CredentialError {
@@ -121,7 +243,13 @@ impl CredentialError {
     /// fails at run time is an operation failure (1).
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            CredentialError::Keyring { .. } | CredentialError::KeyringTimeout { .. } => ExitStatus::Failure,
+            CredentialError::Keyring { .. }
+            | CredentialError::KeyringTimeout { .. }
+            | CredentialError::Io { .. }
+            | CredentialError::Locked { .. }
+            | CredentialError::RotationRunning { .. }
+            | CredentialError::TokenRejected { .. }
+            | CredentialError::Provider { .. } => ExitStatus::Failure,
             _ => ExitStatus::Usage,
         }
     }

@@ -153,9 +153,204 @@ pub async fn upsert_git_secret(
     }
 }
 
+/// Data keys a rotation keeps: TLS material for the git server (`ca.crt`, the deprecated `caFile`,
+/// mTLS `tls.crt`/`tls.key`). Every other key is replaced, so a stale auth mode (e.g. a leftover
+/// `bearerToken`) cannot survive next to the new basic-auth pair.
+pub const PRESERVED_KEYS: &[&str] = &["ca.crt", "caFile", "tls.crt", "tls.key"];
+
+/// What a conditional update did to one Secret.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UpdateResult {
+    /// `Configured` or `Unchanged`; `None` when the Secret no longer exists.
+    pub outcome: Option<SecretOutcome>,
+    /// How many times a concurrent write made the apiserver reject ours (409) and we re-read.
+    pub conflicts: u32,
+}
+
+/// How many conflicting writes an update survives before giving up.
+const MAX_CONFLICTS: u32 = 10;
+
+/// Replaces one Secret with `build(current)` under a resourceVersion precondition.
+///
+/// `build` returns the whole new object, or `None` when nothing needs to change. The PUT always
+/// carries the resourceVersion we read, so a concurrent writer makes the apiserver answer 409; we
+/// then re-read and call `build` again on the fresh object, so their change is kept and ours is
+/// applied on top (no lost update). One PUT replaces the object in a single etcd transaction: a
+/// reader, or an apiserver that dies mid-rotation, sees the old Secret or the new one, never a mix.
+pub async fn update_secret<F>(
+    target: &KubeTarget,
+    namespace: &str,
+    name: &str,
+    mut build: F,
+) -> Result<UpdateResult, KubeError>
+where
+    F: FnMut(&Secret) -> Option<Secret>,
+{
+    let api: Api<Secret> = Api::namespaced(target.client.clone(), namespace);
+    let what = format!("Secret {namespace}/{name}");
+    let pp = PostParams {
+        field_manager: Some(crate::kube::FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    let mut conflicts = 0;
+    loop {
+        let current = match api.get_opt(name).await {
+            Ok(Some(current)) => current,
+            Ok(None) => {
+                return Ok(UpdateResult {
+                    outcome: None,
+                    conflicts,
+                });
+            }
+            Err(e) => return Err(target.err(format!("get {what}"), e)),
+        };
+        let Some(mut next) = build(&current) else {
+            return Ok(UpdateResult {
+                outcome: Some(ApplyOutcome::Unchanged),
+                conflicts,
+            });
+        };
+        next.metadata.resource_version = current.metadata.resource_version.clone();
+        match api.replace(name, &pp, &next).await {
+            Ok(_) => {
+                return Ok(UpdateResult {
+                    outcome: Some(ApplyOutcome::Configured),
+                    conflicts,
+                });
+            }
+            Err(kube::Error::Api(s)) if s.code == 409 && conflicts + 1 < MAX_CONFLICTS => {
+                conflicts += 1;
+                // A short, growing pause lets a burst of concurrent writers settle.
+                tokio::time::sleep(std::time::Duration::from_millis(20 * u64::from(conflicts))).await;
+            }
+            Err(kube::Error::Api(s)) if s.code == 404 => {
+                return Ok(UpdateResult {
+                    outcome: None,
+                    conflicts,
+                });
+            }
+            Err(e) => return Err(target.err(format!("update {what}"), e)),
+        }
+    }
+}
+
+/// The rotated form of an existing git Secret, or `None` when it already carries `token`.
+///
+/// The whole `data` is rebuilt: `password` = the token, `username` kept from the Secret (else
+/// `fallback_username`), TLS keys kept ([`PRESERVED_KEYS`]), everything else dropped. Labels,
+/// other annotations, owner references and the type are kept as they are; the credential
+/// annotation is (re)set so propagated copies found by label are found by annotation next time.
+pub fn rotated_secret(
+    current: &Secret,
+    credential: &str,
+    token: &Token,
+    fallback_username: &str,
+) -> Option<Secret> {
+    let old = current.data.clone().unwrap_or_default();
+    let username = old
+        .get("username")
+        .filter(|u| !u.0.is_empty())
+        .cloned()
+        .unwrap_or_else(|| ByteString(fallback_username.as_bytes().to_vec()));
+    let mut data: BTreeMap<String, ByteString> = old
+        .iter()
+        .filter(|(k, _)| PRESERVED_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    data.insert("username".into(), username);
+    data.insert("password".into(), ByteString(token.expose().as_bytes().to_vec()));
+    let annotated = current
+        .metadata
+        .annotations
+        .as_ref()
+        .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
+        .is_some_and(|c| c == credential);
+    if data == old && annotated && current.string_data.is_none() {
+        return None;
+    }
+    let mut next = current.clone();
+    next.data = Some(data);
+    next.string_data = None;
+    next.metadata.managed_fields = None;
+    next.metadata
+        .annotations
+        .get_or_insert_with(BTreeMap::new)
+        .insert(CREDENTIAL_ANNOTATION.into(), credential.into());
+    Some(next)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn secret(data: &[(&str, &str)], annotation: Option<&str>) -> Secret {
+        Secret {
+            metadata: ObjectMeta {
+                name: Some("flux-system".into()),
+                namespace: Some("flux-system".into()),
+                labels: Some(BTreeMap::from([("team".to_string(), "platform".to_string())])),
+                annotations: annotation
+                    .map(|a| BTreeMap::from([(CREDENTIAL_ANNOTATION.to_string(), a.to_string())])),
+                ..Default::default()
+            },
+            data: Some(
+                data.iter()
+                    .map(|(k, v)| (k.to_string(), ByteString(v.as_bytes().to_vec())))
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    fn keys(s: &Secret) -> Vec<(String, String)> {
+        s.data
+            .as_ref()
+            .expect("data")
+            .iter()
+            .map(|(k, v)| (k.clone(), String::from_utf8_lossy(&v.0).into_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn rotation_rebuilds_the_data_keeping_username_tls_and_labels() {
+        let token = Token::new("ghp_new").expect("valid");
+        let current = secret(
+            &[
+                ("username", "fleet-bot"),
+                ("password", "ghp_old"),
+                ("ca.crt", "PEM"),
+                ("bearerToken", "stale"),
+            ],
+            Some("bot"),
+        );
+        let next = rotated_secret(&current, "bot", &token, "git").expect("changes");
+        assert_eq!(
+            keys(&next),
+            [
+                ("ca.crt".to_string(), "PEM".to_string()),
+                ("password".to_string(), "ghp_new".to_string()),
+                ("username".to_string(), "fleet-bot".to_string()),
+            ]
+        );
+        assert_eq!(next.metadata.labels, current.metadata.labels);
+        assert_eq!(
+            rotated_secret(&next, "bot", &token, "git"),
+            None,
+            "already rotated"
+        );
+    }
+
+    #[test]
+    fn rotation_fills_a_missing_username_and_annotates_copies() {
+        let token = Token::new("ghp_new").expect("valid");
+        let copy = secret(&[("password", "ghp_old")], None);
+        let next = rotated_secret(&copy, "bot", &token, "git").expect("changes");
+        assert_eq!(keys(&next)[1], ("username".to_string(), "git".to_string()));
+        assert_eq!(
+            next.metadata.annotations.expect("annotations")[CREDENTIAL_ANNOTATION],
+            "bot"
+        );
+    }
 
     #[test]
     fn dry_run_object_never_contains_the_token() {

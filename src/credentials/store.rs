@@ -81,10 +81,24 @@ pub struct KeyringStore {
 
 impl KeyringStore {
     /// Opens the platform's keyring, selected explicitly (never a silent mock fallback).
+    /// Connecting is bounded too: a D-Bus session bus that accepts but never answers must not hang
+    /// the command.
     pub fn open() -> Result<Self, CredentialError> {
-        let store = platform_store().map_err(|e| CredentialError::KeyringUnavailable {
-            reason: e.to_string(),
-        })?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let _ = tx.send(platform_store());
+        });
+        let store = rx
+            .recv_timeout(KEYRING_TIMEOUT)
+            .map_err(|_| CredentialError::KeyringUnavailable {
+                reason: format!(
+                    "the OS keyring did not answer within {}s",
+                    KEYRING_TIMEOUT.as_secs()
+                ),
+            })?
+            .map_err(|e| CredentialError::KeyringUnavailable {
+                reason: unavailable_reason(&e),
+            })?;
         Ok(KeyringStore { store })
     }
 
@@ -123,6 +137,17 @@ impl KeyringStore {
                 seconds: KEYRING_TIMEOUT.as_secs(),
             })
     }
+}
+
+/// Why the platform store cannot be opened, with what to do about it on this platform.
+fn unavailable_reason(e: &keyring_core::Error) -> String {
+    let hint = if cfg!(target_os = "linux") {
+        "; on Linux a Secret Service (gnome-keyring, KeePassXC) must run in the D-Bus session \
+         ($DBUS_SESSION_BUS_ADDRESS) with an unlocked collection"
+    } else {
+        ""
+    };
+    format!("{e}{hint}")
 }
 
 fn classify(action: &'static str, name: &str, source: keyring_core::Error) -> CredentialError {

@@ -10,3 +10,4 @@ mod core;
 mod credentials;
 mod dispatch;
 mod krew;
+mod token;

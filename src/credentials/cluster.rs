@@ -1,0 +1,822 @@
+//! Rotating one credential on one cluster: find every Secret written from it, write the new token
+//! into each, ask Flux to fetch again with it, and wait until it did.
+//!
+//! Finding the Secrets costs one paginated, metadata-only LIST across all namespaces: annotations
+//! cannot be selected server-side, and a full LIST would download every Secret's data (Helm release
+//! Secrets are large) just to read one annotation. Secrets are selected when they carry
+//! `kubectl-fleet.dev/credential=NAME`, or the `kubectl-fleet.dev/propagated-from: NS.NAME` label of
+//! a copy made from one that does (tenant `--propagate` copies carry both; the label alone is
+//! enough, so a copy whose annotation was stripped is still refreshed).
+//!
+//! GitRepositories are found with one LIST, and those whose `spec.secretRef.name` is a selected
+//! Secret of their namespace get `reconcile.fluxcd.io/requestedAt`. A repository counts as done
+//! when source-controller handled *that* request (`status.lastHandledReconcileAt` equals our value,
+//! so the fetch happened after the Secret was written) and is Ready for its current generation.
+
+use std::{collections::BTreeSet, ops::ControlFlow, time::Duration};
+
+use futures::{StreamExt, TryStreamExt, stream};
+use k8s_openapi::api::core::v1::Secret;
+use kube::{
+    Api,
+    api::{DynamicObject, ListParams, Patch, PatchParams},
+};
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::{
+    Token,
+    secret::{CREDENTIAL_ANNOTATION, rotated_secret, update_secret},
+};
+use crate::{
+    kube::{ApplyOutcome, FIELD_MANAGER, KubeError, KubeTarget, WaitOutcome, find_known, wait_until},
+    status::{State, flux_health},
+};
+
+/// Label on tenant copies of a credential Secret: `SOURCE_NAMESPACE.SOURCE_NAME`.
+pub const PROPAGATED_FROM_LABEL: &str = "kubectl-fleet.dev/propagated-from";
+
+/// The annotation Flux controllers watch to reconcile on demand.
+pub const REQUESTED_AT_ANNOTATION: &str = "reconcile.fluxcd.io/requestedAt";
+
+/// A namespaced object.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct ObjectKey {
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+impl std::fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.namespace, self.name)
+    }
+}
+
+/// A Secret written from the credential.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretTarget {
+    /// The Secret.
+    #[serde(flatten)]
+    pub key: ObjectKey,
+    /// For a tenant copy: the Secret it was copied from (`NS.NAME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub propagated_from: Option<String>,
+    /// The Flux Kustomization (`NS/NAME`) that applies this Secret from git and will put the old
+    /// value back on its next reconciliation, unless it only creates it (`ssa: IfNotPresent`) or
+    /// reconciliation of the Secret is disabled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reverted_by: Option<String>,
+}
+
+/// The Kustomization that would revert an out-of-band change to an object with these labels and
+/// annotations (kustomize-controller labels what it applies with its name and namespace).
+pub fn reverting_kustomization(
+    labels: Option<&std::collections::BTreeMap<String, String>>,
+    annotations: Option<&std::collections::BTreeMap<String, String>>,
+) -> Option<String> {
+    let labels = labels?;
+    let name = labels.get("kustomize.toolkit.fluxcd.io/name")?;
+    let namespace = labels
+        .get("kustomize.toolkit.fluxcd.io/namespace")
+        .map(String::as_str)
+        .unwrap_or("?");
+    let annotation = |k: &str| annotations.and_then(|a| a.get(k)).map(String::as_str);
+    let create_only =
+        annotation("kustomize.toolkit.fluxcd.io/ssa").is_some_and(|v| v.eq_ignore_ascii_case("IfNotPresent"));
+    let disabled = annotation("kustomize.toolkit.fluxcd.io/reconcile")
+        .is_some_and(|v| v.eq_ignore_ascii_case("disabled"));
+    (!create_only && !disabled).then(|| format!("{namespace}/{name}"))
+}
+
+/// A GitRepository that authenticates with one of those Secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoTarget {
+    /// The GitRepository.
+    #[serde(flatten)]
+    pub key: ObjectKey,
+    /// Its `spec.secretRef.name`.
+    pub secret: String,
+    /// Suspended repositories are not asked to reconcile and not waited for.
+    pub suspended: bool,
+}
+
+/// What rotating on one cluster touches.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterPlan {
+    /// Secrets to rewrite, sorted.
+    pub secrets: Vec<SecretTarget>,
+    /// GitRepositories to reconcile, sorted.
+    pub git_repositories: Vec<RepoTarget>,
+    /// False when the cluster does not serve GitRepository (no Flux).
+    pub flux_installed: bool,
+}
+
+/// Finds the Secrets written from `credential` and the GitRepositories using them.
+pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<ClusterPlan, KubeError> {
+    let metas = list_secret_metadata(target).await?;
+    let mut direct = BTreeSet::new();
+    for m in &metas {
+        let annotated = m
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
+            .is_some_and(|c| c == credential);
+        if annotated && let (Some(ns), Some(name)) = (&m.metadata.namespace, &m.metadata.name) {
+            direct.insert(format!("{ns}.{name}"));
+        }
+    }
+    let mut secrets = Vec::new();
+    for m in metas {
+        let (Some(namespace), Some(name)) = (m.metadata.namespace, m.metadata.name) else {
+            continue;
+        };
+        let from = m
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(PROPAGATED_FROM_LABEL))
+            .cloned();
+        let selected = direct.contains(&format!("{namespace}.{name}"))
+            || from.as_ref().is_some_and(|f| direct.contains(f));
+        if selected {
+            let reverted_by =
+                reverting_kustomization(m.metadata.labels.as_ref(), m.metadata.annotations.as_ref());
+            secrets.push(SecretTarget {
+                key: ObjectKey { namespace, name },
+                propagated_from: from,
+                reverted_by,
+            });
+        }
+    }
+    secrets.sort_by(|a, b| a.key.cmp(&b.key));
+    let (flux_installed, git_repositories) = match list_git_repositories(target).await? {
+        None => (false, Vec::new()),
+        Some(repos) => {
+            let keys: BTreeSet<&ObjectKey> = secrets.iter().map(|s| &s.key).collect();
+            let mut out: Vec<RepoTarget> = repos.iter().filter_map(|r| repo_target(r, &keys)).collect();
+            out.sort_by(|a, b| a.key.cmp(&b.key));
+            (true, out)
+        }
+    };
+    let plan = ClusterPlan {
+        secrets,
+        git_repositories,
+        flux_installed,
+    };
+    check_access(target, &plan).await?;
+    Ok(plan)
+}
+
+/// Asks the apiserver (SelfSubjectAccessReview) whether we may write what the plan touches, per
+/// namespace, so a missing RBAC grant fails the cluster before its first write instead of half-way.
+async fn check_access(target: &KubeTarget, plan: &ClusterPlan) -> Result<(), KubeError> {
+    let mut checks: BTreeSet<(&str, &str, &str, &str)> = BTreeSet::new();
+    for s in &plan.secrets {
+        checks.insert(("update", "", "secrets", &s.key.namespace));
+    }
+    for r in plan.git_repositories.iter().filter(|r| !r.suspended) {
+        checks.insert((
+            "patch",
+            "source.toolkit.fluxcd.io",
+            "gitrepositories",
+            &r.key.namespace,
+        ));
+    }
+    let results: Vec<Result<(), KubeError>> = stream::iter(checks)
+        .map(|(verb, group, resource, namespace)| async move {
+            if can_i(target, verb, group, resource, namespace).await? {
+                Ok(())
+            } else {
+                Err(KubeError::Api {
+                    context: target.context.clone(),
+                    action: format!("{verb} {resource} in namespace {namespace}"),
+                    code: 403,
+                    reason: "Forbidden".into(),
+                    message: format!(
+                        "the current user may not {verb} {resource} in namespace {namespace} \
+                         (SelfSubjectAccessReview); nothing was changed on this cluster"
+                    ),
+                })
+            }
+        })
+        .buffer_unordered(8)
+        .collect()
+        .await;
+    results.into_iter().collect()
+}
+
+async fn can_i(
+    target: &KubeTarget,
+    verb: &str,
+    group: &str,
+    resource: &str,
+    namespace: &str,
+) -> Result<bool, KubeError> {
+    use k8s_openapi::api::authorization::v1::{
+        ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+    };
+    let review = SelfSubjectAccessReview {
+        spec: SelfSubjectAccessReviewSpec {
+            resource_attributes: Some(ResourceAttributes {
+                verb: Some(verb.into()),
+                group: Some(group.into()),
+                resource: Some(resource.into()),
+                namespace: Some(namespace.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let api: Api<SelfSubjectAccessReview> = Api::all(target.client.clone());
+    let answer = api
+        .create(&kube::api::PostParams::default(), &review)
+        .await
+        .map_err(|e| target.err(format!("check access to {resource} in namespace {namespace}"), e))?;
+    Ok(answer.status.is_some_and(|s| s.allowed))
+}
+
+fn repo_target(repo: &DynamicObject, secrets: &BTreeSet<&ObjectKey>) -> Option<RepoTarget> {
+    let namespace = repo.metadata.namespace.clone()?;
+    let name = repo.metadata.name.clone()?;
+    let secret = repo
+        .data
+        .pointer("/spec/secretRef/name")
+        .and_then(Value::as_str)?
+        .to_string();
+    let key = ObjectKey {
+        namespace: namespace.clone(),
+        name: secret.clone(),
+    };
+    if !secrets.contains(&key) {
+        return None;
+    }
+    let suspended = repo
+        .data
+        .pointer("/spec/suspend")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Some(RepoTarget {
+        key: ObjectKey { namespace, name },
+        secret,
+        suspended,
+    })
+}
+
+async fn list_secret_metadata(
+    target: &KubeTarget,
+) -> Result<Vec<kube::api::PartialObjectMeta<Secret>>, KubeError> {
+    let api: Api<Secret> = Api::all(target.client.clone());
+    let mut params = ListParams::default().limit(500);
+    let mut out = Vec::new();
+    loop {
+        let page = api
+            .list_metadata(&params)
+            .await
+            .map_err(|e| target.err("list Secrets in all namespaces", e))?;
+        out.extend(page.items);
+        match page.metadata.continue_ {
+            Some(token) if !token.is_empty() => params = params.continue_token(&token),
+            _ => return Ok(out),
+        }
+    }
+}
+
+fn git_repository_api(target: &KubeTarget, namespace: Option<&str>) -> Api<DynamicObject> {
+    // GitRepository is a known kind: no discovery round trip.
+    let ar = find_known("source.toolkit.fluxcd.io", "GitRepository")
+        .map(|k| k.api_resource())
+        .unwrap_or_else(|| {
+            kube::api::ApiResource::from_gvk_with_plural(
+                &kube::api::GroupVersionKind::gvk("source.toolkit.fluxcd.io", "v1", "GitRepository"),
+                "gitrepositories",
+            )
+        });
+    match namespace {
+        Some(ns) => Api::namespaced_with(target.client.clone(), ns, &ar),
+        None => Api::all_with(target.client.clone(), &ar),
+    }
+}
+
+/// Every GitRepository, or `None` when the kind is not served (Flux not installed).
+async fn list_git_repositories(target: &KubeTarget) -> Result<Option<Vec<DynamicObject>>, KubeError> {
+    let api = git_repository_api(target, None);
+    let mut params = ListParams::default().limit(500);
+    let mut out = Vec::new();
+    loop {
+        match api.list(&params).await {
+            Ok(page) => {
+                out.extend(page.items);
+                match page.metadata.continue_ {
+                    Some(token) if !token.is_empty() => params = params.continue_token(&token),
+                    _ => return Ok(Some(out)),
+                }
+            }
+            Err(kube::Error::Api(s)) if s.code == 404 => return Ok(None),
+            Err(e) => return Err(target.err("list GitRepositories in all namespaces", e)),
+        }
+    }
+}
+
+/// Options of one cluster's rotation.
+#[derive(Clone, Debug)]
+pub struct RotateOptions {
+    /// The basic-auth username for Secrets that have none.
+    pub fallback_username: String,
+    /// Wait for the GitRepositories to be Ready with the new token.
+    pub wait: bool,
+    /// How long to wait.
+    pub timeout: Duration,
+    /// How often to poll while waiting.
+    pub interval: Duration,
+    /// How many Secrets to write at once.
+    pub concurrency: usize,
+    /// The `reconcile.fluxcd.io/requestedAt` value (one per run, RFC 3339).
+    pub requested_at: String,
+}
+
+/// What happened to one Secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SecretReport {
+    /// The Secret.
+    #[serde(flatten)]
+    pub target: SecretTarget,
+    /// `configured`, `unchanged` or `deleted` (gone since it was listed).
+    pub outcome: &'static str,
+}
+
+/// Where one GitRepository ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum RepoState {
+    /// Fetched with the new token and Ready.
+    Ready,
+    /// Reconciliation requested, not waited for (`--no-wait`).
+    Requested,
+    /// Suspended: not asked to reconcile.
+    Suspended,
+    /// Handled our request and failed (e.g. authentication failed).
+    Failed,
+    /// Did not become Ready in time.
+    TimedOut,
+    /// Not reached (an earlier step failed).
+    Skipped,
+}
+
+/// What happened to one GitRepository.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RepoReport {
+    /// The GitRepository.
+    #[serde(flatten)]
+    pub target: RepoTarget,
+    /// Its final state.
+    pub state: RepoState,
+    /// The last condition message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The outcome on one cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterReport {
+    /// The kube context.
+    pub context: String,
+    /// Secrets found and what happened to each.
+    pub secrets: Vec<SecretReport>,
+    /// GitRepositories found and where each ended.
+    pub git_repositories: Vec<RepoReport>,
+    /// Write conflicts that were retried.
+    pub conflicts: u32,
+    /// Whether GitRepository is served at all.
+    pub flux_installed: bool,
+    /// Why the cluster failed (None: it succeeded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl ClusterReport {
+    fn new(context: &str) -> Self {
+        ClusterReport {
+            context: context.to_string(),
+            secrets: Vec::new(),
+            git_repositories: Vec::new(),
+            conflicts: 0,
+            flux_installed: true,
+            error: None,
+        }
+    }
+
+    /// A report for a cluster that failed before anything was found.
+    pub fn failed(context: &str, error: String) -> Self {
+        ClusterReport {
+            error: Some(error),
+            ..ClusterReport::new(context)
+        }
+    }
+
+    /// Whether the cluster carries the token and (when waited for) its repositories fetched with it.
+    pub fn succeeded(&self) -> bool {
+        self.error.is_none()
+    }
+
+    /// Secrets whose data changed.
+    pub fn updated(&self) -> usize {
+        self.secrets.iter().filter(|s| s.outcome == "configured").count()
+    }
+
+    /// Repositories in `state`.
+    pub fn repos_in(&self, state: RepoState) -> usize {
+        self.git_repositories.iter().filter(|r| r.state == state).count()
+    }
+}
+
+/// One error and its causes on a line, for tables and state files.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}
+
+/// Plans and applies on one cluster (see [`apply_plan`]).
+pub async fn rotate_cluster(
+    target: &KubeTarget,
+    credential: &str,
+    token: &Token,
+    opts: &RotateOptions,
+    progress: &(dyn Fn(String) + Send + Sync),
+) -> ClusterReport {
+    progress("finding Secrets and GitRepositories".into());
+    match plan_cluster(target, credential).await {
+        Ok(plan) => apply_plan(target, &plan, credential, token, opts, progress).await,
+        Err(e) => ClusterReport::failed(&target.context, error_chain(&e)),
+    }
+}
+
+/// Rotates `credential` to `token` on one cluster along `plan`: Secrets first (so the fetch we
+/// then request already uses the new token), then the reconcile request, then the wait. Never
+/// returns an error: every failure ends up in the report, so the other clusters go on.
+/// `progress` receives short step descriptions.
+pub async fn apply_plan(
+    target: &KubeTarget,
+    plan: &ClusterPlan,
+    credential: &str,
+    token: &Token,
+    opts: &RotateOptions,
+    progress: &(dyn Fn(String) + Send + Sync),
+) -> ClusterReport {
+    let mut report = ClusterReport::new(&target.context);
+    report.flux_installed = plan.flux_installed;
+    report.git_repositories = plan
+        .git_repositories
+        .iter()
+        .map(|r| RepoReport {
+            target: r.clone(),
+            state: if r.suspended {
+                RepoState::Suspended
+            } else {
+                RepoState::Skipped
+            },
+            message: None,
+        })
+        .collect();
+
+    progress(format!("writing {} Secret(s)", plan.secrets.len()));
+    let written: Result<Vec<(SecretTarget, super::secret::UpdateResult)>, KubeError> =
+        stream::iter(plan.secrets.iter().cloned())
+            .map(|s| async move {
+                let result = update_secret(target, &s.key.namespace, &s.key.name, |current| {
+                    rotated_secret(current, credential, token, &opts.fallback_username)
+                })
+                .await?;
+                Ok((s, result))
+            })
+            .buffered(opts.concurrency.max(1))
+            .try_collect()
+            .await;
+    let written = match written {
+        Ok(w) => w,
+        Err(e) => {
+            report.error = Some(error_chain(&e));
+            return report;
+        }
+    };
+    for (target_secret, result) in written {
+        report.conflicts += result.conflicts;
+        report.secrets.push(SecretReport {
+            target: target_secret,
+            outcome: match result.outcome {
+                Some(ApplyOutcome::Configured) | Some(ApplyOutcome::Created) => "configured",
+                Some(ApplyOutcome::Unchanged) => "unchanged",
+                None => "deleted",
+            },
+        });
+    }
+
+    let active: Vec<RepoTarget> = plan
+        .git_repositories
+        .iter()
+        .filter(|r| !r.suspended)
+        .cloned()
+        .collect();
+    if active.is_empty() {
+        return report;
+    }
+    progress(format!(
+        "requesting reconciliation of {} GitRepository(ies)",
+        active.len()
+    ));
+    if let Err(e) = request_reconcile(target, &active, &opts.requested_at).await {
+        report.error = Some(error_chain(&e));
+        return report;
+    }
+    if !opts.wait {
+        set_states(&mut report, &active, RepoState::Requested, None);
+        return report;
+    }
+    let outcome = wait_for_repositories(target, &active, opts, progress).await;
+    match outcome {
+        Ok(states) => {
+            for (key, state, message) in states {
+                if let Some(r) = report.git_repositories.iter_mut().find(|r| r.target.key == key) {
+                    r.state = state;
+                    r.message = message;
+                }
+            }
+            let failed: Vec<String> = report
+                .git_repositories
+                .iter()
+                .filter(|r| matches!(r.state, RepoState::Failed | RepoState::TimedOut))
+                .map(|r| {
+                    let what = if r.state == RepoState::TimedOut {
+                        format!("not Ready after {}", humantime(opts.timeout))
+                    } else {
+                        "failed".to_string()
+                    };
+                    match &r.message {
+                        Some(m) => format!("GitRepository {} {what}: {m}", r.target.key),
+                        None => format!("GitRepository {} {what}", r.target.key),
+                    }
+                })
+                .collect();
+            if !failed.is_empty() {
+                report.error = Some(failed.join("; "));
+            }
+        }
+        Err(e) => report.error = Some(error_chain(&e)),
+    }
+    report
+}
+
+fn set_states(report: &mut ClusterReport, repos: &[RepoTarget], state: RepoState, message: Option<String>) {
+    for r in report.git_repositories.iter_mut() {
+        if repos.iter().any(|a| a.key == r.target.key) {
+            r.state = state;
+            r.message = message.clone();
+        }
+    }
+}
+
+fn humantime(d: Duration) -> String {
+    let s = d.as_secs();
+    if s >= 60 && s.is_multiple_of(60) {
+        format!("{}m", s / 60)
+    } else {
+        format!("{s}s")
+    }
+}
+
+/// Sets `reconcile.fluxcd.io/requestedAt` on each repository (a merge patch of one annotation, so
+/// nothing else of the object is touched and no field ownership is taken over).
+pub async fn request_reconcile(
+    target: &KubeTarget,
+    repos: &[RepoTarget],
+    requested_at: &str,
+) -> Result<(), KubeError> {
+    let patch = json!({"metadata": {"annotations": {REQUESTED_AT_ANNOTATION: requested_at}}});
+    let params = PatchParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    stream::iter(repos.iter())
+        .map(|r| {
+            let api = git_repository_api(target, Some(&r.key.namespace));
+            let patch = &patch;
+            let params = &params;
+            async move {
+                match api.patch(&r.key.name, params, &Patch::Merge(patch)).await {
+                    Ok(_) => Ok(()),
+                    // Deleted since it was listed: nothing to reconcile.
+                    Err(kube::Error::Api(s)) if s.code == 404 => Ok(()),
+                    Err(e) => {
+                        Err(target.err(format!("request reconciliation of GitRepository {}", r.key), e))
+                    }
+                }
+            }
+        })
+        .buffer_unordered(8)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(())
+}
+
+/// Where a repository stands with respect to our reconcile request.
+pub fn repo_progress(obj: &Value, requested_at: &str) -> (Option<RepoState>, Option<String>) {
+    let handled = obj
+        .pointer("/status/lastHandledReconcileAt")
+        .and_then(Value::as_str)
+        == Some(requested_at);
+    let health = flux_health(obj);
+    let message = health.message.clone();
+    if !handled {
+        return (
+            None,
+            Some(message.unwrap_or_else(|| "waiting for source-controller".into())),
+        );
+    }
+    match health.state {
+        State::Ready => (Some(RepoState::Ready), message),
+        State::NotReady => {
+            let text = match (&health.reason, message) {
+                (Some(r), Some(m)) => Some(format!("{r}: {m}")),
+                (Some(r), None) => Some(r.clone()),
+                (None, m) => m,
+            };
+            (Some(RepoState::Failed), text)
+        }
+        _ => (None, message),
+    }
+}
+
+type RepoOutcome = (ObjectKey, RepoState, Option<String>);
+
+async fn wait_for_repositories(
+    target: &KubeTarget,
+    repos: &[RepoTarget],
+    opts: &RotateOptions,
+    progress: &(dyn Fn(String) + Send + Sync),
+) -> Result<Vec<RepoOutcome>, KubeError> {
+    let total = repos.len();
+    let settled = std::sync::Mutex::new(Vec::<RepoOutcome>::new());
+    let last_messages = std::sync::Mutex::new(std::collections::BTreeMap::<ObjectKey, String>::new());
+    let failure = std::sync::Mutex::new(None::<KubeError>);
+    let poll = || async {
+        let pending: Vec<&RepoTarget> = {
+            let done = settled
+                .lock()
+                .map(|s| s.iter().map(|(k, ..)| k.clone()).collect::<Vec<_>>());
+            let done = done.unwrap_or_default();
+            repos.iter().filter(|r| !done.contains(&r.key)).collect()
+        };
+        let results: Vec<Result<(ObjectKey, Option<Value>), KubeError>> = stream::iter(pending)
+            .map(|r| async move {
+                let api = git_repository_api(target, Some(&r.key.namespace));
+                match api.get_opt(&r.key.name).await {
+                    Ok(found) => Ok((
+                        r.key.clone(),
+                        found.map(|o| serde_json::to_value(o).unwrap_or(Value::Null)),
+                    )),
+                    Err(e) => Err(target.err(format!("get GitRepository {}", r.key), e)),
+                }
+            })
+            .buffer_unordered(8)
+            .collect()
+            .await;
+        for result in results {
+            match result {
+                Err(e) => {
+                    if let Ok(mut f) = failure.lock() {
+                        *f = Some(e);
+                    }
+                    return ControlFlow::Break(());
+                }
+                Ok((key, None)) => {
+                    if let Ok(mut s) = settled.lock() {
+                        s.push((key, RepoState::Failed, Some("deleted while waiting".into())));
+                    }
+                }
+                Ok((key, Some(obj))) => {
+                    let (state, message) = repo_progress(&obj, &opts.requested_at);
+                    match state {
+                        Some(state) => {
+                            if let Ok(mut s) = settled.lock() {
+                                s.push((key, state, message));
+                            }
+                        }
+                        None => {
+                            if let (Ok(mut m), Some(msg)) = (last_messages.lock(), message) {
+                                m.insert(key, msg);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        let ready = settled.lock().map(|s| s.len()).unwrap_or(0);
+        if ready >= total {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(format!("waiting for GitRepositories: {ready}/{total} done"))
+        }
+    };
+    let outcome = wait_until(opts.timeout, opts.interval, poll, |m| progress(m.to_string())).await;
+    if let Some(e) = failure.lock().ok().and_then(|mut f| f.take()) {
+        return Err(e);
+    }
+    let mut states = settled.into_inner().unwrap_or_default();
+    if let WaitOutcome::TimedOut(_) = outcome {
+        let messages = last_messages.into_inner().unwrap_or_default();
+        for r in repos {
+            if !states.iter().any(|(k, ..)| k == &r.key) {
+                states.push((r.key.clone(), RepoState::TimedOut, messages.get(&r.key).cloned()));
+            }
+        }
+    }
+    Ok(states)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repo(handled: Option<&str>, ready: &str, reason: &str, generation: i64, observed: i64) -> Value {
+        json!({
+            "metadata": {"name": "flux-system", "namespace": "flux-system", "generation": generation},
+            "status": {
+                "lastHandledReconcileAt": handled,
+                "conditions": [{"type": "Ready", "status": ready, "reason": reason, "message": "m", "observedGeneration": observed}],
+            }
+        })
+    }
+
+    #[test]
+    fn a_repository_is_done_only_once_it_handled_our_request_and_is_ready() {
+        let at = "2026-05-01T10:00:00.123Z";
+        assert_eq!(
+            repo_progress(&repo(Some("2026-04-01T00:00:00Z"), "True", "Succeeded", 1, 1), at).0,
+            None,
+            "an earlier request does not count"
+        );
+        assert_eq!(
+            repo_progress(&repo(Some(at), "True", "Succeeded", 1, 1), at).0,
+            Some(RepoState::Ready)
+        );
+        assert_eq!(
+            repo_progress(&repo(Some(at), "True", "Succeeded", 2, 1), at).0,
+            None,
+            "Ready for an older generation is not Ready"
+        );
+        let (state, message) = repo_progress(&repo(Some(at), "False", "AuthenticationFailed", 1, 1), at);
+        assert_eq!(state, Some(RepoState::Failed));
+        assert_eq!(message.as_deref(), Some("AuthenticationFailed: m"));
+    }
+
+    #[test]
+    fn secrets_applied_by_a_kustomization_are_flagged_unless_create_only() {
+        let labels = std::collections::BTreeMap::from([
+            (
+                "kustomize.toolkit.fluxcd.io/name".to_string(),
+                "secrets".to_string(),
+            ),
+            (
+                "kustomize.toolkit.fluxcd.io/namespace".to_string(),
+                "flux-system".to_string(),
+            ),
+        ]);
+        assert_eq!(
+            reverting_kustomization(Some(&labels), None).as_deref(),
+            Some("flux-system/secrets")
+        );
+        let create_only = std::collections::BTreeMap::from([(
+            "kustomize.toolkit.fluxcd.io/ssa".to_string(),
+            "IfNotPresent".to_string(),
+        )]);
+        assert_eq!(reverting_kustomization(Some(&labels), Some(&create_only)), None);
+        assert_eq!(reverting_kustomization(None, None), None);
+    }
+
+    #[test]
+    fn error_chains_do_not_repeat_themselves() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("outer")]
+        struct Outer(#[source] std::io::Error);
+        let e = Outer(std::io::Error::other("inner"));
+        assert_eq!(error_chain(&e), "outer: inner");
+    }
+}

@@ -1,0 +1,269 @@
+//! The local record of a fleet-wide rotation in progress, so a rotation that failed on some
+//! clusters can be resumed or rolled back later, from another shell or after a reboot.
+//!
+//! While a rotation is unfinished the keyring holds two entries: NAME (the new token) and
+//! NAME's previous version (the old one, see [`previous_entry`]). The state file,
+//! `rotations/NAME.yaml` beside the credential index, says which clusters already carry the new
+//! value. It holds context names, server URLs, times and messages, never a token. A lock file next
+//! to it keeps two rotations of the same credential from running at once.
+
+use std::{fs::File, path::PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use super::{
+    CredentialError,
+    meta::{CredentialMeta, MetaStore, lock, remove_file, rfc3339, write_private},
+};
+use crate::manifests::yaml;
+
+/// The keyring entry name holding NAME's previous token during a rotation. `#` cannot appear in a
+/// credential name, so this never collides with a real credential.
+pub fn previous_entry(name: &str) -> String {
+    format!("{name}#previous")
+}
+
+/// Which way the unfinished operation pushes tokens.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Operation {
+    /// Pushing the new token (`token rotate`, `--resume`).
+    Rotate,
+    /// Pushing the previous token back (`--rollback`).
+    Rollback,
+}
+
+/// Where one cluster stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClusterState {
+    /// Not attempted yet.
+    Pending,
+    /// Carries the operation's token, and its GitRepositories fetched with it (unless --no-wait).
+    Done,
+    /// The last attempt failed; `message` says why.
+    Failed,
+}
+
+/// One cluster of a rotation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ClusterRecord {
+    /// The kube context.
+    pub context: String,
+    /// Its apiserver URL when the rotation started (to notice a kubeconfig pointing elsewhere).
+    pub server: String,
+    /// Where it stands.
+    pub state: ClusterState,
+    /// When it last changed.
+    #[serde(default, with = "rfc3339::option", skip_serializing_if = "Option::is_none")]
+    pub updated: Option<Timestamp>,
+    /// The last failure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// The state file.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RotationState {
+    /// `kubectl-fleet.dev/v1`.
+    pub api_version: String,
+    /// `CredentialRotation`.
+    pub kind: String,
+    /// The credential.
+    pub credential: String,
+    /// Rotate or rollback.
+    pub operation: Operation,
+    /// When the rotation started.
+    #[serde(with = "rfc3339")]
+    pub started: Timestamp,
+    /// The metadata of the previous token, restored by a rollback.
+    pub previous: CredentialMeta,
+    /// Every cluster of the rotation, in the order given.
+    pub clusters: Vec<ClusterRecord>,
+}
+
+impl RotationState {
+    /// A fresh rotation over `clusters` (context, server).
+    pub fn new(credential: &str, previous: CredentialMeta, clusters: &[(String, String)]) -> Self {
+        RotationState {
+            api_version: "kubectl-fleet.dev/v1".into(),
+            kind: "CredentialRotation".into(),
+            credential: credential.into(),
+            operation: Operation::Rotate,
+            started: rfc3339::now(),
+            previous,
+            clusters: clusters
+                .iter()
+                .map(|(context, server)| ClusterRecord {
+                    context: context.clone(),
+                    server: server.clone(),
+                    state: ClusterState::Pending,
+                    updated: None,
+                    message: None,
+                })
+                .collect(),
+        }
+    }
+
+    /// Contexts not done yet, in order.
+    pub fn remaining(&self) -> Vec<String> {
+        self.clusters
+            .iter()
+            .filter(|c| c.state != ClusterState::Done)
+            .map(|c| c.context.clone())
+            .collect()
+    }
+
+    /// (done, total).
+    pub fn progress(&self) -> (usize, usize) {
+        let done = self
+            .clusters
+            .iter()
+            .filter(|c| c.state == ClusterState::Done)
+            .count();
+        (done, self.clusters.len())
+    }
+
+    /// Records the outcome of one cluster.
+    pub fn mark(&mut self, context: &str, state: ClusterState, message: Option<String>) {
+        if let Some(c) = self.clusters.iter_mut().find(|c| c.context == context) {
+            c.state = state;
+            c.message = message;
+            c.updated = Some(rfc3339::now());
+        }
+    }
+
+    /// Switches to a rollback: every cluster must get the previous token back, including those
+    /// that failed half-way (some of their Secrets may carry the new one).
+    pub fn start_rollback(&mut self) {
+        self.operation = Operation::Rollback;
+        for c in &mut self.clusters {
+            c.state = ClusterState::Pending;
+            c.message = None;
+        }
+    }
+}
+
+/// The rotation state files of a config directory.
+#[derive(Clone, Debug)]
+pub struct RotationStore {
+    dir: PathBuf,
+}
+
+impl RotationStore {
+    /// The store beside the credential index.
+    pub fn new(meta: &MetaStore) -> Self {
+        RotationStore {
+            dir: meta.dir().join("rotations"),
+        }
+    }
+
+    /// The state file of a credential.
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.join(format!("{name}.yaml"))
+    }
+
+    /// The unfinished rotation of `name`, if any.
+    pub fn load(&self, name: &str) -> Result<Option<RotationState>, CredentialError> {
+        let path = self.path(name);
+        match std::fs::read_to_string(&path) {
+            Ok(text) => yaml::from_str(&text, &path.display().to_string())
+                .map(Some)
+                .map_err(|source| CredentialError::IndexParse {
+                    path,
+                    source: Box::new(source),
+                }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(source) => Err(CredentialError::Io {
+                action: "read",
+                path,
+                source,
+            }),
+        }
+    }
+
+    /// Writes the state (atomically, 0600).
+    pub fn save(&self, state: &RotationState) -> Result<(), CredentialError> {
+        let path = self.path(&state.credential);
+        let text =
+            yaml::to_string(state, "rotation state").map_err(|source| CredentialError::IndexParse {
+                path: path.clone(),
+                source: Box::new(source),
+            })?;
+        write_private(
+            &path,
+            &format!(
+                "# Unfinished rotation of credential '{}'. No token is stored here.\n{text}",
+                state.credential
+            ),
+        )
+    }
+
+    /// Removes the state of a finished rotation.
+    pub fn clear(&self, name: &str) -> Result<(), CredentialError> {
+        remove_file(&self.path(name))
+    }
+
+    /// Takes the per-credential lock, failing at once if another process holds it.
+    pub fn lock(&self, name: &str) -> Result<File, CredentialError> {
+        lock(&self.dir, &format!("{name}.lock"), false).map_err(|e| match e {
+            CredentialError::Locked { .. } => CredentialError::RotationRunning { name: name.into() },
+            other => other,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::provider::Provider;
+
+    fn previous() -> CredentialMeta {
+        CredentialMeta {
+            provider: Provider::Github,
+            api_url: "https://api.github.com".into(),
+            username: "git".into(),
+            created: "2026-01-01T00:00:00Z".parse().expect("ts"),
+            updated: "2026-01-01T00:00:00Z".parse().expect("ts"),
+            expires: None,
+            last_check: None,
+        }
+    }
+
+    #[test]
+    fn state_round_trips_and_tracks_clusters() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = RotationStore::new(&MetaStore::at(dir.path()));
+        assert_eq!(store.load("bot").expect("none"), None);
+        let mut state = RotationState::new(
+            "bot",
+            previous(),
+            &[("a".into(), "https://a".into()), ("b".into(), "https://b".into())],
+        );
+        state.mark("a", ClusterState::Done, None);
+        state.mark("b", ClusterState::Failed, Some("unreachable".into()));
+        store.save(&state).expect("saved");
+        let loaded = store.load("bot").expect("read").expect("present");
+        assert_eq!(loaded, state);
+        assert_eq!(loaded.remaining(), vec!["b"]);
+        assert_eq!(loaded.progress(), (1, 2));
+        let mut rb = loaded.clone();
+        rb.start_rollback();
+        assert_eq!(rb.remaining(), vec!["a", "b"]);
+        store.clear("bot").expect("cleared");
+        assert_eq!(store.load("bot").expect("none"), None);
+    }
+
+    #[test]
+    fn a_second_rotation_of_the_same_credential_is_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = RotationStore::new(&MetaStore::at(dir.path()));
+        let _held = store.lock("bot").expect("first");
+        let err = store.lock("bot").unwrap_err();
+        assert!(err.to_string().contains("already running"), "{err}");
+        assert!(store.lock("other").is_ok());
+    }
+}
