@@ -74,7 +74,58 @@ fn krew_installs_the_plugin_from_the_manifest_and_archive() {
     let archive = dist.join(format!("kubectl-fleet_{version}_linux_amd64.tar.gz"));
     let fleet_yaml = dist.join("fleet.yaml");
 
+    // krew-index's own validator accepts the rendered manifest.
+    let validator = std::env::var("FLEET_TEST_KREW_VALIDATOR")
+        .expect("FLEET_TEST_KREW_VALIDATOR is set by scripts/test.sh");
+    let validated = Cmd::program(validator)
+        .args([
+            "-manifest".as_ref(),
+            fleet_yaml.as_os_str(),
+            "-skip-install".as_ref(),
+        ])
+        .run();
+    assert_eq!(
+        validated.code, 0,
+        "validate-krew-manifest rejected it: {validated:?}"
+    );
+
     let path = krew_path(&tools, &krew_root);
+
+    // A local custom index holding the rendered manifest (what `kubectl krew index add` would
+    // clone from a git URL); krew's commands other than `install --manifest` need an index.
+    let index = work.path().join("index");
+    std::fs::create_dir_all(index.join("plugins")).expect("index dir");
+    std::fs::copy(&fleet_yaml, index.join("plugins/fleet.yaml")).expect("copy manifest");
+    for args in [
+        vec!["init", "-q", "-b", "master"],
+        vec!["add", "."],
+        vec![
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@example.invalid",
+            "commit",
+            "-qm",
+            "index",
+        ],
+    ] {
+        let git = Cmd::program("git").args(&args).current_dir(&index).run();
+        assert_eq!(git.code, 0, "git {args:?}: {git:?}");
+    }
+    let update = Cmd::program(&env().kubectl)
+        .args(["krew", "update"])
+        .env("PATH", &path)
+        .env("KREW_ROOT", &krew_root)
+        .env("KREW_NO_UPGRADE_CHECK", "1")
+        .env("KREW_DEFAULT_INDEX_URI", &index)
+        .run();
+    assert_eq!(update.code, 0, "krew update from the local index: {update:?}");
+    let search = kubectl(&path, &krew_root, &["krew", "search", "fleet"]);
+    assert!(
+        search.ok().contains("Bootstrap, onboard, rotate tokens"),
+        "{search:?}"
+    );
+
     let install = kubectl(
         &path,
         &krew_root,
