@@ -8,3 +8,4 @@ mod common;
 mod core;
 mod credentials;
 mod dispatch;
+mod tenant;
