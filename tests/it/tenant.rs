@@ -899,6 +899,24 @@ async fn apply_substitutes_per_cluster_and_the_tenant_is_least_privileged() {
     );
     let table = mask(&mask(&run.stdout, &ns), &tenant_name);
     fleet_snapshot!("tenant_create_apply", table);
+    // Re-running is a no-op on the cluster too.
+    let rerun = create_apply(
+        dir.path(),
+        &ns,
+        &tenant_name,
+        &["staging"],
+        &["--token-stdin", "--propagate"],
+    )
+    .stdin(token)
+    .run();
+    let lines: Vec<&str> = rerun.ok().lines().skip(1).collect();
+    assert_eq!(lines.len(), 8, "{}", rerun.stdout);
+    for line in lines {
+        assert!(
+            line.ends_with("unchanged") || line.ends_with("unchanged (copy)"),
+            "{line}"
+        );
+    }
     create_apply(dir.path(), &other_ns, &other_tenant, &["staging"], &[])
         .run()
         .ok();
