@@ -640,7 +640,9 @@ async fn delete_cmd(
     printer: &Printer,
     args: DeleteArgs,
 ) -> Result<ExitStatus> {
-    let (fleet, layout) = open(repo)?;
+    // Deleting scans every use case, so keos needs none here.
+    let fleet = FleetRepo::open(&repo.fleet_dir)?;
+    let layout = Layout::names_only(fleet.config());
     validate::namespace(&args.namespace)?;
     if let Some(t) = &args.tenant {
         validate::dns_label("tenant", t)?;
@@ -874,7 +876,8 @@ fn automation_cmd(repo: &RepoArgs, printer: &Printer, args: AutomationArgs) -> R
 }
 
 async fn list_cmd(repo: &RepoArgs, kube: &KubeArgs, printer: &Printer, args: ListArgs) -> Result<ExitStatus> {
-    let (_, layout) = open(repo)?;
+    let fleet = FleetRepo::open(&repo.fleet_dir)?;
+    let layout = Layout::names_only(fleet.config());
     if let Some(t) = &args.tenant {
         validate::dns_label("tenant", t)?;
     }

@@ -143,15 +143,8 @@ fn scaffold(layout: &Layout, git_url: &str) -> Vec<(String, Vec<Value>)> {
 fn defined_kustomizations(repo: &FleetRepo, layout: &Layout) -> Result<Vec<(String, PathBuf)>, TenantError> {
     let mut out = Vec::new();
     for file in validate::yaml_files(repo, &layout.components_dir())? {
-        let text = match repo.read_optional(&file) {
-            Ok(Some(t)) => t,
-            Ok(None) => continue,
-            Err(e) => {
-                return Err(TenantError::RepoContent {
-                    path: file,
-                    reason: e.to_string(),
-                });
-            }
+        let Some(text) = repo.read_optional(&file)? else {
+            continue;
         };
         let docs = yaml::from_multi_doc(&text, &file.display().to_string()).map_err(|e| {
             TenantError::RepoContent {

@@ -41,6 +41,15 @@ impl Layout {
         }
     }
 
+    /// The layout for commands that only need object names, not paths (`list`): keos without a
+    /// use case is fine there.
+    pub fn names_only(config: &FleetConfig) -> Self {
+        Layout {
+            profile: config.profile,
+            use_case: config.use_case.clone(),
+        }
+    }
+
     /// The d1 layout.
     pub fn d1() -> Self {
         Layout {

@@ -142,6 +142,9 @@ pub enum TenantError {
     /// Flags that do not go together.
     #[error("{0}")]
     Flags(String),
+    /// The fleet repository could not be read.
+    #[error(transparent)]
+    Repo(#[from] crate::repo::RepoError),
 }
 
 impl TenantError {
@@ -149,6 +152,7 @@ impl TenantError {
     pub fn exit_status(&self) -> ExitStatus {
         match self {
             TenantError::Aborted => ExitStatus::Failure,
+            TenantError::Repo(e) => e.exit_status(),
             _ => ExitStatus::Usage,
         }
     }

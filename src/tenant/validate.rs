@@ -7,11 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::{TenantError, layout::Layout, layout::NamespaceRoots};
-use crate::{
-    credentials::TENANT_LABEL,
-    manifests::yaml,
-    repo::{FleetRepo, RepoError},
-};
+use crate::{credentials::TENANT_LABEL, manifests::yaml, repo::FleetRepo};
 
 /// Namespaces no tenant may claim: the control plane's own and Flux's.
 const RESERVED_NAMESPACES: &[&str] = &[
@@ -265,7 +261,7 @@ pub fn tenant_git_url(
 ) -> Result<Option<(String, PathBuf)>, TenantError> {
     for ns in onboarded.iter().filter(|o| o.tenant == tenant) {
         for file in yaml_files(repo, &ns.dir)? {
-            let Some(text) = repo.read_optional(&file).map_err(repo_err)? else {
+            let Some(text) = repo.read_optional(&file)? else {
                 continue;
             };
             let Ok(docs) = yaml::from_multi_doc(&text, &file.display().to_string()) else {
@@ -281,19 +277,6 @@ pub fn tenant_git_url(
         }
     }
     Ok(None)
-}
-
-fn repo_err(e: RepoError) -> TenantError {
-    match e {
-        RepoError::Io { path, source, .. } => TenantError::RepoContent {
-            path,
-            reason: format!("cannot be read: {source}"),
-        },
-        other => TenantError::RepoContent {
-            path: PathBuf::new(),
-            reason: other.to_string(),
-        },
-    }
 }
 
 fn file_name(path: &Path) -> String {
@@ -360,7 +343,7 @@ fn read_namespace_dir(
     tenant: Option<&str>,
 ) -> Result<Option<Onboarded>, TenantError> {
     let file = dir.join("kustomization.yaml");
-    let Some(text) = repo.read_optional(&file).map_err(repo_err)? else {
+    let Some(text) = repo.read_optional(&file)? else {
         return Ok(None);
     };
     let doc: Value =

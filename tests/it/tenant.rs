@@ -534,6 +534,22 @@ fn keos_profile_places_files_in_the_keos_layout() {
     );
     assert_eq!(bad.code, 2);
     assert!(bad.stderr.contains("${STRATIO_SIZE}"), "{}", bad.stderr);
+    // Deleting finds the namespace in any use case.
+    std::fs::write(dir.path().join("kubectl-fleet.yaml"), "profile: keos\n").expect("write");
+    let deleted = run_in(dir.path(), &["delete", "stratio-apps"]);
+    deleted.ok();
+    assert!(
+        deleted
+            .stderr
+            .contains("removed domain/apps/talk-to-your-data/components/stratio-apps/ (4 files)"),
+        "{}",
+        deleted.stderr
+    );
+    assert!(
+        !dir.path()
+            .join("domain/apps/talk-to-your-data/components/stratio-apps")
+            .exists()
+    );
 }
 
 #[test]
