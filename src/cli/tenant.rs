@@ -22,7 +22,7 @@ use crate::{
     repo::{FleetRepo, RepoError, WritePlan},
     tenant::{
         Layout, TenantError,
-        apply::{self, ApplyRequest, ClusterOutcome, SecretRequest},
+        apply::{self, ApplyRequest, ClusterOutcome, Preflight, SecretRequest},
         automation::{self, AutomationOptions},
         component::{self, ComponentOptions},
         create::{self, CreateOptions},
@@ -437,10 +437,9 @@ async fn create_cmd(
     if !args.apply {
         write_plan(&fleet, &plan, printer, args.dry_run, args.force, &what)?;
         if !args.dry_run {
-            printer.note(&format!(
-                "  commit and push to let Flux reconcile it, or apply it now with: kubectl fleet tenant create {} --tenant {} --apply",
-                args.namespace, args.tenant
-            ));
+            printer.note(
+                "  commit and push to let Flux reconcile it, or apply it now: re-run with --apply and --context/--all-contexts",
+            );
         }
         return Ok(ExitStatus::Success);
     }
@@ -483,12 +482,54 @@ async fn create_cmd(
     };
 
     // Phase 1: read-only preflight everywhere.
+    let preflights = preflight_all(printer, &targets, &request).await?;
+
+    if args.dry_run {
+        if !plan.is_noop() {
+            printer.data(&plan.diff())?;
+        }
+        let secret_doc = token_source.is_some().then(|| git_secret_object(&git_secret));
+        printer.data(&planned_objects(&targets, &preflights, &request, secret_doc)?)?;
+        return Ok(ExitStatus::Success);
+    }
+
+    write_plan(&fleet, &plan, printer, false, args.force, &what)?;
+
+    // Phase 2: apply, every cluster concurrently.
+    let progress = Progress::new(printer);
+    let results = futures::future::join_all(targets.iter().zip(&preflights).map(|(target, pre)| {
+        let bar = progress.target(&target.context);
+        let request = &request;
+        async move {
+            bar.set("applying");
+            let mut applied = Vec::new();
+            let mut warnings = Vec::new();
+            let result = apply::apply(target, request, pre, &mut applied, &mut warnings).await;
+            bar.finish(if result.is_ok() { "applied" } else { "failed" });
+            ClusterOutcome {
+                applied,
+                warnings,
+                result,
+            }
+        }
+    }))
+    .await;
+    report_cluster_results(printer, &targets, results, "applied")
+}
+
+/// Runs the read-only preflight on every cluster concurrently. Any failure stops the run before
+/// anything is written or applied.
+async fn preflight_all(
+    printer: &Printer,
+    targets: &[KubeTarget],
+    request: &ApplyRequest,
+) -> Result<Vec<Preflight>> {
     let progress = Progress::new(printer);
     let bars: Vec<_> = targets.iter().map(|t| progress.target(&t.context)).collect();
     for bar in &bars {
         bar.set("preflight");
     }
-    let preflights = futures::future::join_all(targets.iter().map(|t| apply::preflight(t, &request))).await;
+    let preflights = futures::future::join_all(targets.iter().map(|t| apply::preflight(t, request))).await;
     let mut failed = 0;
     for ((target, bar), pre) in targets.iter().zip(&bars).zip(&preflights) {
         match pre {
@@ -515,62 +556,40 @@ async fn create_cmd(
             total: targets.len(),
         });
     }
-    let preflights: Vec<_> = preflights.into_iter().filter_map(|p| p.ok()).collect();
+    Ok(preflights.into_iter().filter_map(|p| p.ok()).collect())
+}
 
-    if args.dry_run {
-        if !plan.is_noop() {
-            printer.data(&plan.diff())?;
+/// `--dry-run --apply`: the objects each cluster would get, substituted, with the tenant Secret
+/// redacted.
+fn planned_objects(
+    targets: &[KubeTarget],
+    preflights: &[Preflight],
+    request: &ApplyRequest,
+    secret_doc: Option<serde_json::Value>,
+) -> Result<String> {
+    let mut out = String::new();
+    let secret_name = request.layout.tenant_secret(&request.tenant);
+    for (target, pre) in targets.iter().zip(preflights) {
+        out.push_str(&format!(
+            "# cluster {}: objects that would be applied\n",
+            target.context
+        ));
+        let mut docs: Vec<serde_json::Value> = secret_doc.iter().cloned().collect();
+        docs.extend(pre.objects.iter().cloned());
+        out.push_str(&yaml::to_multi_doc(&docs, "objects")?);
+        if request.propagate {
+            out.push_str(&if pre.kyverno {
+                "# no copies: Kyverno clones the tenant Secret on this cluster\n".to_string()
+            } else {
+                format!(
+                    "# plus copies of Secret flux-system/{secret_name} and ConfigMap flux-system/{} into every namespace labelled {TENANT_LABEL}={}\n",
+                    request.layout.runtime_info(),
+                    request.tenant
+                )
+            });
         }
-        let mut out = String::new();
-        for (target, pre) in targets.iter().zip(&preflights) {
-            out.push_str(&format!(
-                "# cluster {}: objects that would be applied\n",
-                target.context
-            ));
-            let mut docs = Vec::new();
-            if token_source.is_some() {
-                docs.push(git_secret_object(&git_secret));
-            }
-            docs.extend(pre.objects.iter().cloned());
-            out.push_str(&yaml::to_multi_doc(&docs, "objects")?);
-            if args.propagate {
-                out.push_str(&if pre.kyverno {
-                    "# no copies: Kyverno clones the tenant Secret on this cluster\n".to_string()
-                } else {
-                    format!(
-                        "# plus copies of Secret flux-system/{secret_name} and ConfigMap flux-system/{} into every namespace labelled {TENANT_LABEL}={}\n",
-                        layout.runtime_info(),
-                        args.tenant
-                    )
-                });
-            }
-        }
-        printer.data(&out)?;
-        return Ok(ExitStatus::Success);
     }
-
-    write_plan(&fleet, &plan, printer, false, args.force, &what)?;
-
-    // Phase 2: apply, every cluster concurrently.
-    let progress = Progress::new(printer);
-    let results = futures::future::join_all(targets.iter().zip(&preflights).map(|(target, pre)| {
-        let bar = progress.target(&target.context);
-        let request = &request;
-        async move {
-            bar.set("applying");
-            let mut applied = Vec::new();
-            let mut warnings = Vec::new();
-            let result = apply::apply(target, request, pre, &mut applied, &mut warnings).await;
-            bar.finish(if result.is_ok() { "applied" } else { "failed" });
-            ClusterOutcome {
-                applied,
-                warnings,
-                result,
-            }
-        }
-    }))
-    .await;
-    report_cluster_results(printer, &targets, results, "applied")
+    Ok(out)
 }
 
 /// Prints the per-object table (stdout) and per-cluster status lines (stderr); exit 1 when any

@@ -1147,6 +1147,33 @@ async fn apply_preflights_every_cluster_before_the_first_change() {
     );
     assert!(tree(dir.path()).is_empty(), "no files written");
 
+    // --dry-run --apply shows what each cluster would get (substituted, Secret redacted).
+    let other = fixed_unique("app");
+    let dry = create_apply(
+        dir.path(),
+        &other,
+        &tenant_name,
+        &["staging", "prod-eu"],
+        &["--dry-run", "--token-env", "TENANT_PAT", "--propagate"],
+    )
+    .env("TENANT_PAT", token)
+    .run();
+    let out = dry.ok();
+    for expected in [
+        "# cluster staging: objects that would be applied".to_string(),
+        format!("path: ./components/{other}/staging"),
+        "# cluster prod-eu: objects that would be applied".to_string(),
+        format!("path: ./components/{other}/production"),
+        "branch: production".to_string(),
+        "password: <redacted>".to_string(),
+        format!("# plus copies of Secret flux-system/flux-{tenant_name}"),
+    ] {
+        assert!(out.contains(&expected), "{expected} missing from:\n{out}");
+    }
+    assert_no_token(token, &dry, dir.path());
+    assert!(!namespace_exists(&staging, &other).await);
+    assert!(tree(dir.path()).is_empty(), "--dry-run writes nothing");
+
     // An undefined variable in the path template, and a user without rights: same guarantee.
     let run = create_apply(
         dir.path(),
