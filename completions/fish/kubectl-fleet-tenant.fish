@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_tenant_global_optspecs
-    string join \n kubeconfig= context= all-contexts request-timeout= q/quiet v/verbose color= no-progress h/help V/version
+    string join \n fleet-dir= use-case= kubeconfig= context= all-contexts request-timeout= q/quiet v/verbose color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_tenant_needs_command
@@ -24,6 +24,8 @@ function __fish_kubectl_fleet_tenant_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
@@ -36,20 +38,114 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" 
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -s V -l version -d 'Print version'
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "create" -d 'Onboard a tenant namespace'
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "list" -d 'List tenants per cluster'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "create" -d 'Onboard a tenant namespace (writes its directory; --apply also applies it)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "delete" -d 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "component" -d 'Platform components (reconciled as cluster admin)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "automation" -d 'Write a tenant\'s image-automation directory'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "list" -d 'Show tenants\' health on one or more clusters'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l tenant -d 'The tenant the namespace belongs to (its ServiceAccount, Secret and label)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l git-url -d 'The tenant\'s git repository (default: the one its other namespaces use)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l role -d 'ClusterRole bound to the tenant ServiceAccount in its namespace' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l path -d 'Kustomization path; must contain the overlay variable (d1: ${ENVIRONMENT}, keos: ${STRATIO_SIZE}). Default: ./components/<namespace>/${ENVIRONMENT}' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l token -d 'With --apply: write Secret flux-system/flux-<tenant> from this stored credential (kubectl fleet token set NAME)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l token-env -d 'With --apply: read the tenant\'s token from this environment variable' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l username -d 'With --apply: basic-auth username of the tenant Secret' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l force -d 'Overwrite files that exist with other content'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l dry-run -d 'Show the diff (and, with --apply, the objects per cluster) without changing anything'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l apply -d 'Also apply the tenant to the selected clusters (--context, --all-contexts)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l token-stdin -d 'With --apply: read the tenant\'s token from stdin'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l propagate -d 'With --apply, on clusters without Kyverno: copy the tenant Secret and the runtime info into every namespace of the tenant, and keep the copies in sync'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l tenant -d 'The tenant (default: the one the fleet repository assigns the namespace to)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l timeout -d 'How long to wait for the tenant Kustomization\'s finalizer before giving up' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l apply -d 'Also delete the namespace and its Flux objects on the selected clusters'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l force -d 'Also remove files in the directory that kubectl fleet did not generate'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l dry-run -d 'Show what would be removed without removing anything'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -f -a "add" -d 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l depends-on -d 'Kustomizations the controllers wait for (repeatable)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l git-url -d 'The platform repository; needed only to scaffold a components directory that does not exist' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l force -d 'Overwrite a component file that exists with other content'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from help" -f -a "add" -d 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l git-url -d 'The tenant\'s git repository (default: the one its namespaces use)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l author-name -d 'Commit author name' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l author-email -d 'Commit author email' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l force -d 'Overwrite files that exist with other content'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l tenant -d 'Only this tenant' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
@@ -61,6 +157,10 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create list help" -f -a "create" -d 'Onboard a tenant namespace'
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create list help" -f -a "list" -d 'List tenants per cluster'
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "create" -d 'Onboard a tenant namespace (writes its directory; --apply also applies it)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "delete" -d 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "component" -d 'Platform components (reconciled as cluster admin)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "automation" -d 'Write a tenant\'s image-automation directory'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "list" -d 'Show tenants\' health on one or more clusters'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand help; and __fish_seen_subcommand_from component" -f -a "add" -d 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml'

@@ -73,32 +73,109 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show Flux status per cluster'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -l all-contexts -d 'Act on every context in the kubeconfig'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -s q -l quiet -d 'Print only errors and data'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -s v -l verbose -d 'Print debug details (hides progress bars)'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -l no-progress -d 'Never draw progress bars'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -s V -l version -d 'Print version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -f -a "create" -d 'Onboard a tenant namespace'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -f -a "list" -d 'List tenants per cluster'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -s V -l version -d 'Print version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "create" -d 'Onboard a tenant namespace (writes its directory; --apply also applies it)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "delete" -d 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "component" -d 'Platform components (reconciled as cluster admin)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "automation" -d 'Write a tenant\'s image-automation directory'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "list" -d 'Show tenants\' health on one or more clusters'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component automation list help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l tenant -d 'The tenant the namespace belongs to (its ServiceAccount, Secret and label)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l git-url -d 'The tenant\'s git repository (default: the one its other namespaces use)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l role -d 'ClusterRole bound to the tenant ServiceAccount in its namespace' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l path -d 'Kustomization path; must contain the overlay variable (d1: ${ENVIRONMENT}, keos: ${STRATIO_SIZE}). Default: ./components/<namespace>/${ENVIRONMENT}' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l token -d 'With --apply: write Secret flux-system/flux-<tenant> from this stored credential (kubectl fleet token set NAME)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l token-env -d 'With --apply: read the tenant\'s token from this environment variable' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l username -d 'With --apply: basic-auth username of the tenant Secret' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l force -d 'Overwrite files that exist with other content'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l dry-run -d 'Show the diff (and, with --apply, the objects per cluster) without changing anything'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l apply -d 'Also apply the tenant to the selected clusters (--context, --all-contexts)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l token-stdin -d 'With --apply: read the tenant\'s token from stdin'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l propagate -d 'With --apply, on clusters without Kyverno: copy the tenant Secret and the runtime info into every namespace of the tenant, and keep the copies in sync'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l tenant -d 'The tenant (default: the one the fleet repository assigns the namespace to)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l timeout -d 'How long to wait for the tenant Kustomization\'s finalizer before giving up' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l apply -d 'Also delete the namespace and its Flux objects on the selected clusters'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -s y -l yes -d 'Do not ask for confirmation (required when stdin is not a terminal)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l force -d 'Also remove files in the directory that kubectl fleet did not generate'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l dry-run -d 'Show what would be removed without removing anything'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -f -a "add" -d 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l git-url -d 'The tenant\'s git repository (default: the one its namespaces use)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l author-name -d 'Commit author name' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l author-email -d 'Commit author email' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l force -d 'Overwrite files that exist with other content'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l tenant -d 'Only this tenant' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
@@ -110,8 +187,11 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "create" -d 'Onboard a tenant namespace'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "list" -d 'List tenants per cluster'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "create" -d 'Onboard a tenant namespace (writes its directory; --apply also applies it)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "delete" -d 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "component" -d 'Platform components (reconciled as cluster admin)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "automation" -d 'Write a tenant\'s image-automation directory'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show tenants\' health on one or more clusters'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
@@ -285,8 +365,11 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and no
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "status" -d 'Show Flux status per cluster'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "create" -d 'Onboard a tenant namespace'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "list" -d 'List tenants per cluster'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "create" -d 'Onboard a tenant namespace (writes its directory; --apply also applies it)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "delete" -d 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "component" -d 'Platform components (reconciled as cluster admin)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "automation" -d 'Write a tenant\'s image-automation directory'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "list" -d 'Show tenants\' health on one or more clusters'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "list" -d 'List stored tokens with their expiry and last check'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "delete" -d 'Delete a stored token (and its metadata)'

@@ -21,6 +21,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tenant' -ScriptBl
 
     $completions = @(switch ($command) {
         'kubectl-fleet-tenant' {
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
@@ -35,12 +37,70 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tenant' -ScriptBl
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tenants per cluster')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace (writes its directory; --apply also applies it)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)')
+            [CompletionResult]::new('component', 'component', [CompletionResultType]::ParameterValue, 'Platform components (reconciled as cluster admin)')
+            [CompletionResult]::new('automation', 'automation', [CompletionResultType]::ParameterValue, 'Write a tenant''s image-automation directory')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show tenants'' health on one or more clusters')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet-tenant;create' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant the namespace belongs to (its ServiceAccount, Secret and label)')
+            [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The tenant''s git repository (default: the one its other namespaces use)')
+            [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'ClusterRole bound to the tenant ServiceAccount in its namespace')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Kustomization path; must contain the overlay variable (d1: ${ENVIRONMENT}, keos: ${STRATIO_SIZE}). Default: ./components/<namespace>/${ENVIRONMENT}')
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'With --apply: write Secret flux-system/flux-<tenant> from this stored credential (kubectl fleet token set NAME)')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'With --apply: read the tenant''s token from this environment variable')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'With --apply: basic-auth username of the tenant Secret')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist with other content')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff (and, with --apply, the objects per cluster) without changing anything')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Also apply the tenant to the selected clusters (--context, --all-contexts)')
+            [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'With --apply: read the tenant''s token from stdin')
+            [CompletionResult]::new('--propagate', '--propagate', [CompletionResultType]::ParameterName, 'With --apply, on clusters without Kyverno: copy the tenant Secret and the runtime info into every namespace of the tenant, and keep the copies in sync')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet-tenant;delete' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant (default: the one the fleet repository assigns the namespace to)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the tenant Kustomization''s finalizer before giving up')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Also delete the namespace and its Flux objects on the selected clusters')
+            [CompletionResult]::new('-y', '-y', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--yes', '--yes', [CompletionResultType]::ParameterName, 'Do not ask for confirmation (required when stdin is not a terminal)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Also remove files in the directory that kubectl fleet did not generate')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be removed without removing anything')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet-tenant;component' {
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
@@ -53,9 +113,70 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tenant' -ScriptBl
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet-tenant;component;add' {
+            [CompletionResult]::new('--depends-on', '--depends-on', [CompletionResultType]::ParameterName, 'Kustomizations the controllers wait for (repeatable)')
+            [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The platform repository; needed only to scaffold a components directory that does not exist')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite a component file that exists with other content')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff without writing')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet-tenant;component;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet-tenant;component;help;add' {
+            break
+        }
+        'kubectl-fleet-tenant;component;help;help' {
+            break
+        }
+        'kubectl-fleet-tenant;automation' {
+            [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The tenant''s git repository (default: the one its namespaces use)')
+            [CompletionResult]::new('--author-name', '--author-name', [CompletionResultType]::ParameterName, 'Commit author name')
+            [CompletionResult]::new('--author-email', '--author-email', [CompletionResultType]::ParameterName, 'Commit author email')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist with other content')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff without writing')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
         'kubectl-fleet-tenant;list' {
+            [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'Only this tenant')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
@@ -71,12 +192,28 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tenant' -ScriptBl
             break
         }
         'kubectl-fleet-tenant;help' {
-            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace')
-            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List tenants per cluster')
+            [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace (writes its directory; --apply also applies it)')
+            [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)')
+            [CompletionResult]::new('component', 'component', [CompletionResultType]::ParameterValue, 'Platform components (reconciled as cluster admin)')
+            [CompletionResult]::new('automation', 'automation', [CompletionResultType]::ParameterValue, 'Write a tenant''s image-automation directory')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show tenants'' health on one or more clusters')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet-tenant;help;create' {
+            break
+        }
+        'kubectl-fleet-tenant;help;delete' {
+            break
+        }
+        'kubectl-fleet-tenant;help;component' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            break
+        }
+        'kubectl-fleet-tenant;help;component;add' {
+            break
+        }
+        'kubectl-fleet-tenant;help;automation' {
             break
         }
         'kubectl-fleet-tenant;help;list' {

@@ -85,7 +85,7 @@ impl Applier {
         let api = self.resolver.api(&ar, namespaced, Some(&namespace));
         let what = object_ref(obj);
         let before = match api.get_opt(name).await {
-            Ok(found) => found.and_then(|o| o.metadata.resource_version),
+            Ok(found) => found,
             Err(e) => return Err(target.err(format!("get {what}"), e)),
         };
         let mut body = obj.clone();
@@ -99,11 +99,29 @@ impl Applier {
             .map_err(|e| target.err(format!("apply {what}"), e))?;
         let outcome = match before {
             None => ApplyOutcome::Created,
-            Some(rv) if Some(&rv) == applied.metadata.resource_version.as_ref() => ApplyOutcome::Unchanged,
+            Some(b) if b.metadata.resource_version == applied.metadata.resource_version => {
+                ApplyOutcome::Unchanged
+            }
+            Some(b) if same_content(&b, &applied) => ApplyOutcome::Unchanged,
             Some(_) => ApplyOutcome::Configured,
         };
         Ok((outcome, applied))
     }
+}
+
+/// Whether two versions of an object differ only in `resourceVersion` and `managedFields`. The
+/// apiserver sometimes rewrites an object without any visible change (the first re-apply of a
+/// custom resource created by server-side apply bumps its resourceVersion), which users should
+/// see as "unchanged", not "configured".
+fn same_content(a: &DynamicObject, b: &DynamicObject) -> bool {
+    let strip = |o: &DynamicObject| {
+        let mut v = serde_json::to_value(o).ok()?;
+        let meta = v.get_mut("metadata")?.as_object_mut()?;
+        meta.remove("resourceVersion");
+        meta.remove("managedFields");
+        Some(v)
+    };
+    matches!((strip(a), strip(b)), (Some(x), Some(y)) if x == y)
 }
 
 #[cfg(test)]
@@ -111,6 +129,21 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    #[test]
+    fn a_bumped_resource_version_alone_is_no_change() {
+        let obj = |rv: &str, interval: &str| -> DynamicObject {
+            serde_json::from_value(json!({
+                "apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                "metadata": {"name": "a", "namespace": "n", "resourceVersion": rv,
+                             "managedFields": [{"manager": "kubectl-fleet", "time": format!("2026-01-01T00:00:0{rv}Z")}]},
+                "spec": {"interval": interval},
+            }))
+            .expect("object")
+        };
+        assert!(same_content(&obj("1", "1m"), &obj("2", "1m")));
+        assert!(!same_content(&obj("1", "1m"), &obj("2", "5m")));
+    }
 
     #[test]
     fn formats_object_refs_like_flux() {

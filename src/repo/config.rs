@@ -3,7 +3,9 @@
 //!
 //! ```yaml
 //! # kubectl-fleet.yaml
-//! profile: keos        # d1 (default) or keos
+//! profile: keos                 # d1 (default) or keos
+//! useCase: talk-to-your-data    # keos: the use case placed under domain/apps/ and
+//!                               # domain/system-services/ (default for --use-case)
 //! ```
 
 use std::path::Path;
@@ -46,6 +48,9 @@ pub struct FleetConfig {
     /// Layout profile.
     #[serde(default)]
     pub profile: Profile,
+    /// keos: the default use case (`domain/apps/<use-case>/…`), overridable with `--use-case`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub use_case: Option<String>,
 }
 
 impl FleetConfig {
@@ -89,5 +94,17 @@ mod tests {
         assert!(err.to_string().contains(CONFIG_FILE), "{err}");
         std::fs::write(dir.path().join(CONFIG_FILE), "profil: d1\n").expect("write");
         assert!(FleetConfig::load(dir.path()).is_err());
+    }
+
+    #[test]
+    fn reads_the_keos_use_case() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join(CONFIG_FILE),
+            "profile: keos\nuseCase: talk-to-your-data\n",
+        )
+        .expect("write");
+        let config = FleetConfig::load(dir.path()).expect("loads");
+        assert_eq!(config.use_case.as_deref(), Some("talk-to-your-data"));
     }
 }

@@ -35,6 +35,9 @@ pub enum FileChange {
 #[derive(Clone, Debug)]
 pub struct WritePlan {
     entries: Vec<(GeneratedFile, FileChange)>,
+    /// Files whose update is the point of the command (e.g. one line added to a kustomization
+    /// list), so changing them is not an overwrite that needs `--force`.
+    edits: Vec<PathBuf>,
 }
 
 impl WritePlan {
@@ -49,7 +52,16 @@ impl WritePlan {
             };
             entries.push((file, change));
         }
-        Ok(WritePlan { entries })
+        Ok(WritePlan {
+            entries,
+            edits: Vec::new(),
+        })
+    }
+
+    /// Marks a file as an intended edit of existing content (computed from what is on disk), so
+    /// updating it does not count as an overwrite.
+    pub fn mark_edit(&mut self, path: impl Into<PathBuf>) {
+        self.edits.push(path.into());
     }
 
     /// Files and what would happen to each.
@@ -66,7 +78,7 @@ impl WritePlan {
     pub fn conflicts(&self) -> Vec<PathBuf> {
         self.entries
             .iter()
-            .filter(|(_, c)| matches!(c, FileChange::Update { .. }))
+            .filter(|(f, c)| matches!(c, FileChange::Update { .. }) && !self.edits.contains(&f.path))
             .map(|(f, _)| f.path.clone())
             .collect()
     }

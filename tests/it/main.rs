@@ -10,4 +10,5 @@ mod core;
 mod credentials;
 mod dispatch;
 mod krew;
+mod tenant;
 mod token;

@@ -1,0 +1,173 @@
+//! `tenant create`: the files that onboard one tenant namespace, in the d1 shape (§5.3 of the d1
+//! reference): a kustomization.yaml that sets the namespace and the tenant label, the Namespace,
+//! the tenant's ServiceAccount with a RoleBinding to a namespace-scoped role, and the
+//! GitRepository + Kustomization that reconcile the tenant's repository as that ServiceAccount.
+//! Pure and deterministic: the same options always give the same bytes.
+
+use serde_json::{Value, json};
+
+use super::{
+    Layout,
+    render::{Bundle, ManifestFile},
+    tenant_object_name,
+};
+use crate::credentials::TENANT_LABEL;
+
+/// The ClusterRole tenants are bound to unless `--role` says otherwise.
+pub const DEFAULT_ROLE: &str = "admin";
+
+/// What to onboard.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CreateOptions {
+    /// The tenant namespace.
+    pub namespace: String,
+    /// The tenant it belongs to.
+    pub tenant: String,
+    /// The tenant's git repository.
+    pub git_url: String,
+    /// The ClusterRole bound in the namespace (default `admin`).
+    pub role: String,
+    /// The Kustomization path (contains the overlay variable).
+    pub path: String,
+}
+
+/// The tenant namespace directory as a bundle.
+pub fn bundle(layout: &Layout, opts: &CreateOptions) -> Bundle {
+    let mut labels = vec![(TENANT_LABEL.to_string(), opts.tenant.clone())];
+    labels.extend(
+        layout
+            .extra_namespace_labels()
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v)),
+    );
+    Bundle {
+        dir: layout.namespace_dir(&opts.tenant, &opts.namespace),
+        namespace: opts.namespace.clone(),
+        labels,
+        files: vec![
+            ManifestFile {
+                name: "namespace.yaml".into(),
+                docs: vec![namespace(&opts.namespace)],
+            },
+            ManifestFile {
+                name: "rbac.yaml".into(),
+                docs: rbac(&opts.tenant, &opts.role),
+            },
+            ManifestFile {
+                name: "sync.yaml".into(),
+                docs: sync(layout, opts),
+            },
+        ],
+    }
+}
+
+/// `namespace.yaml`: the Namespace, without labels (the kustomization adds the tenant label).
+pub fn namespace(name: &str) -> Value {
+    json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+}
+
+/// `rbac.yaml`: ServiceAccount `flux-<tenant>` and a RoleBinding of it to `role`. The namespace of
+/// both (and of the subject) comes from the kustomization.
+pub fn rbac(tenant: &str, role: &str) -> Vec<Value> {
+    let sa = tenant_object_name(tenant);
+    vec![
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa}}),
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "RoleBinding",
+            "metadata": {"name": sa},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": role},
+            "subjects": [{"kind": "ServiceAccount", "name": sa}],
+        }),
+    ]
+}
+
+/// The patch that makes every HelmRelease and Kustomization from the tenant repository
+/// impersonate the tenant ServiceAccount (without it, helm-controller uses `default`).
+pub fn impersonation_patch(service_account: &str) -> Value {
+    json!({
+        "patch": format!("- op: add\n  path: /spec/serviceAccountName\n  value: {service_account}\n"),
+        "target": {"kind": "(HelmRelease|Kustomization)"},
+    })
+}
+
+/// `sync.yaml`: GitRepository `flux-<tenant>` (branch `${GIT_BRANCH}`, the tenant Secret) and the
+/// Kustomization that applies the tenant's overlay as the tenant ServiceAccount, with post-build
+/// substitution from the namespace's copy of the runtime info.
+pub fn sync(layout: &Layout, opts: &CreateOptions) -> Vec<Value> {
+    let name = tenant_object_name(&opts.tenant);
+    let git = json!({
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "GitRepository",
+        "metadata": {"name": name},
+        "spec": {
+            "interval": "1m",
+            "ref": {"branch": "${GIT_BRANCH}"},
+            "secretRef": {"name": layout.tenant_secret(&opts.tenant)},
+            "url": opts.git_url,
+        },
+    });
+    let ks = json!({
+        "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
+        "kind": "Kustomization",
+        "metadata": {"name": layout.kustomization_name(&opts.namespace)},
+        "spec": {
+            "serviceAccountName": name,
+            "interval": layout.tenant_interval(),
+            "retryInterval": "3m",
+            "path": opts.path,
+            "prune": true,
+            "sourceRef": {"kind": "GitRepository", "name": name},
+            "timeout": "15m",
+            "wait": true,
+            "patches": [impersonation_patch(&name)],
+            "postBuild": {"substituteFrom": [{"kind": "ConfigMap", "name": layout.runtime_info()}]},
+        },
+    });
+    vec![git, ks]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(ns: &str) -> CreateOptions {
+        CreateOptions {
+            namespace: ns.into(),
+            tenant: "apps".into(),
+            git_url: "https://github.com/controlplaneio-fluxcd/d1-apps.git".into(),
+            role: DEFAULT_ROLE.into(),
+            path: Layout::d1().default_path(ns),
+        }
+    }
+
+    #[test]
+    fn generates_the_four_d1_files_deterministically() {
+        let b = bundle(&Layout::d1(), &opts("backend"));
+        let files = b.generated_files().expect("serializes");
+        let paths: Vec<String> = files.iter().map(|f| f.path.display().to_string()).collect();
+        assert_eq!(
+            paths,
+            [
+                "tenants/apps/components/backend/kustomization.yaml",
+                "tenants/apps/components/backend/namespace.yaml",
+                "tenants/apps/components/backend/rbac.yaml",
+                "tenants/apps/components/backend/sync.yaml",
+            ]
+        );
+        assert_eq!(files, b.generated_files().expect("serializes"));
+    }
+
+    #[test]
+    fn the_kustomization_impersonates_the_tenant() {
+        let docs = sync(&Layout::d1(), &opts("frontend"));
+        assert_eq!(docs[1]["metadata"]["name"], "flux-frontend");
+        assert_eq!(docs[1]["spec"]["serviceAccountName"], "flux-apps");
+        assert_eq!(docs[1]["spec"]["path"], "./components/frontend/${ENVIRONMENT}");
+        assert_eq!(
+            docs[1]["spec"]["patches"][0]["target"]["kind"],
+            "(HelmRelease|Kustomization)"
+        );
+        assert_eq!(docs[0]["spec"]["secretRef"]["name"], "flux-apps");
+    }
+}
