@@ -6,7 +6,9 @@
 //!   The dispatcher answers the first word itself and hands deeper words to the sibling
 //!   `kubectl-fleet-<cmd>` with `FLEET_COMPLETE=kubectl`; [`kubectl_complete`] then runs clap's
 //!   completion engine on that command, so subcommands, flags and flag values all come from the
-//!   one clap definition. Dynamic values: `--context` from the kubeconfig (no network).
+//!   one clap definition. Dynamic values: `--context` from the kubeconfig (no network), credential
+//!   names from the local credential index (no keyring prompt), and names from the cluster
+//!   (tenant namespaces, Flux objects) with a short timeout and silence on any failure.
 //! - **Static scripts** for bash, zsh, fish and PowerShell for every binary, generated from the
 //!   same definitions into `completions/` (a test fails when they are stale).
 
@@ -138,19 +140,117 @@ pub fn complete_contexts(current: &OsStr) -> Vec<CompletionCandidate> {
         .collect()
 }
 
+/// `--context` seen on the command line being completed (the first one), for cluster lookups.
+static COMPLETION_CONTEXT: OnceLock<Option<String>> = OnceLock::new();
+
+/// How long a completion may wait for a cluster: a TAB press must never hang.
+const CLUSTER_TIMEOUT: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// Runs `query` against the cluster selected on the line being completed (its `--context`, else
+/// the current context), bounded by [`CLUSTER_TIMEOUT`]. Any failure yields no candidates.
+pub fn cluster_names<F, Fut>(query: F) -> Vec<String>
+where
+    F: FnOnce(crate::kube::KubeTarget) -> Fut,
+    Fut: std::future::Future<Output = Option<Vec<String>>>,
+{
+    let explicit = COMPLETION_KUBECONFIG.get().cloned().flatten();
+    let env = std::env::var_os("KUBECONFIG");
+    let Ok(kubeconfig) = load_kubeconfig_with(explicit.as_deref(), env.as_deref()) else {
+        return Vec::new();
+    };
+    let context = match COMPLETION_CONTEXT.get().cloned().flatten() {
+        Some(c) => c,
+        None => match kubeconfig.current_context() {
+            Some(c) => c.to_string(),
+            None => return Vec::new(),
+        },
+    };
+    let Ok(runtime) = tokio::runtime::Builder::new_current_thread().enable_all().build() else {
+        return Vec::new();
+    };
+    let options = crate::kube::ClientOptions {
+        connect_timeout: CLUSTER_TIMEOUT,
+        request_timeout: CLUSTER_TIMEOUT,
+    };
+    runtime.block_on(async {
+        let Ok(target) = kubeconfig.target(&context, options).await else {
+            return Vec::new();
+        };
+        tokio::time::timeout(CLUSTER_TIMEOUT, query(target))
+            .await
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    })
+}
+
+fn candidates(names: Vec<String>, current: &OsStr) -> Vec<CompletionCandidate> {
+    let prefix = current.to_string_lossy();
+    let mut names: Vec<String> = names
+        .into_iter()
+        .filter(|n| n.starts_with(prefix.as_ref()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names.into_iter().map(CompletionCandidate::new).collect()
+}
+
+/// Completes stored credential names (from the local credential index; the keyring is not
+/// touched, so no unlock prompt can appear).
+pub fn credential_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        candidates(crate::credentials::stored_credential_names(), current)
+    })
+}
+
+/// Completes tenant namespaces (labelled `toolkit.fluxcd.io/tenant`) from the cluster.
+pub fn tenant_namespace_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let names = cluster_names(|target| async move {
+            let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(target.client);
+            let lp = kube::api::ListParams::default().labels(crate::credentials::TENANT_LABEL);
+            let list = api.list_metadata(&lp).await.ok()?;
+            Some(list.items.into_iter().filter_map(|n| n.metadata.name).collect())
+        });
+        candidates(names, current)
+    })
+}
+
+/// Completes tenant names (values of the `toolkit.fluxcd.io/tenant` label) from the cluster.
+pub fn tenant_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let names = cluster_names(|target| async move {
+            let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(target.client);
+            let lp = kube::api::ListParams::default().labels(crate::credentials::TENANT_LABEL);
+            let list = api.list_metadata(&lp).await.ok()?;
+            Some(
+                list.items
+                    .into_iter()
+                    .filter_map(|n| n.metadata.labels?.get(crate::credentials::TENANT_LABEL).cloned())
+                    .collect(),
+            )
+        });
+        candidates(names, current)
+    })
+}
+
 /// The completer attached to every `--context` flag.
 pub fn context_completer() -> ArgValueCompleter {
     ArgValueCompleter::new(complete_contexts)
 }
 
-fn find_kubeconfig(words: &[OsString]) -> Option<PathBuf> {
-    let mut iter = words.iter().map(|w| w.to_string_lossy());
+/// The value of `--flag VALUE` or `--flag=VALUE` among the complete words (not the one being
+/// completed).
+fn find_flag(words: &[OsString], flag: &str) -> Option<String> {
+    let done = &words[..words.len().saturating_sub(1)];
+    let mut iter = done.iter().map(|w| w.to_string_lossy());
+    let with_eq = format!("{flag}=");
     while let Some(word) = iter.next() {
-        if let Some(value) = word.strip_prefix("--kubeconfig=") {
-            return Some(PathBuf::from(value));
+        if let Some(value) = word.strip_prefix(&with_eq) {
+            return Some(value.to_string());
         }
-        if word == "--kubeconfig" {
-            return iter.next().map(|v| PathBuf::from(v.as_ref()));
+        if word == flag {
+            return iter.next().map(|v| v.into_owned());
         }
     }
     None
@@ -181,7 +281,8 @@ fn wants_files(cmd: &Command, words: &[OsString]) -> bool {
 /// Answers kubectl's plugin completion protocol for `cmd`: `words` are the arguments after the
 /// command (the last one is the word being completed, possibly empty). Returns the cobra-format text.
 pub fn kubectl_complete(mut cmd: Command, bin: &str, words: &[OsString]) -> String {
-    let _ = COMPLETION_KUBECONFIG.set(find_kubeconfig(words));
+    let _ = COMPLETION_KUBECONFIG.set(find_flag(words, "--kubeconfig").map(PathBuf::from));
+    let _ = COMPLETION_CONTEXT.set(find_flag(words, "--context"));
     let files = wants_files(&cmd, words);
     let mut argv = Vec::with_capacity(words.len() + 1);
     argv.push(OsString::from(bin));

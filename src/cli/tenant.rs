@@ -131,7 +131,7 @@ const COMPONENT_EXAMPLES: &str = "Examples:
 pub struct TokenArgs {
     /// With --apply: write Secret flux-system/flux-<tenant> from this stored credential
     /// (kubectl fleet token set NAME).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = super::completion::credential_completer())]
     pub token: Option<String>,
 
     /// With --apply: read the tenant's token from stdin.
@@ -167,7 +167,7 @@ pub struct CreateArgs {
     pub namespace: String,
 
     /// The tenant the namespace belongs to (its ServiceAccount, Secret and label).
-    #[arg(long, value_name = "TENANT")]
+    #[arg(long, value_name = "TENANT", add = super::completion::tenant_completer())]
     pub tenant: String,
 
     /// The tenant's git repository (default: the one its other namespaces use).
@@ -208,6 +208,7 @@ pub struct CreateArgs {
 #[derive(ClapArgs, Debug)]
 pub struct DeleteArgs {
     /// The tenant namespace.
+    #[arg(add = super::completion::tenant_namespace_completer())]
     pub namespace: String,
 
     /// The tenant (default: the one the fleet repository assigns the namespace to).

@@ -164,6 +164,7 @@ pub struct ListArgs {
 #[derive(ClapArgs, Debug)]
 pub struct DeleteArgs {
     /// Credential name.
+    #[arg(add = super::completion::credential_completer())]
     pub name: String,
 }
 
@@ -171,6 +172,7 @@ pub struct DeleteArgs {
 #[derive(ClapArgs, Debug)]
 pub struct CheckArgs {
     /// Credentials to check (default: all stored).
+    #[arg(add = super::completion::credential_completer())]
     pub names: Vec<String>,
     /// Warn about tokens expiring within N days.
     #[arg(long, value_name = "N", default_value_t = 14)]
@@ -187,6 +189,7 @@ pub struct CheckArgs {
 #[derive(ClapArgs, Debug)]
 pub struct RotateArgs {
     /// Credential name.
+    #[arg(add = super::completion::credential_completer())]
     pub name: String,
     /// Read the new token from stdin instead of a hidden prompt.
     #[arg(long, conflicts_with_all = ["resume", "rollback"])]

@@ -179,3 +179,76 @@ echo "REPLY:${{COMPREPLY[*]}}"
     assert!(out.contains("REPLY:--compact"), "{out}");
     assert!(out.contains("REPLY:tree table json yaml"), "{out}");
 }
+
+/// Names from the cluster (tenant namespaces for `tenant delete`, tenants for `--tenant`) and
+/// from the local credential index (`--token`), through the real kubectl.
+#[tokio::test]
+async fn kubectl_completes_live_names_from_the_cluster_and_credentials() {
+    let layout = krew_layout();
+    let target = env().target(env().first()).await;
+    let tenant = crate::common::unique("cmpl");
+    let ns = crate::common::unique("cmplns");
+    crate::common::apply(
+        &target,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace",
+            "metadata": {"name": ns, "labels": {"toolkit.fluxcd.io/tenant": tenant}}}),
+    )
+    .await;
+    let context = env().first().to_string();
+    let got = values(&kubectl_complete(
+        &layout,
+        &["tenant", "delete", "--context", &context, &ns[..6]],
+    ));
+    assert!(got.contains(&ns), "{ns} not offered: {got:?}");
+    let got = values(&kubectl_complete(
+        &layout,
+        &[
+            "tenant",
+            "create",
+            "x",
+            "--context",
+            &context,
+            "--tenant",
+            &tenant,
+        ],
+    ));
+    assert_eq!(got, [tenant.clone()]);
+
+    // A context that cannot be reached gives no candidates, quickly and silently.
+    let started = std::time::Instant::now();
+    let run = kubectl_complete(
+        &layout,
+        &["tenant", "delete", "--kubeconfig", "/nonexistent", "zz"],
+    );
+    assert_eq!(values(&run), Vec::<String>::new());
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+
+    // Credential names come from the local index, never from the keyring.
+    let config = tempfile::tempdir().expect("config dir");
+    let store = fleet::credentials::MetaStore::at(config.path().join("kubectl-fleet"));
+    let now = jiff::Timestamp::now();
+    store
+        .update(|index| {
+            let meta: fleet::credentials::CredentialMeta = serde_json::from_value(serde_json::json!({
+                "provider": "github", "apiUrl": "https://api.github.com", "username": "git",
+                "created": now.to_string(), "updated": now.to_string(),
+            }))
+            .expect("metadata shape");
+            index.credentials.insert("fleet-bot".into(), meta.clone());
+            index.credentials.insert("apps-bot".into(), meta);
+            Ok(())
+        })
+        .expect("index written");
+    let kubectl_dir = env().kubectl.parent().expect("kubectl dir").display().to_string();
+    let run = Cmd::program(&env().kubectl)
+        .args(["__complete", "fleet", "token", "rotate", ""])
+        .env(
+            "PATH",
+            format!("{}:{kubectl_dir}:/usr/bin:/bin", layout.bin_dir.display()),
+        )
+        .env("XDG_CONFIG_HOME", config.path())
+        .run();
+    let got = values(&run);
+    let names: Vec<&String> = got.iter().filter(|v| !v.starts_with('-')).collect();
+    assert_eq!(names, ["apps-bot", "fleet-bot"], "{got:?}");
+}
