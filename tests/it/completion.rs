@@ -212,7 +212,7 @@ async fn kubectl_completes_live_names_from_the_cluster_and_credentials() {
             &tenant,
         ],
     ));
-    assert_eq!(got, [tenant.clone()]);
+    assert_eq!(got, std::slice::from_ref(&tenant));
 
     // A context that cannot be reached gives no candidates, quickly and silently.
     let started = std::time::Instant::now();
