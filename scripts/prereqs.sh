@@ -1,0 +1,18 @@
+# Sourced by scripts/test.sh and scripts/demo.sh: installs the Debian packages the test environment
+# and the keyring tier need when they are missing, and checks the toolchains.
+need_pkgs=()
+command -v openssl >/dev/null || need_pkgs+=(openssl)
+command -v git >/dev/null || need_pkgs+=(git)
+command -v curl >/dev/null || need_pkgs+=(curl)
+command -v flock >/dev/null || need_pkgs+=(util-linux)
+command -v dbus-run-session >/dev/null || need_pkgs+=(dbus)
+command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_pkgs+=(python3-venv)
+if [ ${#need_pkgs[@]} -gt 0 ]; then
+  echo "installing: ${need_pkgs[*]}" >&2
+  if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
+fi
+command -v cargo >/dev/null || { echo "error: cargo is required (install Rust with rustup)" >&2; exit 2; }
+command -v go >/dev/null || { echo "error: Go >= 1.26 is required to build the local control plane" >&2; exit 2; }
