@@ -8,7 +8,10 @@
 
 use std::{fmt::Write as _, io, path::PathBuf, process::ExitCode};
 
-use crate::{credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError, repo::RepoError};
+use crate::{
+    credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError, repo::RepoError,
+    tree::TreeError,
+};
 
 /// The process outcome of a command, mapped to the documented exit codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -66,6 +69,9 @@ pub enum Error {
     /// A git credential could not be stored, read or checked.
     #[error(transparent)]
     Credential(#[from] CredentialError),
+    /// A cluster's tree could not be built (unreachable, root missing or unreadable).
+    #[error(transparent)]
+    Tree(#[from] TreeError),
     /// The arguments are valid clap-wise but contradict each other or name something invalid.
     #[error("{0}")]
     Usage(String),
@@ -94,7 +100,9 @@ impl Error {
             Error::Config(_) | Error::Usage(_) | Error::Yaml(_) => ExitStatus::Usage,
             Error::Repo(e) => e.exit_status(),
             Error::Credential(e) => e.exit_status(),
-            Error::Kube(_) | Error::Io { .. } | Error::TargetsFailed { .. } => ExitStatus::Failure,
+            Error::Kube(_) | Error::Tree(_) | Error::Io { .. } | Error::TargetsFailed { .. } => {
+                ExitStatus::Failure
+            }
         }
     }
 

@@ -10,6 +10,7 @@
 //! - [`manifests`]: pure, deterministic generation; `manifests::yaml` is the only YAML module.
 //! - [`repo`]: the fleet repository checkout and its layout profiles.
 //! - [`credentials`]: git tokens in the OS keyring, provider checks, Secret builders.
+//! - [`tree`]: the live-status tree of what Flux manages: model, fetching, rendering.
 //! - [`output`]: the printer (stdout data, stderr status), tables, progress bars, colours.
 //! - [`error`]: typed errors and the exit-code contract (0 ok, 1 failed on a target, 2 usage).
 
@@ -21,5 +22,6 @@ pub mod manifests;
 pub mod output;
 pub mod repo;
 pub mod status;
+pub mod tree;
 
 pub use error::{Error, ExitStatus, Result};
