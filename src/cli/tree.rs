@@ -12,7 +12,7 @@ use super::{GlobalArgs, KubeArgs, NamespaceArg};
 use crate::{
     error::{Error, ExitStatus, Result},
     output::{Paint, Printer, Progress, Tone},
-    tree::{ClusterOutcome, RootSpec, TreeOptions, WalkOptions, render, tree_cluster},
+    tree::{ClusterOutcome, RootSpec, TreeOptions, WalkOptions, error_chain, render, tree_cluster},
 };
 
 const EXAMPLES: &str = "Examples:
@@ -230,19 +230,8 @@ fn report(printer: &Printer, outcomes: &[ClusterOutcome], format: TreeFormat, fl
                 }
             }
             // A single cluster's error is reported once, by the runner, with its causes.
-            Err(e) if outcomes.len() > 1 => printer.failure(&chain(e)),
+            Err(e) if outcomes.len() > 1 => printer.failure(&error_chain(e)),
             Err(_) => {}
         }
     }
-}
-
-fn chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    out
 }

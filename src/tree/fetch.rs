@@ -36,7 +36,7 @@ use super::{
     model::{Expandable, GroupKind, ObjRef},
     snapshot::{
         Attempt, Coverage, FailReason, Failure, HelmState, ListBody, ObjInfo, Snapshot, StorageKey,
-        info_from_item, metadata_only,
+        info_from_item, metadata_only, null_as_empty,
     },
     walk::{Needs, RootState, WalkOptions, Walked, walk},
 };
@@ -633,13 +633,17 @@ fn classify(gk: &GroupKind, e: &KubeError) -> Failure {
     }
 }
 
-/// An error and its causes on one line.
-fn error_chain(e: &dyn std::error::Error) -> String {
+/// An error and its causes on one line (a cause already quoted by its parent is not repeated,
+/// as kube's errors embed their source in their message).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut source = e.source();
     while let Some(cause) = source {
-        out.push_str(": ");
-        out.push_str(&cause.to_string());
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
         source = cause.source();
     }
     out
@@ -647,7 +651,7 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 
 #[derive(Deserialize)]
 struct HelmSecretList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     items: Vec<HelmSecret>,
 }
 
@@ -677,7 +681,7 @@ const AGGREGATED_DISCOVERY: &str = "application/json;g=apidiscovery.k8s.io;v=v2;
 struct DiscoveryList {
     #[serde(default)]
     kind: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_empty")]
     items: Vec<DiscoveryGroup>,
 }
 

@@ -57,7 +57,7 @@ pub mod render;
 pub mod snapshot;
 pub mod walk;
 
-pub use fetch::{FetchOptions, Stats};
+pub use fetch::{FetchOptions, Stats, error_chain};
 pub use fleet::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use walk::WalkOptions;

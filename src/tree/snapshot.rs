@@ -305,9 +305,19 @@ pub fn metadata_only(group: &str, kind: &str) -> bool {
 /// rest (managedFields, pod templates, CRD schemas) is skipped without being kept.
 #[derive(Debug, Deserialize)]
 pub struct ListBody {
-    /// The objects.
-    #[serde(default)]
+    /// The objects (`null` in an empty metadata-only list).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub items: Vec<Item>,
+}
+
+/// Deserializes `null` as an empty list: the apiserver sends `"items": null` for empty
+/// metadata-only LISTs.
+pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
 }
 
 /// One listed object.
@@ -576,6 +586,13 @@ mod tests {
         );
         assert_eq!(deleting.health.state, State::Progressing);
         assert!(metadata_only("", "Secret") && !metadata_only("apps", "Deployment"));
+    }
+
+    #[test]
+    fn empty_metadata_lists_have_null_items() {
+        let body: ListBody =
+            serde_json::from_str(r#"{"kind":"PartialObjectMetadataList","items":null}"#).expect("parses");
+        assert!(body.items.is_empty());
     }
 
     #[test]

@@ -187,6 +187,16 @@ impl<'a> Walker<'a> {
     fn found(&mut self, obj: ObjRef, info: &'a ObjInfo, depth: usize) -> Node {
         let mut node = Node::leaf(obj, Status::Live(info.health.clone()));
         node.revision = info.revision.clone();
+        if node.object.version.is_empty() {
+            // The root comes from the command line without a version: show the one listed.
+            let listed = self
+                .snapshot
+                .kind(&node.object.group, &node.object.kind)
+                .and_then(|s| s.resource.as_ref());
+            if let Some(resource) = listed {
+                node.object.version = resource.version.clone();
+            }
+        }
         let Some(expansion) = &info.expansion else {
             return node;
         };
