@@ -218,6 +218,16 @@ fn report(printer: &Printer, outcomes: &[ClusterOutcome], format: TreeFormat, fl
                 for warning in &tree.warnings {
                     printer.warn(&format!("{prefix}{warning}"));
                 }
+                for r in &tree.stats.log {
+                    printer.debug(&format!(
+                        "{prefix}GET {} → {} ({} bytes) at +{} ms, took {} ms",
+                        r.path,
+                        r.status,
+                        r.bytes,
+                        r.start.as_millis(),
+                        r.took.as_millis()
+                    ));
+                }
                 printer.debug(&format!(
                     "{prefix}{} API requests in {} rounds, {} ms",
                     tree.stats.requests,

@@ -17,7 +17,10 @@
 
 use std::{
     collections::{BTreeMap, BTreeSet, HashMap},
-    sync::atomic::{AtomicUsize, Ordering},
+    sync::{
+        Mutex,
+        atomic::{AtomicUsize, Ordering},
+    },
     time::{Duration, Instant},
 };
 
@@ -33,6 +36,7 @@ use tokio::sync::Semaphore;
 use super::{
     TreeError,
     helm::{self, Limits},
+    kinds::resolve_static,
     model::{Expandable, GroupKind, ObjRef},
     snapshot::{
         Attempt, Coverage, FailReason, Failure, HelmState, ListBody, ObjInfo, Snapshot, StorageKey,
@@ -40,7 +44,7 @@ use super::{
     },
     walk::{Needs, RootState, WalkOptions, Walked, walk},
 };
-use crate::kube::{KubeError, KubeTarget, Resolver, find_known};
+use crate::kube::{KubeError, KubeTarget, Resolver};
 
 /// More rounds than any tree needs (three in practice); a guard against a planning bug.
 const MAX_ROUNDS: usize = 8;
@@ -55,7 +59,7 @@ pub struct FetchOptions {
 }
 
 /// Counters of one cluster's fetch, for `-v` and the benchmark.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
     /// API requests sent (LISTs and discovery).
     pub requests: usize,
@@ -63,6 +67,23 @@ pub struct Stats {
     pub rounds: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Every request, in completion order.
+    pub log: Vec<RequestLog>,
+}
+
+/// One request, for `-v`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RequestLog {
+    /// Path and query.
+    pub path: String,
+    /// HTTP status (0 when no response arrived).
+    pub status: u16,
+    /// Response body size.
+    pub bytes: usize,
+    /// When it was sent, from the start of the fetch.
+    pub start: Duration,
+    /// How long it took.
+    pub took: Duration,
 }
 
 /// The final walk and what it cost.
@@ -81,6 +102,8 @@ pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) ->
     let start = Instant::now();
     let mut fetcher = Fetcher {
         target,
+        start,
+        log: Mutex::new(Vec::new()),
         permits: Semaphore::new(options.concurrency.max(1)),
         requests: AtomicUsize::new(0),
         helm_all_forbidden: false,
@@ -131,6 +154,7 @@ pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) ->
             requests: fetcher.requests.load(Ordering::Relaxed),
             rounds,
             elapsed: start.elapsed(),
+            log: fetcher.log.into_inner().unwrap_or_default(),
         },
     })
 }
@@ -146,6 +170,8 @@ fn root_unreadable(target: &KubeTarget, root: &ObjRef, f: &Failure) -> TreeError
 
 struct Fetcher<'a> {
     target: &'a KubeTarget,
+    start: Instant,
+    log: Mutex<Vec<RequestLog>>,
     permits: Semaphore,
     requests: AtomicUsize,
     /// The cluster-wide LIST of Helm storage Secrets was forbidden: go namespace by namespace.
@@ -193,10 +219,10 @@ impl Fetcher<'_> {
             if store.resource.is_some() || store.unresolvable.is_some() {
                 continue;
             }
-            match find_known(&gk.group, &gk.kind) {
-                Some(k) => {
-                    store.resource = Some(k.api_resource());
-                    store.namespaced = Some(k.namespaced);
+            match resolve_static(&gk.group, &gk.kind) {
+                Some((resource, namespaced)) => {
+                    store.resource = Some(resource);
+                    store.namespaced = Some(namespaced);
                 }
                 None => unknown.push(gk.clone()),
             }
@@ -388,9 +414,24 @@ impl Fetcher<'_> {
     /// Sends one request and returns the body; error statuses become `kube::Error::Api`.
     async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Vec<u8>, kube::Error> {
         self.requests.fetch_add(1, Ordering::Relaxed);
-        let response = self.target.client.send(request.map(Body::from)).await?;
-        let status = response.status();
-        let body = response.into_body().collect_bytes().await?;
+        let sent = Instant::now();
+        let path = request
+            .uri()
+            .path_and_query()
+            .map_or_else(String::new, ToString::to_string);
+        let result = self.exchange(request).await;
+        let entry = RequestLog {
+            path,
+            status: result.as_ref().map_or(0, |(s, _)| *s),
+            bytes: result.as_ref().map_or(0, |(_, b)| b.len()),
+            start: sent.duration_since(self.start),
+            took: sent.elapsed(),
+        };
+        if let Ok(mut log) = self.log.lock() {
+            log.push(entry);
+        }
+        let (status, body) = result?;
+        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
         if status.is_client_error() || status.is_server_error() {
             let parsed = serde_json::from_slice::<Status>(&body)
                 .ok()
@@ -404,7 +445,15 @@ impl Fetcher<'_> {
             });
             return Err(kube::Error::Api(status.boxed()));
         }
-        Ok(body.to_vec())
+        Ok(body)
+    }
+
+    async fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<(u16, Vec<u8>), kube::Error> {
+        let response = self.target.client.send(request.map(Body::from)).await?;
+        let status = response.status().as_u16();
+        let body = response.into_body().collect_bytes().await?;
+        // Zero-copy when the collected body is one buffer, which it is once collected.
+        Ok((status, Vec::from(body)))
     }
 
     async fn list(
@@ -769,7 +818,7 @@ mod tests {
     #[test]
     fn plans_one_list_per_kind() {
         let gk = GroupKind::new("", "ConfigMap");
-        let ar = find_known("", "ConfigMap").expect("known").api_resource();
+        let (ar, _) = resolve_static("", "ConfigMap").expect("known");
         let c = Coverage::default();
         // Several namespaces, or more expansions to come: one cluster-wide LIST.
         assert_eq!(
@@ -790,7 +839,7 @@ mod tests {
     #[test]
     fn falls_back_to_namespaces_when_forbidden() {
         let gk = GroupKind::new("", "Secret");
-        let ar = find_known("", "Secret").expect("known").api_resource();
+        let (ar, _) = resolve_static("", "Secret").expect("known");
         let mut c = Coverage::default();
         c.record(
             None,

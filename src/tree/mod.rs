@@ -10,6 +10,7 @@
 //! - [`snapshot`]: what has been listed, reduced to what the tree shows;
 //! - [`walk`]: builds the tree from a snapshot and says what is still missing;
 //! - [`fetch`]: the rounds of parallel LISTs on one cluster;
+//! - [`kinds`]: kinds listed without discovery;
 //! - [`helm`]: objects of a Helm release from its storage Secret (HelmReleases before Flux 2.8);
 //! - [`fleet`]: several clusters concurrently;
 //! - [`render`]: tree, table, JSON and YAML, as strings.
@@ -52,12 +53,13 @@
 pub mod fetch;
 pub mod fleet;
 pub mod helm;
+pub mod kinds;
 pub mod model;
 pub mod render;
 pub mod snapshot;
 pub mod walk;
 
-pub use fetch::{FetchOptions, Stats, error_chain};
+pub use fetch::{FetchOptions, RequestLog, Stats, error_chain};
 pub use fleet::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use walk::WalkOptions;

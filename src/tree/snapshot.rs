@@ -18,10 +18,11 @@ use serde_json::{Map, Value, json};
 
 use super::{
     helm::Release,
+    kinds::static_scope,
     model::{Expandable, GroupKind, ObjRef},
 };
 use crate::{
-    kube::{find_known, is_flux_group},
+    kube::is_flux_group,
     status::{self, Health, State},
 };
 
@@ -263,7 +264,7 @@ impl Snapshot {
     pub fn namespaced(&self, group: &str, kind: &str) -> Option<bool> {
         self.kind(group, kind)
             .and_then(|s| s.namespaced)
-            .or_else(|| find_known(group, kind).map(|k| k.namespaced))
+            .or_else(|| static_scope(group, kind))
     }
 
     /// The state of a Helm storage Secret.
