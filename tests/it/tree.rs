@@ -491,6 +491,76 @@ async fn unknown_kinds_are_shown_on_their_nodes_not_fatal() {
     );
 }
 
+/// Legacy HelmReleases: CRDs installed with `install.crds` are found by helm-controller's labels
+/// (as flux does), and a release whose storage Secret is gone is reported, not fatal.
+#[tokio::test]
+async fn legacy_helm_releases_find_their_crds_and_report_missing_storage() {
+    let env = env();
+    let p = prefix();
+    let target = env.target(env.first()).await;
+    namespaces(&target, std::slice::from_ref(&p)).await;
+    let group = format!("{p}.example.com");
+    let crd_name = format!("widgets.{group}");
+    let hr = |name: &str, version: i64| {
+        let mut status = crate::common::ready_status(true, "InstallSucceeded", "Helm install succeeded", 1);
+        status["storageNamespace"] = json!(p);
+        status["history"] = json!([{"name": name, "namespace": p, "version": version, "chartName": "chart",
+            "chartVersion": "1.0.0", "configDigest": "sha256:0", "digest": "sha256:0",
+            "firstDeployed": "2026-01-01T00:00:00Z", "lastDeployed": "2026-01-01T00:00:00Z", "status": "deployed"}]);
+        json!({"apiVersion": "helm.toolkit.fluxcd.io/v2", "kind": "HelmRelease",
+               "metadata": {"name": name, "namespace": p},
+               "spec": {"interval": "1m", "install": {"crds": "CreateReplace"},
+                        "chart": {"spec": {"chart": "chart", "sourceRef": {"kind": "HelmRepository", "name": "charts"}}}},
+               "status": status})
+    };
+    let mut ks_status = crate::common::ready_status(true, "ReconciliationSucceeded", "Applied", 1);
+    ks_status["inventory"] = json!({"entries": [
+        {"id": format!("{p}_widgets_helm.toolkit.fluxcd.io_HelmRelease"), "v": "v2"},
+        {"id": format!("{p}_gone_helm.toolkit.fluxcd.io_HelmRelease"), "v": "v2"},
+    ]});
+    apply_all(
+        &target,
+        vec![
+            json!({"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                   "metadata": {"name": crd_name, "labels": {"helm.toolkit.fluxcd.io/name": "widgets", "helm.toolkit.fluxcd.io/namespace": p}},
+                   "spec": {"group": group, "scope": "Namespaced",
+                            "names": {"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+                            "versions": [{"name": "v1", "served": true, "storage": true,
+                                          "schema": {"openAPIV3Schema": {"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}]}}),
+            hr("widgets", 1),
+            hr("gone", 3),
+            storage_secret(&p, "widgets", 1, "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: widget-config\n"),
+            json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "widget-config", "namespace": p}}),
+            json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+                   "metadata": {"name": "helm", "namespace": p},
+                   "spec": {"interval": "1m", "prune": true, "sourceRef": {"kind": "GitRepository", "name": "x"}},
+                   "status": ks_status}),
+        ],
+    )
+    .await;
+    let run = tree_cmd(env.first()).args(["ks/helm", "-n", &p]).run();
+    let out = run.ok();
+    assert!(
+        out.contains(&format!("│   ├── ConfigMap/{p}/widget-config")),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("│   └── CustomResourceDefinition/{crd_name}")),
+        "{out}"
+    );
+    assert!(
+        lines_with(out, "CustomResourceDefinition/")[0].ends_with("Ready"),
+        "{out}"
+    );
+    assert!(
+        run.stderr.contains(&format!(
+            "⚠ HelmRelease/{p}/gone: Helm storage Secret {p}/sh.helm.release.v1.gone.v3 not found: its objects are not shown"
+        )),
+        "{}",
+        run.stderr
+    );
+}
+
 #[tokio::test]
 async fn restricted_users_see_forbidden_kinds_as_unknown_and_namespaces_they_may_list() {
     let env = env();
