@@ -39,7 +39,13 @@ const EXAMPLES: &str = "Examples:
 /// cluster), Unknown (could not be read) or Remote (applied to another cluster through
 /// spec.kubeConfig). Costs about one LIST per kind, whatever the size of the tree.
 #[derive(Parser, Debug)]
-#[command(version, after_help = EXAMPLES)]
+#[command(
+    version,
+    after_help = EXAMPLES,
+    // Flux lives in flux-system, so that is where a root without a namespace is looked for (as the
+    // flux CLI does), not the context's namespace.
+    mut_arg("namespace", |a| a.help("Namespace of the root object (default: flux-system)"))
+)]
 pub struct Args {
     /// Root object: KIND/NAME or KIND/NAMESPACE/NAME (kinds: ks, hr, rset, instance or full
     /// names); the namespace defaults to -n, then flux-system.

@@ -184,7 +184,7 @@ impl Serialize for ClusterDoc<'_> {
                     map.serialize_entry("warnings", &tree.warnings)?;
                 }
             }
-            Err(e) => map.serialize_entry("error", &e.to_string())?,
+            Err(e) => map.serialize_entry("error", &super::error_chain(e))?,
         }
         map.end()
     }

@@ -89,6 +89,14 @@ async fn d1(target: &KubeTarget, p: &str) {
     let v2 = "---\n# Source: podinfo/templates/service.yaml\napiVersion: v1\nkind: Service\nmetadata:\n  name: podinfo\n---\n# Source: podinfo/templates/deployment.yaml\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: podinfo\n";
     apply(target, storage_secret(&apps, "apps-podinfo", 1, v1)).await;
     apply(target, storage_secret(&apps, "apps-podinfo", 2, v2)).await;
+    // A spec change the controller has not seen yet: generation 2, Ready for generation 1 (Stale).
+    apply(
+        target,
+        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+               "metadata": {"name": "flux-system", "namespace": p},
+               "spec": {"interval": "5m", "url": "https://github.com/example/d1-fleet"}}),
+    )
+    .await;
 }
 
 fn tree_cmd(context: &str) -> Cmd {
@@ -141,7 +149,7 @@ async fn d1_tree_shows_live_status_at_every_level() {
     snapshot("tree_d1", &p, out);
     assert_eq!(
         run.stderr.trim(),
-        "25 objects: 13 Ready, 1 Progressing, 1 Suspended, 1 NotReady, 6 Exists, 1 Missing, 2 Remote"
+        "25 objects: 12 Ready, 1 Progressing, 1 Stale, 1 Suspended, 1 NotReady, 6 Exists, 1 Missing, 2 Remote"
     );
     // The legacy HelmRelease is expanded from its latest storage Secret, found by release name.
     assert!(out.contains(&format!("Deployment/{p}-apps/podinfo")), "{out}");
