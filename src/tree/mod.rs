@@ -12,7 +12,7 @@
 //! - [`fetch`]: the rounds of parallel LISTs on one cluster;
 //! - [`kinds`]: kinds listed without discovery;
 //! - [`helm`]: objects of a Helm release from its storage Secret (HelmReleases before Flux 2.8);
-//! - [`fleet`]: several clusters concurrently;
+//! - [`cluster`]: one cluster's tree, summary and warnings, as the command shows them;
 //! - [`render`]: tree, table, JSON and YAML, as strings.
 //!
 //! # JSON and YAML schema (`-o json`, `-o yaml`)
@@ -50,8 +50,8 @@
 //!
 //! `--status failing` filters `root`; `summary` always counts the whole tree.
 
+pub mod cluster;
 pub mod fetch;
-pub mod fleet;
 pub mod helm;
 pub mod kinds;
 pub mod model;
@@ -59,8 +59,8 @@ pub mod render;
 pub mod snapshot;
 pub mod walk;
 
+pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster};
 pub use fetch::{FetchOptions, RequestLog, Stats, error_chain};
-pub use fleet::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use walk::WalkOptions;
 

@@ -1,7 +1,6 @@
-//! One tree per cluster, clusters queried concurrently; a cluster that fails is reported on its
-//! own and never hides the others.
-
-use futures::future::join_all;
+//! The tree of one cluster, as the command shows it: the fetched tree, its summary and the
+//! warnings about what could not be read. The command runs it on every selected cluster
+//! concurrently; a cluster that fails is reported on its own and never hides the others.
 
 use super::{
     TreeError, TreeOptions,
@@ -69,15 +68,4 @@ pub async fn tree_cluster(
         warnings,
         stats: fetched.stats,
     })
-}
-
-/// Builds the tree under `root` on every target concurrently, in the targets' order.
-pub async fn tree_fleet(targets: &[KubeTarget], root: &ObjRef, options: TreeOptions) -> Vec<ClusterOutcome> {
-    join_all(targets.iter().map(|target| async move {
-        ClusterOutcome {
-            context: target.context.clone(),
-            result: tree_cluster(target, root, options).await,
-        }
-    }))
-    .await
 }
