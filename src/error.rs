@@ -10,7 +10,7 @@ use std::{fmt::Write as _, io, path::PathBuf, process::ExitCode};
 
 use crate::{
     credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError, repo::RepoError,
-    tenant::TenantError,
+    tenant::TenantError, tree::TreeError,
 };
 
 /// The process outcome of a command, mapped to the documented exit codes.
@@ -72,6 +72,9 @@ pub enum Error {
     /// A tenant command was given an invalid name, path, URL or repository state.
     #[error(transparent)]
     Tenant(#[from] TenantError),
+    /// A cluster's tree could not be built (unreachable, root missing or unreadable).
+    #[error(transparent)]
+    Tree(#[from] TreeError),
     /// The arguments are valid clap-wise but contradict each other or name something invalid.
     #[error("{0}")]
     Usage(String),
@@ -101,7 +104,9 @@ impl Error {
             Error::Repo(e) => e.exit_status(),
             Error::Credential(e) => e.exit_status(),
             Error::Tenant(e) => e.exit_status(),
-            Error::Kube(_) | Error::Io { .. } | Error::TargetsFailed { .. } => ExitStatus::Failure,
+            Error::Kube(_) | Error::Tree(_) | Error::Io { .. } | Error::TargetsFailed { .. } => {
+                ExitStatus::Failure
+            }
         }
     }
 

@@ -11,6 +11,7 @@
 //! - [`repo`]: the fleet repository checkout and its layout profiles.
 //! - [`credentials`]: git tokens in the OS keyring, provider checks, Secret builders.
 //! - [`tenant`]: tenant and platform-component onboarding (generation, apply, list, delete).
+//! - [`tree`]: the live-status tree of what Flux manages: model, fetching, rendering.
 //! - [`output`]: the printer (stdout data, stderr status), tables, progress bars, colours.
 //! - [`error`]: typed errors and the exit-code contract (0 ok, 1 failed on a target, 2 usage).
 
@@ -23,5 +24,6 @@ pub mod output;
 pub mod repo;
 pub mod status;
 pub mod tenant;
+pub mod tree;
 
 pub use error::{Error, ExitStatus, Result};

@@ -23,7 +23,7 @@ _kubectl__fleet__tree() {
 
     case "${cmd}" in
         kubectl__fleet__tree)
-            opts="-n -o -q -v -h -V --kubeconfig --context --all-contexts --request-timeout --namespace --output --compact --status --depth --quiet --verbose --color --no-progress --help --version"
+            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --depth --quiet --verbose --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -52,14 +52,6 @@ _kubectl__fleet__tree() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "tree table json yaml" -- "${cur}"))
                     return 0
@@ -78,6 +70,14 @@ _kubectl__fleet__tree() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -1769,7 +1769,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tree)
-            opts="-n -o -q -v -h -V --kubeconfig --context --all-contexts --request-timeout --namespace --output --compact --status --depth --quiet --verbose --color --no-progress --help --version"
+            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --depth --quiet --verbose --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1798,14 +1798,6 @@ _kubectl__fleet() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --namespace)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                -n)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "tree table json yaml" -- "${cur}"))
                     return 0
@@ -1824,6 +1816,14 @@ _kubectl__fleet() {
                     ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                --namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

@@ -331,18 +331,18 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and _
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s n -l namespace -d 'Namespace (default: the context\'s namespace)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s o -l output -d 'Output format' -r -f -a "tree\t'Tree with glyphs and colour'
 table\t'Indented table'
-json\t'JSON document'
-yaml\t'YAML document'"
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l status -d 'Show only failing nodes and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors'"
+json\t'JSON document keyed by context'
+yaml\t'YAML document keyed by context'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l status -d 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l depth -d 'Expand at most N levels below the root' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s n -l namespace -d 'Namespace of the root object (default: flux-system)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l all-contexts -d 'Act on every context in the kubeconfig'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l compact -d 'Show Flux objects only'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l compact -d 'Show Flux objects only (and do not fetch the others)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l no-progress -d 'Never draw progress bars'

@@ -1,9 +1,19 @@
-//! `kubectl fleet tree`: what Flux manages, as a live-status tree.
+//! `kubectl fleet tree`: what Flux manages, as a live-status tree, on one cluster or the fleet.
+//!
+//! The command is glue: it parses the root, selects contexts, runs [`crate::tree::tree_cluster`]
+//! on every cluster concurrently, and prints. The tree (or document) goes to stdout; warnings,
+//! failures and the summary line go to stderr afterwards, so they stay visible below a long tree
+//! and never mix with data in a pipe.
 
 use clap::Parser;
+use futures::future::join_all;
 
 use super::{GlobalArgs, KubeArgs, NamespaceArg};
-use crate::error::{Error, ExitStatus, Result};
+use crate::{
+    error::{Error, ExitStatus, Result},
+    output::{Paint, Printer, Progress, Tone},
+    tree::{ClusterOutcome, RootSpec, TreeOptions, WalkOptions, error_chain, render, tree_cluster},
+};
 
 const EXAMPLES: &str = "Examples:
   # The whole tree under the flux-system Kustomization, with live status
@@ -13,13 +23,32 @@ const EXAMPLES: &str = "Examples:
   kubectl fleet tree hr/podinfo -n frontend
 
   # Only what is failing, on every cluster of the kubeconfig
-  kubectl fleet tree --all-contexts --status failing";
+  kubectl fleet tree --all-contexts --status failing
+
+  # Flux objects only, two levels deep, as a table
+  kubectl fleet tree ks/flux-system --compact --depth 2 -o table
+
+  # One JSON document keyed by context, for scripts
+  kubectl fleet tree --context staging --context prod -o json";
 
 /// Show what Flux manages as a live-status tree.
+///
+/// Expands Kustomizations, HelmReleases, ResourceSets and FluxInstances recursively from their
+/// inventories (or a HelmRelease's Helm storage), and shows every object's live status: Ready,
+/// NotReady, Progressing, Stale, Suspended, Exists, Missing (in the inventory but gone from the
+/// cluster), Unknown (could not be read) or Remote (applied to another cluster through
+/// spec.kubeConfig). Costs about one LIST per kind, whatever the size of the tree.
 #[derive(Parser, Debug)]
-#[command(version, after_help = EXAMPLES)]
+#[command(
+    version,
+    after_help = EXAMPLES,
+    // Flux lives in flux-system, so that is where a root without a namespace is looked for (as the
+    // flux CLI does), not the context's namespace.
+    mut_arg("namespace", |a| a.help("Namespace of the root object (default: flux-system)"))
+)]
 pub struct Args {
-    /// Root object: KIND/NAME or KIND/NAMESPACE/NAME (kinds: ks, hr, rset, instance or full names).
+    /// Root object: KIND/NAME or KIND/NAMESPACE/NAME (kinds: ks, hr, rset, instance or full
+    /// names); the namespace defaults to -n, then flux-system.
     #[arg(
         value_name = "KIND/NAME",
         default_value = "Kustomization/flux-system/flux-system"
@@ -36,11 +65,11 @@ pub struct Args {
     #[arg(short, long, value_enum, default_value_t = TreeFormat::Tree)]
     pub output: TreeFormat,
 
-    /// Show Flux objects only.
+    /// Show Flux objects only (and do not fetch the others).
     #[arg(long)]
     pub compact: bool,
 
-    /// Show only failing nodes and their ancestors.
+    /// Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors.
     #[arg(long, value_enum, value_name = "FILTER")]
     pub status: Option<StatusFilter>,
 
@@ -59,9 +88,9 @@ pub enum TreeFormat {
     Tree,
     /// Indented table.
     Table,
-    /// JSON document.
+    /// JSON document keyed by context.
     Json,
-    /// YAML document.
+    /// YAML document keyed by context.
     Yaml,
 }
 
@@ -74,6 +103,151 @@ pub enum StatusFilter {
 
 /// Runs the command.
 pub async fn run(args: Args) -> Result<ExitStatus> {
-    let _ = args;
-    Err(Error::Usage("`kubectl fleet tree` is not implemented yet".into()))
+    let printer = args.global.printer();
+    let spec = RootSpec::parse(&args.object).map_err(|e| Error::Usage(e.to_string()))?;
+    let root = spec.object(args.namespace.namespace.as_deref());
+    let kubeconfig = args.kube.kubeconfig()?;
+    let contexts = args.kube.select(&kubeconfig)?;
+    let mut targets = Vec::with_capacity(contexts.len());
+    for context in &contexts {
+        targets.push(kubeconfig.target(context, args.kube.client_options()).await?);
+    }
+    let fleet_view = args.kube.all_contexts || targets.len() > 1;
+    let options = TreeOptions {
+        walk: WalkOptions {
+            compact: args.compact,
+            max_depth: args.depth,
+        },
+        ..TreeOptions::default()
+    };
+
+    let progress = Progress::new(&printer);
+    let mut outcomes = join_all(targets.iter().map(|target| {
+        let bar = (fleet_view && progress.enabled()).then(|| progress.target(&target.context));
+        let root = &root;
+        async move {
+            if let Some(bar) = &bar {
+                bar.set(format!("listing what {root} manages"));
+            }
+            let result = tree_cluster(target, root, options).await;
+            if let Some(bar) = &bar {
+                bar.finish(match &result {
+                    Ok(tree) => tree.summary.line(),
+                    Err(_) => "failed".to_string(),
+                });
+            }
+            ClusterOutcome {
+                context: target.context.clone(),
+                result,
+            }
+        }
+    }))
+    .await;
+
+    if args.status == Some(StatusFilter::Failing) {
+        outcomes = outcomes
+            .into_iter()
+            .map(|mut outcome| {
+                outcome.result = outcome.result.map(|mut tree| {
+                    tree.root = tree.root.retain_failing();
+                    tree
+                });
+                outcome
+            })
+            .collect();
+    }
+
+    let data = render_outcomes(&outcomes, args.output, fleet_view, printer.stdout_paint())?;
+    printer.data(&data)?;
+    report(&printer, &outcomes, args.output, fleet_view, progress.enabled());
+
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    if failed == 0 {
+        return Ok(ExitStatus::Success);
+    }
+    if outcomes.len() == 1 {
+        // One cluster: its own error is the clearest report (with its causes).
+        if let Some(Err(e)) = outcomes.pop().map(|o| o.result) {
+            return Err(Error::Tree(e));
+        }
+    }
+    Err(Error::TargetsFailed {
+        failed,
+        total: outcomes.len(),
+    })
+}
+
+/// What goes to stdout, for every cluster.
+pub fn render_outcomes(
+    outcomes: &[ClusterOutcome],
+    format: TreeFormat,
+    fleet_view: bool,
+    paint: Paint,
+) -> Result<String> {
+    match format {
+        TreeFormat::Json => {
+            render::json(outcomes).map_err(|e| Error::Usage(format!("cannot render JSON: {e}")))
+        }
+        TreeFormat::Yaml => Ok(render::yaml(outcomes)?),
+        TreeFormat::Tree | TreeFormat::Table => {
+            let mut out = String::new();
+            for outcome in outcomes {
+                let Ok(tree) = &outcome.result else { continue };
+                if fleet_view {
+                    if !out.is_empty() {
+                        out.push('\n');
+                    }
+                    out.push_str(&paint.paint(Tone::Bold, &format!("=== {} ===", outcome.context)));
+                    out.push('\n');
+                }
+                out.push_str(&match format {
+                    TreeFormat::Table => render::table(&tree.root, paint, None),
+                    _ => render::tree(&tree.root, paint),
+                });
+            }
+            Ok(out)
+        }
+    }
+}
+
+/// Warnings, failures and summaries, to stderr.
+fn report(printer: &Printer, outcomes: &[ClusterOutcome], format: TreeFormat, fleet_view: bool, bars: bool) {
+    let document = matches!(format, TreeFormat::Json | TreeFormat::Yaml);
+    for outcome in outcomes {
+        let prefix = if fleet_view {
+            format!("{}: ", outcome.context)
+        } else {
+            String::new()
+        };
+        match &outcome.result {
+            Ok(tree) => {
+                for warning in &tree.warnings {
+                    printer.warn(&format!("{prefix}{warning}"));
+                }
+                for r in &tree.stats.log {
+                    printer.debug(&format!(
+                        "{prefix}GET {} → {} ({} bytes) at +{} ms, took {} ms",
+                        r.path,
+                        r.status,
+                        r.bytes,
+                        r.start.as_millis(),
+                        r.took.as_millis()
+                    ));
+                }
+                printer.debug(&format!(
+                    "{prefix}{} API requests in {} rounds, {} ms",
+                    tree.stats.requests,
+                    tree.stats.rounds,
+                    tree.stats.elapsed.as_millis()
+                ));
+                // With progress bars, each bar already ends on its cluster's summary.
+                if !document && !bars {
+                    printer.note(&format!("{prefix}{}", tree.summary.line()));
+                }
+            }
+            // A single cluster's error is reported once, by the runner, with its causes.
+            Err(e) if outcomes.len() > 1 => printer.failure(&error_chain(e)),
+            Err(_) => {}
+        }
+    }
 }

@@ -12,3 +12,4 @@ mod dispatch;
 mod krew;
 mod tenant;
 mod token;
+mod tree;

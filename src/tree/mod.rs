@@ -1,0 +1,240 @@
+//! `kubectl fleet tree`: everything Flux manages under one object, with live status, on one
+//! cluster or a fleet.
+//!
+//! `flux tree` prints inventory IDs only: no health, deleted objects look present, one sequential
+//! GET per nested Kustomization, and the first error aborts. This tree reads every node's live
+//! status, marks what is gone as *Missing*, costs about one LIST per kind whatever the number of
+//! Kustomizations, keeps going when a kind cannot be read, and runs on several clusters at once.
+//!
+//! - [`model`]: object references, nodes, statuses, filters and the summary;
+//! - [`snapshot`]: what has been listed, reduced to what the tree shows;
+//! - [`walk`]: builds the tree from a snapshot and says what is still missing;
+//! - [`fetch`]: the rounds of parallel LISTs on one cluster;
+//! - [`kinds`]: kinds listed without discovery;
+//! - [`helm`]: objects of a Helm release from its storage Secret (HelmReleases before Flux 2.8);
+//! - [`cluster`]: one cluster's tree, summary and warnings, as the command shows them;
+//! - [`render`]: tree, table, JSON and YAML, as strings.
+//!
+//! # JSON and YAML schema (`-o json`, `-o yaml`)
+//!
+//! One document, the same for one cluster or many, keyed by kube context:
+//!
+//! ```yaml
+//! apiVersion: kubectl-fleet/v1     # bumped only on incompatible changes
+//! kind: Tree
+//! clusters:
+//!   staging:                       # kube context name
+//!     root:                        # a node (below)
+//!     summary:                     # node counts: total, then each non-zero status
+//!       total: 42
+//!       Ready: 38
+//!       NotReady: 2
+//!     warnings: ["…"]              # only when something could not be read
+//!   prod-us:
+//!     error: "cluster 'prod-us' is unreachable at https://…"   # instead of root/summary
+//! ```
+//!
+//! A node:
+//!
+//! | field | presence | meaning |
+//! |---|---|---|
+//! | `kind`, `group`, `name` | always | the object (`group` is `""` for the core group) |
+//! | `version` | when known | API version from the inventory entry or manifest |
+//! | `namespace` | namespaced objects | |
+//! | `status` | always | `Ready`, `Progressing`, `Stale`, `Suspended`, `NotReady`, `Exists`, `Missing`, `Unknown` or `Remote` |
+//! | `reason`, `message` | when known | the Ready condition's reason and message, or why the status is `Unknown` (`Forbidden`, `NotServed`, `ListFailed`) |
+//! | `revision` | Flux objects that report one | last applied or fetched revision |
+//! | `remote` | `true` only | the object applies to another cluster (`spec.kubeConfig`); its children have status `Remote` and were not queried |
+//! | `cycle` | `true` only | the object is one of its own ancestors; it is not expanded again |
+//! | `children` | when any | child nodes in inventory order |
+//!
+//! `--status failing` filters `root`; `summary` always counts the whole tree.
+
+pub mod cluster;
+pub mod fetch;
+pub mod helm;
+pub mod kinds;
+pub mod model;
+pub mod render;
+pub mod snapshot;
+pub mod walk;
+
+pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster};
+pub use fetch::{FetchOptions, RequestLog, Stats, error_chain};
+pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
+pub use walk::WalkOptions;
+
+use crate::kube::{KubeError, find_alias};
+
+/// The namespace of a root given without one and without `-n`: where Flux lives, as in the
+/// flux CLI.
+pub const DEFAULT_NAMESPACE: &str = "flux-system";
+
+/// The root given on the command line: `KIND/NAME` or `KIND/NAMESPACE/NAME`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RootSpec {
+    /// The kind (one of the expandable kinds).
+    pub kind: Expandable,
+    /// The namespace, when given in the spec itself.
+    pub namespace: Option<String>,
+    /// The name.
+    pub name: String,
+}
+
+/// A root that cannot be used (a usage error).
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RootSpecError {
+    /// Not `KIND/NAME` or `KIND/NAMESPACE/NAME`.
+    #[error("invalid object '{0}': expected KIND/NAME or KIND/NAMESPACE/NAME, e.g. ks/flux-system")]
+    Format(String),
+    /// A kind the tree cannot start from.
+    #[error(
+        "cannot show a tree for kind '{0}': use Kustomization (ks), HelmRelease (hr), ResourceSet (rset) or FluxInstance (instance)"
+    )]
+    Kind(String),
+}
+
+impl RootSpec {
+    /// Parses `KIND/NAME` or `KIND/NAMESPACE/NAME`; kinds are matched like kubectl short names.
+    pub fn parse(text: &str) -> Result<Self, RootSpecError> {
+        let parts: Vec<&str> = text.split('/').collect();
+        let (kind, namespace, name) = match parts.as_slice() {
+            [kind, name] => (*kind, None, *name),
+            [kind, ns, name] => (*kind, Some(*ns), *name),
+            _ => return Err(RootSpecError::Format(text.to_string())),
+        };
+        let valid = |s: &str| {
+            !s.is_empty()
+                && s.len() <= 253
+                && s.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
+        };
+        if kind.is_empty() || !valid(name) || namespace.is_some_and(|ns| !valid(ns)) {
+            return Err(RootSpecError::Format(text.to_string()));
+        }
+        let expandable = find_alias(kind)
+            .and_then(|k| Expandable::of(k.group, k.kind))
+            .ok_or_else(|| RootSpecError::Kind(kind.to_string()))?;
+        Ok(RootSpec {
+            kind: expandable,
+            namespace: namespace.map(str::to_string),
+            name: name.to_string(),
+        })
+    }
+
+    /// The root object: the namespace from the spec, else `-n`, else `flux-system`.
+    pub fn object(&self, namespace_flag: Option<&str>) -> ObjRef {
+        let namespace = self
+            .namespace
+            .as_deref()
+            .or(namespace_flag)
+            .unwrap_or(DEFAULT_NAMESPACE);
+        ObjRef {
+            group: self.kind.group().to_string(),
+            kind: self.kind.kind().to_string(),
+            namespace: namespace.to_string(),
+            name: self.name.clone(),
+            version: String::new(),
+        }
+    }
+}
+
+/// Why a cluster's tree could not be shown.
+#[derive(Debug, thiserror::Error)]
+pub enum TreeError {
+    /// The cluster could not be reached (or the root's LIST failed in the client).
+    #[error(transparent)]
+    Kube(#[from] KubeError),
+    /// The root object does not exist.
+    #[error("{root} not found on cluster '{context}'")]
+    RootNotFound {
+        /// The kube context.
+        context: String,
+        /// `Kind/namespace/name`.
+        root: String,
+    },
+    /// The root's kind could not be listed.
+    #[error("cannot read {root} on cluster '{context}' ({reason}): {message}")]
+    RootUnreadable {
+        /// The kube context.
+        context: String,
+        /// `Kind/namespace/name`.
+        root: String,
+        /// `Forbidden`, `NotServed` or `ListFailed`.
+        reason: &'static str,
+        /// What the apiserver said.
+        message: String,
+    },
+}
+
+/// What the tree shows and how hard it fetches.
+#[derive(Clone, Copy, Debug)]
+pub struct TreeOptions {
+    /// `--compact`, `--depth`.
+    pub walk: WalkOptions,
+    /// Requests in flight at once per cluster.
+    pub concurrency: usize,
+}
+
+impl Default for TreeOptions {
+    fn default() -> Self {
+        TreeOptions {
+            walk: WalkOptions::default(),
+            concurrency: 8,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_roots_with_short_names() {
+        let ks = RootSpec::parse("ks/apps").expect("valid");
+        assert_eq!(
+            (ks.kind, ks.namespace.as_deref()),
+            (Expandable::Kustomization, None)
+        );
+        assert_eq!(
+            ks.object(Some("tenants")).to_string(),
+            "Kustomization/tenants/apps"
+        );
+        assert_eq!(ks.object(None).to_string(), "Kustomization/flux-system/apps");
+        let hr = RootSpec::parse("HelmRelease/podinfo/podinfo").expect("valid");
+        assert_eq!(
+            hr.object(Some("ignored")).to_string(),
+            "HelmRelease/podinfo/podinfo"
+        );
+        assert_eq!(
+            RootSpec::parse("rset/a").expect("valid").kind,
+            Expandable::ResourceSet
+        );
+        assert_eq!(
+            RootSpec::parse("instance/flux").expect("valid").kind,
+            Expandable::FluxInstance
+        );
+        assert_eq!(
+            RootSpec::parse("Kustomization/flux-system/flux-system")
+                .expect("valid")
+                .object(None)
+                .to_string(),
+            "Kustomization/flux-system/flux-system"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_roots() {
+        for bad in ["flux-system", "ks/", "ks/a/b/c", "/x", "ks/Upper", "ks/a_b"] {
+            assert!(
+                matches!(RootSpec::parse(bad), Err(RootSpecError::Format(_))),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            RootSpec::parse("deploy/x"),
+            Err(RootSpecError::Kind("deploy".into()))
+        );
+        assert_eq!(RootSpec::parse("nope/x"), Err(RootSpecError::Kind("nope".into())));
+    }
+}
