@@ -34,6 +34,8 @@ pub const COMPLETE_ENV: &str = "FLEET_COMPLETE";
 
 /// cobra's ShellCompDirectiveNoFileComp: do not fall back to file names.
 const NO_FILE_COMP: u8 = 4;
+/// cobra's ShellCompDirectiveNoSpace: do not add a space after the completion.
+const NO_SPACE: u8 = 2;
 /// cobra's ShellCompDirectiveDefault: let the shell complete file names.
 const DEFAULT_DIRECTIVE: u8 = 0;
 
@@ -234,6 +236,43 @@ pub fn tenant_completer() -> ArgValueCompleter {
     })
 }
 
+/// Completes tree roots: first the kind (`ks/`, `hr/`, `rset/`, `instance/`), then
+/// `KIND/NAMESPACE/NAME` of the objects of that kind on the cluster.
+pub fn tree_root_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let word = current.to_string_lossy().into_owned();
+        const KINDS: &[(&str, &str)] = &[
+            ("ks", "Kustomization"),
+            ("hr", "HelmRelease"),
+            ("rset", "ResourceSet"),
+            ("instance", "FluxInstance"),
+        ];
+        let Some((alias, _)) = word.split_once('/') else {
+            return KINDS
+                .iter()
+                .filter(|(a, _)| a.starts_with(&word))
+                .map(|(a, kind)| CompletionCandidate::new(format!("{a}/")).help(Some((*kind).into())))
+                .collect();
+        };
+        let Some(known) = crate::kube::find_alias(alias).filter(|k| k.is_flux()) else {
+            return Vec::new();
+        };
+        let alias = alias.to_string();
+        let names = cluster_names(|target| async move {
+            let api: kube::Api<kube::api::DynamicObject> =
+                kube::Api::all_with(target.client, &known.api_resource());
+            let list = api.list_metadata(&kube::api::ListParams::default()).await.ok()?;
+            Some(
+                list.items
+                    .into_iter()
+                    .filter_map(|o| Some(format!("{alias}/{}/{}", o.metadata.namespace?, o.metadata.name?)))
+                    .collect(),
+            )
+        });
+        candidates(names, current)
+    })
+}
+
 /// The completer attached to every `--context` flag.
 pub fn context_completer() -> ArgValueCompleter {
     ArgValueCompleter::new(complete_contexts)
@@ -305,8 +344,15 @@ pub fn kubectl_complete(mut cmd: Command, bin: &str, words: &[OsString]) -> Stri
             None => out.push_str(&format!("{value}\n")),
         }
     }
+    // Kind prefixes such as `ks/` are not finished words: no space after them.
+    let partial = !candidates.is_empty()
+        && candidates
+            .iter()
+            .all(|c| c.get_value().to_string_lossy().ends_with('/'));
     let directive = if candidates.is_empty() && files {
         DEFAULT_DIRECTIVE
+    } else if partial {
+        NO_FILE_COMP | NO_SPACE
     } else {
         NO_FILE_COMP
     };

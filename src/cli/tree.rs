@@ -51,7 +51,8 @@ pub struct Args {
     /// names); the namespace defaults to -n, then flux-system.
     #[arg(
         value_name = "KIND/NAME",
-        default_value = "Kustomization/flux-system/flux-system"
+        default_value = "Kustomization/flux-system/flux-system",
+        add = super::completion::tree_root_completer()
     )]
     pub object: String,
 

@@ -252,3 +252,31 @@ async fn kubectl_completes_live_names_from_the_cluster_and_credentials() {
     let names: Vec<&String> = got.iter().filter(|v| !v.starts_with('-')).collect();
     assert_eq!(names, ["apps-bot", "fleet-bot"], "{got:?}");
 }
+
+/// `kubectl fleet tree <TAB>`: kinds first (without a trailing space), then the live objects.
+#[tokio::test]
+async fn kubectl_completes_tree_roots_from_the_cluster() {
+    let layout = krew_layout();
+    let target = env().target(env().first()).await;
+    let ns = crate::common::namespace(&target, "cmpltree").await;
+    crate::common::apply(
+        &target,
+        serde_json::json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+            "metadata": {"name": "apps", "namespace": ns},
+            "spec": {"interval": "10m", "path": "./", "prune": true, "sourceRef": {"kind": "GitRepository", "name": "x"}}}),
+    )
+    .await;
+    let context = env().first().to_string();
+    let kinds = kubectl_complete(&layout, &["tree", "--context", &context, "k"]);
+    assert_eq!(values(&kinds), ["ks/"]);
+    assert!(
+        kinds.stdout.ends_with(":6\n"),
+        "no space after a kind: {}",
+        kinds.stdout
+    );
+    let objects = values(&kubectl_complete(
+        &layout,
+        &["tree", "--context", &context, &format!("ks/{ns}")],
+    ));
+    assert_eq!(objects, [format!("ks/{ns}/apps")]);
+}

@@ -36,8 +36,8 @@ fn kubectl(path: &str, krew_root: &Path, args: &[&str]) -> Run {
         .run()
 }
 
-#[test]
-fn krew_installs_the_plugin_from_the_manifest_and_archive() {
+#[tokio::test]
+async fn krew_installs_the_plugin_from_the_manifest_and_archive() {
     let work = tempfile::tempdir().expect("temp dir");
     let dist = work.path().join("dist");
     let krew_root = work.path().join("krew");
