@@ -98,7 +98,7 @@ pub fn locate(repo: &FleetRepo, name: &str) -> Result<PathBuf, BootstrapError> {
     } else {
         Err(BootstrapError::UnknownCluster {
             cluster: name.to_string(),
-            path: repo.path(&rel),
+            root: std::fs::canonicalize(repo.root()).unwrap_or_else(|_| repo.root().to_path_buf()),
             available: cluster_names(repo),
         })
     }

@@ -44,15 +44,15 @@ pub const DEFAULT_NAMESPACE: &str = "flux-system";
 pub enum BootstrapError {
     /// A cluster named on the command line has no directory in the fleet repository.
     #[error(
-        "cluster directory '{}' does not exist (clusters in this fleet repository: {})",
-        path.display(),
+        "cluster directory 'clusters/{cluster}' does not exist in the fleet repository at '{}' (clusters: {})",
+        root.display(),
         if available.is_empty() { "none".to_string() } else { available.join(", ") }
     )]
     UnknownCluster {
         /// The cluster name given.
         cluster: String,
-        /// The directory looked for.
-        path: PathBuf,
+        /// The fleet repository root.
+        root: PathBuf,
         /// The cluster directories that do exist.
         available: Vec<String>,
     },

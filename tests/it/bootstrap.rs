@@ -1259,6 +1259,23 @@ async fn bad_input_aborts_before_any_change_on_any_cluster() {
         all.push_str(&format!("## {name}\n{}", run.stderr.replace(&fleet.ns, "NS")));
         fleet.assert_no_token(&[&run]);
     }
+    // An operator manifest without the operator.
+    let cmd = fleet
+        .cmd()
+        .kubeconfig()
+        .env("FLEET_TEST_TOKEN", &fleet.token)
+        .args([
+            "staging",
+            "--token-env",
+            "FLEET_TEST_TOKEN",
+            "--operator-manifest",
+            "gotk-components.yaml",
+        ]);
+    let run = tokio::task::spawn_blocking(move || cmd.run())
+        .await
+        .expect("runs");
+    assert_eq!(run.code, 2, "{run:?}");
+    all.push_str(&format!("## bad_operator_manifest\n{}", run.stderr));
     assert_no_namespace(&fleet.ns).await;
     fleet_snapshot!("bootstrap_bad_input", all);
 }
