@@ -39,7 +39,22 @@ pub struct SecretToken {
     pub token: Token,
     /// The keyring credential name, when it came from the keyring.
     pub credential: Option<String>,
+    /// The git username stored with the credential (`kubectl fleet token set --username`).
+    pub username: Option<String>,
 }
+
+impl SecretToken {
+    /// The basic-auth username: `--username`, else the credential's, else `git`.
+    pub fn username(&self, explicit: Option<&str>) -> String {
+        explicit
+            .or(self.username.as_deref())
+            .unwrap_or(DEFAULT_USERNAME)
+            .to_string()
+    }
+}
+
+/// GitHub and GitLab ignore the basic-auth user of a PAT, but it must not be empty.
+pub const DEFAULT_USERNAME: &str = "git";
 
 /// A tenant's token (`--tenant-token apps=NAME`).
 #[derive(Clone, Debug)]
@@ -83,8 +98,8 @@ pub struct Options {
     pub wait: bool,
     /// How long to wait.
     pub timeout: Duration,
-    /// Basic-auth user name of the git Secrets.
-    pub username: String,
+    /// `--username`: the basic-auth user of every git Secret (default: per credential).
+    pub username: Option<String>,
 }
 
 /// Reports the progress of one cluster: a spinner when bars are drawn, step lines otherwise.
@@ -302,7 +317,7 @@ pub async fn bootstrap(
         let s = GitSecret {
             name: name.clone(),
             namespace: dir.namespace.clone(),
-            username: opts.username.clone(),
+            username: t.username(opts.username.as_deref()),
             credential: t.credential.clone(),
             labels: BTreeMap::new(),
         };
@@ -318,7 +333,7 @@ pub async fn bootstrap(
         let s = GitSecret {
             name,
             namespace: dir.namespace.clone(),
-            username: opts.username.clone(),
+            username: t.secret.username(opts.username.as_deref()),
             credential: t.secret.credential.clone(),
             labels: BTreeMap::from([(TENANT_LABEL.to_string(), t.tenant.clone())]),
         };

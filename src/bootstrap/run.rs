@@ -51,9 +51,20 @@ impl TokenSources {
     /// error naming it.
     pub fn read(&self, store: &dyn SecretStore) -> Result<Credentials> {
         let read = |s: &TokenSource| -> Result<SecretToken> {
+            let credential = s.credential_name().map(str::to_string);
+            // The username stored with the credential (`token set --username`); an unreadable
+            // index only loses this default, so it is not an error here.
+            let username = credential.as_deref().and_then(|name| {
+                crate::credentials::MetaStore::open()
+                    .and_then(|m| m.get(name))
+                    .ok()
+                    .flatten()
+                    .map(|m| m.username)
+            });
             Ok(SecretToken {
                 token: s.read(store)?,
-                credential: s.credential_name().map(str::to_string),
+                credential,
+                username,
             })
         };
         let fleet = self.fleet.as_ref().map(read).transpose()?;
@@ -265,7 +276,7 @@ pub fn dry_run_plan(
     preflight: &Preflight,
     manifest: Option<&OperatorManifest>,
     creds: &Credentials,
-    username: &str,
+    username: Option<&str>,
 ) -> Result<String> {
     let mut docs: Vec<Value> = Vec::new();
     let mut notes = vec![format!(
@@ -287,7 +298,7 @@ pub fn dry_run_plan(
         docs.push(git_secret_object(&GitSecret {
             name: name.clone(),
             namespace: dir.namespace.clone(),
-            username: username.to_string(),
+            username: t.username(username),
             credential: t.credential.clone(),
             labels: BTreeMap::new(),
         }));
@@ -296,7 +307,7 @@ pub fn dry_run_plan(
         docs.push(git_secret_object(&GitSecret {
             name: apply::tenant_secret_name(&t.tenant),
             namespace: dir.namespace.clone(),
-            username: username.to_string(),
+            username: t.secret.username(username),
             credential: t.secret.credential.clone(),
             labels: BTreeMap::from([(crate::credentials::TENANT_LABEL.to_string(), t.tenant.clone())]),
         }));
@@ -397,7 +408,7 @@ pub async fn run(req: &Request, prepared: Prepared, printer: &Printer) -> Result
                             &pre,
                             manifest,
                             credentials,
-                            &req.options.username,
+                            req.options.username.as_deref(),
                         )?;
                         r.result = ClusterResult::Planned;
                         r.message = "preflight passed; nothing applied (--dry-run)".into();

@@ -7,7 +7,7 @@ use std::{path::PathBuf, time::Duration};
 use clap::{Args as ClapArgs, Parser, Subcommand};
 use futures::future::join_all;
 
-use super::{GlobalArgs, KubeArgs, NamespaceArg, OutputArgs, OutputFormat, parse_duration};
+use super::{GlobalArgs, KubeArgs, OutputArgs, OutputFormat, parse_duration};
 use crate::{
     bootstrap::{
         BootstrapError, DEFAULT_NAMESPACE, Layout,
@@ -58,7 +58,7 @@ pub struct Args {
     pub command: Option<Command>,
 
     /// Cluster directories (clusters/NAME) to bootstrap.
-    #[arg(value_name = "CLUSTER")]
+    #[arg(value_name = "CLUSTER", add = cluster_dir_completer())]
     pub clusters: Vec<String>,
 
     #[command(flatten)]
@@ -71,9 +71,6 @@ pub struct Args {
     pub kube: KubeArgs,
 
     #[command(flatten)]
-    pub namespace: NamespaceArg,
-
-    #[command(flatten)]
     pub output: OutputArgs,
 
     #[command(flatten)]
@@ -84,7 +81,7 @@ pub struct Args {
 #[derive(ClapArgs, Debug, Clone)]
 pub struct FleetDirArg {
     /// The fleet repository checkout.
-    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    #[arg(long, value_name = "DIR", default_value = ".", global = true, value_hint = clap::ValueHint::DirPath)]
     pub fleet_dir: PathBuf,
 }
 
@@ -96,7 +93,7 @@ pub struct RunArgs {
     pub all: bool,
 
     /// Fleet git token: the name of a credential stored with `kubectl fleet token set`.
-    #[arg(long, value_name = "NAME", group = "fleet_token")]
+    #[arg(long, value_name = "NAME", group = "fleet_token", add = super::completion::credential_completer())]
     pub token: Option<String>,
 
     /// Read the fleet git token from stdin.
@@ -116,12 +113,13 @@ pub struct RunArgs {
     #[arg(long, value_name = "TENANT=VAR")]
     pub tenant_token_env: Vec<String>,
 
-    /// Basic-auth user name of the git Secrets (GitHub and GitLab ignore it, but it must be set).
-    #[arg(long, value_name = "NAME", default_value = "git")]
-    pub username: String,
+    /// Basic-auth user name of the git Secrets (default: the one stored with the credential, else
+    /// "git"; GitHub and GitLab ignore it for PATs, but it must be set).
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
 
     /// The Flux Operator release manifest (file or http(s) URL).
-    #[arg(long, value_name = "FILE|URL", default_value = DEFAULT_OPERATOR_MANIFEST)]
+    #[arg(long, value_name = "FILE|URL", default_value = DEFAULT_OPERATOR_MANIFEST, value_hint = clap::ValueHint::FilePath)]
     pub operator_manifest: String,
 
     /// How long to wait for the FluxInstance and the sync Kustomization to be Ready.
@@ -176,6 +174,10 @@ Examples:
 pub struct InitArgs {
     /// The cluster directory to write (clusters/CLUSTER).
     pub cluster: String,
+
+    /// The namespace Flux runs in (default: flux-system, or the --from cluster's).
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
 
     /// Copy another cluster's directory and re-target it (flags override its settings).
     #[arg(long, value_name = "CLUSTER")]
@@ -289,7 +291,7 @@ pub struct InitArgs {
     pub set: Vec<String>,
 
     /// Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL).
-    #[arg(long, value_name = "FILE|URL")]
+    #[arg(long, value_name = "FILE|URL", value_hint = clap::ValueHint::FilePath)]
     pub components_manifest: Option<String>,
 
     /// Overwrite files that differ.
@@ -308,6 +310,26 @@ pub struct StatusArgs {
     /// or the current context.
     #[arg(value_name = "CLUSTER")]
     pub clusters: Vec<String>,
+
+    /// The namespace Flux runs in.
+    #[arg(short = 'n', long, value_name = "NAMESPACE", default_value = DEFAULT_NAMESPACE)]
+    pub namespace: String,
+}
+
+/// Completes cluster directory names of the fleet repository in the current directory (where
+/// bootstrap usually runs; `--fleet-dir` is not visible to a value completer).
+fn cluster_dir_completer() -> clap_complete::engine::ArgValueCompleter {
+    clap_complete::engine::ArgValueCompleter::new(|current: &std::ffi::OsStr| {
+        let prefix = current.to_string_lossy();
+        let Ok(repo) = FleetRepo::open(std::path::Path::new(".")) else {
+            return Vec::new();
+        };
+        crate::bootstrap::clusterdir::cluster_names(&repo)
+            .into_iter()
+            .filter(|n| n.starts_with(prefix.as_ref()))
+            .map(clap_complete::engine::CompletionCandidate::new)
+            .collect()
+    })
 }
 
 fn flag_pair(yes: bool, no: bool) -> Option<bool> {
@@ -332,17 +354,14 @@ fn dedupe(names: &[String]) -> Vec<String> {
 pub async fn run(args: Args) -> Result<ExitStatus> {
     let printer = args.global.printer();
     match args.command {
-        Some(Command::Init(init)) => run_init(*init, &args.fleet, &args.namespace, &printer).await,
-        Some(Command::Status(status)) => {
-            run_status(status, &args.kube, &args.namespace, &args.output, &printer).await
-        }
+        Some(Command::Init(init)) => run_init(*init, &args.fleet, &printer).await,
+        Some(Command::Status(status)) => run_status(status, &args.kube, &args.output, &printer).await,
         None => {
             run_bootstrap(
                 args.clusters,
                 args.run,
                 &args.fleet,
                 &args.kube,
-                &args.namespace,
                 &args.output,
                 &printer,
             )
@@ -351,12 +370,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
     }
 }
 
-async fn run_init(
-    a: InitArgs,
-    fleet: &FleetDirArg,
-    ns: &NamespaceArg,
-    printer: &Printer,
-) -> Result<ExitStatus> {
+async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result<ExitStatus> {
     let repo = FleetRepo::open(&fleet.fleet_dir)?;
     if repo.config().profile == Profile::Keos {
         return Err(Error::Usage(format!(
@@ -371,7 +385,7 @@ async fn run_init(
     }
     let input = InitInput {
         cluster: a.cluster.clone(),
-        namespace: ns.namespace.clone(),
+        namespace: a.namespace.clone(),
         layout: a.layout,
         environment: a.environment,
         git_branch: a.git_branch,
@@ -470,7 +484,6 @@ async fn run_init(
 async fn run_status(
     a: StatusArgs,
     kube: &KubeArgs,
-    ns: &NamespaceArg,
     output: &OutputArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
@@ -488,10 +501,7 @@ async fn run_status(
         }
         run::map_contexts(&dedupe(&a.clusters), &kube.contexts, &kubeconfig)?
     };
-    let namespace = ns
-        .namespace
-        .clone()
-        .unwrap_or_else(|| DEFAULT_NAMESPACE.to_string());
+    let namespace = a.namespace.clone();
     let mut targets = Vec::new();
     for (_, context) in &pairs {
         targets.push(kubeconfig.target(context, kube.client_options()).await?);
@@ -526,20 +536,12 @@ async fn run_bootstrap(
     a: RunArgs,
     fleet: &FleetDirArg,
     kube: &KubeArgs,
-    ns: &NamespaceArg,
     output: &OutputArgs,
     printer: &Printer,
 ) -> Result<ExitStatus> {
     if kube.all_contexts {
         return Err(Error::Usage(
             "bootstrap selects clusters by directory: name them (kubectl fleet bootstrap staging prod-eu) or pass --all"
-                .into(),
-        ));
-    }
-    if ns.namespace.is_some() {
-        return Err(Error::Usage(
-            "bootstrap takes the Flux namespace from each cluster directory's FluxInstance; -n/--namespace \
-             is for init and status"
                 .into(),
         ));
     }
