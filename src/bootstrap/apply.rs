@@ -147,7 +147,8 @@ impl Reporter {
     /// The cluster is finished.
     pub fn finish(&self, ok: bool, msg: &str) {
         match &self.bar {
-            Some(b) => b.finish(format!("{} {msg}", if ok { "✔" } else { "✗" })),
+            Some(b) if ok => b.finish(msg.to_string()),
+            Some(b) => b.fail(msg.to_string()),
             None if ok => self.printer.success(&format!("{}: {msg}", self.cluster)),
             None => self.printer.failure(&format!("{}: {msg}", self.cluster)),
         }
@@ -300,7 +301,7 @@ pub async fn bootstrap(
             !matches!(
                 o.get("kind").and_then(Value::as_str),
                 Some("GitRepository" | "Kustomization" | "OCIRepository" | "Bucket")
-            ) || o.get("apiVersion").and_then(Value::as_str) == Some("kustomize.config.k8s.io/v1beta1")
+            )
         }),
     };
     let mut flux_changes = Changes::default();
@@ -353,14 +354,14 @@ pub async fn bootstrap(
         secret_changes.summary()
     };
 
-    let what = match dir.layout {
-        Layout::D1 => "FluxInstance",
-        Layout::Classic => "sync objects",
+    let (what, step) = match dir.layout {
+        Layout::D1 => ("FluxInstance", "apply the FluxInstance"),
+        Layout::Classic => ("sync objects", "apply the sync objects"),
     };
     rep.step(&format!("applying {what}"));
     let changes = operator::apply_ordered(&applier, &sync, &on_step)
         .await
-        .map_err(fail("apply the FluxInstance", &out))?;
+        .map_err(fail(step, &out))?;
     flux_changes.created += changes.created;
     flux_changes.configured += changes.configured;
     flux_changes.unchanged += changes.unchanged;

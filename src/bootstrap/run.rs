@@ -319,6 +319,35 @@ pub fn dry_run_plan(
     Ok(out)
 }
 
+/// GitRepositories under `tenants/` that read the sync Secret too (d1's `flux-infra` reuses
+/// `flux-system`, d1-architecture.md §7): the token then also needs access to their repositories.
+pub fn secret_reusers(repo: &FleetRepo, secret: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Ok(files) = clusterdir::yaml_files(&repo.path("tenants")) else {
+        return out;
+    };
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let Ok(docs) = yaml::from_multi_doc(&text, &f.display().to_string()) else {
+            continue;
+        };
+        for d in docs {
+            if d.get("kind").and_then(Value::as_str) == Some("GitRepository")
+                && d.pointer("/spec/secretRef/name").and_then(Value::as_str) == Some(secret)
+            {
+                let name = d.pointer("/metadata/name").and_then(Value::as_str).unwrap_or("?");
+                let url = d.pointer("/spec/url").and_then(Value::as_str).unwrap_or("?");
+                out.push((name.to_string(), url.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Runs the fleet bootstrap: preflight everywhere, then the steps where preflight passed.
 pub async fn run(req: &Request, prepared: Prepared, printer: &Printer) -> Result<RunOutcome> {
     let Prepared {
@@ -352,6 +381,22 @@ pub async fn run(req: &Request, prepared: Prepared, printer: &Printer) -> Result
     }
     if let Some(m) = &manifest {
         printer.note(&format!("  Flux Operator {} from {}", m.version, m.origin));
+    }
+    if credentials.fleet.is_some() {
+        let mut secrets: Vec<&str> = clusters
+            .iter()
+            .filter_map(|(_, _, d)| d.pull_secret.as_deref())
+            .collect();
+        secrets.sort();
+        secrets.dedup();
+        for s in secrets {
+            for (name, url) in secret_reusers(&req.repo, s) {
+                printer.warn(&format!(
+                    "GitRepository {name} ({url}) also reads Secret {s}: the fleet token must be allowed to read \
+                     that repository too (and to push to it where image automation runs)"
+                ));
+            }
+        }
     }
 
     let progress = Progress::new(printer);

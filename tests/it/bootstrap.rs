@@ -130,7 +130,7 @@ impl Fleet {
             "preview1.example.com",
         ])
         .ok();
-        self.init(&PROD_EU[..]).ok();
+        self.init(PROD_EU).ok();
         self.init(&[
             "init",
             "prod-us",
@@ -982,6 +982,15 @@ async fn resource_versions(ns: &str) -> Vec<(String, String)> {
 async fn bootstraps_three_clusters_at_once_and_a_rerun_changes_nothing() {
     let fleet = Fleet::new("boot3");
     fleet.init_d1();
+    // d1's infra tenant source reuses the flux-system Secret (§7): bootstrap says so.
+    std::fs::create_dir_all(fleet.path().join("tenants/infra/components")).expect("mkdir");
+    std::fs::write(
+        fleet.path().join("tenants/infra/components/source.yaml"),
+        "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-infra\nspec:\n  \
+         interval: 1m\n  ref:\n    branch: ${GIT_BRANCH}\n  secretRef:\n    name: flux-system\n  \
+         url: https://github.com/controlplaneio-fluxcd/d1-infra.git\n",
+    )
+    .expect("write");
     let _sim = Simulator::start(&fleet.ns);
     let cmd = fleet.bootstrap(&[
         "staging",
@@ -1015,9 +1024,16 @@ async fn bootstraps_three_clusters_at_once_and_a_rerun_changes_nothing() {
         );
     }
     assert!(
-        first.stderr.contains(&format!(
-            "clusters/prod-eu (d1) → context prod-eu at https://127.0.0.1:"
-        )),
+        first.stderr.contains(
+            "GitRepository flux-infra (https://github.com/controlplaneio-fluxcd/d1-infra.git) also reads Secret flux-system"
+        ),
+        "{}",
+        first.stderr
+    );
+    assert!(
+        first
+            .stderr
+            .contains("clusters/prod-eu (d1) → context prod-eu at https://127.0.0.1:"),
         "the mapping is printed: {}",
         first.stderr
     );
@@ -1550,7 +1566,18 @@ async fn bootstraps_a_classic_layout_cluster() {
         "the flux-system patch was applied"
     );
     assert_eq!(ks["spec"]["path"], "./clusters/prod-us");
-    fleet.assert_no_token(&[&run]);
+
+    // status of a classic cluster: no FluxInstance; the version from the components' namespace.
+    let status = fleet
+        .cmd()
+        .kubeconfig()
+        .args(["status", "prod-us", "-n", &fleet.ns, "-o", "json"])
+        .run();
+    let rows: Vec<Value> = serde_json::from_str(status.ok()).expect("json");
+    assert_eq!(rows[0]["fluxVersion"], "v2.7.3", "{}", status.stdout);
+    assert!(rows[0].get("instance").is_none());
+    assert_eq!(rows[0]["sync"]["state"], "Ready");
+    fleet.assert_no_token(&[&run, &status]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1753,4 +1780,164 @@ async fn three_clusters_take_about_as_long_as_one() {
     );
     // The target is 1.5×; the assertion leaves room for a loaded 2-core CI machine.
     assert!(ratio <= 2.0, "3 clusters took {ratio:.2}× one cluster");
+}
+
+/// A loopback HTTP server serving release manifests by path (`/VERSION/install.yaml`), 404
+/// otherwise, like a release download site.
+struct ManifestServer {
+    url: String,
+}
+
+impl ManifestServer {
+    fn start(ns: &str, versions: &[&str]) -> ManifestServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let template = std::fs::read_to_string(fixture("operator.yaml")).expect("fixture");
+        let bodies: Vec<(String, String)> = versions
+            .iter()
+            .map(|v| {
+                (
+                    format!("/{v}/install.yaml"),
+                    template.replace("NAMESPACE", ns).replace("VERSION", v),
+                )
+            })
+            .collect();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let mut reader = BufReader::new(&stream);
+                let mut request = String::new();
+                if reader.read_line(&mut request).is_err() {
+                    continue;
+                }
+                loop {
+                    let mut header = String::new();
+                    if reader.read_line(&mut header).map(|n| n == 0).unwrap_or(true) || header == "\r\n" {
+                        break;
+                    }
+                }
+                let path = request.split_whitespace().nth(1).unwrap_or_default();
+                let mut out = &stream;
+                let _ = match bodies.iter().find(|(p, _)| p == path) {
+                    Some((_, body)) => write!(
+                        out,
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/yaml\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    ),
+                    None => write!(
+                        out,
+                        "HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+                    ),
+                };
+            }
+        });
+        ManifestServer { url }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn installs_the_operator_from_a_url_upgrades_it_and_reports_a_failed_download() {
+    let fleet = Fleet::new("boot-url");
+    fleet.init_d1();
+    let server = ManifestServer::start(&fleet.ns, &["v0.57.0", "v0.58.1"]);
+    let run_with = |manifest: String| {
+        let cmd = fleet
+            .cmd()
+            .kubeconfig()
+            .env("FLEET_TEST_TOKEN", &fleet.token)
+            .args([
+                "staging",
+                "--token-env",
+                "FLEET_TEST_TOKEN",
+                "--no-wait",
+                "--operator-manifest",
+            ])
+            .args([manifest]);
+        async move {
+            tokio::task::spawn_blocking(move || cmd.run())
+                .await
+                .expect("runs")
+        }
+    };
+
+    // A download that fails changes nothing and says which URL.
+    let missing = run_with(format!("{}/v9.9.9/install.yaml", server.url)).await;
+    assert_eq!(missing.code, 1, "{missing:?}");
+    assert!(
+        missing.stderr.contains(&format!(
+            "failed to download the Flux Operator manifest from {}/v9.9.9/install.yaml",
+            server.url
+        )),
+        "{}",
+        missing.stderr
+    );
+    assert_no_namespace(&fleet.ns).await;
+
+    let first = run_with(format!("{}/v0.57.0/install.yaml", server.url)).await;
+    assert!(first.ok().contains("v0.57.0 installed"), "{}", first.stdout);
+    let upgrade = run_with(format!("{}/v0.58.1/install.yaml", server.url)).await;
+    assert!(
+        upgrade.ok().contains("v0.58.1 upgraded from v0.57.0"),
+        "{}",
+        upgrade.stdout
+    );
+    let t = env().target("staging").await;
+    let d = get(
+        &t,
+        &json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "flux-operator", "namespace": fleet.ns}}),
+    )
+    .await
+    .expect("operator Deployment");
+    let d = serde_json::to_value(d).expect("json");
+    assert_eq!(
+        d["spec"]["template"]["spec"]["containers"][0]["image"],
+        "ghcr.io/controlplaneio-fluxcd/flux-operator:v0.58.1"
+    );
+
+    // Once the fleet repository's HelmRelease has adopted the operator, bootstrap leaves it to Flux.
+    crate::common::apply(
+        &t,
+        json!({"apiVersion": "apps/v1", "kind": "Deployment",
+               "metadata": {"name": "flux-operator", "namespace": fleet.ns,
+                            "labels": {"helm.toolkit.fluxcd.io/name": "flux-operator", "helm.toolkit.fluxcd.io/namespace": fleet.ns}}}),
+    )
+    .await;
+    let adopted = run_with(format!("{}/v0.57.0/install.yaml", server.url)).await;
+    assert!(
+        adopted.ok().contains(&format!(
+            "v0.58.1 (managed by HelmRelease {}/flux-operator; upgrade it in git)",
+            fleet.ns
+        )),
+        "{}",
+        adopted.stdout
+    );
+    fleet.assert_no_token(&[&missing, &first, &upgrade, &adopted]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn waiting_times_out_with_the_last_condition_message() {
+    let fleet = Fleet::new("boot-timeout");
+    fleet.init_d1();
+    // No simulated operator: the FluxInstance is never reconciled.
+    let cmd = fleet.bootstrap(&["staging", "--token-env", "FLEET_TEST_TOKEN", "--timeout", "2s"]);
+    let run = tokio::task::spawn_blocking(move || cmd.run())
+        .await
+        .expect("runs");
+    assert_eq!(run.code, 1, "{run:?}");
+    let row = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("staging"))
+        .expect("row");
+    assert!(
+        row.contains(&format!(
+            "failed to wait for readiness: timed out after 2s waiting for FluxInstance/{ns}/flux and Kustomization/{ns}/{ns}: FluxInstance/{ns}/flux is not reconciled by flux-operator yet",
+            ns = fleet.ns
+        )),
+        "{row}"
+    );
+    assert!(
+        row.contains("v0.58.1 installed") && row.contains("created"),
+        "what was done is reported: {row}"
+    );
 }
