@@ -140,20 +140,30 @@ pub fn map_contexts(
             }
         }
     }
-    clusters
-        .iter()
-        .map(|c| {
-            let context = explicit.get(c).cloned().unwrap_or_else(|| c.clone());
-            if kubeconfig.require_context(&context).is_err() {
-                return Err(BootstrapError::UnknownContext {
-                    cluster: c.clone(),
-                    context,
-                    available: kubeconfig.context_names(),
-                });
-            }
-            Ok((c.clone(), context))
-        })
-        .collect()
+    let mut out: Vec<(String, String)> = Vec::new();
+    for c in clusters {
+        let context = explicit.get(c).cloned().unwrap_or_else(|| c.clone());
+        if kubeconfig.require_context(&context).is_err() {
+            return Err(BootstrapError::UnknownContext {
+                cluster: c.clone(),
+                context,
+                available: kubeconfig.context_names(),
+            });
+        }
+        // Two directories on one cluster would overwrite each other's FluxInstance.
+        if let Some((other, _)) = out.iter().find(|(_, ctx)| *ctx == context) {
+            return Err(BootstrapError::InvalidFlag {
+                flag: "--context",
+                value: format!("{c}={context}"),
+                reason: format!(
+                    "clusters '{other}' and '{c}' would both bootstrap context '{context}'; each cluster \
+                     directory needs its own context"
+                ),
+            });
+        }
+        out.push((c.clone(), context));
+    }
+    Ok(out)
 }
 
 /// What the fleet run is asked to do.

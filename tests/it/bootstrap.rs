@@ -1247,6 +1247,10 @@ async fn bad_input_aborts_before_any_change_on_any_cluster() {
             vec!["staging", "--context", "prod-eu=prod-eu"],
         ),
         (
+            "two_clusters_one_context",
+            vec!["staging", "prod-eu", "--context", "prod-eu=staging"],
+        ),
+        (
             "missing_env_credential",
             vec!["staging", "--token-env", "FLEET_TEST_SURELY_UNSET"],
         ),
