@@ -67,7 +67,7 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l pull-secret -d 'The git Secret the sync reads' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l flux-version -d 'Flux version expression (default 2.x, the latest)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l registry -d 'Registry of the Flux images' -r
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l artifact -d 'OCI artifact of the distribution manifests' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l artifact -d 'OCI artifact of the distribution manifests (\'\' for the manifests bundled with the operator, e.g. on air-gapped clusters)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l variant -d 'Enterprise distribution variant' -r -f -a "upstream-alpine\t''
 enterprise-alpine\t''
 enterprise-distroless\t''

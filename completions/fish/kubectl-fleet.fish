@@ -76,7 +76,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l pull-secret -d 'The git Secret the sync reads' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l flux-version -d 'Flux version expression (default 2.x, the latest)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l registry -d 'Registry of the Flux images' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l artifact -d 'OCI artifact of the distribution manifests' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l artifact -d 'OCI artifact of the distribution manifests (\'\' for the manifests bundled with the operator, e.g. on air-gapped clusters)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l variant -d 'Enterprise distribution variant' -r -f -a "upstream-alpine\t''
 enterprise-alpine\t''
 enterprise-distroless\t''

@@ -68,7 +68,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-bootstrap' -Scrip
             [CompletionResult]::new('--pull-secret', '--pull-secret', [CompletionResultType]::ParameterName, 'The git Secret the sync reads')
             [CompletionResult]::new('--flux-version', '--flux-version', [CompletionResultType]::ParameterName, 'Flux version expression (default 2.x, the latest)')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry of the Flux images')
-            [CompletionResult]::new('--artifact', '--artifact', [CompletionResultType]::ParameterName, 'OCI artifact of the distribution manifests')
+            [CompletionResult]::new('--artifact', '--artifact', [CompletionResultType]::ParameterName, 'OCI artifact of the distribution manifests ('''' for the manifests bundled with the operator, e.g. on air-gapped clusters)')
             [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'Enterprise distribution variant')
             [CompletionResult]::new('--image-pull-secret', '--image-pull-secret', [CompletionResultType]::ParameterName, 'Image pull secret for the distribution registry (e.g. flux-enterprise-auth)')
             [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'Flux controllers (comma-separated; the image automation controllers follow --production)')

@@ -409,6 +409,10 @@ pub async fn wait_ready(
 ) -> Result<String, StepFailure> {
     let resolver = Resolver::new(target.clone());
     let resolver = &resolver;
+    // Controllers alternate between "Reconciliation in progress" and the reason it fails; the
+    // failure is what users need when time runs out, so the last one is kept.
+    let last_failure: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
+    let last_failure = &last_failure;
     let outcome = wait_until(
         timeout,
         POLL,
@@ -444,7 +448,19 @@ pub async fn wait_ready(
                 }
                 if h.state != State::Ready {
                     let msg = h.message.clone().unwrap_or_else(|| h.label());
-                    return ControlFlow::Continue(format!("{key} {}: {msg}", h.label()));
+                    let line = format!("{key} {}: {msg}", h.label());
+                    if condition(&obj, "Ready").is_some_and(|c| c.status == "False")
+                        && let Ok(mut f) = last_failure.lock()
+                    {
+                        *f = Some((key.to_string(), line.clone()));
+                    }
+                    return ControlFlow::Continue(line);
+                }
+                // A failure of an object that has since become Ready no longer explains anything.
+                if let Ok(mut f) = last_failure.lock()
+                    && f.as_ref().is_some_and(|(k, _)| *k == key.to_string())
+                {
+                    *f = None;
                 }
                 last = match revision(&obj) {
                     Some(r) => format!("{} ({key})", r),
@@ -459,15 +475,22 @@ pub async fn wait_ready(
     match outcome {
         WaitOutcome::Done(Poll::Ready(msg)) => Ok(msg),
         WaitOutcome::Done(Poll::Stalled(msg)) => Err(StepFailure::Stalled(msg)),
-        WaitOutcome::TimedOut(last) => Err(StepFailure::Kube(KubeError::Timeout {
-            context: target.context.clone(),
-            what: keys
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(" and "),
-            after: timeout,
-            last,
-        })),
+        WaitOutcome::TimedOut(mut last) => {
+            if let Some((_, f)) = last_failure.lock().ok().and_then(|f| f.clone())
+                && f != last
+            {
+                last = format!("{last} (last failure: {f})");
+            }
+            Err(StepFailure::Kube(KubeError::Timeout {
+                context: target.context.clone(),
+                what: keys
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                after: timeout,
+                last,
+            }))
+        }
     }
 }

@@ -464,6 +464,8 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
             DEFAULT_REGISTRY,
         ),
         artifact: match (&input.artifact, b) {
+            // Empty: the operator installs the manifests it bundles (air-gapped clusters).
+            (Some(a), _) if a.is_empty() => None,
             (Some(a), _) => Some(a.clone()),
             (None, Some(b)) => b.distribution.artifact.clone(),
             (None, None) => Some(DEFAULT_ARTIFACT.to_string()),
@@ -1106,6 +1108,19 @@ mod tests {
         assert!(parse_set("my-key=x").is_err());
         let err = parse_set("CLUSTER_DOMAIN=x").unwrap_err().to_string();
         assert!(err.contains("--domain"), "{err}");
+    }
+
+    #[test]
+    fn empty_artifact_means_the_operators_bundled_manifests() {
+        let mut i = staging();
+        i.artifact = Some(String::new());
+        let s = resolve(&i, None).expect("resolves");
+        assert_eq!(s.distribution.artifact, None);
+        assert!(
+            flux_instance(&s, None)["spec"]["distribution"]
+                .get("artifact")
+                .is_none()
+        );
     }
 
     #[test]

@@ -242,7 +242,8 @@ pub struct InitArgs {
     #[arg(long, value_name = "REGISTRY")]
     pub registry: Option<String>,
 
-    /// OCI artifact of the distribution manifests.
+    /// OCI artifact of the distribution manifests ('' for the manifests bundled with the operator,
+    /// e.g. on air-gapped clusters).
     #[arg(long, value_name = "URL")]
     pub artifact: Option<String>,
 
