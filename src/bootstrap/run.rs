@@ -5,6 +5,7 @@
 
 use std::{
     collections::BTreeMap,
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -370,10 +371,16 @@ pub async fn run(req: &Request, prepared: Prepared, printer: &Printer) -> Result
             printer.warn(w);
         }
     }
+    let began = Instant::now();
     let mut targets: Vec<KubeTarget> = Vec::new();
     for (_, context, _) in &clusters {
         targets.push(req.kubeconfig.target(context, req.client).await?);
     }
+    printer.debug(&format!(
+        "clients for {} contexts built in {:?}",
+        targets.len(),
+        began.elapsed()
+    ));
     printer.action(&format!(
         "bootstrapping {} from {}",
         crate::output::plural(clusters.len(), "cluster"),
@@ -410,110 +417,148 @@ pub async fn run(req: &Request, prepared: Prepared, printer: &Printer) -> Result
     }
 
     let progress = Progress::new(printer);
-    let reporters: Vec<Reporter> = clusters
-        .iter()
-        .map(|(cluster, _, _)| {
-            let bar = progress.enabled().then(|| progress.target(cluster));
-            Reporter::new(printer.clone(), bar, cluster)
+    let manifest = manifest.map(Arc::new);
+    let credentials = Arc::new(credentials);
+    let options = Arc::new(req.options.clone());
+    let jobs: Vec<Job> = clusters
+        .into_iter()
+        .zip(targets)
+        .map(|((cluster, context, dir), target)| {
+            let bar = progress.enabled().then(|| progress.target(&cluster));
+            Job {
+                rep: Reporter::new(printer.clone(), bar, &cluster),
+                cluster,
+                context,
+                dir: Arc::new(dir),
+                target,
+                start: Instant::now(),
+            }
         })
         .collect();
-    let starts: Vec<Instant> = clusters.iter().map(|_| Instant::now()).collect();
 
-    // Phase 1: every cluster's preflight, before any change anywhere.
-    let preflights = join_all(clusters.iter().zip(&targets).zip(&reporters).map(
-        |(((_, _, dir), target), rep)| {
-            let secrets = credentials.secrets(dir);
-            let manifest = manifest.as_ref();
-            async move {
-                rep.step("preflight: version, permissions, current state");
-                preflight::check(target, dir, manifest, &secrets).await
-            }
-        },
-    ))
+    // Phase 1: every cluster's preflight, before any change anywhere. Each cluster is its own
+    // task, so the client-side work (TLS, JSON of large CRDs) of several clusters uses every core.
+    let preflights = join_all(jobs.iter().map(|job| {
+        let (target, dir, rep) = (job.target.clone(), job.dir.clone(), job.rep.clone());
+        let (manifest, secrets) = (manifest.clone(), credentials.secrets(&job.dir));
+        tokio::spawn(async move {
+            rep.step("preflight: version, permissions, current state");
+            preflight::check(&target, &dir, manifest.as_deref(), &secrets).await
+        })
+    }))
     .await;
+
+    printer.debug(&format!(
+        "preflight of every cluster done after {:?}",
+        began.elapsed()
+    ));
 
     // Phase 2: the clusters that passed, concurrently.
-    let results = join_all(
-        clusters
-            .iter()
-            .zip(&targets)
-            .zip(&reporters)
-            .zip(preflights)
-            .zip(&starts)
-            .map(|((((entry, target), rep), pre), start)| {
-                let (cluster, context, dir) = entry;
-                let manifest = manifest.as_ref();
-                let credentials = &credentials;
-                async move {
-                    let mut r = report(cluster, context, *start);
-                    let pre = match pre {
-                        Ok(p) => p,
-                        Err(e) => {
-                            r.message = format!("preflight: {}", e.short());
-                            rep.finish(false, &r.message);
-                            r.seconds = start.elapsed().as_secs_f64();
-                            return Ok((r, None));
+    let results = join_all(jobs.into_iter().zip(preflights).map(|(job, pre)| {
+        let (manifest, credentials, options) = (manifest.clone(), credentials.clone(), options.clone());
+        let dry_run = req.dry_run;
+        tokio::spawn(async move {
+            let Job {
+                cluster,
+                context,
+                dir,
+                target,
+                rep,
+                start,
+            } = job;
+            let mut r = report(&cluster, &context, start);
+            let pre = match pre {
+                Ok(Ok(p)) => p,
+                Ok(Err(e)) => {
+                    r.message = format!("preflight: {}", e.short());
+                    rep.finish(false, &r.message);
+                    r.seconds = start.elapsed().as_secs_f64();
+                    return Ok((r, None));
+                }
+                Err(join) => {
+                    r.message = format!("preflight: internal error: {join}");
+                    rep.finish(false, &r.message);
+                    return Ok((r, None));
+                }
+            };
+            if dry_run {
+                let plan = dry_run_plan(
+                    &cluster,
+                    &context,
+                    &dir,
+                    &pre,
+                    manifest.as_deref(),
+                    &credentials,
+                    options.username.as_deref(),
+                )?;
+                r.result = ClusterResult::Planned;
+                r.message = "preflight passed; nothing applied (--dry-run)".into();
+                rep.finish(true, &r.message);
+                r.seconds = start.elapsed().as_secs_f64();
+                return Ok::<_, crate::Error>((r, Some(plan)));
+            }
+            match apply::bootstrap(
+                &target,
+                &dir,
+                &pre,
+                manifest.as_deref(),
+                &credentials,
+                &options,
+                &rep,
+            )
+            .await
+            {
+                Ok(out) => {
+                    r.result = if out.ready {
+                        ClusterResult::Ready
+                    } else {
+                        ClusterResult::Applied
+                    };
+                    r.operator = out.operator;
+                    r.secrets = out.secrets;
+                    r.flux = out.flux;
+                    r.message = out.message;
+                    rep.finish(true, &format!("{:?}: {}", r.result, r.message));
+                }
+                Err(e) => {
+                    let dash = |s: &str| {
+                        if s.is_empty() {
+                            "-".to_string()
+                        } else {
+                            s.to_string()
                         }
                     };
-                    if req.dry_run {
-                        let plan = dry_run_plan(
-                            cluster,
-                            context,
-                            dir,
-                            &pre,
-                            manifest,
-                            credentials,
-                            req.options.username.as_deref(),
-                        )?;
-                        r.result = ClusterResult::Planned;
-                        r.message = "preflight passed; nothing applied (--dry-run)".into();
-                        rep.finish(true, &r.message);
-                        r.seconds = start.elapsed().as_secs_f64();
-                        return Ok::<_, crate::Error>((r, Some(plan)));
-                    }
-                    match apply::bootstrap(target, dir, &pre, manifest, credentials, &req.options, rep).await
-                    {
-                        Ok(out) => {
-                            r.result = if out.ready {
-                                ClusterResult::Ready
-                            } else {
-                                ClusterResult::Applied
-                            };
-                            r.operator = out.operator;
-                            r.secrets = out.secrets;
-                            r.flux = out.flux;
-                            r.message = out.message;
-                            rep.finish(true, &format!("{:?}: {}", r.result, r.message));
-                        }
-                        Err(e) => {
-                            r.operator = e.partial.operator.clone();
-                            r.secrets = if e.partial.secrets.is_empty() {
-                                "-".into()
-                            } else {
-                                e.partial.secrets.clone()
-                            };
-                            r.flux = if e.partial.flux.is_empty() {
-                                "-".into()
-                            } else {
-                                e.partial.flux.clone()
-                            };
-                            r.message = e.short();
-                            rep.finish(false, &r.message);
-                        }
-                    }
-                    r.seconds = start.elapsed().as_secs_f64();
-                    Ok((r, None))
+                    r.operator = dash(&e.partial.operator);
+                    r.secrets = dash(&e.partial.secrets);
+                    r.flux = dash(&e.partial.flux);
+                    r.message = e.short();
+                    rep.finish(false, &r.message);
                 }
-            }),
-    )
+            }
+            r.seconds = start.elapsed().as_secs_f64();
+            Ok((r, None))
+        })
+    }))
     .await;
+    printer.debug(&format!("every cluster done after {:?}", began.elapsed()));
     let mut outcome = RunOutcome::default();
     for r in results {
-        let (report, plan) = r?;
+        let (report, plan) =
+            r.map_err(|e| crate::Error::io("a cluster task", std::io::Error::other(e)))??;
         outcome.reports.push(report);
         outcome.plans.extend(plan);
     }
     Ok(outcome)
+}
+
+/// One cluster's bootstrap, owned so it can run on its own task.
+struct Job {
+    cluster: String,
+    context: String,
+    dir: Arc<ClusterDir>,
+    target: KubeTarget,
+    rep: Reporter,
+    start: Instant,
 }
 
 /// What a fleet run produced.
