@@ -73,13 +73,17 @@ pub async fn for_objects(resolver: &Resolver, objects: &[Value]) -> Result<Vec<A
             o.get("apiVersion").and_then(Value::as_str).unwrap_or_default(),
             o.get("kind").and_then(Value::as_str).unwrap_or_default(),
         );
-        let (ar, namespaced) = resolver
-            .resolve(&gvk.group, Some(&gvk.version), &gvk.kind)
-            .await?;
+        let (plural, namespaced) = match resolver.resolve(&gvk.group, Some(&gvk.version), &gvk.kind).await {
+            Ok((ar, namespaced)) => (ar.plural, namespaced),
+            // A kind whose CRD is in the same set (classic components, the operator manifest) is
+            // not served yet: its CRD says what the resource will be.
+            Err(e @ KubeError::UnknownKind { .. }) => defined_by(objects, &gvk.group, &gvk.kind).ok_or(e)?,
+            Err(e) => return Err(e),
+        };
         let ns = namespaced
             .then(|| o.pointer("/metadata/namespace").and_then(Value::as_str))
             .flatten();
-        out.extend(for_apply(&gvk.group, &ar.plural, ns));
+        out.extend(for_apply(&gvk.group, &plural, ns));
         if gvk.group == "rbac.authorization.k8s.io"
             && (gvk.kind == "ClusterRoleBinding" || gvk.kind == "RoleBinding")
             && let Some(role) = o.pointer("/roleRef/name").and_then(Value::as_str)
@@ -106,6 +110,22 @@ pub async fn for_objects(resolver: &Resolver, objects: &[Value]) -> Result<Vec<A
         }
     }
     Ok(out.into_iter().collect())
+}
+
+/// The plural and scope a CustomResourceDefinition among `objects` declares for `group`/`kind`.
+fn defined_by(objects: &[Value], group: &str, kind: &str) -> Option<(String, bool)> {
+    objects
+        .iter()
+        .filter(|o| o.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition"))
+        .find(|c| {
+            c.pointer("/spec/group").and_then(Value::as_str) == Some(group)
+                && c.pointer("/spec/names/kind").and_then(Value::as_str) == Some(kind)
+        })
+        .and_then(|c| {
+            let plural = c.pointer("/spec/names/plural").and_then(Value::as_str)?;
+            let namespaced = c.pointer("/spec/scope").and_then(Value::as_str) != Some("Cluster");
+            Some((plural.to_string(), namespaced))
+        })
 }
 
 async fn allowed(target: &KubeTarget, a: &Access) -> Result<bool, KubeError> {
@@ -201,6 +221,19 @@ pub fn summarize(missing: &[Access]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_defined_in_the_same_set_resolve_from_their_crd() {
+        let crd = serde_json::json!({
+            "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+            "metadata": {"name": "widgets.example.com"},
+            "spec": {"group": "example.com", "scope": "Namespaced", "names": {"kind": "Widget", "plural": "widgets"}}
+        });
+        assert_eq!(
+            defined_by(&[crd], "example.com", "Widget"),
+            Some(("widgets".to_string(), true))
+        );
+    }
 
     #[test]
     fn summarizes_by_resource() {

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use super::BootstrapError;
 use crate::{
-    kube::{Applier, ApplyOutcome, Gvk, KubeError, KubeTarget, find_known, object_ref, wait_until},
+    kube::{Applier, ApplyOutcome, Gvk, KubeError, KubeTarget, find_known, wait_until},
     manifests::yaml,
     status::{State, kstatus_health},
 };
@@ -385,11 +385,6 @@ async fn wait_established(applier: &Applier, crds: &[&Value]) -> Result<(), Kube
             last,
         }),
     }
-}
-
-/// Lists the objects for `--dry-run` and error messages.
-pub fn refs(objects: &[Value]) -> Vec<String> {
-    objects.iter().map(object_ref).collect()
 }
 
 #[cfg(test)]

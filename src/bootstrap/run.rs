@@ -3,11 +3,7 @@
 //! cluster; then preflight every cluster concurrently; then bootstrap, concurrently, only the
 //! clusters that passed. One cluster failing never stops the others.
 
-use std::{
-    collections::BTreeMap,
-    sync::Arc,
-    time::{Duration, Instant},
-};
+use std::{collections::BTreeMap, sync::Arc, time::Instant};
 
 use futures::future::join_all;
 use serde::Serialize;
@@ -600,6 +596,3 @@ pub fn render_table(reports: &[ClusterReport], paint: crate::output::Paint) -> S
     }
     t.render()
 }
-
-/// The total time budget hint for `--timeout` help.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
