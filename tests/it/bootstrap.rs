@@ -1191,6 +1191,15 @@ async fn dry_run_checks_everything_and_changes_nothing() {
         .run();
     run.ok();
     assert_no_namespace(&fleet.ns).await;
+    let all = fleet
+        .bootstrap(&["--all", "--token-env", "FLEET_TEST_TOKEN", "--dry-run"])
+        .run();
+    assert_eq!(
+        all.ok().matches("# cluster ").count(),
+        3,
+        "--all plans every cluster directory"
+    );
+    assert_no_namespace(&fleet.ns).await;
     let docs = yaml::objects_from_multi_doc(&run.stdout, "plan").expect("the plan is YAML");
     let kinds: Vec<&str> = docs
         .iter()
@@ -1211,7 +1220,7 @@ async fn dry_run_checks_everything_and_changes_nothing() {
     );
     assert_eq!(docs[5]["stringData"]["password"], "<redacted>");
     assert_eq!(docs[6]["metadata"]["labels"]["toolkit.fluxcd.io/tenant"], "apps");
-    fleet.assert_no_token(&[&run]);
+    fleet.assert_no_token(&[&run, &all]);
 }
 
 async fn assert_no_namespace(ns: &str) {
@@ -1922,8 +1931,10 @@ async fn installs_the_operator_from_a_url_upgrades_it_and_reports_a_failed_downl
 async fn waiting_times_out_with_the_last_condition_message() {
     let fleet = Fleet::new("boot-timeout");
     fleet.init_d1();
-    // No simulated operator: the FluxInstance is never reconciled.
-    let cmd = fleet.bootstrap(&["staging", "--token-env", "FLEET_TEST_TOKEN", "--timeout", "2s"]);
+    // No simulated operator: the FluxInstance is never reconciled. The token comes from stdin.
+    let cmd = fleet
+        .bootstrap(&["staging", "--token-stdin", "--timeout", "2s"])
+        .stdin(format!("{}\n", fleet.token));
     let run = tokio::task::spawn_blocking(move || cmd.run())
         .await
         .expect("runs");
@@ -1944,4 +1955,11 @@ async fn waiting_times_out_with_the_last_condition_message() {
         row.contains("v0.58.1 installed") && row.contains("created"),
         "what was done is reported: {row}"
     );
+    let t = env().target("staging").await;
+    let secret: Secret = Api::namespaced(t.client.clone(), &fleet.ns)
+        .get("flux-system")
+        .await
+        .expect("Secret written from the stdin token");
+    assert_eq!(secret.data.expect("data")["password"].0, fleet.token.as_bytes());
+    fleet.assert_no_token(&[&run]);
 }
