@@ -9,8 +9,8 @@
 use std::{fmt::Write as _, io, path::PathBuf, process::ExitCode};
 
 use crate::{
-    credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError, repo::RepoError,
-    tenant::TenantError, tree::TreeError,
+    bootstrap::BootstrapError, credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError,
+    repo::RepoError, tenant::TenantError, tree::TreeError,
 };
 
 /// The process outcome of a command, mapped to the documented exit codes.
@@ -75,6 +75,9 @@ pub enum Error {
     /// A cluster's tree could not be built (unreachable, root missing or unreadable).
     #[error(transparent)]
     Tree(#[from] TreeError),
+    /// A bootstrap input (cluster directory, manifest, flag) is invalid.
+    #[error(transparent)]
+    Bootstrap(#[from] BootstrapError),
     /// The arguments are valid clap-wise but contradict each other or name something invalid.
     #[error("{0}")]
     Usage(String),
@@ -104,6 +107,7 @@ impl Error {
             Error::Repo(e) => e.exit_status(),
             Error::Credential(e) => e.exit_status(),
             Error::Tenant(e) => e.exit_status(),
+            Error::Bootstrap(e) => e.exit_status(),
             Error::Kube(_) | Error::Tree(_) | Error::Io { .. } | Error::TargetsFailed { .. } => {
                 ExitStatus::Failure
             }

@@ -2,6 +2,7 @@
 //!
 //! The binaries in `bin/` are thin: they parse arguments and call into this library.
 //!
+//! - [`bootstrap`]: scaffolding cluster directories and bootstrapping Flux on clusters.
 //! - [`cli`]: flag groups shared by every command, the runner that maps results to exit codes, and
 //!   one module per command (`bootstrap`, `tenant`, `token`, `tree`).
 //! - [`kube`]: kubeconfig loading and context selection, one client per context, known kinds and
@@ -15,6 +16,7 @@
 //! - [`output`]: the printer (stdout data, stderr status), tables, progress bars, colours.
 //! - [`error`]: typed errors and the exit-code contract (0 ok, 1 failed on a target, 2 usage).
 
+pub mod bootstrap;
 pub mod cli;
 pub mod credentials;
 pub mod error;

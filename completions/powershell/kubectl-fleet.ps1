@@ -35,10 +35,24 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;bootstrap' {
+            [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'Fleet git token: the name of a credential stored with `kubectl fleet token set`')
+            [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'Read the fleet git token from this environment variable')
+            [CompletionResult]::new('--tenant-token', '--tenant-token', [CompletionResultType]::ParameterName, 'A tenant''s git token from the keyring, written to flux-system/flux-TENANT with label toolkit.fluxcd.io/tenant=TENANT (repeatable)')
+            [CompletionResult]::new('--tenant-token-env', '--tenant-token-env', [CompletionResultType]::ParameterName, 'A tenant''s git token from an environment variable (repeatable)')
+            [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic-auth user name of the git Secrets (default: the one stored with the credential, else "git"; GitHub and GitLab ignore it for PATs, but it must be set)')
+            [CompletionResult]::new('--operator-manifest', '--operator-manifest', [CompletionResultType]::ParameterName, 'The Flux Operator release manifest (file or http(s) URL)')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the FluxInstance and the sync Kustomization to be Ready')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'Bootstrap every directory under clusters/')
+            [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Read the fleet git token from stdin')
+            [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for readiness')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Run every check, then print what would be applied (Secrets redacted) instead of applying')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
@@ -49,16 +63,51 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet;bootstrap;init' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace Flux runs in (default: flux-system, or the --from cluster''s)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace Flux runs in (default: flux-system, or the --from cluster''s)')
+            [CompletionResult]::new('--from', '--from', [CompletionResultType]::ParameterName, 'Copy another cluster''s directory and re-target it (flags override its settings)')
+            [CompletionResult]::new('--layout', '--layout', [CompletionResultType]::ParameterName, 'Directory layout')
+            [CompletionResult]::new('--environment', '--environment', [CompletionResultType]::ParameterName, 'ENVIRONMENT: the overlay the infra and apps repositories use (default: staging, or production with --production)')
+            [CompletionResult]::new('--git-branch', '--git-branch', [CompletionResultType]::ParameterName, 'GIT_BRANCH: the branch of the infra and apps repositories (default: main, or production with --production)')
+            [CompletionResult]::new('--cluster-name', '--cluster-name', [CompletionResultType]::ParameterName, 'CLUSTER_NAME (default: CLUSTER)')
+            [CompletionResult]::new('--domain', '--domain', [CompletionResultType]::ParameterName, 'CLUSTER_DOMAIN: the cluster''s ingress domain, e.g. eu.example.com')
+            [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The fleet repository URL Flux syncs from (https)')
+            [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'The fleet repository branch (or full ref) Flux syncs from')
+            [CompletionResult]::new('--pull-secret', '--pull-secret', [CompletionResultType]::ParameterName, 'The git Secret the sync reads')
+            [CompletionResult]::new('--flux-version', '--flux-version', [CompletionResultType]::ParameterName, 'Flux version expression (default 2.x, the latest)')
+            [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry of the Flux images')
+            [CompletionResult]::new('--artifact', '--artifact', [CompletionResultType]::ParameterName, 'OCI artifact of the distribution manifests ('''' for the manifests bundled with the operator, e.g. on air-gapped clusters)')
+            [CompletionResult]::new('--variant', '--variant', [CompletionResultType]::ParameterName, 'Enterprise distribution variant')
+            [CompletionResult]::new('--image-pull-secret', '--image-pull-secret', [CompletionResultType]::ParameterName, 'Image pull secret for the distribution registry (e.g. flux-enterprise-auth)')
+            [CompletionResult]::new('--components', '--components', [CompletionResultType]::ParameterName, 'Flux controllers (comma-separated; the image automation controllers follow --production)')
+            [CompletionResult]::new('--cluster-type', '--cluster-type', [CompletionResultType]::ParameterName, 'Cluster type')
+            [CompletionResult]::new('--tenant-default-sa', '--tenant-default-sa', [CompletionResultType]::ParameterName, 'Service account tenants'' reconcilers impersonate by default')
+            [CompletionResult]::new('--cluster-dns-domain', '--cluster-dns-domain', [CompletionResultType]::ParameterName, 'The cluster''s DNS domain (spec.cluster.domain)')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1')
+            [CompletionResult]::new('--components-manifest', '--components-manifest', [CompletionResultType]::ParameterName, 'Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL)')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--production', '--production', [CompletionResultType]::ParameterName, 'A production cluster: no image automation (no image controllers, and the tenants delete objects labelled toolkit.fluxcd.io/role=automation), ENVIRONMENT and GIT_BRANCH production')
+            [CompletionResult]::new('--automation', '--automation', [CompletionResultType]::ParameterName, 'Run image automation (the default unless --production)')
+            [CompletionResult]::new('--no-automation', '--no-automation', [CompletionResultType]::ParameterName, 'Do not run image automation')
+            [CompletionResult]::new('--public-repo', '--public-repo', [CompletionResultType]::ParameterName, 'The fleet repository is public: no pull secret')
+            [CompletionResult]::new('--multitenant', '--multitenant', [CompletionResultType]::ParameterName, 'Multi-tenancy lockdown (the default)')
+            [CompletionResult]::new('--no-multitenant', '--no-multitenant', [CompletionResultType]::ParameterName, 'No multi-tenancy lockdown')
+            [CompletionResult]::new('--network-policy', '--network-policy', [CompletionResultType]::ParameterName, 'Network policies for the Flux controllers (the default)')
+            [CompletionResult]::new('--no-network-policy', '--no-network-policy', [CompletionResultType]::ParameterName, 'No network policies')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that differ')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Print the diff of what would change; write nothing')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
@@ -70,9 +119,14 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;bootstrap;status' {
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The namespace Flux runs in')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The namespace Flux runs in')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
@@ -85,8 +139,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;bootstrap;help' {
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -549,8 +603,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;help;bootstrap' {
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)')
+            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants')
             break
         }
         'kubectl-fleet;help;bootstrap;init' {

@@ -70,4 +70,13 @@ impl TargetBar {
     pub fn finish(&self, msg: impl Into<Cow<'static, str>>) {
         self.bar.finish_with_message(msg);
     }
+
+    /// Finishes the bar as failed: `✗` where a finished bar shows `✔`.
+    pub fn fail(&self, msg: impl Into<Cow<'static, str>>) {
+        // The template is fixed, so this cannot fail; keep the current style just in case.
+        if let Ok(style) = ProgressStyle::with_template("✗ {prefix:.bold} {wide_msg}") {
+            self.bar.set_style(style);
+        }
+        self.bar.finish_with_message(msg);
+    }
 }

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod bootstrap;
 mod completion;
 mod core;
 mod credentials;

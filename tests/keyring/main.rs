@@ -11,6 +11,8 @@ mod common;
 #[path = "../support/token.rs"]
 mod support;
 
+mod bootstrap;
+
 use std::{
     collections::BTreeMap,
     path::{Path, PathBuf},

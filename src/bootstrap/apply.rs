@@ -1,0 +1,496 @@
+//! The in-cluster steps for one cluster that passed preflight, in d1 §16 order: the Flux namespace,
+//! Flux Operator, the git Secrets, the FluxInstance (or the classic manifests), then readiness.
+//!
+//! Every write is idempotent — namespaces are created only when absent, objects are server-side
+//! applied with the suite's field manager, Secrets are written only when their data differs — so a
+//! second run leaves every resourceVersion as it was.
+
+use std::{collections::BTreeMap, ops::ControlFlow, time::Duration};
+
+use k8s_openapi::api::core::v1::Namespace;
+use kube::{
+    Api,
+    api::{ObjectMeta, PostParams},
+};
+use serde_json::Value;
+
+use super::{
+    clusterdir::{ClusterDir, Layout, ObjectKey},
+    operator::{self, Changes, OperatorAction, OperatorManifest},
+    preflight::Preflight,
+};
+use crate::{
+    credentials::{GitSecret, TENANT_LABEL, Token, upsert_git_secret},
+    kube::{
+        Applier, ApplyOutcome, FIELD_MANAGER, Gvk, KubeError, KubeTarget, Resolver, WaitOutcome, wait_until,
+    },
+    output::{Printer, TargetBar},
+    status::{State, condition, flux_health, revision},
+};
+
+/// How often readiness is polled: fast enough that a ready cluster is seen within a fraction of a
+/// second, slow enough to cost nothing.
+const POLL: Duration = Duration::from_millis(500);
+
+/// A token and the credential name it came from (for the rotation annotation).
+#[derive(Clone, Debug)]
+pub struct SecretToken {
+    /// The token.
+    pub token: Token,
+    /// The keyring credential name, when it came from the keyring.
+    pub credential: Option<String>,
+    /// The git username stored with the credential (`kubectl fleet token set --username`).
+    pub username: Option<String>,
+}
+
+impl SecretToken {
+    /// The basic-auth username: `--username`, else the credential's, else `git`.
+    pub fn username(&self, explicit: Option<&str>) -> String {
+        explicit
+            .or(self.username.as_deref())
+            .unwrap_or(DEFAULT_USERNAME)
+            .to_string()
+    }
+}
+
+/// GitHub and GitLab ignore the basic-auth user of a PAT, but it must not be empty.
+pub const DEFAULT_USERNAME: &str = "git";
+
+/// A tenant's token (`--tenant-token apps=NAME`).
+#[derive(Clone, Debug)]
+pub struct TenantToken {
+    /// The tenant, e.g. `apps`.
+    pub tenant: String,
+    /// Its token.
+    pub secret: SecretToken,
+}
+
+/// Every token a bootstrap writes, read once before any cluster is touched.
+#[derive(Clone, Debug, Default)]
+pub struct Credentials {
+    /// The fleet token for the sync Secret.
+    pub fleet: Option<SecretToken>,
+    /// Tenant tokens.
+    pub tenants: Vec<TenantToken>,
+}
+
+impl Credentials {
+    /// The Secrets these credentials write on a cluster.
+    pub fn secrets(&self, dir: &ClusterDir) -> Vec<String> {
+        let mut out = Vec::new();
+        if let (Some(_), Some(name)) = (&self.fleet, &dir.pull_secret) {
+            out.push(name.clone());
+        }
+        out.extend(self.tenants.iter().map(|t| tenant_secret_name(&t.tenant)));
+        out
+    }
+}
+
+/// The tenant Secret name d1 uses: `flux-<tenant>`.
+pub fn tenant_secret_name(tenant: &str) -> String {
+    format!("flux-{tenant}")
+}
+
+/// Options of the in-cluster steps.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Wait for readiness.
+    pub wait: bool,
+    /// How long to wait.
+    pub timeout: Duration,
+    /// `--username`: the basic-auth user of every git Secret (default: per credential).
+    pub username: Option<String>,
+}
+
+/// Reports the progress of one cluster: a spinner when bars are drawn, step lines otherwise.
+#[derive(Clone)]
+pub struct Reporter {
+    printer: Printer,
+    bar: Option<TargetBar>,
+    cluster: String,
+}
+
+impl Reporter {
+    /// A reporter for one cluster.
+    pub fn new(printer: Printer, bar: Option<TargetBar>, cluster: &str) -> Self {
+        Reporter {
+            printer,
+            bar,
+            cluster: cluster.to_string(),
+        }
+    }
+
+    /// A step starts.
+    pub fn step(&self, msg: &str) {
+        match &self.bar {
+            Some(b) => b.set(msg.to_string()),
+            None => self.printer.action(&format!("{}: {msg}", self.cluster)),
+        }
+    }
+
+    /// A step finished.
+    pub fn done(&self, msg: &str) {
+        match &self.bar {
+            Some(b) => b.set(msg.to_string()),
+            None => self.printer.success(&format!("{}: {msg}", self.cluster)),
+        }
+    }
+
+    /// The current state while waiting.
+    pub fn waiting(&self, msg: &str) {
+        match &self.bar {
+            Some(b) => b.set(format!("waiting: {msg}")),
+            None => self.printer.waiting(&format!("{}: {msg}", self.cluster)),
+        }
+    }
+
+    /// The cluster is finished.
+    pub fn finish(&self, ok: bool, msg: &str) {
+        match &self.bar {
+            Some(b) if ok => b.finish(msg.to_string()),
+            Some(b) => b.fail(msg.to_string()),
+            None if ok => self.printer.success(&format!("{}: {msg}", self.cluster)),
+            None => self.printer.failure(&format!("{}: {msg}", self.cluster)),
+        }
+    }
+}
+
+/// What a bootstrap did on one cluster.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// The operator step, e.g. `v0.58.1 installed`.
+    pub operator: String,
+    /// The Secrets step, e.g. `2 created`.
+    pub secrets: String,
+    /// The FluxInstance (or classic manifests) step.
+    pub flux: String,
+    /// Ready, or applied without waiting.
+    pub ready: bool,
+    /// The last condition message (Ready message or revision).
+    pub message: String,
+}
+
+/// Why a step failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StepFailure {
+    /// A request failed or waiting timed out.
+    #[error(transparent)]
+    Kube(#[from] KubeError),
+    /// A Flux object reports `Stalled`: its controller stopped retrying.
+    #[error("{0}")]
+    Stalled(String),
+}
+
+/// A failed step on one cluster.
+#[derive(Debug, thiserror::Error)]
+#[error("failed to {step}: {source}")]
+pub struct StepError {
+    /// The step.
+    pub step: &'static str,
+    /// The cause.
+    #[source]
+    pub source: StepFailure,
+    /// What the cluster got before failing.
+    pub partial: Outcome,
+}
+
+impl StepError {
+    /// One line for the summary table.
+    pub fn short(&self) -> String {
+        let reason = match &self.source {
+            StepFailure::Kube(e) => e.short(),
+            StepFailure::Stalled(m) => m.clone(),
+        };
+        format!("failed to {}: {reason}", self.step)
+    }
+}
+
+/// Creates the namespace when it does not exist. It is never patched: the operator manifest or
+/// other tools may own its labels, and re-runs must not write.
+pub async fn ensure_namespace(target: &KubeTarget, name: &str) -> Result<ApplyOutcome, KubeError> {
+    let api: Api<Namespace> = Api::all(target.client.clone());
+    if api
+        .get_opt(name)
+        .await
+        .map_err(|e| target.err(format!("get Namespace {name}"), e))?
+        .is_some()
+    {
+        return Ok(ApplyOutcome::Unchanged);
+    }
+    let ns = Namespace {
+        metadata: ObjectMeta {
+            name: Some(name.to_string()),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let pp = PostParams {
+        field_manager: Some(FIELD_MANAGER.into()),
+        ..Default::default()
+    };
+    match api.create(&pp, &ns).await {
+        Ok(_) => Ok(ApplyOutcome::Created),
+        // Someone created it between our read and write: that is what we wanted.
+        Err(kube::Error::Api(s)) if s.code == 409 => Ok(ApplyOutcome::Unchanged),
+        Err(e) => Err(target.err(format!("create Namespace {name}"), e)),
+    }
+}
+
+fn fail<'a, E: Into<StepFailure>>(
+    step: &'static str,
+    partial: &'a Outcome,
+) -> impl FnOnce(E) -> StepError + 'a {
+    move |source| StepError {
+        step,
+        source: source.into(),
+        partial: partial.clone(),
+    }
+}
+
+/// Runs the steps on one cluster.
+pub async fn bootstrap(
+    target: &KubeTarget,
+    dir: &ClusterDir,
+    preflight: &Preflight,
+    manifest: Option<&OperatorManifest>,
+    creds: &Credentials,
+    opts: &Options,
+    rep: &Reporter,
+) -> Result<Outcome, StepError> {
+    let mut out = Outcome {
+        operator: "-".into(),
+        ..Default::default()
+    };
+    let applier = Applier::new(Resolver::new(target.clone()));
+    let on_step = |msg: String| rep.step(&msg);
+
+    rep.step(&format!("ensuring namespace {}", dir.namespace));
+    ensure_namespace(target, &dir.namespace)
+        .await
+        .map_err(fail("create the namespace", &out))?;
+
+    if let (Some(m), Some(action)) = (manifest, &preflight.operator) {
+        match action {
+            OperatorAction::Skip { version, reason } => {
+                out.operator = format!("{version} ({reason})");
+                rep.done(&format!("Flux Operator {version}: {reason}"));
+            }
+            OperatorAction::Install | OperatorAction::Upgrade { .. } => {
+                rep.step(&format!(
+                    "installing Flux Operator {} ({} objects)",
+                    m.version,
+                    m.objects.len()
+                ));
+                operator::apply_ordered(&applier, &m.objects, &on_step)
+                    .await
+                    .map_err(fail("install Flux Operator", &out))?;
+                out.operator = match action {
+                    OperatorAction::Upgrade { from } => format!("{} upgraded from {from}", m.version),
+                    _ => format!("{} installed", m.version),
+                };
+                rep.done(&format!("Flux Operator {}", out.operator));
+            }
+        }
+    }
+
+    // Classic: the components (and their CRDs) first, so the Secret's namespace exists; the sync
+    // objects last, once the Secret they read is in place.
+    let (components, sync): (Vec<Value>, Vec<Value>) = match dir.layout {
+        Layout::D1 => (Vec::new(), dir.objects.clone()),
+        Layout::Classic => dir.objects.iter().cloned().partition(|o| {
+            !matches!(
+                o.get("kind").and_then(Value::as_str),
+                Some("GitRepository" | "Kustomization" | "OCIRepository" | "Bucket")
+            )
+        }),
+    };
+    let mut flux_changes = Changes::default();
+    if !components.is_empty() {
+        rep.step(&format!("applying {} Flux component objects", components.len()));
+        flux_changes = operator::apply_ordered(&applier, &components, &on_step)
+            .await
+            .map_err(fail("apply the Flux components", &out))?;
+    }
+
+    let mut secret_changes = Changes::default();
+    if let (Some(t), Some(name)) = (&creds.fleet, &dir.pull_secret) {
+        rep.step(&format!("writing Secret {}/{name}", dir.namespace));
+        let s = GitSecret {
+            name: name.clone(),
+            namespace: dir.namespace.clone(),
+            username: t.username(opts.username.as_deref()),
+            credential: t.credential.clone(),
+            labels: BTreeMap::new(),
+        };
+        secret_changes.add(
+            upsert_git_secret(target, &s, &t.token)
+                .await
+                .map_err(fail("write the git Secret", &out))?,
+        );
+    }
+    for t in &creds.tenants {
+        let name = tenant_secret_name(&t.tenant);
+        rep.step(&format!("writing Secret {}/{name}", dir.namespace));
+        let s = GitSecret {
+            name,
+            namespace: dir.namespace.clone(),
+            username: t.secret.username(opts.username.as_deref()),
+            credential: t.secret.credential.clone(),
+            labels: BTreeMap::from([(TENANT_LABEL.to_string(), t.tenant.clone())]),
+        };
+        secret_changes.add(
+            upsert_git_secret(target, &s, &t.secret.token)
+                .await
+                .map_err(fail("write a tenant Secret", &out))?,
+        );
+    }
+    out.secrets = if creds.fleet.is_none() && creds.tenants.is_empty() {
+        if dir.pull_secret.is_some() {
+            "existing kept".into()
+        } else {
+            "-".into()
+        }
+    } else {
+        secret_changes.summary()
+    };
+
+    let (what, step) = match dir.layout {
+        Layout::D1 => ("FluxInstance", "apply the FluxInstance"),
+        Layout::Classic => ("sync objects", "apply the sync objects"),
+    };
+    rep.step(&format!("applying {what}"));
+    let changes = operator::apply_ordered(&applier, &sync, &on_step)
+        .await
+        .map_err(fail(step, &out))?;
+    flux_changes.created += changes.created;
+    flux_changes.configured += changes.configured;
+    flux_changes.unchanged += changes.unchanged;
+    out.flux = flux_changes.summary();
+    rep.done(&format!("{what} {}", out.flux));
+
+    if !opts.wait {
+        out.message = "not waited for (--no-wait)".into();
+        return Ok(out);
+    }
+    let ready = wait_ready(target, &dir.wait_for, opts.timeout, rep)
+        .await
+        .map_err(fail("wait for readiness", &out))?;
+    out.ready = true;
+    out.message = ready;
+    Ok(out)
+}
+
+async fn get(resolver: &Resolver, key: &ObjectKey) -> Result<Option<Value>, KubeError> {
+    let gvk = Gvk::from_api_version(&key.api_version, &key.kind);
+    let (ar, namespaced) = resolver
+        .resolve(&gvk.group, Some(&gvk.version), &gvk.kind)
+        .await?;
+    let api = resolver.api(&ar, namespaced, Some(&key.namespace));
+    let found = api
+        .get_opt(&key.name)
+        .await
+        .map_err(|e| resolver.target().err(format!("get {key}"), e))?;
+    Ok(found.and_then(|o| serde_json::to_value(o).ok()))
+}
+
+/// Why waiting cannot succeed any more.
+enum Poll {
+    Ready(String),
+    Stalled(String),
+}
+
+/// Waits until every object is Ready for its current generation, showing the current condition
+/// message. A `Stalled` condition ends the wait early: the controller has given up retrying.
+pub async fn wait_ready(
+    target: &KubeTarget,
+    keys: &[ObjectKey],
+    timeout: Duration,
+    rep: &Reporter,
+) -> Result<String, StepFailure> {
+    let resolver = Resolver::new(target.clone());
+    let resolver = &resolver;
+    // Controllers alternate between "Reconciliation in progress" and the reason it fails; the
+    // failure is what users need when time runs out, so the last one is kept.
+    let last_failure: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
+    let last_failure = &last_failure;
+    let outcome = wait_until(
+        timeout,
+        POLL,
+        || async move {
+            let mut last = String::new();
+            for key in keys {
+                let obj = match get(resolver, key).await {
+                    Ok(Some(o)) => o,
+                    Ok(None) => {
+                        let by = if key.kind == "FluxInstance" {
+                            ""
+                        } else {
+                            " (the FluxInstance creates it)"
+                        };
+                        return ControlFlow::Continue(format!("{key} does not exist yet{by}"));
+                    }
+                    Err(e) => return ControlFlow::Continue(format!("{key}: {}", e.short())),
+                };
+                if let Some(s) = condition(&obj, "Stalled").filter(|c| c.status == "True") {
+                    return ControlFlow::Break(Poll::Stalled(format!(
+                        "{key} stalled: {}",
+                        s.message.or(s.reason).unwrap_or("no message")
+                    )));
+                }
+                let h = flux_health(&obj);
+                if condition(&obj, "Ready").is_none() {
+                    let by = if key.kind == "FluxInstance" {
+                        "flux-operator"
+                    } else {
+                        "Flux"
+                    };
+                    return ControlFlow::Continue(format!("{key} is not reconciled by {by} yet"));
+                }
+                if h.state != State::Ready {
+                    let msg = h.message.clone().unwrap_or_else(|| h.label());
+                    let line = format!("{key} {}: {msg}", h.label());
+                    if condition(&obj, "Ready").is_some_and(|c| c.status == "False")
+                        && let Ok(mut f) = last_failure.lock()
+                    {
+                        *f = Some((key.to_string(), line.clone()));
+                    }
+                    return ControlFlow::Continue(line);
+                }
+                // A failure of an object that has since become Ready no longer explains anything.
+                if let Ok(mut f) = last_failure.lock()
+                    && f.as_ref().is_some_and(|(k, _)| *k == key.to_string())
+                {
+                    *f = None;
+                }
+                last = match revision(&obj) {
+                    Some(r) => format!("{} ({key})", r),
+                    None => h.message.unwrap_or_else(|| "Ready".into()),
+                };
+            }
+            ControlFlow::Break(Poll::Ready(last))
+        },
+        |msg| rep.waiting(msg),
+    )
+    .await;
+    match outcome {
+        WaitOutcome::Done(Poll::Ready(msg)) => Ok(msg),
+        WaitOutcome::Done(Poll::Stalled(msg)) => Err(StepFailure::Stalled(msg)),
+        WaitOutcome::TimedOut(mut last) => {
+            if let Some((_, f)) = last_failure.lock().ok().and_then(|f| f.clone())
+                && f != last
+            {
+                last = format!("{last} (last failure: {f})");
+            }
+            Err(StepFailure::Kube(KubeError::Timeout {
+                context: target.context.clone(),
+                what: keys
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" and "),
+                after: timeout,
+                last,
+            }))
+        }
+    }
+}

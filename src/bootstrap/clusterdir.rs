@@ -1,0 +1,358 @@
+//! A cluster directory of the fleet repository, loaded for bootstrapping: which layout it uses, what
+//! bootstrap applies from it (the FluxInstance, or the built classic `flux-system/` manifests), the
+//! namespace Flux runs in, the git Secret the sync reads and the objects to wait for.
+//!
+//! Every YAML file under the directory is parsed, because kustomize-controller will apply every one
+//! of them once Flux syncs: a malformed file is reported now, by path, instead of as a failed
+//! reconciliation later.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::{BootstrapError, DEFAULT_NAMESPACE, kustomize};
+use crate::{error::Result, manifests::yaml, repo::FleetRepo};
+
+/// The layout of a cluster directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// Flux Operator: `flux-system/flux-instance.yaml` + `flux-operator.yaml` (d1 today).
+    D1,
+    /// `flux bootstrap`: `flux-system/gotk-components.yaml`, `gotk-sync.yaml` and
+    /// `kustomization.yaml` (d1 before the operator, keos fleets).
+    Classic,
+}
+
+impl Layout {
+    /// The name used in flags and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Layout::D1 => "d1",
+            Layout::Classic => "classic",
+        }
+    }
+}
+
+/// The Flux object bootstrap waits for, with its kind for messages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ObjectKey {
+    /// `apiVersion`.
+    pub api_version: String,
+    /// Kind.
+    pub kind: String,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+}
+
+impl std::fmt::Display for ObjectKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
+    }
+}
+
+/// A loaded cluster directory.
+#[derive(Clone, Debug)]
+pub struct ClusterDir {
+    /// The cluster directory name.
+    pub name: String,
+    /// Repository-relative path (`clusters/NAME`).
+    pub path: PathBuf,
+    /// d1 or classic.
+    pub layout: Layout,
+    /// The namespace Flux runs in.
+    pub namespace: String,
+    /// What bootstrap applies: the FluxInstance, or the built classic manifests.
+    pub objects: Vec<Value>,
+    /// The git Secret the sync source reads, when the repository is private.
+    pub pull_secret: Option<String>,
+    /// The objects that must become Ready, in order (FluxInstance, then the sync Kustomization).
+    pub wait_for: Vec<ObjectKey>,
+    /// The Flux distribution version expression (d1), for the Kubernetes version check.
+    pub flux_version: Option<String>,
+    /// Things worth telling the user (e.g. a sync path that points at another cluster).
+    pub warnings: Vec<String>,
+}
+
+/// The cluster directory names under `clusters/`, sorted.
+pub fn cluster_names(repo: &FleetRepo) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(repo.path("clusters"))
+        .map(|rd| {
+            rd.filter_map(|e| e.ok())
+                .filter(|e| e.path().is_dir())
+                .filter_map(|e| e.file_name().into_string().ok())
+                .filter(|n| !n.starts_with('.') && !n.starts_with('_'))
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// `clusters/NAME`, checked to exist.
+pub fn locate(repo: &FleetRepo, name: &str) -> Result<PathBuf, BootstrapError> {
+    let rel = PathBuf::from("clusters").join(name);
+    if !name.is_empty() && !name.contains('/') && repo.path(&rel).is_dir() {
+        Ok(rel)
+    } else {
+        Err(BootstrapError::UnknownCluster {
+            cluster: name.to_string(),
+            root: std::fs::canonicalize(repo.root()).unwrap_or_else(|_| repo.root().to_path_buf()),
+            available: cluster_names(repo),
+        })
+    }
+}
+
+/// Every `*.yaml`/`*.yml` file under `dir`, sorted, skipping hidden files (e.g. `.sops.yaml`).
+pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, BootstrapError> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = std::fs::read_dir(&d).map_err(|source| BootstrapError::ReadFile {
+            what: "cluster directory",
+            path: d.clone(),
+            source,
+        })?;
+        for e in entries.filter_map(|e| e.ok()) {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            if p.is_dir() {
+                stack.push(p);
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// Whether a file is a kustomize config (no Kubernetes object, no `metadata.name`).
+pub fn is_kustomization_file(path: &Path) -> bool {
+    matches!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
+    )
+}
+
+/// Reads a file of the repository (with its repository-relative path in errors).
+pub fn read(repo: &FleetRepo, rel: &Path) -> Result<String, BootstrapError> {
+    std::fs::read_to_string(repo.path(rel)).map_err(|source| BootstrapError::ReadFile {
+        what: "file",
+        path: rel.to_path_buf(),
+        source,
+    })
+}
+
+/// Parses every YAML file under a cluster directory; returns `(relative path, objects)`.
+pub fn parse_all(repo: &FleetRepo, rel_dir: &Path) -> Result<Vec<(PathBuf, Vec<Value>)>> {
+    let mut out = Vec::new();
+    for abs in yaml_files(&repo.path(rel_dir))? {
+        let rel = abs.strip_prefix(repo.root()).unwrap_or(&abs).to_path_buf();
+        let text = read(repo, &rel)?;
+        let origin = rel.display().to_string();
+        let docs = if is_kustomization_file(&rel) {
+            yaml::from_multi_doc(&text, &origin)?;
+            Vec::new()
+        } else {
+            yaml::objects_from_multi_doc(&text, &origin)?
+        };
+        out.push((rel, docs));
+    }
+    Ok(out)
+}
+
+fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
+    v.pointer(pointer).and_then(Value::as_str)
+}
+
+fn normalize_path(p: &str) -> String {
+    p.trim_start_matches("./").trim_end_matches('/').to_string()
+}
+
+fn invalid(path: impl Into<PathBuf>, reason: impl Into<String>) -> BootstrapError {
+    BootstrapError::InvalidClusterDir {
+        path: path.into(),
+        reason: reason.into(),
+    }
+}
+
+fn check_https(path: &Path, url: &str, what: &str) -> Result<(), BootstrapError> {
+    if url.starts_with("https://") || url.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(invalid(
+            path,
+            format!(
+                "{what} '{url}' is not an HTTPS URL: kubectl fleet bootstrap writes token (basic-auth) \
+                 Secrets, which only work over HTTPS"
+            ),
+        ))
+    }
+}
+
+/// Loads `clusters/NAME` for bootstrapping.
+pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
+    let rel = locate(repo, name)?;
+    let files = parse_all(repo, &rel)?;
+    let instances: Vec<(&PathBuf, &Value)> = files
+        .iter()
+        .flat_map(|(p, docs)| docs.iter().map(move |d| (p, d)))
+        .filter(|(_, d)| {
+            d.get("kind").and_then(Value::as_str) == Some("FluxInstance")
+                && str_at(d, "/apiVersion").is_some_and(|a| a.starts_with("fluxcd.controlplane.io/"))
+        })
+        .collect();
+    let expected_path = format!("clusters/{name}");
+    let mut warnings = Vec::new();
+    match instances.as_slice() {
+        [(file, instance)] => {
+            let namespace = str_at(instance, "/metadata/namespace")
+                .unwrap_or(DEFAULT_NAMESPACE)
+                .to_string();
+            let mut instance = (*instance).clone();
+            crate::bootstrap::init::set_path(
+                &mut instance,
+                "/metadata/namespace",
+                Some(namespace.clone().into()),
+            );
+            let mut wait_for = vec![ObjectKey {
+                api_version: "fluxcd.controlplane.io/v1".into(),
+                kind: "FluxInstance".into(),
+                namespace: namespace.clone(),
+                name: str_at(&instance, "/metadata/name").unwrap_or("flux").to_string(),
+            }];
+            let mut pull_secret = None;
+            if let Some(sync) = instance.pointer("/spec/sync") {
+                let kind = str_at(sync, "/kind").unwrap_or_default();
+                if kind == "GitRepository" {
+                    pull_secret = str_at(sync, "/pullSecret").map(str::to_string);
+                    if pull_secret.is_some() {
+                        check_https(file, str_at(sync, "/url").unwrap_or_default(), "spec.sync.url")?;
+                    }
+                }
+                let path = normalize_path(str_at(sync, "/path").unwrap_or_default());
+                if path != expected_path {
+                    warnings.push(format!(
+                        "{}: spec.sync.path is '{path}', not '{expected_path}'",
+                        file.display()
+                    ));
+                }
+                // The operator names the sync source and Kustomization after `sync.name`, or the
+                // namespace when unset.
+                let sync_name = str_at(sync, "/name").unwrap_or(&namespace).to_string();
+                wait_for.push(ObjectKey {
+                    api_version: "kustomize.toolkit.fluxcd.io/v1".into(),
+                    kind: "Kustomization".into(),
+                    namespace: namespace.clone(),
+                    name: sync_name,
+                });
+            }
+            let flux_version = str_at(&instance, "/spec/distribution/version").map(str::to_string);
+            Ok(ClusterDir {
+                name: name.to_string(),
+                path: rel,
+                layout: Layout::D1,
+                namespace,
+                objects: vec![instance],
+                pull_secret,
+                wait_for,
+                flux_version,
+                warnings,
+            })
+        }
+        [] => {
+            let fs = rel.join("flux-system");
+            if !["kustomization.yaml", "kustomization.yml"]
+                .iter()
+                .any(|k| repo.path(fs.join(k)).is_file())
+            {
+                return Err(invalid(
+                    &rel,
+                    "no FluxInstance (flux-system/flux-instance.yaml) and no classic \
+                     flux-system/kustomization.yaml: nothing to bootstrap (create the directory with \
+                     kubectl fleet bootstrap init)",
+                )
+                .into());
+            }
+            let objects = kustomize::build(repo, &fs)?;
+            let repos: Vec<&Value> = objects
+                .iter()
+                .filter(|o| o.get("kind").and_then(Value::as_str) == Some("GitRepository"))
+                .collect();
+            let sync = objects.iter().find(|o| {
+                o.get("kind").and_then(Value::as_str) == Some("Kustomization")
+                    && str_at(o, "/spec/sourceRef/kind") == Some("GitRepository")
+                    && repos
+                        .iter()
+                        .any(|r| str_at(r, "/metadata/name") == str_at(o, "/spec/sourceRef/name"))
+            });
+            let Some(sync) = sync else {
+                return Err(invalid(
+                    &fs,
+                    "the built manifests have no Kustomization syncing from a GitRepository (gotk-sync.yaml)",
+                )
+                .into());
+            };
+            let namespace = str_at(sync, "/metadata/namespace")
+                .unwrap_or(DEFAULT_NAMESPACE)
+                .to_string();
+            let source_name = str_at(sync, "/spec/sourceRef/name").unwrap_or_default();
+            let source = repos
+                .iter()
+                .find(|r| str_at(r, "/metadata/name") == Some(source_name));
+            let pull_secret = source
+                .and_then(|r| str_at(r, "/spec/secretRef/name"))
+                .map(str::to_string);
+            if pull_secret.is_some()
+                && let Some(r) = source
+            {
+                check_https(
+                    &fs,
+                    str_at(r, "/spec/url").unwrap_or_default(),
+                    "GitRepository url",
+                )?;
+            }
+            let path = normalize_path(str_at(sync, "/spec/path").unwrap_or_default());
+            if path != expected_path {
+                warnings.push(format!(
+                    "{}: the sync Kustomization path is '{path}', not '{expected_path}'",
+                    fs.display()
+                ));
+            }
+            let wait_for = vec![ObjectKey {
+                api_version: "kustomize.toolkit.fluxcd.io/v1".into(),
+                kind: "Kustomization".into(),
+                namespace: namespace.clone(),
+                name: str_at(sync, "/metadata/name").unwrap_or_default().to_string(),
+            }];
+            Ok(ClusterDir {
+                name: name.to_string(),
+                path: rel,
+                layout: Layout::Classic,
+                namespace,
+                objects,
+                pull_secret,
+                wait_for,
+                flux_version: None,
+                warnings,
+            })
+        }
+        many => Err(invalid(
+            &rel,
+            format!(
+                "{} FluxInstances found ({}); a cluster has exactly one",
+                many.len(),
+                many.iter()
+                    .map(|(p, _)| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+        .into()),
+    }
+}

@@ -1,0 +1,280 @@
+//! `bootstrap init NEW --from OTHER`: read another cluster's directory back into a
+//! [`ClusterSpec`] (so flags can override any of it) and keep its objects, so that re-targeting
+//! preserves what the platform team changed by hand (patches, intervals, extra fields).
+
+use std::{collections::BTreeMap, path::Path};
+
+use serde_json::Value;
+
+use super::{
+    BootstrapError, DEFAULT_NAMESPACE, Layout,
+    clusterdir::{self, read},
+    init::{
+        ClusterSpec, DEFAULT_FLUX_VERSION, DEFAULT_REGISTRY, Distribution, KNOWN_COMPONENTS, RuntimeInfo,
+        is_automation_patch,
+    },
+};
+use crate::{error::Result, manifests::yaml, repo::FleetRepo};
+
+/// The files `init` writes, per layout (relative to the cluster directory).
+pub const D1_FILES: &[&str] = &[
+    "flux-system/flux-instance.yaml",
+    "flux-system/flux-operator.yaml",
+    "runtime-info.yaml",
+    "infra-tenant.yaml",
+    "apps-tenant.yaml",
+];
+
+/// The classic layout's files.
+pub const CLASSIC_FILES: &[&str] = &[
+    "flux-system/gotk-components.yaml",
+    "flux-system/gotk-sync.yaml",
+    "flux-system/kustomization.yaml",
+    "runtime-info.yaml",
+    "infra-tenant.yaml",
+    "apps-tenant.yaml",
+];
+
+/// Another cluster's settings and objects.
+#[derive(Clone, Debug)]
+pub struct FromCluster {
+    /// Its settings (its own cluster name and CLUSTER_NAME).
+    pub spec: ClusterSpec,
+    /// Its single-object files by file name (`flux-instance.yaml`, `runtime-info.yaml` …).
+    pub objects: BTreeMap<String, Value>,
+    /// Its classic `gotk-sync.yaml` documents.
+    pub sync_docs: Option<Vec<Value>>,
+    /// Its classic `gotk-components.yaml`, copied byte for byte.
+    pub components_manifest: Option<String>,
+    /// Files in its directory that `init` does not generate, so they are not copied.
+    pub not_copied: Vec<String>,
+}
+
+fn s(v: &Value, pointer: &str) -> Option<String> {
+    v.pointer(pointer).and_then(Value::as_str).map(str::to_string)
+}
+
+fn b(v: &Value, pointer: &str) -> Option<bool> {
+    v.pointer(pointer).and_then(Value::as_bool)
+}
+
+fn one_object(repo: &FleetRepo, rel: &Path, kind: &str) -> Result<Option<Value>> {
+    if !repo.path(rel).is_file() {
+        return Ok(None);
+    }
+    let text = read(repo, rel)?;
+    let docs = yaml::objects_from_multi_doc(&text, &rel.display().to_string())?;
+    match docs.as_slice() {
+        [one] if one.get("kind").and_then(Value::as_str) == Some(kind) => Ok(Some(one.clone())),
+        _ => Err(BootstrapError::InvalidClusterDir {
+            path: rel.to_path_buf(),
+            reason: format!("expected a single {kind}"),
+        }
+        .into()),
+    }
+}
+
+fn required(rel: &Path, v: Option<Value>) -> Result<Value, BootstrapError> {
+    v.ok_or_else(|| BootstrapError::InvalidClusterDir {
+        path: rel.to_path_buf(),
+        reason: "missing: --from needs it to copy the cluster's settings".into(),
+    })
+}
+
+/// Reads `clusters/OTHER`.
+pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
+    let dir = clusterdir::locate(repo, other)?;
+    let fs = dir.join("flux-system");
+    let layout = if repo.path(fs.join("flux-instance.yaml")).is_file() {
+        Layout::D1
+    } else if repo.path(fs.join("gotk-sync.yaml")).is_file() {
+        Layout::Classic
+    } else {
+        return Err(BootstrapError::InvalidClusterDir {
+            path: dir,
+            reason: "neither flux-system/flux-instance.yaml (d1) nor flux-system/gotk-sync.yaml (classic): \
+                     --from cannot tell its layout"
+                .into(),
+        }
+        .into());
+    };
+
+    let runtime_rel = dir.join("runtime-info.yaml");
+    let runtime = required(&runtime_rel, one_object(repo, &runtime_rel, "ConfigMap")?)?;
+    let data = runtime.get("data").and_then(Value::as_object);
+    let get = |k: &str| {
+        data.and_then(|d| d.get(k))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    let extra: Vec<(String, String)> = data
+        .map(|d| {
+            d.iter()
+                .filter(|(k, _)| {
+                    !matches!(
+                        k.as_str(),
+                        "ENVIRONMENT" | "GIT_BRANCH" | "CLUSTER_NAME" | "CLUSTER_DOMAIN"
+                    )
+                })
+                .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let runtime_info = RuntimeInfo {
+        environment: get("ENVIRONMENT"),
+        git_branch: get("GIT_BRANCH"),
+        cluster_name: get("CLUSTER_NAME"),
+        cluster_domain: get("CLUSTER_DOMAIN"),
+        extra,
+    };
+
+    let mut objects = BTreeMap::new();
+    objects.insert("runtime-info.yaml".to_string(), runtime);
+    for t in ["infra-tenant.yaml", "apps-tenant.yaml"] {
+        if let Some(o) = one_object(repo, &dir.join(t), "Kustomization")? {
+            objects.insert(t.to_string(), o);
+        }
+    }
+    let apps_deletes_automation = objects
+        .get("apps-tenant.yaml")
+        .and_then(|o| o.pointer("/spec/patches"))
+        .and_then(Value::as_array)
+        .is_some_and(|ps| ps.iter().any(is_automation_patch));
+
+    let (spec, sync_docs, components_manifest) = match layout {
+        Layout::D1 => {
+            let rel = fs.join("flux-instance.yaml");
+            let fi = required(&rel, one_object(repo, &rel, "FluxInstance")?)?;
+            if let Some(kind) = s(&fi, "/spec/sync/kind")
+                && kind != "GitRepository"
+            {
+                return Err(BootstrapError::InvalidClusterDir {
+                    path: rel,
+                    reason: format!("spec.sync.kind is {kind}; --from re-targets GitRepository syncs only"),
+                }
+                .into());
+            }
+            let components: Vec<String> = fi
+                .pointer("/spec/components")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
+                .unwrap_or_else(|| KNOWN_COMPONENTS[..4].iter().map(|c| c.to_string()).collect());
+            let automation = components.iter().any(|c| c == "image-automation-controller");
+            let namespace = s(&fi, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
+            let spec = ClusterSpec {
+                cluster: other.to_string(),
+                namespace,
+                layout,
+                runtime: runtime_info,
+                automation,
+                git_url: s(&fi, "/spec/sync/url").unwrap_or_default(),
+                git_ref: s(&fi, "/spec/sync/ref").unwrap_or_else(|| "refs/heads/main".into()),
+                pull_secret: s(&fi, "/spec/sync/pullSecret"),
+                distribution: Distribution {
+                    version: s(&fi, "/spec/distribution/version")
+                        .unwrap_or_else(|| DEFAULT_FLUX_VERSION.into()),
+                    registry: s(&fi, "/spec/distribution/registry")
+                        .unwrap_or_else(|| DEFAULT_REGISTRY.into()),
+                    artifact: s(&fi, "/spec/distribution/artifact"),
+                    variant: s(&fi, "/spec/distribution/variant"),
+                    image_pull_secret: s(&fi, "/spec/distribution/imagePullSecret"),
+                },
+                components,
+                cluster_type: s(&fi, "/spec/cluster/type").unwrap_or_else(|| "kubernetes".into()),
+                multitenant: b(&fi, "/spec/cluster/multitenant").unwrap_or(false),
+                tenant_default_service_account: s(&fi, "/spec/cluster/tenantDefaultServiceAccount")
+                    .unwrap_or_else(|| "default".into()),
+                network_policy: b(&fi, "/spec/cluster/networkPolicy").unwrap_or(true),
+                dns_domain: s(&fi, "/spec/cluster/domain").unwrap_or_else(|| "cluster.local".into()),
+                patches: fi
+                    .pointer("/spec/kustomize/patches")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default(),
+            };
+            objects.insert("flux-instance.yaml".to_string(), fi);
+            if let Some(rs) = one_object(repo, &fs.join("flux-operator.yaml"), "ResourceSet")? {
+                objects.insert("flux-operator.yaml".to_string(), rs);
+            }
+            (spec, None, None)
+        }
+        Layout::Classic => {
+            let sync_rel = fs.join("gotk-sync.yaml");
+            let docs =
+                yaml::objects_from_multi_doc(&read(repo, &sync_rel)?, &sync_rel.display().to_string())?;
+            let repo_doc = docs
+                .iter()
+                .find(|d| d.get("kind").and_then(Value::as_str) == Some("GitRepository"))
+                .ok_or_else(|| BootstrapError::InvalidClusterDir {
+                    path: sync_rel.clone(),
+                    reason: "no GitRepository".into(),
+                })?;
+            let components_rel = fs.join("gotk-components.yaml");
+            let components_text = read(repo, &components_rel)?;
+            let components: Vec<String> =
+                yaml::objects_from_multi_doc(&components_text, &components_rel.display().to_string())?
+                    .iter()
+                    .filter(|o| o.get("kind").and_then(Value::as_str) == Some("Deployment"))
+                    .filter_map(|o| s(o, "/metadata/name"))
+                    .filter(|n| KNOWN_COMPONENTS.contains(&n.as_str()))
+                    .collect();
+            let k_rel = fs.join("kustomization.yaml");
+            let kustomization: Value = yaml::from_str(&read(repo, &k_rel)?, &k_rel.display().to_string())?;
+            let multitenant = serde_json::to_string(&kustomization)
+                .unwrap_or_default()
+                .contains("--no-cross-namespace-refs=true");
+            let namespace = s(repo_doc, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
+            let branch = s(repo_doc, "/spec/ref/branch").unwrap_or_else(|| "main".into());
+            let spec = ClusterSpec {
+                cluster: other.to_string(),
+                namespace,
+                layout,
+                runtime: runtime_info,
+                automation: !apps_deletes_automation,
+                git_url: s(repo_doc, "/spec/url").unwrap_or_default(),
+                git_ref: ClusterSpec::branch_ref(&branch),
+                pull_secret: s(repo_doc, "/spec/secretRef/name"),
+                distribution: Distribution {
+                    version: DEFAULT_FLUX_VERSION.into(),
+                    registry: DEFAULT_REGISTRY.into(),
+                    artifact: None,
+                    variant: None,
+                    image_pull_secret: None,
+                },
+                components,
+                cluster_type: "kubernetes".into(),
+                multitenant,
+                tenant_default_service_account: "default".into(),
+                network_policy: true,
+                dns_domain: "cluster.local".into(),
+                patches: Vec::new(),
+            };
+            objects.insert("kustomization.yaml".to_string(), kustomization);
+            (spec, Some(docs), Some(components_text))
+        }
+    };
+
+    let known: &[&str] = match layout {
+        Layout::D1 => D1_FILES,
+        Layout::Classic => CLASSIC_FILES,
+    };
+    let not_copied = clusterdir::yaml_files(&repo.path(&dir))?
+        .into_iter()
+        .filter_map(|abs| {
+            let rel = abs
+                .strip_prefix(repo.path(&dir))
+                .ok()?
+                .to_string_lossy()
+                .replace('\\', "/");
+            (!known.contains(&rel.as_str())).then_some(rel)
+        })
+        .collect();
+    Ok(FromCluster {
+        spec,
+        objects,
+        sync_docs,
+        components_manifest,
+        not_copied,
+    })
+}

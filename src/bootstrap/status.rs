@@ -1,0 +1,420 @@
+//! `bootstrap status`: per cluster, the operator and Flux versions, FluxInstance readiness, the
+//! revision the sync Kustomization last applied, how many Flux objects fail (like `flux stats`) and
+//! how many tenants are fully Ready.
+//!
+//! Tenants are found the way Flux itself records them, without any naming convention: the
+//! Kustomizations the sync Kustomization applied (Flux labels everything it applies with
+//! `kustomize.toolkit.fluxcd.io/name` and `/namespace`) are the tenants (`flux-apps-tenant` →
+//! `apps`), and a tenant is Ready when it and every Kustomization it applied are Ready.
+
+use futures::future::join_all;
+use k8s_openapi::api::{apps::v1::Deployment, core::v1::Namespace};
+use kube::{Api, api::ListParams};
+use serde::Serialize;
+use serde_json::Value;
+
+use super::operator::deployment_version;
+use crate::{
+    kube::{KubeError, KubeTarget, Resolver, known_kinds},
+    output::{Paint, TableBuilder, Tone},
+    status::{State, flux_health, revision},
+};
+
+/// The readiness of one object.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Readiness {
+    /// `Kind/namespace/name`.
+    pub object: String,
+    /// State.
+    pub state: State,
+    /// Condition message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+/// One tenant.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantStatus {
+    /// Tenant name (`apps` for `flux-apps-tenant`).
+    pub name: String,
+    /// The tenant Kustomization and everything it applied are Ready.
+    pub ready: bool,
+    /// Kustomizations of the tenant (its own included).
+    pub kustomizations: usize,
+    /// Those not Ready.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_ready: Vec<String>,
+}
+
+/// Status of one cluster.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterStatus {
+    /// The cluster (the name given, or the context).
+    pub cluster: String,
+    /// Kube context.
+    pub context: String,
+    /// Flux Operator version.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operator_version: Option<String>,
+    /// Flux version (applied by the operator, or the classic components' version).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub flux_version: Option<String>,
+    /// FluxInstance readiness (d1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<Readiness>,
+    /// Sync Kustomization readiness.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sync: Option<Readiness>,
+    /// Last applied revision of the sync.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revision: Option<String>,
+    /// Flux objects in the cluster.
+    pub flux_objects: usize,
+    /// Flux objects failing (NotReady or Stale).
+    pub failing: usize,
+    /// Kinds that could not be listed (forbidden), so the counts may be low.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unreadable_kinds: Vec<String>,
+    /// Tenants.
+    pub tenants: Vec<TenantStatus>,
+    /// Why the cluster could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl ClusterStatus {
+    fn empty(cluster: &str, context: &str) -> Self {
+        ClusterStatus {
+            cluster: cluster.to_string(),
+            context: context.to_string(),
+            operator_version: None,
+            flux_version: None,
+            instance: None,
+            sync: None,
+            revision: None,
+            flux_objects: 0,
+            failing: 0,
+            unreadable_kinds: Vec::new(),
+            tenants: Vec::new(),
+            error: None,
+        }
+    }
+
+    /// Tenants Ready, e.g. `1/2`.
+    pub fn tenants_ready(&self) -> String {
+        format!(
+            "{}/{}",
+            self.tenants.iter().filter(|t| t.ready).count(),
+            self.tenants.len()
+        )
+    }
+}
+
+fn s<'a>(v: &'a Value, p: &str) -> Option<&'a str> {
+    v.pointer(p).and_then(Value::as_str)
+}
+
+fn readiness(kind: &str, obj: &Value) -> Readiness {
+    let h = flux_health(obj);
+    Readiness {
+        object: format!(
+            "{kind}/{}/{}",
+            s(obj, "/metadata/namespace").unwrap_or_default(),
+            s(obj, "/metadata/name").unwrap_or_default()
+        ),
+        state: h.state,
+        message: h.message,
+    }
+}
+
+async fn get_flux(
+    resolver: &Resolver,
+    group: &str,
+    kind: &str,
+    ns: &str,
+    name: &str,
+) -> Result<Option<Value>, KubeError> {
+    let (ar, namespaced) = match resolver.resolve(group, None, kind).await {
+        Ok(r) => r,
+        Err(KubeError::UnknownKind { .. }) => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    let api = resolver.api(&ar, namespaced, Some(ns));
+    let found = api
+        .get_opt(name)
+        .await
+        .map_err(|e| resolver.target().err(format!("get {kind} {ns}/{name}"), e))?;
+    Ok(found.and_then(|o| serde_json::to_value(o).ok()))
+}
+
+/// Reads the status of one cluster. `namespace` is where Flux runs.
+pub async fn cluster_status(cluster: &str, target: &KubeTarget, namespace: &str) -> ClusterStatus {
+    let mut st = ClusterStatus::empty(cluster, &target.context);
+    if let Err(e) = fill(&mut st, target, namespace).await {
+        st.error = Some(e.short());
+    }
+    st
+}
+
+async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(), KubeError> {
+    target.server_version().await?;
+    let resolver = Resolver::new(target.clone());
+
+    let deployments: Api<Deployment> = Api::all(target.client.clone());
+    let operators = deployments
+        .list(&ListParams::default().labels("app.kubernetes.io/name=flux-operator"))
+        .await
+        .map_err(|e| target.err("list flux-operator Deployments", e))?;
+    let mut ops: Vec<Value> = operators
+        .items
+        .into_iter()
+        .filter_map(|d| serde_json::to_value(d).ok())
+        .collect();
+    // Prefer the operator in the Flux namespace when there are several.
+    ops.sort_by_key(|d| s(d, "/metadata/namespace") != Some(ns));
+    st.operator_version = ops.first().and_then(deployment_version);
+
+    let instance = get_flux(&resolver, "fluxcd.controlplane.io", "FluxInstance", ns, "flux").await?;
+    let sync_name = match &instance {
+        Some(fi) => {
+            st.instance = Some(readiness("FluxInstance", fi));
+            st.flux_version = s(fi, "/status/lastAppliedRevision")
+                .and_then(|r| r.split('@').next())
+                .filter(|v| !v.is_empty())
+                .or_else(|| s(fi, "/spec/distribution/version"))
+                .map(str::to_string);
+            fi.pointer("/spec/sync")
+                .map(|sync| s(sync, "/name").unwrap_or(ns).to_string())
+        }
+        None => {
+            // Classic: the components carry their version on the namespace.
+            let nss: Api<Namespace> = Api::all(target.client.clone());
+            if let Ok(Some(n)) = nss.get_opt(ns).await {
+                st.flux_version = n
+                    .metadata
+                    .labels
+                    .as_ref()
+                    .and_then(|l| l.get("app.kubernetes.io/version"))
+                    .cloned();
+            }
+            Some(ns.to_string())
+        }
+    };
+    if let Some(name) = &sync_name
+        && let Some(ks) = get_flux(
+            &resolver,
+            "kustomize.toolkit.fluxcd.io",
+            "Kustomization",
+            ns,
+            name,
+        )
+        .await?
+    {
+        st.sync = Some(readiness("Kustomization", &ks));
+        st.revision = revision(&ks).map(str::to_string);
+    }
+
+    // One LIST per Flux kind, concurrently; forbidden kinds are reported, not fatal.
+    let kinds: Vec<_> = known_kinds().iter().filter(|k| k.is_flux()).collect();
+    let lists = join_all(kinds.iter().map(|k| {
+        let api = resolver.api(&k.api_resource(), k.namespaced, None);
+        async move { (k, api.list(&ListParams::default()).await) }
+    }))
+    .await;
+    let mut kustomizations: Vec<Value> = Vec::new();
+    for (k, result) in lists {
+        match result {
+            Ok(list) => {
+                for obj in list.items {
+                    let v = serde_json::to_value(&obj).unwrap_or_default();
+                    st.flux_objects += 1;
+                    if matches!(flux_health(&v).state, State::NotReady | State::Stale) {
+                        st.failing += 1;
+                    }
+                    if k.kind == "Kustomization" {
+                        kustomizations.push(v);
+                    }
+                }
+            }
+            Err(kube::Error::Api(e)) if e.code == 404 => {}
+            Err(kube::Error::Api(e)) if e.code == 403 => st.unreadable_kinds.push(k.kind.to_string()),
+            Err(e) => return Err(target.err(format!("list {}", k.plural), e)),
+        }
+    }
+    if let Some(sync) = &sync_name {
+        st.tenants = tenants(&kustomizations, ns, sync);
+    }
+    Ok(())
+}
+
+fn applied_by<'a>(all: &'a [Value], ns: &'a str, name: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
+    all.iter().filter(move |k| {
+        s(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1name") == Some(name)
+            && s(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1namespace") == Some(ns)
+    })
+}
+
+/// Tenants: the Kustomizations the sync applied, each with the Kustomizations it applied.
+pub fn tenants(all: &[Value], ns: &str, sync: &str) -> Vec<TenantStatus> {
+    let mut out: Vec<TenantStatus> = applied_by(all, ns, sync)
+        .map(|t| {
+            let name = s(t, "/metadata/name").unwrap_or_default();
+            let t_ns = s(t, "/metadata/namespace").unwrap_or_default();
+            let mut members = vec![t];
+            members.extend(applied_by(all, t_ns, name));
+            let not_ready: Vec<String> = members
+                .iter()
+                .filter(|k| flux_health(k).state != State::Ready)
+                .map(|k| {
+                    format!(
+                        "Kustomization/{}/{}",
+                        s(k, "/metadata/namespace").unwrap_or_default(),
+                        s(k, "/metadata/name").unwrap_or_default()
+                    )
+                })
+                .collect();
+            let short = name.strip_prefix("flux-").unwrap_or(name);
+            let short = short.strip_suffix("-tenant").unwrap_or(short);
+            TenantStatus {
+                name: short.to_string(),
+                ready: not_ready.is_empty(),
+                kustomizations: members.len(),
+                not_ready,
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn state_cell(r: &Option<Readiness>) -> (String, Tone) {
+    match r {
+        Some(r) => (r.state.label().to_string(), r.state.tone()),
+        None => ("-".into(), Tone::Dim),
+    }
+}
+
+/// The kubectl-style table.
+pub fn render_table(rows: &[ClusterStatus], paint: Paint) -> String {
+    let mut t = TableBuilder::new(
+        [
+            "cluster", "context", "operator", "flux", "instance", "sync", "revision", "failing", "tenants",
+            "message",
+        ],
+        paint,
+    );
+    for r in rows {
+        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        if let Some(e) = &r.error {
+            t.toned_row([
+                (r.cluster.clone(), Tone::Bold),
+                (r.context.clone(), Tone::Plain),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                (e.clone(), Tone::Bad),
+            ]);
+            continue;
+        }
+        let message = r
+            .instance
+            .as_ref()
+            .filter(|i| i.state != State::Ready)
+            .or(r.sync.as_ref())
+            .or(r.instance.as_ref())
+            .and_then(|i| i.message.clone())
+            .unwrap_or_else(|| {
+                if r.instance.is_none() && r.sync.is_none() {
+                    "Flux is not installed".into()
+                } else {
+                    String::new()
+                }
+            });
+        let failing = if r.unreadable_kinds.is_empty() {
+            r.failing.to_string()
+        } else {
+            format!("{}+?", r.failing)
+        };
+        let (instance, itone) = state_cell(&r.instance);
+        let (sync, stone) = state_cell(&r.sync);
+        t.toned_row([
+            (r.cluster.clone(), Tone::Bold),
+            (r.context.clone(), Tone::Plain),
+            (dash(&r.operator_version), Tone::Plain),
+            (dash(&r.flux_version), Tone::Plain),
+            (instance, itone),
+            (sync, stone),
+            (dash(&r.revision), Tone::Plain),
+            (failing, if r.failing > 0 { Tone::Bad } else { Tone::Plain }),
+            (
+                r.tenants_ready(),
+                if r.tenants.iter().all(|t| t.ready) {
+                    Tone::Plain
+                } else {
+                    Tone::Warn
+                },
+            ),
+            (message, Tone::Plain),
+        ]);
+    }
+    t.render()
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn ks(ns: &str, name: &str, parent: Option<(&str, &str)>, ready: bool) -> Value {
+        let mut labels = json!({});
+        if let Some((pn, pname)) = parent {
+            labels = json!({"kustomize.toolkit.fluxcd.io/name": pname, "kustomize.toolkit.fluxcd.io/namespace": pn});
+        }
+        json!({
+            "metadata": {"name": name, "namespace": ns, "generation": 1, "labels": labels},
+            "status": {"conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}, "observedGeneration": 1}]}
+        })
+    }
+
+    #[test]
+    fn tenants_are_what_the_sync_applied() {
+        let all = vec![
+            ks("flux-system", "flux-system", None, true),
+            ks(
+                "flux-system",
+                "flux-infra-tenant",
+                Some(("flux-system", "flux-system")),
+                true,
+            ),
+            ks(
+                "flux-system",
+                "flux-apps-tenant",
+                Some(("flux-system", "flux-system")),
+                true,
+            ),
+            ks(
+                "backend",
+                "flux-backend",
+                Some(("flux-system", "flux-apps-tenant")),
+                false,
+            ),
+            ks("other", "unrelated", Some(("other", "flux-system")), false),
+        ];
+        let t = tenants(&all, "flux-system", "flux-system");
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].name.as_str(), t[0].ready, t[0].kustomizations),
+            ("apps", false, 2)
+        );
+        assert_eq!(t[0].not_ready, ["Kustomization/backend/flux-backend"]);
+        assert_eq!((t[1].name.as_str(), t[1].ready), ("infra", true));
+    }
+}
