@@ -18,18 +18,31 @@ if [ -z "${FLEET_DEMO_SESSION:-}" ]; then
   . scripts/prereqs.sh
   exec dbus-run-session -- env FLEET_DEMO_SESSION=1 bash "$0" "$@"
 fi
-echo -n kubectl-fleet-demo | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1 || true
+
+DEMO=${FLEET_DEMO_DIR:-/tmp/kubectl-fleet-demo}
+export FLEET_TESTENV_STATE=${FLEET_DEMO_STATE:-/tmp/kubectl-fleet-demo-env}
+tests/testenv/testenv down >/dev/null 2>&1 || true
+rm -rf "$DEMO" && mkdir -p "$DEMO/bin" "$DEMO/config" "$DEMO/data"
+# The demo's keyring and credential index live under $DEMO, away from the user's own.
+export XDG_CONFIG_HOME=$DEMO/config XDG_DATA_HOME=$DEMO/data
+echo -n kubectl-fleet-demo | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1
 
 bold=$'\e[1m' dim=$'\e[2m' reset=$'\e[0m'
 [ -t 1 ] || { bold="" dim="" reset=""; }
 n=0
 step() { n=$((n + 1)); printf '\n%s%2d. %s%s\n' "$bold" "$n" "$*" "$reset"; }
 run() { printf '%s$ %s%s\n' "$dim" "$*" "$reset"; "$@"; }
-
-DEMO=${FLEET_DEMO_DIR:-/tmp/kubectl-fleet-demo}
-export FLEET_TESTENV_STATE=${FLEET_DEMO_STATE:-/tmp/kubectl-fleet-demo-env}
-# Keep the demo's credential index away from the user's own.
-export XDG_CONFIG_HOME=$DEMO/config
+# wait_for SECONDS WHAT CMD...: polls CMD every 2 s.
+wait_for() {
+  local limit=$1 what=$2 i
+  shift 2
+  for ((i = 0; i < limit; i += 2)); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 2
+  done
+  echo "timed out after ${limit}s waiting for $what" >&2
+  return 1
+}
 
 step "Build the local control plane and Flux from Go modules (cached), and kubectl fleet"
 tests/testenv/testenv build --flux
@@ -37,8 +50,6 @@ cargo build --locked --bins
 operator_manifest=$(tests/testenv/testenv paths | sed -n 's/^operator_manifest=//p')
 
 step "Start a local fleet: clusters staging and production, each with the real flux-operator, source-controller and kustomize-controller, and a git server"
-tests/testenv/testenv down >/dev/null 2>&1 || true
-rm -rf "$DEMO" && mkdir -p "$DEMO/bin" "$DEMO/config"
 eval "$(tests/testenv/testenv up --clusters staging,production --flux)"
 for b in kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree; do
   ln -s "$ROOT/target/debug/$b" "$DEMO/bin/$b"
@@ -58,7 +69,7 @@ mkdir -p "$DEMO/fleet" && git -C "$DEMO/fleet" init -q -b main
 cd "$DEMO/fleet"
 # The operator's bundled manifests (no OCI artifact) and no wait on Deployments: there is no kubelet here.
 run kubectl fleet bootstrap init staging --git-url "$GIT/fleet.git" --environment staging \
-  --domain staging.demo.local --artifact none --no-instance-wait --operator-chart none
+  --domain staging.demo.local --artifact '' --no-instance-wait --operator-chart ''
 run kubectl fleet bootstrap init production --from staging --production --environment production \
   --domain production.demo.local
 step "Onboard a platform component (infra) and an apps tenant namespace"
@@ -99,7 +110,7 @@ for repo in fleet infra apps; do
     cd "$DEMO/$repo"
     [ -d .git ] || git init -q -b main
     git add -A
-    git -c user.name=demo -c user.email=demo@example.invalid commit -qm "$repo" 2>/dev/null || true
+    git -c user.name=demo -c user.email=demo@example.invalid commit -qm "$repo" >/dev/null 2>&1 || true
     git "${git_auth[@]}" push -q "$GIT/$repo.git" main
   )
 done
@@ -115,7 +126,7 @@ run kubectl fleet bootstrap staging production --token fleet-bot --tenant-token 
 
 step "Give the apps tenant its git secret and runtime info in its namespace (no Kyverno here: --propagate)"
 for ctx in staging production; do
-  kubectl --context "$ctx" wait --for=jsonpath='{.status.phase}'=Active namespace/frontend --timeout=180s >/dev/null
+  wait_for 300 "Flux to create namespace frontend on $ctx" kubectl --context "$ctx" get namespace frontend
 done
 run kubectl fleet tenant create frontend --tenant apps --git-url "$GIT/apps.git" --apply --propagate \
   --token fleet-bot --all-contexts

@@ -83,5 +83,6 @@ cargo test --locked --test it
 
 if [ -f tests/keyring/main.rs ]; then
   phase "keyring tests (real Secret Service)"
-  dbus-run-session -- bash -c 'echo -n fleet-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test --locked --test keyring -- --test-threads=1'
+  # A private keyring directory: an existing login keyring with another password would prompt.
+  XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- bash -c 'echo -n fleet-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test --locked --test keyring -- --test-threads=1'
 fi

@@ -192,9 +192,20 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default(),
+                instance_wait: b(&fi, "/spec/wait"),
+                operator_chart: None,
             };
+            let mut spec = spec;
             objects.insert("flux-instance.yaml".to_string(), fi);
             if let Some(rs) = one_object(repo, &fs.join("flux-operator.yaml"), "ResourceSet")? {
+                spec.operator_chart = rs
+                    .pointer("/spec/resources")
+                    .and_then(Value::as_array)
+                    .and_then(|r| r.iter().find(|o| o.get("kind").and_then(Value::as_str) == Some("OCIRepository")))
+                    .and_then(|o| o.pointer("/spec/url"))
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| Some(super::init::DEFAULT_OPERATOR_CHART.to_string()));
                 objects.insert("flux-operator.yaml".to_string(), rs);
             }
             (spec, None, None)
@@ -249,6 +260,8 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 network_policy: true,
                 dns_domain: "cluster.local".into(),
                 patches: Vec::new(),
+                instance_wait: None,
+                operator_chart: None,
             };
             objects.insert("kustomization.yaml".to_string(), kustomization);
             (spec, Some(docs), Some(components_text))

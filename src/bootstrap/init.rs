@@ -52,6 +52,9 @@ pub const AUTOMATION_SELECTOR: &str = "toolkit.fluxcd.io/role=automation";
 pub const DEFAULT_REGISTRY: &str = "ghcr.io/fluxcd";
 /// The operator's manifests artifact d1 pins.
 pub const DEFAULT_ARTIFACT: &str = "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest";
+
+/// The flux-operator Helm chart the ResourceSet in `flux-operator.yaml` takes the release over from.
+pub const DEFAULT_OPERATOR_CHART: &str = "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator";
 /// The Flux version expression: the latest 2.x, as the flux-operator docs recommend.
 pub const DEFAULT_FLUX_VERSION: &str = "2.x";
 
@@ -120,6 +123,11 @@ pub struct ClusterSpec {
     pub dns_domain: String,
     /// The kustomize patches for the controllers and the sync Kustomization.
     pub patches: Vec<Value>,
+    /// `spec.wait` of the FluxInstance (None: the operator's default, true).
+    pub instance_wait: Option<bool>,
+    /// The flux-operator chart of `flux-operator.yaml` (None: no such file; the operator is managed
+    /// outside the fleet repository, e.g. by OLM, or the cluster cannot reach a chart registry).
+    pub operator_chart: Option<String>,
 }
 
 impl ClusterSpec {
@@ -208,6 +216,10 @@ pub struct InitInput {
     pub dns_domain: Option<String>,
     /// `--set KEY=VALUE`, in order.
     pub set: Vec<(String, String)>,
+    /// `--instance-wait` / `--no-instance-wait`.
+    pub instance_wait: Option<bool>,
+    /// `--operator-chart URL` ('' for none).
+    pub operator_chart: Option<String>,
 }
 
 fn invalid(flag: &'static str, value: &str, reason: impl Into<String>) -> BootstrapError {
@@ -538,7 +550,19 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
             Some(b) => b.patches.clone(),
             None => d1_patches(&namespace),
         },
+        instance_wait: input.instance_wait.or(b.and_then(|b| b.instance_wait)),
+        operator_chart: match (&input.operator_chart, b) {
+            (Some(c), _) if c.is_empty() => None,
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(b)) => b.operator_chart.clone(),
+            (None, None) => Some(DEFAULT_OPERATOR_CHART.to_string()),
+        },
     };
+    if let Some(c) = &spec.operator_chart
+        && !c.starts_with("oci://")
+    {
+        return Err(invalid("--operator-chart", c, "the operator chart is an oci:// URL ('' for none)"));
+    }
     Ok(spec)
 }
 
@@ -665,6 +689,7 @@ pub fn flux_instance(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         ("/spec/distribution/artifact", opt(&d.artifact)),
         ("/spec/distribution/variant", opt(&d.variant)),
         ("/spec/distribution/imagePullSecret", opt(&d.image_pull_secret)),
+        ("/spec/wait", spec.instance_wait.map(Value::Bool)),
         ("/spec/components", Some(json!(spec.components))),
         ("/spec/cluster/type", Some(json!(spec.cluster_type))),
         ("/spec/cluster/multitenant", Some(json!(spec.multitenant))),
@@ -754,6 +779,11 @@ pub fn flux_operator(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         for r in resources {
             if r.pointer("/metadata/namespace").is_some() {
                 set_path(r, "/metadata/namespace", Some(json!(ns)));
+            }
+            if r.get("kind").and_then(Value::as_str) == Some("OCIRepository")
+                && let Some(chart) = &spec.operator_chart
+            {
+                set_path(r, "/spec/url", Some(json!(chart)));
             }
             if r.get("kind").and_then(Value::as_str) == Some("HelmRelease") {
                 set_path(
@@ -983,10 +1013,12 @@ pub fn generate(
                 fs.join("flux-instance.yaml"),
                 &flux_instance(spec, b("flux-instance.yaml")),
             )?);
-            files.push(file(
-                fs.join("flux-operator.yaml"),
-                &flux_operator(spec, b("flux-operator.yaml")),
-            )?);
+            if spec.operator_chart.is_some() {
+                files.push(file(
+                    fs.join("flux-operator.yaml"),
+                    &flux_operator(spec, b("flux-operator.yaml")),
+                )?);
+            }
         }
         Layout::Classic => {
             let components = components_manifest

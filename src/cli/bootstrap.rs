@@ -242,6 +242,15 @@ pub struct InitArgs {
     #[arg(long, value_name = "REGISTRY")]
     pub registry: Option<String>,
 
+    /// The FluxInstance does not wait for the Flux controllers to be ready (spec.wait: false).
+    #[arg(long)]
+    pub no_instance_wait: bool,
+
+    /// OCI URL of the flux-operator chart the fleet repo takes the operator release over from
+    /// (a mirror for air-gapped clusters; '' to manage the operator outside the fleet repo).
+    #[arg(long, value_name = "URL")]
+    pub operator_chart: Option<String>,
+
     /// OCI artifact of the distribution manifests ('' for the manifests bundled with the operator,
     /// e.g. on air-gapped clusters).
     #[arg(long, value_name = "URL")]
@@ -410,6 +419,8 @@ async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result
         network_policy: flag_pair(a.network_policy, a.no_network_policy),
         dns_domain: a.cluster_dns_domain,
         set,
+        instance_wait: a.no_instance_wait.then_some(false),
+        operator_chart: a.operator_chart,
     };
     let base = a
         .from
