@@ -54,6 +54,10 @@ pub const DEFAULT_REGISTRY: &str = "ghcr.io/fluxcd";
 pub const DEFAULT_ARTIFACT: &str = "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest";
 /// The Flux version expression: the latest 2.x, as the flux-operator docs recommend.
 pub const DEFAULT_FLUX_VERSION: &str = "2.x";
+/// The Flux Operator Helm chart the `flux-operator` ResourceSet installs (§4.2).
+pub const DEFAULT_OPERATOR_CHART: &str = "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator";
+/// The flag value meaning "nothing" for `--artifact` and `--operator-chart`.
+pub const NONE: &str = "none";
 
 /// The `flux-runtime-info` ConfigMap data: the four d1 keys plus any extra ones.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -120,6 +124,11 @@ pub struct ClusterSpec {
     pub dns_domain: String,
     /// The kustomize patches for the controllers and the sync Kustomization.
     pub patches: Vec<Value>,
+    /// `spec.wait` of the FluxInstance when set (the operator's default is true).
+    pub instance_wait: Option<bool>,
+    /// The operator chart the `flux-operator` ResourceSet installs; None: no ResourceSet (the
+    /// operator is then upgraded by re-running bootstrap with a newer manifest).
+    pub operator_chart: Option<String>,
 }
 
 impl ClusterSpec {
@@ -206,6 +215,10 @@ pub struct InitInput {
     pub network_policy: Option<bool>,
     /// `--cluster-dns-domain`.
     pub dns_domain: Option<String>,
+    /// `--instance-wait` / `--no-instance-wait`.
+    pub instance_wait: Option<bool>,
+    /// `--operator-chart URL|none`.
+    pub operator_chart: Option<String>,
     /// `--set KEY=VALUE`, in order.
     pub set: Vec<(String, String)>,
 }
@@ -464,8 +477,8 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
             DEFAULT_REGISTRY,
         ),
         artifact: match (&input.artifact, b) {
-            // Empty: the operator installs the manifests it bundles (air-gapped clusters).
-            (Some(a), _) if a.is_empty() => None,
+            // Empty or `none`: the operator installs the manifests it bundles (air-gapped clusters).
+            (Some(a), _) if a.is_empty() || a == NONE => None,
             (Some(a), _) => Some(a.clone()),
             (None, Some(b)) => b.distribution.artifact.clone(),
             (None, None) => Some(DEFAULT_ARTIFACT.to_string()),
@@ -485,7 +498,16 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
         return Err(invalid(
             "--artifact",
             a,
-            "the manifests artifact is an oci:// URL",
+            "the manifests artifact is an oci:// URL (or 'none' for the operator's bundled manifests)",
+        ));
+    }
+    if let Some(c) = &input.operator_chart
+        && !(c.is_empty() || c == NONE || c.starts_with("oci://"))
+    {
+        return Err(invalid(
+            "--operator-chart",
+            c,
+            "the chart is an oci:// URL (or 'none' for no flux-operator ResourceSet)",
         ));
     }
     validate_single_line("--flux-version", &distribution.version)?;
@@ -537,6 +559,13 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
         patches: match b {
             Some(b) => b.patches.clone(),
             None => d1_patches(&namespace),
+        },
+        instance_wait: input.instance_wait.or(b.and_then(|b| b.instance_wait)),
+        operator_chart: match (&input.operator_chart, b) {
+            (Some(c), _) if c.is_empty() || c == NONE => None,
+            (Some(c), _) => Some(c.clone()),
+            (None, Some(b)) => b.operator_chart.clone(),
+            (None, None) => Some(DEFAULT_OPERATOR_CHART.to_string()),
         },
     };
     Ok(spec)
@@ -680,6 +709,7 @@ pub fn flux_instance(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         ("/spec/sync/ref", Some(json!(spec.git_ref))),
         ("/spec/sync/path", Some(json!(spec.sync_path()))),
         ("/spec/sync/pullSecret", opt(&spec.pull_secret)),
+        ("/spec/wait", spec.instance_wait.map(|w| json!(w))),
         (
             "/spec/kustomize/patches",
             (!spec.patches.is_empty()).then(|| json!(spec.patches)),
@@ -719,7 +749,7 @@ pub fn flux_operator(spec: &ClusterSpec, base: Option<&Value>) -> Value {
                         "metadata": {"name": "flux-operator", "namespace": ns},
                         "spec": {
                             "interval": "10m",
-                            "url": "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator",
+                            "url": spec.operator_chart.as_deref().unwrap_or(DEFAULT_OPERATOR_CHART),
                             "ref": {"semver": "*"},
                             "verify": {
                                 "provider": "cosign",
@@ -754,6 +784,11 @@ pub fn flux_operator(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         for r in resources {
             if r.pointer("/metadata/namespace").is_some() {
                 set_path(r, "/metadata/namespace", Some(json!(ns)));
+            }
+            if r.get("kind").and_then(Value::as_str) == Some("OCIRepository")
+                && let Some(chart) = &spec.operator_chart
+            {
+                set_path(r, "/spec/url", Some(json!(chart)));
             }
             if r.get("kind").and_then(Value::as_str) == Some("HelmRelease") {
                 set_path(
@@ -983,10 +1018,12 @@ pub fn generate(
                 fs.join("flux-instance.yaml"),
                 &flux_instance(spec, b("flux-instance.yaml")),
             )?);
-            files.push(file(
-                fs.join("flux-operator.yaml"),
-                &flux_operator(spec, b("flux-operator.yaml")),
-            )?);
+            if spec.operator_chart.is_some() {
+                files.push(file(
+                    fs.join("flux-operator.yaml"),
+                    &flux_operator(spec, b("flux-operator.yaml")),
+                )?);
+            }
         }
         Layout::Classic => {
             let components = components_manifest

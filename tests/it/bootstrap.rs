@@ -1954,3 +1954,72 @@ async fn waiting_times_out_with_the_last_condition_message() {
     assert_eq!(secret.data.expect("data")["password"].0, fleet.token.as_bytes());
     fleet.assert_no_token(&[&run]);
 }
+
+#[test]
+fn init_for_air_gapped_or_node_less_clusters() {
+    let fleet = Fleet::new("init-airgap");
+    fleet
+        .cmd()
+        .args(STAGING)
+        .args([
+            "--artifact",
+            "none",
+            "--no-instance-wait",
+            "--operator-chart",
+            "none",
+        ])
+        .run()
+        .ok();
+    fleet
+        .cmd()
+        .args([
+            "init",
+            "prod-eu",
+            "--from",
+            "staging",
+            "--production",
+            "--domain",
+            "eu.example.com",
+        ])
+        .run()
+        .ok();
+    for c in ["staging", "prod-eu"] {
+        let fi = parse(&fleet.read(&format!("clusters/{c}/flux-system/flux-instance.yaml")));
+        assert!(
+            fi["spec"]["distribution"].get("artifact").is_none(),
+            "{c}: bundled manifests"
+        );
+        assert_eq!(fi["spec"]["wait"], false, "{c}");
+        assert!(
+            !fleet
+                .path()
+                .join(format!("clusters/{c}/flux-system/flux-operator.yaml"))
+                .exists(),
+            "{c}: no ResourceSet"
+        );
+    }
+    // A chart mirror keeps the ResourceSet (and its signature verification).
+    fleet
+        .cmd()
+        .args(PROD_EU)
+        .args([
+            "--operator-chart",
+            "oci://registry.acme.internal/charts/flux-operator",
+            "--force",
+        ])
+        .run()
+        .ok();
+    let rs = parse(&fleet.read("clusters/prod-eu/flux-system/flux-operator.yaml"));
+    assert_eq!(
+        rs["spec"]["resources"][0]["spec"]["url"],
+        "oci://registry.acme.internal/charts/flux-operator"
+    );
+    assert_eq!(rs["spec"]["resources"][0]["spec"]["verify"]["provider"], "cosign");
+    let bad = fleet
+        .cmd()
+        .args(STAGING)
+        .args(["--operator-chart", "https://charts.acme.internal/flux-operator"])
+        .run();
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("invalid --operator-chart"), "{}", bad.stderr);
+}
