@@ -69,7 +69,7 @@ mkdir -p "$DEMO/fleet" && git -C "$DEMO/fleet" init -q -b main
 cd "$DEMO/fleet"
 # The operator's bundled manifests (no OCI artifact) and no wait on Deployments: there is no kubelet here.
 run kubectl fleet bootstrap init staging --git-url "$GIT/fleet.git" --environment staging \
-  --domain staging.demo.local --artifact '' --no-instance-wait --operator-chart ''
+  --domain staging.demo.local --artifact none --no-instance-wait --operator-chart none
 run kubectl fleet bootstrap init production --from staging --production --environment production \
   --domain production.demo.local
 step "Onboard a platform component (infra) and an apps tenant namespace"

@@ -76,7 +76,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l pull-secret -d 'The git Secret the sync reads' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l flux-version -d 'Flux version expression (default 2.x, the latest)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l registry -d 'Registry of the Flux images' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l artifact -d 'OCI artifact of the distribution manifests (\'\' for the manifests bundled with the operator, e.g. on air-gapped clusters)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l artifact -d 'OCI artifact of the distribution manifests (\'none\' for the manifests bundled with the operator, e.g. on air-gapped clusters)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l variant -d 'Enterprise distribution variant' -r -f -a "upstream-alpine\t''
 enterprise-alpine\t''
 enterprise-distroless\t''
@@ -89,6 +89,7 @@ aws\t''
 azure\t''
 gcp\t''"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l tenant-default-sa -d 'Service account tenants\' reconcilers impersonate by default' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l operator-chart -d 'The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or \'none\' for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l cluster-dns-domain -d 'The cluster\'s DNS domain (spec.cluster.domain)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l set -d 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l components-manifest -d 'Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL)' -r -F
@@ -110,6 +111,8 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l no-multitenant -d 'No multi-tenancy lockdown'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l network-policy -d 'Network policies for the Flux controllers (the default)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l no-network-policy -d 'No network policies'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l instance-wait -d 'Let the FluxInstance wait for the Flux controllers to be healthy (the operator\'s default)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l no-instance-wait -d 'Set spec.wait: false on the FluxInstance (clusters where Deployments never become ready, e.g. a control plane without nodes)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l force -d 'Overwrite files that differ'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l dry-run -d 'Print the diff of what would change; write nothing'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l all-contexts -d 'Act on every context in the kubeconfig'

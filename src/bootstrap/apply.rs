@@ -350,6 +350,8 @@ pub async fn bootstrap(
         } else {
             "-".into()
         }
+    } else if secret_changes == Changes::default() {
+        "-".into()
     } else {
         secret_changes.summary()
     };

@@ -10,8 +10,8 @@ use super::{
     BootstrapError, DEFAULT_NAMESPACE, Layout,
     clusterdir::{self, read},
     init::{
-        ClusterSpec, DEFAULT_FLUX_VERSION, DEFAULT_REGISTRY, Distribution, KNOWN_COMPONENTS, RuntimeInfo,
-        is_automation_patch,
+        ClusterSpec, DEFAULT_FLUX_VERSION, DEFAULT_OPERATOR_CHART, DEFAULT_REGISTRY, Distribution,
+        KNOWN_COMPONENTS, RuntimeInfo, is_automation_patch,
     },
 };
 use crate::{error::Result, manifests::yaml, repo::FleetRepo};
@@ -162,6 +162,18 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 .unwrap_or_else(|| KNOWN_COMPONENTS[..4].iter().map(|c| c.to_string()).collect());
             let automation = components.iter().any(|c| c == "image-automation-controller");
             let namespace = s(&fi, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
+            let resource_set = one_object(repo, &fs.join("flux-operator.yaml"), "ResourceSet")?;
+            // No ResourceSet: the new cluster gets none either (`--operator-chart none`).
+            let operator_chart = resource_set.as_ref().map(|rs| {
+                rs.pointer("/spec/resources")
+                    .and_then(Value::as_array)
+                    .and_then(|rs| {
+                        rs.iter()
+                            .find(|r| r.get("kind").and_then(Value::as_str) == Some("OCIRepository"))
+                    })
+                    .and_then(|r| s(r, "/spec/url"))
+                    .unwrap_or_else(|| DEFAULT_OPERATOR_CHART.into())
+            });
             let spec = ClusterSpec {
                 cluster: other.to_string(),
                 namespace,
@@ -193,19 +205,10 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                     .cloned()
                     .unwrap_or_default(),
                 instance_wait: b(&fi, "/spec/wait"),
-                operator_chart: None,
+                operator_chart,
             };
-            let mut spec = spec;
             objects.insert("flux-instance.yaml".to_string(), fi);
-            if let Some(rs) = one_object(repo, &fs.join("flux-operator.yaml"), "ResourceSet")? {
-                spec.operator_chart = rs
-                    .pointer("/spec/resources")
-                    .and_then(Value::as_array)
-                    .and_then(|r| r.iter().find(|o| o.get("kind").and_then(Value::as_str) == Some("OCIRepository")))
-                    .and_then(|o| o.pointer("/spec/url"))
-                    .and_then(Value::as_str)
-                    .map(str::to_string)
-                    .or_else(|| Some(super::init::DEFAULT_OPERATOR_CHART.to_string()));
+            if let Some(rs) = resource_set {
                 objects.insert("flux-operator.yaml".to_string(), rs);
             }
             (spec, None, None)

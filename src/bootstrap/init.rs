@@ -52,11 +52,12 @@ pub const AUTOMATION_SELECTOR: &str = "toolkit.fluxcd.io/role=automation";
 pub const DEFAULT_REGISTRY: &str = "ghcr.io/fluxcd";
 /// The operator's manifests artifact d1 pins.
 pub const DEFAULT_ARTIFACT: &str = "oci://ghcr.io/controlplaneio-fluxcd/flux-operator-manifests:latest";
-
-/// The flux-operator Helm chart the ResourceSet in `flux-operator.yaml` takes the release over from.
-pub const DEFAULT_OPERATOR_CHART: &str = "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator";
 /// The Flux version expression: the latest 2.x, as the flux-operator docs recommend.
 pub const DEFAULT_FLUX_VERSION: &str = "2.x";
+/// The Flux Operator Helm chart the `flux-operator` ResourceSet installs (§4.2).
+pub const DEFAULT_OPERATOR_CHART: &str = "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator";
+/// The flag value meaning "nothing" for `--artifact` and `--operator-chart`.
+pub const NONE: &str = "none";
 
 /// The `flux-runtime-info` ConfigMap data: the four d1 keys plus any extra ones.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -123,10 +124,10 @@ pub struct ClusterSpec {
     pub dns_domain: String,
     /// The kustomize patches for the controllers and the sync Kustomization.
     pub patches: Vec<Value>,
-    /// `spec.wait` of the FluxInstance (None: the operator's default, true).
+    /// `spec.wait` of the FluxInstance when set (the operator's default is true).
     pub instance_wait: Option<bool>,
-    /// The flux-operator chart of `flux-operator.yaml` (None: no such file; the operator is managed
-    /// outside the fleet repository, e.g. by OLM, or the cluster cannot reach a chart registry).
+    /// The operator chart the `flux-operator` ResourceSet installs; None: no ResourceSet (the
+    /// operator is then upgraded by re-running bootstrap with a newer manifest).
     pub operator_chart: Option<String>,
 }
 
@@ -214,12 +215,12 @@ pub struct InitInput {
     pub network_policy: Option<bool>,
     /// `--cluster-dns-domain`.
     pub dns_domain: Option<String>,
-    /// `--set KEY=VALUE`, in order.
-    pub set: Vec<(String, String)>,
     /// `--instance-wait` / `--no-instance-wait`.
     pub instance_wait: Option<bool>,
-    /// `--operator-chart URL` ('' for none).
+    /// `--operator-chart URL|none`.
     pub operator_chart: Option<String>,
+    /// `--set KEY=VALUE`, in order.
+    pub set: Vec<(String, String)>,
 }
 
 fn invalid(flag: &'static str, value: &str, reason: impl Into<String>) -> BootstrapError {
@@ -476,8 +477,8 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
             DEFAULT_REGISTRY,
         ),
         artifact: match (&input.artifact, b) {
-            // Empty: the operator installs the manifests it bundles (air-gapped clusters).
-            (Some(a), _) if a.is_empty() => None,
+            // Empty or `none`: the operator installs the manifests it bundles (air-gapped clusters).
+            (Some(a), _) if a.is_empty() || a == NONE => None,
             (Some(a), _) => Some(a.clone()),
             (None, Some(b)) => b.distribution.artifact.clone(),
             (None, None) => Some(DEFAULT_ARTIFACT.to_string()),
@@ -497,7 +498,16 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
         return Err(invalid(
             "--artifact",
             a,
-            "the manifests artifact is an oci:// URL",
+            "the manifests artifact is an oci:// URL (or 'none' for the operator's bundled manifests)",
+        ));
+    }
+    if let Some(c) = &input.operator_chart
+        && !(c.is_empty() || c == NONE || c.starts_with("oci://"))
+    {
+        return Err(invalid(
+            "--operator-chart",
+            c,
+            "the chart is an oci:// URL (or 'none' for no flux-operator ResourceSet)",
         ));
     }
     validate_single_line("--flux-version", &distribution.version)?;
@@ -552,17 +562,12 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
         },
         instance_wait: input.instance_wait.or(b.and_then(|b| b.instance_wait)),
         operator_chart: match (&input.operator_chart, b) {
-            (Some(c), _) if c.is_empty() => None,
+            (Some(c), _) if c.is_empty() || c == NONE => None,
             (Some(c), _) => Some(c.clone()),
             (None, Some(b)) => b.operator_chart.clone(),
             (None, None) => Some(DEFAULT_OPERATOR_CHART.to_string()),
         },
     };
-    if let Some(c) = &spec.operator_chart
-        && !c.starts_with("oci://")
-    {
-        return Err(invalid("--operator-chart", c, "the operator chart is an oci:// URL ('' for none)"));
-    }
     Ok(spec)
 }
 
@@ -689,7 +694,6 @@ pub fn flux_instance(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         ("/spec/distribution/artifact", opt(&d.artifact)),
         ("/spec/distribution/variant", opt(&d.variant)),
         ("/spec/distribution/imagePullSecret", opt(&d.image_pull_secret)),
-        ("/spec/wait", spec.instance_wait.map(Value::Bool)),
         ("/spec/components", Some(json!(spec.components))),
         ("/spec/cluster/type", Some(json!(spec.cluster_type))),
         ("/spec/cluster/multitenant", Some(json!(spec.multitenant))),
@@ -705,6 +709,7 @@ pub fn flux_instance(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         ("/spec/sync/ref", Some(json!(spec.git_ref))),
         ("/spec/sync/path", Some(json!(spec.sync_path()))),
         ("/spec/sync/pullSecret", opt(&spec.pull_secret)),
+        ("/spec/wait", spec.instance_wait.map(|w| json!(w))),
         (
             "/spec/kustomize/patches",
             (!spec.patches.is_empty()).then(|| json!(spec.patches)),
@@ -744,7 +749,7 @@ pub fn flux_operator(spec: &ClusterSpec, base: Option<&Value>) -> Value {
                         "metadata": {"name": "flux-operator", "namespace": ns},
                         "spec": {
                             "interval": "10m",
-                            "url": "oci://ghcr.io/controlplaneio-fluxcd/charts/flux-operator",
+                            "url": spec.operator_chart.as_deref().unwrap_or(DEFAULT_OPERATOR_CHART),
                             "ref": {"semver": "*"},
                             "verify": {
                                 "provider": "cosign",

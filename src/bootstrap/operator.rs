@@ -239,6 +239,46 @@ pub async fn installed(target: &KubeTarget, manifest: &OperatorManifest) -> Resu
     Ok(found.and_then(|d| serde_json::to_value(d).ok()))
 }
 
+/// Flux Operators that are running (available) in other namespaces than `namespace`, as
+/// `(namespace, version)`: a second operator would reconcile the same FluxInstances.
+pub fn running_elsewhere(deployments: &[Value], namespace: &str) -> Vec<(String, String)> {
+    deployments
+        .iter()
+        .filter(|d| d.pointer("/metadata/namespace").and_then(Value::as_str) != Some(namespace))
+        .filter(|d| {
+            d.pointer("/status/availableReplicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(0)
+                > 0
+        })
+        .map(|d| {
+            (
+                d.pointer("/metadata/namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string(),
+                deployment_version(d).unwrap_or_else(|| "unknown".into()),
+            )
+        })
+        .collect()
+}
+
+/// Operator Deployments in every namespace (label `app.kubernetes.io/name=flux-operator`). A user
+/// who may not list Deployments cluster-wide gets an empty list: the check is then not possible.
+pub async fn all_operators(target: &KubeTarget) -> Result<Vec<Value>, KubeError> {
+    let api: kube::Api<k8s_openapi::api::apps::v1::Deployment> = kube::Api::all(target.client.clone());
+    let lp = kube::api::ListParams::default().labels("app.kubernetes.io/name=flux-operator");
+    match api.list(&lp).await {
+        Ok(list) => Ok(list
+            .items
+            .into_iter()
+            .filter_map(|d| serde_json::to_value(d).ok())
+            .collect()),
+        Err(kube::Error::Api(s)) if s.code == 403 => Ok(Vec::new()),
+        Err(e) => Err(target.err("list flux-operator Deployments", e)),
+    }
+}
+
 /// Counts of what an install changed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Changes {
@@ -463,6 +503,21 @@ metadata:
             OperatorAction::Skip { reason, .. } => assert!(reason.contains("HelmRelease"), "{reason}"),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn only_available_operators_in_other_namespaces_conflict() {
+        let d = |ns: &str, available: i64| {
+            json!({"metadata": {"namespace": ns, "labels": {"app.kubernetes.io/version": "v0.57.0"}},
+                   "status": {"availableReplicas": available}})
+        };
+        assert_eq!(
+            running_elsewhere(
+                &[d("flux-system", 1), d("ops", 0), d("flux-operator", 1)],
+                "flux-system"
+            ),
+            vec![("flux-operator".to_string(), "v0.57.0".to_string())]
+        );
     }
 
     #[test]

@@ -48,6 +48,20 @@ pub enum PreflightError {
         /// What is missing.
         missing: Vec<Access>,
     },
+    /// Another Flux Operator already runs in the cluster.
+    #[error(
+        "Flux Operator {version} already runs in namespace {namespace}; installing another in {target} would \
+         make two operators reconcile the same FluxInstances (install into {namespace} with a matching \
+         --operator-manifest, or remove the other one)"
+    )]
+    OperatorElsewhere {
+        /// Where the running one is.
+        namespace: String,
+        /// Its version.
+        version: String,
+        /// Where bootstrap would install.
+        target: String,
+    },
     /// The sync needs a git Secret, none exists and no token was given.
     #[error(
         "Secret {namespace}/{name} does not exist and no token was given (pass --token NAME, --token-stdin or --token-env VAR)"
@@ -182,7 +196,20 @@ pub async fn check(
                 Err(e) if e.is_forbidden() => None,
                 Err(e) => return Err(e.into()),
             };
-            Some(operator::decide(m, installed.as_ref()))
+            let action = operator::decide(m, installed.as_ref());
+            if !matches!(action, OperatorAction::Skip { .. })
+                && let Some((namespace, version)) =
+                    operator::running_elsewhere(&operator::all_operators(target).await?, &m.namespace)
+                        .into_iter()
+                        .next()
+            {
+                return Err(PreflightError::OperatorElsewhere {
+                    namespace,
+                    version,
+                    target: m.namespace.clone(),
+                });
+            }
+            Some(action)
         }
         _ => None,
     };

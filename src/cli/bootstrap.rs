@@ -242,17 +242,8 @@ pub struct InitArgs {
     #[arg(long, value_name = "REGISTRY")]
     pub registry: Option<String>,
 
-    /// The FluxInstance does not wait for the Flux controllers to be ready (spec.wait: false).
-    #[arg(long)]
-    pub no_instance_wait: bool,
-
-    /// OCI URL of the flux-operator chart the fleet repo takes the operator release over from
-    /// (a mirror for air-gapped clusters; '' to manage the operator outside the fleet repo).
-    #[arg(long, value_name = "URL")]
-    pub operator_chart: Option<String>,
-
-    /// OCI artifact of the distribution manifests ('' for the manifests bundled with the operator,
-    /// e.g. on air-gapped clusters).
+    /// OCI artifact of the distribution manifests ('none' for the manifests bundled with the
+    /// operator, e.g. on air-gapped clusters).
     #[arg(long, value_name = "URL")]
     pub artifact: Option<String>,
 
@@ -291,6 +282,20 @@ pub struct InitArgs {
     /// No network policies.
     #[arg(long)]
     pub no_network_policy: bool,
+
+    /// Let the FluxInstance wait for the Flux controllers to be healthy (the operator's default).
+    #[arg(long, overrides_with = "no_instance_wait")]
+    pub instance_wait: bool,
+
+    /// Set spec.wait: false on the FluxInstance (clusters where Deployments never become ready,
+    /// e.g. a control plane without nodes).
+    #[arg(long)]
+    pub no_instance_wait: bool,
+
+    /// The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or 'none'
+    /// for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest).
+    #[arg(long, value_name = "URL|none")]
+    pub operator_chart: Option<String>,
 
     /// The cluster's DNS domain (spec.cluster.domain).
     #[arg(long, value_name = "DOMAIN")]
@@ -418,9 +423,9 @@ async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result
         tenant_default_service_account: a.tenant_default_sa,
         network_policy: flag_pair(a.network_policy, a.no_network_policy),
         dns_domain: a.cluster_dns_domain,
-        set,
-        instance_wait: a.no_instance_wait.then_some(false),
+        instance_wait: flag_pair(a.instance_wait, a.no_instance_wait),
         operator_chart: a.operator_chart,
+        set,
     };
     let base = a
         .from
