@@ -111,10 +111,14 @@ for repo in fleet infra apps; do
     [ -d .git ] || git init -q -b main
     git add -A
     git -c user.name=demo -c user.email=demo@example.invalid commit -qm "$repo" >/dev/null 2>&1 || true
-    git "${git_auth[@]}" push -q "$GIT/$repo.git" main
+    # Staging follows main; production clusters follow the production branch of infra and apps
+    # (GIT_BRANCH in their runtime info), as in d1 where promotion is a merge into production.
+    refs=(main)
+    [ "$repo" = fleet ] || refs+=(main:production)
+    git "${git_auth[@]}" push -q "$GIT/$repo.git" "${refs[@]}"
   )
 done
-echo "pushed fleet, infra and apps to $GIT"
+echo "pushed fleet (main), infra and apps (main, production) to $GIT"
 
 step "Store the bot token in the OS keyring (read from stdin, never from argv)"
 run kubectl fleet token set fleet-bot --from-stdin --no-check <"$TOKEN_FILE"
