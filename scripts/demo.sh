@@ -89,7 +89,8 @@ for env in staging production; do
   done
   d=$DEMO/apps/components/frontend/$env
   mkdir -p "$d"
-  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - frontend.yaml\n' >"$d/kustomization.yaml"
+  # As in d1-apps: the component's kustomization pins its namespace (the tenant may write only there).
+  printf 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: frontend\nresources:\n  - frontend.yaml\n' >"$d/kustomization.yaml"
   cat >"$d/frontend.yaml" <<EOF
 apiVersion: v1
 kind: ServiceAccount
