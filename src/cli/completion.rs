@@ -205,14 +205,33 @@ pub fn credential_completer() -> ArgValueCompleter {
     })
 }
 
+/// Namespaces labelled `toolkit.fluxcd.io/tenant`, with their tenant (one metadata-only LIST).
+async fn tenant_namespaces(target: crate::kube::KubeTarget) -> Option<Vec<(String, String)>> {
+    let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(target.client);
+    let lp = kube::api::ListParams::default().labels(crate::credentials::TENANT_LABEL);
+    let list = api.list_metadata(&lp).await.ok()?;
+    Some(
+        list.items
+            .into_iter()
+            .filter_map(|n| {
+                let tenant = n.metadata.labels?.get(crate::credentials::TENANT_LABEL)?.clone();
+                Some((n.metadata.name?, tenant))
+            })
+            .collect(),
+    )
+}
+
 /// Completes tenant namespaces (labelled `toolkit.fluxcd.io/tenant`) from the cluster.
 pub fn tenant_namespace_completer() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         let names = cluster_names(|target| async move {
-            let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(target.client);
-            let lp = kube::api::ListParams::default().labels(crate::credentials::TENANT_LABEL);
-            let list = api.list_metadata(&lp).await.ok()?;
-            Some(list.items.into_iter().filter_map(|n| n.metadata.name).collect())
+            Some(
+                tenant_namespaces(target)
+                    .await?
+                    .into_iter()
+                    .map(|(name, _)| name)
+                    .collect(),
+            )
         });
         candidates(names, current)
     })
@@ -222,13 +241,11 @@ pub fn tenant_namespace_completer() -> ArgValueCompleter {
 pub fn tenant_completer() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {
         let names = cluster_names(|target| async move {
-            let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(target.client);
-            let lp = kube::api::ListParams::default().labels(crate::credentials::TENANT_LABEL);
-            let list = api.list_metadata(&lp).await.ok()?;
             Some(
-                list.items
+                tenant_namespaces(target)
+                    .await?
                     .into_iter()
-                    .filter_map(|n| n.metadata.labels?.get(crate::credentials::TENANT_LABEL).cloned())
+                    .map(|(_, tenant)| tenant)
                     .collect(),
             )
         });
