@@ -201,7 +201,10 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 spec.operator_chart = rs
                     .pointer("/spec/resources")
                     .and_then(Value::as_array)
-                    .and_then(|r| r.iter().find(|o| o.get("kind").and_then(Value::as_str) == Some("OCIRepository")))
+                    .and_then(|r| {
+                        r.iter()
+                            .find(|o| o.get("kind").and_then(Value::as_str) == Some("OCIRepository"))
+                    })
                     .and_then(|o| o.pointer("/spec/url"))
                     .and_then(Value::as_str)
                     .map(str::to_string)

@@ -561,7 +561,11 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
     if let Some(c) = &spec.operator_chart
         && !c.starts_with("oci://")
     {
-        return Err(invalid("--operator-chart", c, "the operator chart is an oci:// URL ('' for none)"));
+        return Err(invalid(
+            "--operator-chart",
+            c,
+            "the operator chart is an oci:// URL ('' for none)",
+        ));
     }
     Ok(spec)
 }
