@@ -38,7 +38,7 @@ fi
 
 phase "build control plane, Flux and krew (Go)"
 # etcd + kube-apiserver always; the flux CLI (tree peer check), krew (manifest install test).
-tests/testenv/testenv build --krew --flux-cli ${FLEET_TEST_BUILD_FLAGS:-}
+tests/testenv/testenv build --krew --flux-cli --flux ${FLEET_TEST_BUILD_FLAGS:-}
 paths=$(tests/testenv/testenv paths)
 path_of() { sed -n "s/^$1=//p" <<<"$paths"; }
 export FLEET_TEST_KREW FLEET_TEST_KREW_VALIDATOR FLEET_TEST_FLUX FLEET_TEST_FLUX_OPERATOR
@@ -71,6 +71,13 @@ cleanup() {
     LINES_PER_LOG=20 tests/testenv/testenv logs >&2 || true
   fi
   tests/testenv/testenv down >/dev/null 2>&1 || true
+  if [ -n "${E2E_STATE:-}" ]; then
+    if [ "$rc" != 0 ] && [ -d "$E2E_STATE/logs" ]; then
+      echo "==> e2e component logs (tails) after failure" >&2
+      FLEET_TESTENV_STATE=$E2E_STATE LINES_PER_LOG=20 tests/testenv/testenv logs >&2 || true
+    fi
+    FLEET_TESTENV_STATE=$E2E_STATE tests/testenv/testenv down >/dev/null 2>&1 || true
+  fi
   summary
   exit "$rc"
 }
@@ -85,4 +92,17 @@ if [ -f tests/keyring/main.rs ]; then
   phase "keyring tests (real Secret Service)"
   # A private keyring directory: an existing login keyring with another password would prompt.
   XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- bash -c 'echo -n fleet-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test --locked --test keyring -- --test-threads=1'
+fi
+
+if [ -f tests/e2e/main.rs ]; then
+  phase "end-to-end tests (real Flux)"
+  # A second environment of its own: two clusters with the real flux-operator, source-controller,
+  # kustomize-controller and kube-controller-manager, and the git server; torn down by the trap.
+  E2E_STATE=$(mktemp -d "${TMPDIR:-/tmp}/kubectl-fleet-e2e.XXXXXX")
+  e2e_env=$(FLEET_TESTENV_STATE=$E2E_STATE tests/testenv/testenv up --clusters staging,production --flux)
+  (
+    eval "$e2e_env"
+    export FLEET_TESTENV_STATE=$E2E_STATE
+    XDG_DATA_HOME=$(mktemp -d) dbus-run-session -- bash -c 'echo -n fleet-e2e | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; cargo test --locked --test e2e -- --test-threads=1'
+  )
 fi
