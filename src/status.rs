@@ -178,7 +178,17 @@ pub fn flux_health(obj: &Value) -> Health {
     let generation = generation(obj);
     let observed = ready.observed_generation.or_else(|| observed_generation(obj));
     let stale = matches!((generation, observed), (Some(g), Some(o)) if o < g);
-    let reconciling = condition(obj, "Reconciling").is_some_and(|c| c.status == "True");
+    // Flux sets Reconciling=True/ProgressingWithRetry while it retries after a failure, and
+    // Stalled=True when it gives up: both mean the object is failing, not making progress.
+    let reconciling = condition(obj, "Reconciling")
+        .is_some_and(|c| c.status == "True" && c.reason != Some("ProgressingWithRetry"));
+    if let Some(stalled) = condition(obj, "Stalled").filter(|c| c.status == "True") {
+        return Health::with(
+            State::NotReady,
+            stalled.reason.or(ready.reason),
+            stalled.message.or(ready.message),
+        );
+    }
     match ready.status {
         "True" if stale => Health::with(
             State::Stale,
@@ -359,6 +369,26 @@ mod tests {
         assert_eq!(h.state, State::NotReady);
         assert_eq!(h.label(), "NotReady (BuildFailed)");
         assert_eq!(h.message.as_deref(), Some("msg"));
+    }
+
+    #[test]
+    fn retrying_after_a_failure_is_not_ready() {
+        let mut obj = ks(1, "False", "BuildFailed", 1);
+        obj["status"]["conditions"].as_array_mut().expect("conditions").push(
+            json!({"type": "Reconciling", "status": "True", "reason": "ProgressingWithRetry", "observedGeneration": 1}),
+        );
+        let h = flux_health(&obj);
+        assert_eq!(h.label(), "NotReady (BuildFailed)");
+        let mut progressing = ks(1, "False", "Progressing", 1);
+        progressing["status"]["conditions"].as_array_mut().expect("conditions").push(
+            json!({"type": "Reconciling", "status": "True", "reason": "Progressing", "observedGeneration": 1}),
+        );
+        assert_eq!(flux_health(&progressing).state, State::Progressing);
+        let mut stalled = ks(1, "False", "BuildFailed", 1);
+        stalled["status"]["conditions"].as_array_mut().expect("conditions").push(
+            json!({"type": "Stalled", "status": "True", "reason": "InvalidPath", "message": "path not found"}),
+        );
+        assert_eq!(flux_health(&stalled).label(), "NotReady (InvalidPath)");
     }
 
     #[test]
