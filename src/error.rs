@@ -141,6 +141,22 @@ impl Error {
     }
 }
 
+/// An error and its causes on one line, for table cells, documents and state files. A cause whose
+/// text its parent already quotes is not repeated (kube's errors embed their source in their message).
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        source = cause.source();
+    }
+    out
+}
+
 /// Kubeconfig and context selection errors: the user has to fix their configuration (exit 2).
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {

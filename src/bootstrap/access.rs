@@ -5,10 +5,7 @@
 use std::collections::BTreeSet;
 
 use futures::future::try_join_all;
-use k8s_openapi::api::{
-    authentication::v1::SelfSubjectReview,
-    authorization::v1::{ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec},
-};
+use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use kube::api::{Api, PostParams};
 use serde_json::Value;
 
@@ -129,26 +126,15 @@ fn defined_by(objects: &[Value], group: &str, kind: &str) -> Option<(String, boo
 }
 
 async fn allowed(target: &KubeTarget, a: &Access) -> Result<bool, KubeError> {
-    let api: Api<SelfSubjectAccessReview> = Api::all(target.client.clone());
-    let review = SelfSubjectAccessReview {
-        spec: SelfSubjectAccessReviewSpec {
-            resource_attributes: Some(ResourceAttributes {
-                group: Some(a.group.clone()),
-                resource: Some(a.resource.clone()),
-                namespace: a.namespace.clone(),
-                verb: Some(a.verb.clone()),
-                name: a.name.clone(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let answer = api
-        .create(&PostParams::default(), &review)
+    target
+        .can_i(
+            &a.verb,
+            &a.group,
+            &a.resource,
+            a.namespace.as_deref(),
+            a.name.as_deref(),
+        )
         .await
-        .map_err(|e| target.err(format!("check whether the user may {}", a.describe()), e))?;
-    Ok(answer.status.is_some_and(|s| s.allowed))
 }
 
 /// The permissions of `wanted` the current user lacks (empty when everything is allowed). A

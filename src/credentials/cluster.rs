@@ -218,28 +218,7 @@ async fn can_i(
     resource: &str,
     namespace: &str,
 ) -> Result<bool, KubeError> {
-    use k8s_openapi::api::authorization::v1::{
-        ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
-    };
-    let review = SelfSubjectAccessReview {
-        spec: SelfSubjectAccessReviewSpec {
-            resource_attributes: Some(ResourceAttributes {
-                verb: Some(verb.into()),
-                group: Some(group.into()),
-                resource: Some(resource.into()),
-                namespace: Some(namespace.into()),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let api: Api<SelfSubjectAccessReview> = Api::all(target.client.clone());
-    let answer = api
-        .create(&kube::api::PostParams::default(), &review)
-        .await
-        .map_err(|e| target.err(format!("check access to {resource} in namespace {namespace}"), e))?;
-    Ok(answer.status.is_some_and(|s| s.allowed))
+    target.can_i(verb, group, resource, Some(namespace), None).await
 }
 
 fn repo_target(repo: &DynamicObject, secrets: &BTreeSet<&ObjectKey>) -> Option<RepoTarget> {
@@ -439,20 +418,7 @@ impl ClusterReport {
     }
 }
 
-/// One error and its causes on a line, for tables and state files.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
-}
+pub use crate::error::error_chain;
 
 /// Plans and applies on one cluster (see [`apply_plan`]).
 pub async fn rotate_cluster(

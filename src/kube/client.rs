@@ -209,6 +209,47 @@ impl KubeTarget {
         KubeError::from_kube(&self.context, &self.server, action, e)
     }
 
+    /// Asks the apiserver whether the current user may `verb` a resource (one
+    /// SelfSubjectAccessReview): preflights use it so nothing is written before every permission
+    /// a command needs is known to be granted. `name` narrows the check to one object.
+    pub async fn can_i(
+        &self,
+        verb: &str,
+        group: &str,
+        resource: &str,
+        namespace: Option<&str>,
+        name: Option<&str>,
+    ) -> Result<bool, KubeError> {
+        use k8s_openapi::api::authorization::v1::{
+            ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec,
+        };
+        let review = SelfSubjectAccessReview {
+            spec: SelfSubjectAccessReviewSpec {
+                resource_attributes: Some(ResourceAttributes {
+                    verb: Some(verb.into()),
+                    group: Some(group.into()),
+                    resource: Some(resource.into()),
+                    namespace: namespace.map(str::to_string),
+                    name: name.map(str::to_string),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            },
+            ..Default::default()
+        };
+        let api: kube::Api<SelfSubjectAccessReview> = kube::Api::all(self.client.clone());
+        let answer = api
+            .create(&kube::api::PostParams::default(), &review)
+            .await
+            .map_err(|e| {
+                let scope = namespace
+                    .map(|n| format!(" in namespace {n}"))
+                    .unwrap_or_default();
+                self.err(format!("check whether the user may {verb} {resource}{scope}"), e)
+            })?;
+        Ok(answer.status.is_some_and(|s| s.allowed))
+    }
+
     /// `GET /version`: the cheapest reachability check, returning e.g. `v1.36.3`.
     pub async fn server_version(&self) -> Result<String, KubeError> {
         let info = self

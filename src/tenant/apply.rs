@@ -15,10 +15,7 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::{
-    authorization::v1::{
-        ResourceAttributes, SelfSubjectAccessReview, SelfSubjectAccessReviewSpec, SubjectAccessReview,
-        SubjectAccessReviewSpec,
-    },
+    authorization::v1::{ResourceAttributes, SubjectAccessReview, SubjectAccessReviewSpec},
     core::v1::{ConfigMap, Namespace, Secret},
 };
 use kube::{Api, api::PostParams};
@@ -175,25 +172,7 @@ async fn may(
     resource: &str,
     namespace: Option<&str>,
 ) -> Result<bool, KubeError> {
-    let review = SelfSubjectAccessReview {
-        spec: SelfSubjectAccessReviewSpec {
-            resource_attributes: Some(ResourceAttributes {
-                verb: Some(verb.into()),
-                group: Some(group.into()),
-                resource: Some(resource.into()),
-                namespace: namespace.map(str::to_string),
-                ..Default::default()
-            }),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    let api: Api<SelfSubjectAccessReview> = Api::all(target.client.clone());
-    let answer = api
-        .create(&PostParams::default(), &review)
-        .await
-        .map_err(|e| target.err("review access (SelfSubjectAccessReview)", e))?;
-    Ok(answer.status.is_some_and(|s| s.allowed))
+    target.can_i(verb, group, resource, namespace, None).await
 }
 
 fn resource_name(group: &str, resource: &str) -> String {

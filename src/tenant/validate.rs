@@ -386,16 +386,7 @@ fn read_namespace_dir(
     }))
 }
 
-fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
-    }
-    out
-}
+use crate::error::error_chain;
 
 #[cfg(test)]
 mod tests {

@@ -682,21 +682,7 @@ fn classify(gk: &GroupKind, e: &KubeError) -> Failure {
     }
 }
 
-/// An error and its causes on one line (a cause already quoted by its parent is not repeated,
-/// as kube's errors embed their source in their message).
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
-        }
-        source = cause.source();
-    }
-    out
-}
+pub use crate::error::error_chain;
 
 #[derive(Deserialize)]
 struct HelmSecretList {
