@@ -6,50 +6,13 @@
 //! object or path they are about. The exit code follows the suite's contract: 0 ok, 1 an operation
 //! failed on at least one target, 2 a usage or configuration error.
 
-use std::{fmt::Write as _, io, path::PathBuf, process::ExitCode};
+use std::{fmt::Write as _, io, path::PathBuf};
 
+pub use crate::exit::ExitStatus;
 use crate::{
     bootstrap::BootstrapError, credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError,
     repo::RepoError, tenant::TenantError, tree::TreeError,
 };
-
-/// The process outcome of a command, mapped to the documented exit codes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExitStatus {
-    /// Everything that was asked for succeeded.
-    Success,
-    /// The operation failed on at least one target (a cluster, an object, a provider).
-    Failure,
-    /// The command line or the configuration was wrong; nothing was attempted.
-    Usage,
-}
-
-impl ExitStatus {
-    /// Combines per-target outcomes: any failure makes the whole run a failure.
-    pub fn worst(self, other: ExitStatus) -> ExitStatus {
-        use ExitStatus::*;
-        match (self, other) {
-            (Usage, _) | (_, Usage) => Usage,
-            (Failure, _) | (_, Failure) => Failure,
-            _ => Success,
-        }
-    }
-
-    /// The numeric exit code.
-    pub fn code(self) -> u8 {
-        match self {
-            ExitStatus::Success => 0,
-            ExitStatus::Failure => 1,
-            ExitStatus::Usage => 2,
-        }
-    }
-}
-
-impl From<ExitStatus> for ExitCode {
-    fn from(s: ExitStatus) -> Self {
-        ExitCode::from(s.code())
-    }
-}
 
 /// Everything a command can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -89,6 +52,19 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
+    /// A bug: an invariant of kubectl-fleet did not hold (a task panicked, a lock was poisoned).
+    #[error(
+        "internal error: {0} (please report it at https://github.com/kubectl-fleet/kubectl-fleet/issues)"
+    )]
+    Internal(String),
+    /// A document could not be serialized.
+    #[error("failed to serialize {what}")]
+    Serialize {
+        /// What was being serialized.
+        what: String,
+        #[source]
+        source: serde_json::Error,
+    },
     /// One or more targets failed; the details were already reported per target.
     #[error("{failed} of {total} targets failed")]
     TargetsFailed {
@@ -97,6 +73,12 @@ pub enum Error {
         /// How many targets were attempted.
         total: usize,
     },
+}
+
+impl From<crate::repo::NameError> for Error {
+    fn from(e: crate::repo::NameError) -> Self {
+        Error::Repo(RepoError::Name(e))
+    }
 }
 
 impl Error {
@@ -108,9 +90,12 @@ impl Error {
             Error::Credential(e) => e.exit_status(),
             Error::Tenant(e) => e.exit_status(),
             Error::Bootstrap(e) => e.exit_status(),
-            Error::Kube(_) | Error::Tree(_) | Error::Io { .. } | Error::TargetsFailed { .. } => {
-                ExitStatus::Failure
-            }
+            Error::Kube(_)
+            | Error::Tree(_)
+            | Error::Io { .. }
+            | Error::TargetsFailed { .. }
+            | Error::Internal(_)
+            | Error::Serialize { .. } => ExitStatus::Failure,
         }
     }
 
@@ -127,34 +112,36 @@ impl Error {
         }
     }
 
-    /// The full report: `error: …` then one `caused by: …` line per source in the chain.
+    /// The full report: `error: …` then one `caused by: …` line per cause (see [`causes`]).
     pub fn report(&self) -> String {
-        let mut out = format!("error: {self}");
-        let mut source = std::error::Error::source(self);
-        // `#[error(transparent)]` forwards `source()` to the inner error's source, so the chain
-        // below never repeats the top line.
-        while let Some(cause) = source {
+        let mut lines = causes(self).into_iter();
+        let mut out = format!("error: {}", lines.next().unwrap_or_default());
+        for cause in lines {
             let _ = write!(out, "\n  caused by: {cause}");
-            source = cause.source();
         }
         out
     }
 }
 
-/// An error and its causes on one line, for table cells, documents and state files. A cause whose
-/// text its parent already quotes is not repeated (kube's errors embed their source in their message).
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
+/// The one way an error chain is flattened: the error's message, then each cause whose text the
+/// messages before it do not already quote (kube's errors embed their source in their message,
+/// and `#[error(transparent)]` forwards `source()`), so no cause is printed twice.
+pub fn causes(e: &dyn std::error::Error) -> Vec<String> {
+    let mut out = vec![e.to_string()];
     let mut source = e.source();
     while let Some(cause) = source {
         let text = cause.to_string();
-        if !out.contains(&text) {
-            out.push_str(": ");
-            out.push_str(&text);
+        if !text.is_empty() && !out.iter().any(|seen| seen.contains(&text)) {
+            out.push(text);
         }
         source = cause.source();
     }
     out
+}
+
+/// An error and its causes on one line, for table cells, documents and state files.
+pub fn error_chain(e: &dyn std::error::Error) -> String {
+    causes(e).join(": ")
 }
 
 /// Kubeconfig and context selection errors: the user has to fix their configuration (exit 2).

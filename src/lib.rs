@@ -8,20 +8,25 @@
 //! - [`kube`]: kubeconfig loading and context selection, one client per context, known kinds and
 //!   discovery, server-side apply with one field manager, readiness waiting.
 //! - [`status`]: live health of Flux objects (observedGeneration-aware) and kstatus for others.
+//! - [`ops`]: the operations layer: one function per workflow, with injected stores and a
+//!   reporter, and the per-cluster runner every multi-cluster command uses.
 //! - [`manifests`]: pure, deterministic generation; `manifests::yaml` is the only YAML module.
 //! - [`repo`]: the fleet repository checkout and its layout profiles.
 //! - [`credentials`]: git tokens in the OS keyring, provider checks, Secret builders.
 //! - [`tenant`]: tenant and platform-component onboarding (generation, apply, list, delete).
 //! - [`tree`]: the live-status tree of what Flux manages: model, fetching, rendering.
 //! - [`output`]: the printer (stdout data, stderr status), tables, progress bars, colours.
+//! - [`exit`]: the exit-code contract, a leaf every area's error type maps to.
 //! - [`error`]: typed errors and the exit-code contract (0 ok, 1 failed on a target, 2 usage).
 
 pub mod bootstrap;
 pub mod cli;
 pub mod credentials;
 pub mod error;
+pub mod exit;
 pub mod kube;
 pub mod manifests;
+pub mod ops;
 pub mod output;
 pub mod repo;
 pub mod status;

@@ -15,7 +15,7 @@ use kube::{
 use serde_json::Value;
 
 use super::{
-    clusterdir::{ClusterDir, Layout, ObjectKey},
+    clusterdir::{ClusterDir, ClusterLayout, ObjectKey},
     operator::{self, Changes, OperatorAction, OperatorManifest},
     preflight::Preflight,
 };
@@ -296,8 +296,8 @@ pub async fn bootstrap(
     // Classic: the components (and their CRDs) first, so the Secret's namespace exists; the sync
     // objects last, once the Secret they read is in place.
     let (components, sync): (Vec<Value>, Vec<Value>) = match dir.layout {
-        Layout::D1 => (Vec::new(), dir.objects.clone()),
-        Layout::Classic => dir.objects.iter().cloned().partition(|o| {
+        ClusterLayout::D1 => (Vec::new(), dir.objects.clone()),
+        ClusterLayout::Classic => dir.objects.iter().cloned().partition(|o| {
             !matches!(
                 o.get("kind").and_then(Value::as_str),
                 Some("GitRepository" | "Kustomization" | "OCIRepository" | "Bucket")
@@ -357,8 +357,8 @@ pub async fn bootstrap(
     };
 
     let (what, step) = match dir.layout {
-        Layout::D1 => ("FluxInstance", "apply the FluxInstance"),
-        Layout::Classic => ("sync objects", "apply the sync objects"),
+        ClusterLayout::D1 => ("FluxInstance", "apply the FluxInstance"),
+        ClusterLayout::Classic => ("sync objects", "apply the sync objects"),
     };
     rep.step(&format!("applying {what}"));
     let changes = operator::apply_ordered(&applier, &sync, &on_step)

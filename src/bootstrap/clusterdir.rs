@@ -15,7 +15,7 @@ use crate::{error::Result, manifests::yaml, repo::FleetRepo};
 
 /// The layout of a cluster directory.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Layout {
+pub enum ClusterLayout {
     /// Flux Operator: `flux-system/flux-instance.yaml` + `flux-operator.yaml` (d1 today).
     D1,
     /// `flux bootstrap`: `flux-system/gotk-components.yaml`, `gotk-sync.yaml` and
@@ -23,12 +23,12 @@ pub enum Layout {
     Classic,
 }
 
-impl Layout {
+impl ClusterLayout {
     /// The name used in flags and messages.
     pub fn name(self) -> &'static str {
         match self {
-            Layout::D1 => "d1",
-            Layout::Classic => "classic",
+            ClusterLayout::D1 => "d1",
+            ClusterLayout::Classic => "classic",
         }
     }
 }
@@ -60,7 +60,7 @@ pub struct ClusterDir {
     /// Repository-relative path (`clusters/NAME`).
     pub path: PathBuf,
     /// d1 or classic.
-    pub layout: Layout,
+    pub layout: ClusterLayout,
     /// The namespace Flux runs in.
     pub namespace: String,
     /// What bootstrap applies: the FluxInstance, or the built classic manifests.
@@ -256,7 +256,7 @@ pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
             Ok(ClusterDir {
                 name: name.to_string(),
                 path: rel,
-                layout: Layout::D1,
+                layout: ClusterLayout::D1,
                 namespace,
                 objects: vec![instance],
                 pull_secret,
@@ -333,7 +333,7 @@ pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
             Ok(ClusterDir {
                 name: name.to_string(),
                 path: rel,
-                layout: Layout::Classic,
+                layout: ClusterLayout::Classic,
                 namespace,
                 objects,
                 pull_secret,

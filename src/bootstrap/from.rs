@@ -7,7 +7,7 @@ use std::{collections::BTreeMap, path::Path};
 use serde_json::Value;
 
 use super::{
-    BootstrapError, DEFAULT_NAMESPACE, Layout,
+    BootstrapError, ClusterLayout, DEFAULT_NAMESPACE,
     clusterdir::{self, read},
     init::{
         ClusterSpec, DEFAULT_FLUX_VERSION, DEFAULT_OPERATOR_CHART, DEFAULT_REGISTRY, Distribution,
@@ -86,9 +86,9 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
     let dir = clusterdir::locate(repo, other)?;
     let fs = dir.join("flux-system");
     let layout = if repo.path(fs.join("flux-instance.yaml")).is_file() {
-        Layout::D1
+        ClusterLayout::D1
     } else if repo.path(fs.join("gotk-sync.yaml")).is_file() {
-        Layout::Classic
+        ClusterLayout::Classic
     } else {
         return Err(BootstrapError::InvalidClusterDir {
             path: dir,
@@ -143,7 +143,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
         .is_some_and(|ps| ps.iter().any(is_automation_patch));
 
     let (spec, sync_docs, components_manifest) = match layout {
-        Layout::D1 => {
+        ClusterLayout::D1 => {
             let rel = fs.join("flux-instance.yaml");
             let fi = required(&rel, one_object(repo, &rel, "FluxInstance")?)?;
             if let Some(kind) = s(&fi, "/spec/sync/kind")
@@ -213,7 +213,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
             }
             (spec, None, None)
         }
-        Layout::Classic => {
+        ClusterLayout::Classic => {
             let sync_rel = fs.join("gotk-sync.yaml");
             let docs =
                 yaml::objects_from_multi_doc(&read(repo, &sync_rel)?, &sync_rel.display().to_string())?;
@@ -272,8 +272,8 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
     };
 
     let known: &[&str] = match layout {
-        Layout::D1 => D1_FILES,
-        Layout::Classic => CLASSIC_FILES,
+        ClusterLayout::D1 => D1_FILES,
+        ClusterLayout::Classic => CLASSIC_FILES,
     };
     let not_copied = clusterdir::yaml_files(&repo.path(&dir))?
         .into_iter()

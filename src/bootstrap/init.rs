@@ -16,7 +16,8 @@ use std::path::PathBuf;
 
 use serde_json::{Map, Value, json};
 
-use super::{BootstrapError, DEFAULT_NAMESPACE, Layout, from::FromCluster};
+use super::{BootstrapError, ClusterLayout, DEFAULT_NAMESPACE, from::FromCluster};
+use crate::repo::names::{self, GitAccess};
 use crate::{
     error::Result,
     manifests::yaml,
@@ -97,7 +98,7 @@ pub struct ClusterSpec {
     /// The namespace Flux runs in.
     pub namespace: String,
     /// d1 (Flux Operator) or classic (gotk manifests).
-    pub layout: Layout,
+    pub layout: ClusterLayout,
     /// Runtime-info data.
     pub runtime: RuntimeInfo,
     /// Whether the cluster runs image automation (staging) or deletes it (production).
@@ -172,7 +173,7 @@ pub struct InitInput {
     /// `-n/--namespace`.
     pub namespace: Option<String>,
     /// `--layout`.
-    pub layout: Option<Layout>,
+    pub layout: Option<ClusterLayout>,
     /// `--environment`.
     pub environment: Option<String>,
     /// `--git-branch`.
@@ -233,22 +234,7 @@ fn invalid(flag: &'static str, value: &str, reason: impl Into<String>) -> Bootst
 
 /// Checks a DNS-1123 label (cluster directory names, namespaces, Secret names).
 pub fn validate_label(flag: &'static str, value: &str) -> Result<(), BootstrapError> {
-    let ok = !value.is_empty()
-        && value.len() <= 63
-        && value
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && value.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && value.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if ok {
-        Ok(())
-    } else {
-        Err(invalid(
-            flag,
-            value,
-            "use 1 to 63 lower-case letters, digits and '-', starting and ending with a letter or digit",
-        ))
-    }
+    Ok(names::dns_label(flag, value)?)
 }
 
 /// Parses one `--set KEY=VALUE`. Keys must be usable as `${KEY}` in Flux post-build substitution.
@@ -256,17 +242,7 @@ pub fn parse_set(text: &str) -> Result<(String, String), BootstrapError> {
     let Some((key, value)) = text.split_once('=') else {
         return Err(invalid("--set", text, "expected KEY=VALUE"));
     };
-    let valid_key = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-        && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !valid_key {
-        return Err(invalid(
-            "--set",
-            text,
-            format!(
-                "'{key}' cannot be used as a ${{{key}}} substitution variable (use letters, digits and '_')"
-            ),
-        ));
-    }
+    names::substitution_key("--set", key).map_err(|e| invalid("--set", text, e.reason))?;
     if let Some((_, flag)) = RUNTIME_KEYS.iter().find(|(k, _)| *k == key) {
         return Err(invalid(
             "--set",
@@ -281,15 +257,12 @@ pub fn parse_set(text: &str) -> Result<(String, String), BootstrapError> {
 }
 
 fn validate_git_url(url: &str) -> Result<(), BootstrapError> {
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(invalid(
-            "--git-url",
-            url,
-            "bootstrap authenticates to git with a token (PAT) over HTTPS; use an https:// URL",
-        ))
-    }
+    // Plain http stays accepted here for lab git servers; see the fleet model's GitAccess.
+    Ok(names::git_url(
+        "--git-url",
+        url,
+        GitAccess::Token { insecure_http: true },
+    )?)
 }
 
 fn validate_single_line(flag: &'static str, value: &str) -> Result<(), BootstrapError> {
@@ -367,7 +340,7 @@ pub fn resolve(input: &InitInput, base: Option<&FromCluster>) -> Result<ClusterS
             ),
         ));
     }
-    let layout = input.layout.or(b.map(|b| b.layout)).unwrap_or(Layout::D1);
+    let layout = input.layout.or(b.map(|b| b.layout)).unwrap_or(ClusterLayout::D1);
     let namespace = input
         .namespace
         .clone()
@@ -1013,7 +986,7 @@ pub fn generate(
     let b = |name: &str| base.and_then(|f| f.objects.get(name));
     let mut files = Vec::new();
     match spec.layout {
-        Layout::D1 => {
+        ClusterLayout::D1 => {
             files.push(file(
                 fs.join("flux-instance.yaml"),
                 &flux_instance(spec, b("flux-instance.yaml")),
@@ -1025,7 +998,7 @@ pub fn generate(
                 )?);
             }
         }
-        Layout::Classic => {
+        ClusterLayout::Classic => {
             let components = components_manifest
                 .map(str::to_string)
                 .or_else(|| base.and_then(|f| f.components_manifest.clone()))

@@ -31,10 +31,10 @@ pub mod status;
 
 use std::path::PathBuf;
 
-pub use clusterdir::{ClusterDir, Layout};
+pub use clusterdir::{ClusterDir, ClusterLayout};
 pub use init::{ClusterSpec, InitInput};
 
-use crate::error::ExitStatus;
+use crate::exit::ExitStatus;
 
 /// The namespace Flux runs in unless told otherwise.
 pub const DEFAULT_NAMESPACE: &str = "flux-system";
@@ -77,6 +77,9 @@ pub enum BootstrapError {
         /// The contexts the kubeconfig has.
         available: Vec<String>,
     },
+    /// A name, path or URL breaks a fleet naming rule.
+    #[error(transparent)]
+    Name(#[from] crate::repo::NameError),
     /// A flag value is invalid.
     #[error("invalid {flag} '{value}': {reason}")]
     InvalidFlag {

@@ -8,7 +8,7 @@ use kube::Api;
 
 use super::{
     access::{self, Access},
-    clusterdir::{ClusterDir, Layout},
+    clusterdir::{ClusterDir, ClusterLayout},
     operator::{self, OperatorAction, OperatorManifest},
 };
 use crate::kube::{KubeError, KubeTarget, Resolver};
@@ -144,7 +144,7 @@ async fn wanted(
         }
     }
     out.extend(access::for_objects(&resolver, &dir.objects).await?);
-    if dir.layout == Layout::Classic
+    if dir.layout == ClusterLayout::Classic
         && dir
             .objects
             .iter()
@@ -189,7 +189,7 @@ pub async fn check(
     let user = access::whoami(target).await;
 
     let operator_plan = match (dir.layout, manifest) {
-        (Layout::D1, Some(m)) => {
+        (ClusterLayout::D1, Some(m)) => {
             let installed = match operator::installed(target, m).await {
                 Ok(d) => d,
                 // Reported below with every other missing permission.

@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{
     BootstrapError,
     apply::{self, Credentials, Options, Reporter, SecretToken, TenantToken},
-    clusterdir::{self, ClusterDir, Layout},
+    clusterdir::{self, ClusterDir, ClusterLayout},
     init::validate_label,
     operator::{self, OperatorAction, OperatorManifest},
     preflight::{self, Preflight},
@@ -245,7 +245,7 @@ pub async fn prepare(req: &Request, store: &dyn SecretStore) -> Result<Prepared>
     }
     let mapping = map_contexts(&req.clusters, &req.contexts, &req.kubeconfig)?;
     let credentials = req.tokens.read(store)?;
-    let manifest = if dirs.iter().any(|d| d.layout == Layout::D1) {
+    let manifest = if dirs.iter().any(|d| d.layout == ClusterLayout::D1) {
         Some(operator::load(&req.operator_manifest).await?)
     } else {
         None

@@ -83,6 +83,17 @@ pub enum OutputFormat {
     Yaml,
 }
 
+impl OutputFormat {
+    /// The document format, or `None` for the human-readable table.
+    pub fn document(self) -> Option<crate::output::DocumentFormat> {
+        match self {
+            OutputFormat::Table => None,
+            OutputFormat::Json => Some(crate::output::DocumentFormat::Json),
+            OutputFormat::Yaml => Some(crate::output::DocumentFormat::Yaml),
+        }
+    }
+}
+
 /// `-o/--output table|json|yaml`.
 #[derive(Args, Clone, Debug, Default)]
 pub struct OutputArgs {

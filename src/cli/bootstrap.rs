@@ -10,7 +10,7 @@ use futures::future::join_all;
 use super::{GlobalArgs, KubeArgs, OutputArgs, OutputFormat, parse_duration};
 use crate::{
     bootstrap::{
-        BootstrapError, DEFAULT_NAMESPACE, Layout,
+        BootstrapError, ClusterLayout, DEFAULT_NAMESPACE,
         apply::Options,
         from,
         init::{self, InitInput},
@@ -185,7 +185,7 @@ pub struct InitArgs {
 
     /// Directory layout.
     #[arg(long, value_enum)]
-    pub layout: Option<Layout>,
+    pub layout: Option<ClusterLayout>,
 
     /// ENVIRONMENT: the overlay the infra and apps repositories use (default: staging, or
     /// production with --production).
@@ -434,7 +434,7 @@ async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result
         .transpose()?;
     let spec = init::resolve(&input, base.as_ref())?;
     let components = match (&a.components_manifest, spec.layout) {
-        (Some(_), Layout::D1) => {
+        (Some(_), ClusterLayout::D1) => {
             return Err(BootstrapError::InvalidFlag {
                 flag: "--components-manifest",
                 value: a.components_manifest.clone().unwrap_or_default(),
@@ -444,7 +444,7 @@ async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result
             }
             .into());
         }
-        (Some(src), Layout::Classic) => {
+        (Some(src), ClusterLayout::Classic) => {
             let text = operator::fetch_text(src, "the Flux components manifest").await?;
             // Refuse a file kustomize-controller could not apply later.
             yaml::objects_from_multi_doc(&text, src)?;

@@ -370,7 +370,7 @@ async fn create_cmd(
     let (fleet, layout) = open(repo)?;
     validate::namespace(&args.namespace)?;
     validate::tenant(&layout, &args.tenant)?;
-    validate::dns_subdomain("role", &args.role)?;
+    crate::repo::names::dns_subdomain("role", &args.role)?;
     let path = args
         .path
         .clone()
@@ -665,7 +665,7 @@ async fn delete_cmd(
     let layout = Layout::names_only(fleet.config());
     validate::namespace(&args.namespace)?;
     if let Some(t) = &args.tenant {
-        validate::dns_label("tenant", t)?;
+        crate::repo::names::dns_label("tenant", t)?;
     }
     let found = delete::find(&fleet, &layout, &args.namespace, args.tenant.as_deref())?;
     let tenant = match (&found, &args.tenant) {
@@ -841,7 +841,7 @@ fn component_cmd(repo: &RepoArgs, printer: &Printer, args: ComponentAddArgs) -> 
 
 fn automation_cmd(repo: &RepoArgs, printer: &Printer, args: AutomationArgs) -> Result<ExitStatus> {
     let (fleet, layout) = open(repo)?;
-    validate::dns_label_max("tenant", &args.tenant, 56)?;
+    crate::repo::names::dns_label_max("tenant", &args.tenant, 56)?;
     let platform = automation::is_platform(&layout, &args.tenant);
     let git_url = if platform {
         String::new()
@@ -899,7 +899,7 @@ async fn list_cmd(repo: &RepoArgs, kube: &KubeArgs, printer: &Printer, args: Lis
     let fleet = FleetRepo::open(&repo.fleet_dir)?;
     let layout = Layout::names_only(fleet.config());
     if let Some(t) = &args.tenant {
-        validate::dns_label("tenant", t)?;
+        crate::repo::names::dns_label("tenant", t)?;
     }
     let targets = kube.targets().await?;
     let results = futures::future::join_all(

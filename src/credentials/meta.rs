@@ -157,6 +157,24 @@ pub struct CredentialMeta {
 }
 
 impl CredentialMeta {
+    /// A credential stored now, never checked, without a known expiry.
+    pub fn new(
+        provider: Provider,
+        api_url: impl Into<String>,
+        username: impl Into<String>,
+        now: Timestamp,
+    ) -> Self {
+        CredentialMeta {
+            provider,
+            api_url: api_url.into(),
+            username: username.into(),
+            created: now,
+            updated: now,
+            expires: None,
+            last_check: None,
+        }
+    }
+
     /// Records a check result, taking the expiry it reported.
     pub fn record_check(&mut self, record: CheckRecord, expires: Option<Timestamp>) {
         if record.result == CheckResult::Valid {

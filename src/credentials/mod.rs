@@ -30,10 +30,10 @@ pub use secret::{
     CREDENTIAL_ANNOTATION, GitSecret, PRESERVED_KEYS, SecretOutcome, TENANT_LABEL, UpdateResult,
     git_secret_object, rotated_secret, update_secret, upsert_git_secret,
 };
-pub use source::{TokenSource, read_token_from};
+pub use source::{DEFAULT_USERNAME, ResolvedToken, TokenSource, read_token_from};
 pub use store::{KEYRING_SERVICE, KeyringStore, MemoryStore, SecretStore, validate_name};
 
-use crate::error::ExitStatus;
+use crate::exit::ExitStatus;
 
 /// A git token held in memory. `Debug` prints `Token(***)`; use [`Token::expose`] only where the
 /// value must leave the process (a Secret's data, an HTTP Authorization header).

@@ -36,6 +36,31 @@ pub struct GitSecret {
     pub labels: BTreeMap<String, String>,
 }
 
+impl GitSecret {
+    /// The sync Secret of a cluster (`flux-system` by default) written from `token`.
+    pub fn sync(namespace: &str, name: &str, username: String, credential: Option<String>) -> Self {
+        GitSecret {
+            name: name.to_string(),
+            namespace: namespace.to_string(),
+            username,
+            credential,
+            labels: BTreeMap::new(),
+        }
+    }
+
+    /// A tenant's Secret (`flux-<tenant>` in the Flux namespace), labelled with its tenant so
+    /// Kyverno (d1) clones it into the tenant's namespaces.
+    pub fn tenant(namespace: &str, tenant: &str, username: String, credential: Option<String>) -> Self {
+        GitSecret {
+            name: crate::repo::tenant_object_name(tenant),
+            namespace: namespace.to_string(),
+            username,
+            credential,
+            labels: BTreeMap::from([(TENANT_LABEL.to_string(), tenant.to_string())]),
+        }
+    }
+}
+
 /// What an upsert did to one Secret.
 pub type SecretOutcome = ApplyOutcome;
 

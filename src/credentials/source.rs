@@ -3,7 +3,34 @@
 
 use std::io::Read;
 
-use super::{CredentialError, SecretStore, Token};
+use super::{CredentialError, MetaStore, SecretStore, Token};
+
+/// GitHub and GitLab ignore the basic-auth user of a PAT, but it must not be empty.
+pub const DEFAULT_USERNAME: &str = "git";
+
+/// A token read for writing into git Secrets, with what those Secrets need besides it: the
+/// credential it came from (for the provenance annotation) and the basic-auth username stored with
+/// that credential. Every command that writes a credential to a cluster resolves it this way, so
+/// bootstrap, tenant and rotation agree on the username and the annotation.
+#[derive(Clone, Debug)]
+pub struct ResolvedToken {
+    /// The token.
+    pub token: Token,
+    /// The keyring credential name, when it came from the keyring.
+    pub credential: Option<String>,
+    /// The git username stored with the credential (`kubectl fleet token set --username`).
+    pub stored_username: Option<String>,
+}
+
+impl ResolvedToken {
+    /// The basic-auth username: an explicit `--username`, else the credential's, else `git`.
+    pub fn username(&self, explicit: Option<&str>) -> String {
+        explicit
+            .or(self.stored_username.as_deref())
+            .unwrap_or(DEFAULT_USERNAME)
+            .to_string()
+    }
+}
 
 /// How a command obtains a token.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,6 +77,27 @@ impl TokenSource {
     }
 }
 
+impl TokenSource {
+    /// Reads the token and what the Secrets written from it need (see [`ResolvedToken`]). The
+    /// stored username is looked up in `metas`; an unreadable index only loses that default.
+    pub fn resolve(
+        &self,
+        store: &dyn SecretStore,
+        metas: Option<&MetaStore>,
+    ) -> Result<ResolvedToken, CredentialError> {
+        let credential = self.credential_name().map(str::to_string);
+        let stored_username = match (&credential, metas) {
+            (Some(name), Some(metas)) => metas.get(name).ok().flatten().map(|m| m.username),
+            _ => None,
+        };
+        Ok(ResolvedToken {
+            token: self.read(store)?,
+            credential,
+            stored_username,
+        })
+    }
+}
+
 /// Reads a token from a reader (stdin), to the end.
 pub fn read_token_from(mut reader: impl Read) -> Result<Token, CredentialError> {
     let mut buf = String::new();
@@ -74,6 +122,41 @@ mod tests {
         assert_eq!(t.expose(), "ghp_x");
         let err = TokenSource::Keyring("nope".into()).read(&store).unwrap_err();
         assert!(err.to_string().contains("kubectl fleet token set nope"));
+    }
+
+    #[test]
+    fn resolving_finds_the_stored_username() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let metas = MetaStore::at(dir.path());
+        metas
+            .update(|index| {
+                index.credentials.insert(
+                    "fleet-bot".into(),
+                    crate::credentials::CredentialMeta::new(
+                        crate::credentials::Provider::Github,
+                        "https://api.github.com",
+                        "x-access-token",
+                        jiff::Timestamp::now(),
+                    ),
+                );
+                Ok(())
+            })
+            .expect("saved");
+        let store = MemoryStore::default();
+        store
+            .set("fleet-bot", &Token::new("ghp_x").expect("valid"))
+            .expect("set");
+        let resolved = TokenSource::Keyring("fleet-bot".into())
+            .resolve(&store, Some(&metas))
+            .expect("resolved");
+        assert_eq!(resolved.credential.as_deref(), Some("fleet-bot"));
+        assert_eq!(resolved.username(None), "x-access-token");
+        assert_eq!(resolved.username(Some("bot")), "bot");
+        let unknown = ResolvedToken {
+            stored_username: None,
+            ..resolved
+        };
+        assert_eq!(unknown.username(None), DEFAULT_USERNAME);
     }
 
     #[test]

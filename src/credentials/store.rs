@@ -30,25 +30,12 @@ pub trait SecretStore: Send + Sync {
 
 /// Credential names are keyring user names and appear in annotations: keep them simple.
 pub fn validate_name(name: &str) -> Result<(), CredentialError> {
-    let invalid = |reason: &str| CredentialError::InvalidName {
-        name: name.to_string(),
-        reason: reason.to_string(),
-    };
-    if name.is_empty() || name.len() > 63 {
-        return Err(invalid("use 1 to 63 characters"));
-    }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.')
-    {
-        return Err(invalid("use lower-case letters, digits, '-' and '.'"));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
-    {
-        return Err(invalid("start and end with a letter or digit"));
-    }
-    Ok(())
+    crate::repo::names::dns_subdomain_max("credential name", name, 63).map_err(|e| {
+        CredentialError::InvalidName {
+            name: name.to_string(),
+            reason: e.reason,
+        }
+    })
 }
 
 /// In-memory store, for unit tests only.

@@ -3,11 +3,14 @@
 //! so every rendering can be snapshot-tested.
 
 mod color;
+pub mod document;
 mod printer;
 mod progress;
+mod reporter;
 mod table;
 
 pub use color::{ColorChoice, Paint, Tone};
-pub use printer::{Printer, Verbosity};
+pub use printer::{DocumentFormat, Printer, Verbosity};
 pub use progress::{Progress, TargetBar};
+pub use reporter::{Level, Recorder, Reporter};
 pub use table::{TableBuilder, plural};

@@ -6,6 +6,15 @@ use std::io::{self, IsTerminal, Write};
 use super::color::{ColorChoice, Paint, Tone};
 use crate::error::{Error, Result};
 
+/// The machine-readable formats of `-o`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DocumentFormat {
+    /// `-o json`.
+    Json,
+    /// `-o yaml`.
+    Yaml,
+}
+
 /// How chatty stderr is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verbosity {
@@ -71,6 +80,21 @@ impl Printer {
         out.write_all(text.as_bytes())
             .and_then(|_| out.flush())
             .map_err(|e| Error::io("stdout", e))
+    }
+
+    /// Writes a versioned document (`apiVersion`, `kind`, then `body`'s fields) as JSON or YAML.
+    pub fn document<T: serde::Serialize + ?Sized>(
+        &self,
+        format: DocumentFormat,
+        kind: &str,
+        body: &T,
+    ) -> Result<()> {
+        let doc = super::document::envelope(kind, body)?;
+        let text = match format {
+            DocumentFormat::Json => super::document::to_json(&doc, kind)?,
+            DocumentFormat::Yaml => crate::manifests::yaml::to_string(&doc, kind)?,
+        };
+        self.data(&text)
     }
 
     fn status_line(&self, glyph: &str, tone: Tone, msg: &str) {

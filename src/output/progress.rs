@@ -27,6 +27,14 @@ impl Progress {
         }
     }
 
+    /// Progress that draws nothing (tests, or a caller without a terminal).
+    pub fn hidden() -> Self {
+        Progress {
+            multi: MultiProgress::with_draw_target(ProgressDrawTarget::hidden()),
+            enabled: false,
+        }
+    }
+
     /// Whether bars are visible.
     pub fn enabled(&self) -> bool {
         self.enabled

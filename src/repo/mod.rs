@@ -2,14 +2,18 @@
 //! generated files safely. Pure filesystem code, no cluster access.
 
 mod config;
+pub mod layout;
+pub mod names;
 mod write;
 
 use std::path::{Path, PathBuf};
 
 pub use config::{CONFIG_FILE, FleetConfig, Profile};
+pub use layout::{Layout, tenant_object_name};
+pub use names::NameError;
 pub use write::{FileChange, GeneratedFile, WritePlan};
 
-use crate::error::ExitStatus;
+use crate::exit::ExitStatus;
 
 /// The fleet repository checkout is missing or invalid.
 #[derive(Debug, thiserror::Error)]
@@ -44,6 +48,12 @@ pub enum RepoError {
         /// The files, relative to the repository root.
         paths: Vec<PathBuf>,
     },
+    /// A name, path or URL breaks a fleet naming rule.
+    #[error(transparent)]
+    Name(#[from] NameError),
+    /// The keos profile needs a use case to place files.
+    #[error("the keos profile needs a use case: pass --use-case NAME or set useCase in kubectl-fleet.yaml")]
+    MissingUseCase,
     /// The repository content is not what the command expects (a cluster dir without a
     /// FluxInstance, a tenant namespace claimed by another tenant, …).
     #[error("{path}: {reason}")]

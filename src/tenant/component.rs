@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::{Layout, TenantError, validate};
+use crate::repo::names;
 use crate::{
     manifests::yaml::{self, EditError, SequenceEdit},
     repo::{FleetRepo, GeneratedFile},
@@ -52,9 +53,9 @@ pub fn kustomization_names(layout: &Layout, name: &str) -> (String, String) {
 /// label values), dependencies that are valid names.
 pub fn validate_options(layout: &Layout, opts: &ComponentOptions) -> Result<(), TenantError> {
     let overhead = layout.platform().name_prefix.len() + "-controllers".len();
-    validate::dns_label_max("component", &opts.name, 63 - overhead)?;
+    names::dns_label_max("component", &opts.name, 63 - overhead)?;
     for dep in &opts.depends_on {
-        validate::dns_label("dependency", dep)?;
+        names::dns_label("dependency", dep)?;
     }
     if let Some(url) = &opts.git_url {
         validate::git_url(url)?;

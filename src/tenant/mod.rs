@@ -7,7 +7,6 @@
 //! clusters when asked, and reports tenants' health.
 //!
 //! One file per job:
-//! - [`layout`]: where files go and what objects are called, per layout profile (d1 or keos);
 //! - [`validate`]: DNS-1123 names, git URLs, path templates, namespace ownership in the repo;
 //! - [`create`], [`component`], [`automation`]: pure, deterministic generation of the files;
 //! - [`render`]: the objects a file set stands for (kustomize's namespace and label transforms)
@@ -41,7 +40,6 @@ pub mod automation;
 pub mod component;
 pub mod create;
 pub mod delete;
-pub mod layout;
 pub mod list;
 pub mod propagate;
 pub mod render;
@@ -49,24 +47,17 @@ pub mod validate;
 
 use std::path::PathBuf;
 
-pub use layout::Layout;
+pub use crate::repo::{Layout, tenant_object_name};
 
-use crate::error::ExitStatus;
+use crate::exit::ExitStatus;
 
 /// A tenant command was given something it cannot work with. Every variant names the thing that
 /// is wrong; all are configuration errors (exit 2) except where noted.
 #[derive(Debug, thiserror::Error)]
 pub enum TenantError {
-    /// A name is not a valid Kubernetes name.
-    #[error("invalid {what} '{name}': {reason}")]
-    InvalidName {
-        /// What the name is for (namespace, tenant, component …).
-        what: &'static str,
-        /// The name given.
-        name: String,
-        /// Why it is rejected.
-        reason: String,
-    },
+    /// A name, path or URL breaks a fleet naming rule.
+    #[error(transparent)]
+    Name(#[from] crate::repo::NameError),
     /// The namespace is already onboarded for another tenant.
     #[error("namespace '{namespace}' already belongs to tenant '{owner}' ({})", path.display())]
     NamespaceOwned {
@@ -95,14 +86,6 @@ pub enum TenantError {
         /// Why.
         reason: String,
     },
-    /// The git URL is not one Flux accepts.
-    #[error("invalid git URL '{url}': {reason}")]
-    GitUrl {
-        /// The URL given.
-        url: String,
-        /// Why.
-        reason: String,
-    },
     /// No git URL was given and none could be found in the repository.
     #[error("{what} needs a git URL: pass --git-url URL{hint}")]
     MissingGitUrl {
@@ -111,9 +94,6 @@ pub enum TenantError {
         /// Extra advice.
         hint: String,
     },
-    /// The keos profile needs a use case to place files.
-    #[error("the keos profile needs a use case: pass --use-case NAME or set useCase in kubectl-fleet.yaml")]
-    MissingUseCase,
     /// The namespace is not onboarded (for delete).
     #[error("namespace '{namespace}' is not onboarded in the fleet repository{hint}")]
     NotOnboarded {
@@ -156,9 +136,4 @@ impl TenantError {
             _ => ExitStatus::Usage,
         }
     }
-}
-
-/// Name of the ServiceAccount, RoleBinding, GitRepository and Secret of a tenant (`flux-<tenant>`).
-pub fn tenant_object_name(tenant: &str) -> String {
-    format!("flux-{tenant}")
 }

@@ -6,90 +6,28 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{TenantError, layout::Layout, layout::NamespaceRoots};
-use crate::{credentials::TENANT_LABEL, manifests::yaml, repo::FleetRepo};
-
-/// Namespaces no tenant may claim: the control plane's own and Flux's.
-const RESERVED_NAMESPACES: &[&str] = &[
-    "default",
-    "flux-system",
-    "kube-system",
-    "kube-public",
-    "kube-node-lease",
-];
-
-/// Checks a DNS-1123 label (namespaces, and names that end up in label values): at most 63
-/// lower-case alphanumerics or '-', starting and ending with an alphanumeric.
-pub fn dns_label(what: &'static str, name: &str) -> Result<(), TenantError> {
-    dns_label_max(what, name, 63)
-}
-
-/// [`dns_label`] with a smaller maximum, for names that get a prefix or suffix.
-pub fn dns_label_max(what: &'static str, name: &str, max: usize) -> Result<(), TenantError> {
-    let invalid = |reason: String| TenantError::InvalidName {
-        what,
-        name: name.to_string(),
-        reason,
-    };
-    if name.is_empty() {
-        return Err(invalid("must not be empty".into()));
-    }
-    if name.len() > max {
-        let why = if max < 63 {
-            format!("must be at most {max} characters (derived object names must fit the 63-character limit)")
-        } else {
-            format!("must be at most {max} characters")
-        };
-        return Err(invalid(why));
-    }
-    if let Some(c) = name
-        .chars()
-        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
-    {
-        return Err(invalid(format!(
-            "a DNS-1123 label contains only lower-case letters, digits and '-' (found '{c}')"
-        )));
-    }
-    if !name.starts_with(|c: char| c.is_ascii_alphanumeric())
-        || !name.ends_with(|c: char| c.is_ascii_alphanumeric())
-    {
-        return Err(invalid(
-            "a DNS-1123 label must start and end with a letter or digit".into(),
-        ));
-    }
-    Ok(())
-}
-
-/// Checks a DNS-1123 subdomain (ClusterRole and Kustomization names): dot-separated labels, at
-/// most 253 characters.
-pub fn dns_subdomain(what: &'static str, name: &str) -> Result<(), TenantError> {
-    if name.len() > 253 {
-        return Err(TenantError::InvalidName {
-            what,
-            name: name.to_string(),
-            reason: "must be at most 253 characters".into(),
-        });
-    }
-    for part in name.split('.') {
-        dns_label(what, part).map_err(|_| TenantError::InvalidName {
-            what,
-            name: name.to_string(),
-            reason: "a DNS-1123 subdomain is lower-case letters, digits, '-' and '.', each part starting and ending with a letter or digit".into(),
-        })?;
-    }
-    Ok(())
-}
+use super::TenantError;
+use crate::{
+    credentials::TENANT_LABEL,
+    manifests::yaml,
+    repo::{
+        FleetRepo, Layout, NameError,
+        layout::NamespaceRoots,
+        names::{self, GitAccess, RESERVED_NAMESPACES},
+    },
+};
 
 /// Validates a tenant namespace: a DNS-1123 label short enough for `flux-<namespace>` (the
 /// Kustomization name, which Flux copies into a label value), and not a system namespace.
 pub fn namespace(name: &str) -> Result<(), TenantError> {
-    dns_label_max("namespace", name, 58)?;
+    names::dns_label_max("namespace", name, 58)?;
     if RESERVED_NAMESPACES.contains(&name) {
-        return Err(TenantError::InvalidName {
-            what: "namespace",
-            name: name.to_string(),
-            reason: "it is a system namespace; tenants get namespaces of their own".into(),
-        });
+        return Err(NameError::new(
+            "namespace",
+            name,
+            "it is a system namespace; tenants get namespaces of their own",
+        )
+        .into());
     }
     Ok(())
 }
@@ -97,13 +35,9 @@ pub fn namespace(name: &str) -> Result<(), TenantError> {
 /// Validates a tenant name: a DNS-1123 label short enough for `flux-<tenant>` and
 /// `<tenant>-update`.
 pub fn tenant(layout: &Layout, name: &str) -> Result<(), TenantError> {
-    dns_label_max("tenant", name, 56)?;
+    names::dns_label_max("tenant", name, 56)?;
     if let Some(reason) = layout.reserved_tenant(name) {
-        return Err(TenantError::InvalidName {
-            what: "tenant",
-            name: name.to_string(),
-            reason: reason.to_string(),
-        });
+        return Err(NameError::new("tenant", name, reason).into());
     }
     Ok(())
 }
@@ -111,42 +45,7 @@ pub fn tenant(layout: &Layout, name: &str) -> Result<(), TenantError> {
 /// Validates a git URL the way GitRepository's schema does (`http`, `https` or `ssh`), with a
 /// host. Tokens in URLs are refused: they would end up in the repository.
 pub fn git_url(url: &str) -> Result<(), TenantError> {
-    let invalid = |reason: &str| TenantError::GitUrl {
-        url: redact_userinfo(url),
-        reason: reason.to_string(),
-    };
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return Err(invalid(
-            "use an http://, https:// or ssh:// URL (GitRepository accepts no scp-style git@host:path)",
-        ));
-    };
-    if !matches!(scheme, "http" | "https" | "ssh") {
-        return Err(invalid("the scheme must be http, https or ssh"));
-    }
-    let authority = rest.split('/').next().unwrap_or_default();
-    if authority.is_empty() {
-        return Err(invalid("the URL has no host"));
-    }
-    if scheme != "ssh" && authority.contains('@') {
-        return Err(invalid(
-            "credentials do not belong in the URL (they would be committed); the tenant Secret carries them",
-        ));
-    }
-    if url.chars().any(char::is_whitespace) {
-        return Err(invalid("the URL contains whitespace"));
-    }
-    Ok(())
-}
-
-/// Hides `user:password@` in a URL shown in an error message.
-fn redact_userinfo(url: &str) -> String {
-    match url.split_once("://") {
-        Some((scheme, rest)) => match rest.split_once('@') {
-            Some((userinfo, host)) if !userinfo.contains('/') => format!("{scheme}://***@{host}"),
-            _ => url.to_string(),
-        },
-        None => url.to_string(),
-    }
+    Ok(names::git_url("git URL", url, GitAccess::Any)?)
 }
 
 /// Validates a Kustomization path template: relative, inside the source, and containing the
@@ -393,20 +292,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn dns_labels() {
-        assert!(dns_label("namespace", "backend").is_ok());
-        assert!(dns_label("namespace", "a1-b2").is_ok());
-        for bad in ["", "Backend", "-a", "a-", "a_b", "a.b", &"x".repeat(64)] {
-            assert!(dns_label("namespace", bad).is_err(), "{bad:?} accepted");
-        }
-        let err = dns_label("namespace", "Back_end").unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "invalid namespace 'Back_end': a DNS-1123 label contains only lower-case letters, digits and '-' (found 'B')"
-        );
-    }
-
-    #[test]
     fn namespaces_leave_room_for_the_kustomization_name() {
         assert!(namespace(&"a".repeat(58)).is_ok());
         let err = namespace(&"a".repeat(59)).unwrap_err();
@@ -417,26 +302,6 @@ mod tests {
                 .to_string()
                 .contains("system namespace")
         );
-    }
-
-    #[test]
-    fn subdomains() {
-        assert!(dns_subdomain("role", "admin").is_ok());
-        assert!(dns_subdomain("role", "tenant.example.com").is_ok());
-        assert!(dns_subdomain("role", "Admin").is_err());
-        assert!(dns_subdomain("role", "a..b").is_err());
-    }
-
-    #[test]
-    fn git_urls() {
-        assert!(git_url("https://github.com/org/apps.git").is_ok());
-        assert!(git_url("ssh://git@github.com/org/apps.git").is_ok());
-        assert!(git_url("git@github.com:org/apps.git").is_err());
-        assert!(git_url("ftp://x/y").is_err());
-        assert!(git_url("https:///path").is_err());
-        let err = git_url("https://git:ghp_secret@github.com/org/apps").unwrap_err();
-        assert!(!err.to_string().contains("ghp_secret"), "{err}");
-        assert!(err.to_string().contains("***@github.com"), "{err}");
     }
 
     #[test]

@@ -1,10 +1,10 @@
-//! Where tenant files live and what the objects are called, per layout profile. Everything that
-//! differs between d1 and keos is decided here, so the generators stay profile-agnostic.
+//! The fleet model's layout: where files live and what objects are called, per layout profile.
+//! Everything that differs between profiles is decided here, so the generators stay
+//! profile-agnostic.
 
 use std::path::PathBuf;
 
-use super::{TenantError, tenant_object_name, validate};
-use crate::repo::{FleetConfig, Profile};
+use super::{FleetConfig, Profile, RepoError, names};
 
 /// The d1 variable that selects a cluster's overlay directory.
 pub const D1_OVERLAY_VAR: &str = "${ENVIRONMENT}";
@@ -23,7 +23,7 @@ pub struct Layout {
 impl Layout {
     /// The layout for a fleet config, with an optional `--use-case` override. keos needs a use
     /// case; d1 ignores it.
-    pub fn new(config: &FleetConfig, use_case: Option<&str>) -> Result<Self, TenantError> {
+    pub fn new(config: &FleetConfig, use_case: Option<&str>) -> Result<Self, RepoError> {
         let use_case = use_case.map(str::to_string).or_else(|| config.use_case.clone());
         match config.profile {
             Profile::D1 => Ok(Layout {
@@ -31,8 +31,8 @@ impl Layout {
                 use_case: None,
             }),
             Profile::Keos => {
-                let use_case = use_case.ok_or(TenantError::MissingUseCase)?;
-                validate::dns_label("use case", &use_case)?;
+                let use_case = use_case.ok_or(RepoError::MissingUseCase)?;
+                names::dns_label("use case", &use_case)?;
                 Ok(Layout {
                     profile: Profile::Keos,
                     use_case: Some(use_case),
@@ -198,6 +198,17 @@ impl Layout {
     pub fn tenant_secret(&self, tenant: &str) -> String {
         tenant_object_name(tenant)
     }
+
+    /// Name of a tenant's ServiceAccount, RoleBinding, GitRepository and Secret.
+    pub fn tenant_object_name(&self, tenant: &str) -> String {
+        tenant_object_name(tenant)
+    }
+}
+
+/// Name of the ServiceAccount, RoleBinding, GitRepository and Secret of a tenant (`flux-<tenant>`),
+/// the same in every profile and for bootstrap's tenant Secrets.
+pub fn tenant_object_name(tenant: &str) -> String {
+    format!("flux-{tenant}")
 }
 
 /// How namespace directories are laid out under the repository root.
@@ -264,7 +275,7 @@ mod tests {
         };
         assert!(matches!(
             Layout::new(&config, None),
-            Err(TenantError::MissingUseCase)
+            Err(RepoError::MissingUseCase)
         ));
         let l = Layout::new(&config, Some("talk-to-your-data")).expect("layout");
         assert_eq!(
