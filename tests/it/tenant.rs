@@ -1315,7 +1315,8 @@ async fn propagate_keeps_secret_copies_in_sync_and_removes_stale_ones() {
         .run();
     let rows: Value = serde_json::from_str(list.ok()).expect("json");
     let state = |ns: &str| {
-        rows.as_array()
+        rows["items"]
+            .as_array()
             .expect("rows")
             .iter()
             .find(|r| r["namespace"] == ns)
@@ -1553,8 +1554,11 @@ async fn list_shows_every_cluster_with_readiness_and_secret_drift() {
         .args(["list", "--all-contexts", "--tenant", &tenant_name, "-o", "json"])
         .kubeconfig()
         .run();
-    let rows: Value = serde_json::from_str(json_run.ok()).expect("json");
-    let rows = rows.as_array().expect("array");
+    let doc: Value = serde_json::from_str(json_run.ok()).expect("json");
+    // The versioned document every command prints.
+    assert_eq!(doc["apiVersion"], "kubectl-fleet.dev/v1");
+    assert_eq!(doc["kind"], "TenantList");
+    let rows = doc["items"].as_array().expect("array");
     assert_eq!(rows.len(), 6);
     let row = |cluster: &str, ns: &str| {
         rows.iter()
@@ -1585,7 +1589,8 @@ async fn list_shows_every_cluster_with_readiness_and_secret_drift() {
         .kubeconfig()
         .run();
     let parsed: Value = yaml::from_str(yaml_run.ok(), "stdout").expect("yaml");
-    assert_eq!(parsed.as_array().expect("array").len(), 2);
+    assert_eq!(parsed["kind"], "TenantList");
+    assert_eq!(parsed["items"].as_array().expect("array").len(), 2);
 }
 
 #[tokio::test]
