@@ -14,7 +14,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
     credentials::{CredentialError, KeyringStore, MetaStore, SecretStore, Token, TokenSource},
-    error::{Error, ExitStatus, Result},
+    error::{ExitStatus, Result},
     ops::tenant::{
         self as ops, AutomationRequest, ClusterResults, ClusterSelection, ComponentAddRequest, CreateRequest,
         DeleteRequest, ListRequest, RepoSelection, TokenStores,
@@ -417,15 +417,12 @@ fn print_changes(printer: &Printer, results: &ClusterResults) -> Result<()> {
 }
 
 /// Asks on the terminal (prompt on stderr, answer from stdin); anything but y/yes is a no.
-fn ask_on_terminal(question: &str) -> Result<bool> {
+fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "{question} [y/N] ");
     let _ = stderr.flush();
     let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::io("the confirmation from stdin", e))?;
+    std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
@@ -446,7 +443,7 @@ async fn delete_cmd(
         dry_run: args.dry_run,
         timeout: args.timeout,
     };
-    let ask: &(dyn Fn(&str) -> Result<bool> + Sync) = &ask_on_terminal;
+    let ask: &(dyn Fn(&str) -> std::io::Result<bool> + Sync) = &ask_on_terminal;
     let confirm = std::io::stdin().is_terminal().then_some(ask);
     let outcome = ops::delete(request, confirm, printer).await?;
     if let Some(planned) = &outcome.planned {

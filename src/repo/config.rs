@@ -67,9 +67,11 @@ impl FleetConfig {
             Ok(text) if text.trim().is_empty() => Ok(FleetConfig::default()),
             Ok(text) => {
                 let config: FleetConfig =
-                    yaml::from_str(&text, &path.display().to_string()).map_err(|source| RepoError::Config {
-                        path: path.clone(),
-                        source,
+                    yaml::from_str(&text, &path.display().to_string()).map_err(|source| {
+                        RepoError::Config {
+                            path: path.clone(),
+                            source,
+                        }
                     })?;
                 if let Some(ns) = &config.flux_namespace {
                     names::dns_label("fluxNamespace", ns).map_err(|e| RepoError::Invalid {

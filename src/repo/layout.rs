@@ -286,7 +286,11 @@ pub fn cluster_dir_flux_namespace(repo: &FleetRepo, cluster: &str) -> Result<Opt
         })?;
         for doc in docs {
             let at = |p: &str| doc.pointer(p).and_then(Value::as_str);
-            let namespace = || at("/metadata/namespace").unwrap_or(DEFAULT_FLUX_NAMESPACE).to_string();
+            let namespace = || {
+                at("/metadata/namespace")
+                    .unwrap_or(DEFAULT_FLUX_NAMESPACE)
+                    .to_string()
+            };
             let api_version = at("/apiVersion").unwrap_or_default();
             match at("/kind") {
                 Some("FluxInstance") if api_version.starts_with("fluxcd.controlplane.io/") => {
@@ -437,9 +441,17 @@ mod tests {
             "clusters/prod-eu/default/flux-system/gotk-sync.yaml",
             "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: fleet\n  namespace: gitops\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: fleet\n  namespace: gitops\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: fleet\n",
         );
-        write(root, "clusters/prod-eu/default/flux-system/kustomization.yaml", "resources: [gotk-sync.yaml]\n");
+        write(
+            root,
+            "clusters/prod-eu/default/flux-system/kustomization.yaml",
+            "resources: [gotk-sync.yaml]\n",
+        );
         // A directory without Flux in it says nothing.
-        write(root, "clusters/prod-us/runtime-info.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n");
+        write(
+            root,
+            "clusters/prod-us/runtime-info.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        );
         write(root, super::super::CONFIG_FILE, "fluxNamespace: platform\n");
         let repo = FleetRepo::open(root).expect("repo");
         let layout = Layout::new(repo.config(), None).expect("layout");
@@ -450,7 +462,12 @@ mod tests {
         assert_eq!(ns("prod-us"), "platform");
         assert_eq!(ns("kind-staging"), "platform", "no directory of that name");
         assert_eq!(ns("admin@prod"), "platform", "not a cluster path");
-        assert_eq!(Layout::d1().cluster_flux_namespace(&repo, "nowhere").expect("reads"), "flux-system");
+        assert_eq!(
+            Layout::d1()
+                .cluster_flux_namespace(&repo, "nowhere")
+                .expect("reads"),
+            "flux-system"
+        );
 
         // Two namespaces in one directory, and a malformed file: errors naming the file.
         write(
@@ -458,13 +475,21 @@ mod tests {
             "clusters/prod-eu/extra.yaml",
             "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n---\napiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: other\n  namespace: elsewhere\n",
         );
-        let err = layout.cluster_flux_namespace(&repo, "prod-eu").unwrap_err().to_string();
+        let err = layout
+            .cluster_flux_namespace(&repo, "prod-eu")
+            .unwrap_err()
+            .to_string();
         assert!(
-            err.contains("clusters/prod-eu/extra.yaml") && err.contains("'elsewhere'") && err.contains("'flux-system'"),
+            err.contains("clusters/prod-eu/extra.yaml")
+                && err.contains("'elsewhere'")
+                && err.contains("'flux-system'"),
             "{err}"
         );
         write(root, "clusters/prod-us/broken.yaml", "kind: [\n");
-        let err = layout.cluster_flux_namespace(&repo, "prod-us").unwrap_err().to_string();
+        let err = layout
+            .cluster_flux_namespace(&repo, "prod-us")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("clusters/prod-us/broken.yaml"), "{err}");
     }
 

@@ -7,7 +7,7 @@
 //! clusters when asked, and reports tenants' health.
 //!
 //! These are the building blocks; the workflows that combine them (validate, write the files,
-//! preflight every cluster, apply) are the operations in [`crate::ops::tenant`]. One file per job:
+//! preflight every cluster, apply) are the tenant operations (`ops::tenant`). One file per job:
 //! - [`validate`]: DNS-1123 names, git URLs, path templates, namespace ownership in the repo;
 //! - [`create`], [`component`], [`automation`]: pure, deterministic generation of the files;
 //! - [`render`]: the objects a file set stands for (kustomize's namespace and label transforms)

@@ -75,7 +75,11 @@ impl CreateOutcome {
 }
 
 /// Onboards a tenant namespace; see the [module](super) documentation for the order of things.
-pub async fn create(req: CreateRequest, stores: TokenStores<'_>, reporter: &dyn Reporter) -> Result<CreateOutcome> {
+pub async fn create(
+    req: CreateRequest,
+    stores: TokenStores<'_>,
+    reporter: &dyn Reporter,
+) -> Result<CreateOutcome> {
     let (fleet, layout) = req.repo.open()?;
     validate::namespace(&layout, &req.namespace)?;
     validate::tenant(&layout, &req.tenant)?;
@@ -91,7 +95,8 @@ pub async fn create(req: CreateRequest, stores: TokenStores<'_>, reporter: &dyn 
     if !req.apply {
         if req.token.is_some() {
             return Err(TenantError::Flags(
-                "--token, --token-stdin and --token-env write the tenant Secret on clusters: add --apply".into(),
+                "--token, --token-stdin and --token-env write the tenant Secret on clusters: add --apply"
+                    .into(),
             )
             .into());
         }

@@ -6,10 +6,11 @@
 use std::{path::PathBuf, time::Duration};
 
 use super::{
-    ClusterChanges, ClusterResults, ClusterSelection, RepoSelection, change_clusters, check_clusters, display_dir,
+    ClusterChanges, ClusterResults, ClusterSelection, RepoSelection, change_clusters, check_clusters,
+    display_dir,
 };
 use crate::{
-    error::{ExitStatus, Result},
+    error::{Error, ExitStatus, Result},
     kube::KubeTarget,
     ops::{TargetReport, exit_status},
     output::{Reporter, plural},
@@ -21,9 +22,10 @@ use crate::{
     },
 };
 
-/// Asks the user a yes/no question (the CLI asks on the terminal); `None` when there is no one to
-/// ask (stdin is not a terminal), in which case destructive runs need `yes`.
-pub type Confirm<'a> = Option<&'a (dyn Fn(&str) -> Result<bool> + Sync)>;
+/// Asks the user a yes/no question (the CLI asks on the terminal; reading the answer can fail);
+/// `None` when there is no one to ask (stdin is not a terminal), in which case destructive runs
+/// need `yes`.
+pub type Confirm<'a> = Option<&'a (dyn Fn(&str) -> std::io::Result<bool> + Sync)>;
 
 /// What `tenant delete` is asked to do.
 #[derive(Clone, Debug)]
@@ -78,7 +80,11 @@ impl DeleteOutcome {
 }
 
 /// Removes a tenant namespace; see the [module](self) documentation.
-pub async fn delete(req: DeleteRequest, confirm: Confirm<'_>, reporter: &dyn Reporter) -> Result<DeleteOutcome> {
+pub async fn delete(
+    req: DeleteRequest,
+    confirm: Confirm<'_>,
+    reporter: &dyn Reporter,
+) -> Result<DeleteOutcome> {
     // Deleting scans every use case, so keos needs none here.
     let (fleet, layout) = req.repo.open_names_only()?;
     validate::namespace(&layout, &req.namespace)?;
@@ -178,7 +184,7 @@ pub async fn delete(req: DeleteRequest, confirm: Confirm<'_>, reporter: &dyn Rep
             req.namespace,
             clusters.join(", ")
         );
-        if !ask(&question)? {
+        if !ask(&question).map_err(|e| Error::io("the confirmation from stdin", e))? {
             reporter.debug("declined");
             return Err(TenantError::Aborted.into());
         }
@@ -189,7 +195,8 @@ pub async fn delete(req: DeleteRequest, confirm: Confirm<'_>, reporter: &dyn Rep
         let (layout, namespace, timeout) = (&layout, req.namespace.as_str(), req.timeout);
         outcome.clusters = change_clusters(reporter, items, "deleting", "deleted", |target, ()| async move {
             let mut changes = ClusterChanges::default();
-            let result = delete::delete_on_cluster(target, layout, namespace, timeout, &mut changes.applied).await;
+            let result =
+                delete::delete_on_cluster(target, layout, namespace, timeout, &mut changes.applied).await;
             (changes, result)
         })
         .await;

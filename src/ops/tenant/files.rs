@@ -131,5 +131,12 @@ pub fn automation(req: AutomationRequest, reporter: &dyn Reporter) -> Result<Fil
     let bundle = automation::bundle(&layout, &opts);
     let plan = WritePlan::new(&fleet, bundle.generated_files()?)?;
     check_conflicts(&plan, req.force, req.dry_run)?;
-    write_plan(&fleet, &plan, reporter, req.dry_run, req.force, &display_dir(&bundle.dir))
+    write_plan(
+        &fleet,
+        &plan,
+        reporter,
+        req.dry_run,
+        req.force,
+        &display_dir(&bundle.dir),
+    )
 }

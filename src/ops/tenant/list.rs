@@ -32,7 +32,11 @@ pub struct ListOutcome {
 impl ListOutcome {
     /// Every row of every cluster that answered, cluster by cluster.
     pub fn rows(&self) -> Vec<&TenantRow> {
-        self.reports.iter().filter_map(TargetReport::ok).flatten().collect()
+        self.reports
+            .iter()
+            .filter_map(TargetReport::ok)
+            .flatten()
+            .collect()
     }
 
     /// Exit 1 when a cluster could not be listed.
