@@ -293,3 +293,243 @@ fn write_plan(
     reporter.success(&format!("wrote {what} ({})", plural(outcome.written, "file")));
     Ok(outcome)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{
+        credentials::{MemoryStore, TokenSource},
+        ops::TargetError,
+        output::{Level, Recorder},
+    };
+
+    const URL: &str = "https://github.com/org/apps.git";
+
+    fn repo(dir: &std::path::Path) -> RepoSelection {
+        RepoSelection {
+            fleet_dir: dir.to_path_buf(),
+            use_case: None,
+        }
+    }
+
+    /// Clusters that cannot be reached by construction: a kubeconfig that does not exist, so an
+    /// operation that resolved them would fail.
+    fn no_clusters() -> ClusterSelection {
+        ClusterSelection {
+            kubeconfig: Some("/nonexistent/kubeconfig".into()),
+            ..Default::default()
+        }
+    }
+
+    fn create_request(dir: &std::path::Path) -> CreateRequest {
+        CreateRequest {
+            repo: repo(dir),
+            clusters: no_clusters(),
+            namespace: "backend".into(),
+            tenant: "apps".into(),
+            git_url: Some(URL.into()),
+            role: "admin".into(),
+            path: None,
+            force: false,
+            dry_run: false,
+            apply: false,
+            token: None,
+            username: None,
+            propagate: false,
+        }
+    }
+
+    fn stores(keyring: &MemoryStore) -> TokenStores<'_> {
+        TokenStores {
+            secrets: keyring,
+            metas: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn create_writes_the_files_once_and_dry_run_only_diffs() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keyring = MemoryStore::default();
+
+        let recorder = Recorder::new();
+        let mut dry = create_request(dir.path());
+        dry.dry_run = true;
+        let outcome = create(dry, stores(&keyring), &recorder).await.expect("dry run");
+        let files = outcome.files.expect("files");
+        assert!(
+            files
+                .diff
+                .as_deref()
+                .is_some_and(|d| d.contains("+  name: flux-apps"))
+        );
+        assert_eq!(files.written, 0);
+        assert!(!dir.path().join("tenants").exists(), "--dry-run writes nothing");
+
+        let recorder = Recorder::new();
+        let outcome = create(create_request(dir.path()), stores(&keyring), &recorder)
+            .await
+            .expect("created");
+        assert_eq!(outcome.exit_status(), ExitStatus::Success);
+        assert_eq!(outcome.files.as_ref().expect("files").written, 4);
+        assert!(outcome.preflight.is_empty() && outcome.clusters.is_empty());
+        assert_eq!(
+            recorder.lines()[0],
+            (
+                Level::Success,
+                "wrote tenants/apps/components/backend/ (4 files)".to_string()
+            )
+        );
+
+        let recorder = Recorder::new();
+        create(create_request(dir.path()), stores(&keyring), &recorder)
+            .await
+            .expect("again");
+        assert_eq!(
+            recorder.lines()[0],
+            (
+                Level::Success,
+                "tenants/apps/components/backend/ is up to date".to_string()
+            )
+        );
+    }
+
+    #[tokio::test]
+    async fn create_refuses_cluster_flags_without_apply_before_reading_anything() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keyring = MemoryStore::default();
+        let mut with_token = create_request(dir.path());
+        with_token.token = Some(TokenSource::Keyring("apps-bot".into()));
+        let err = create(with_token, stores(&keyring), &Recorder::new())
+            .await
+            .expect_err("needs --apply");
+        assert!(err.to_string().contains("add --apply"), "{err}");
+        assert_eq!(err.exit_status(), ExitStatus::Usage);
+
+        let mut bad_name = create_request(dir.path());
+        bad_name.apply = true;
+        bad_name.token = Some(TokenSource::Keyring("Apps Bot".into()));
+        let err = create(bad_name, stores(&keyring), &Recorder::new())
+            .await
+            .expect_err("invalid credential name");
+        assert!(err.to_string().contains("Apps Bot"), "{err}");
+        assert!(!dir.path().join("tenants").exists());
+    }
+
+    #[tokio::test]
+    async fn delete_without_apply_removes_the_directory_and_asks_before_clusters() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let keyring = MemoryStore::default();
+        create(create_request(dir.path()), stores(&keyring), &Recorder::new())
+            .await
+            .expect("created");
+        let request = |apply: bool| DeleteRequest {
+            repo: repo(dir.path()),
+            clusters: no_clusters(),
+            namespace: "backend".into(),
+            tenant: None,
+            apply,
+            yes: false,
+            force: false,
+            dry_run: false,
+            timeout: std::time::Duration::from_secs(1),
+        };
+        // With --apply, no --yes and no one to ask: refused before the kubeconfig is even read.
+        let err = delete(request(true), None, &Recorder::new())
+            .await
+            .expect_err("needs confirmation");
+        assert!(err.to_string().contains("pass --yes"), "{err}");
+        assert!(dir.path().join("tenants/apps/components/backend").exists());
+
+        let recorder = Recorder::new();
+        let outcome = delete(request(false), None, &recorder).await.expect("deleted");
+        assert_eq!(
+            outcome.removed,
+            Some(RemovedFiles {
+                dir: "tenants/apps/components/backend".into(),
+                files: 4
+            })
+        );
+        assert!(!dir.path().join("tenants/apps/components/backend").exists());
+        assert!(
+            recorder
+                .text()
+                .contains("Success removed tenants/apps/components/backend/ (4 files)"),
+            "{}",
+            recorder.text()
+        );
+    }
+
+    #[tokio::test]
+    async fn component_and_automation_return_their_diff() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let outcome = component_add(
+            ComponentAddRequest {
+                repo: repo(dir.path()),
+                name: "monitoring".into(),
+                depends_on: Vec::new(),
+                git_url: Some(URL.into()),
+                force: false,
+                dry_run: true,
+            },
+            &Recorder::new(),
+        )
+        .expect("component");
+        assert!(outcome.diff.is_some_and(|d| d.contains("monitoring-controllers")));
+        let outcome = automation(
+            AutomationRequest {
+                repo: repo(dir.path()),
+                tenant: "apps".into(),
+                git_url: Some(URL.into()),
+                author_name: "bot".into(),
+                author_email: "bot@example.com".into(),
+                force: false,
+                dry_run: false,
+            },
+            &Recorder::new(),
+        )
+        .expect("automation");
+        assert_eq!(outcome.what, "tenants/apps/update/");
+        assert_eq!(outcome.written, 5);
+    }
+
+    #[test]
+    fn results_show_what_a_failed_cluster_did_before_failing() {
+        let applied = |object: &str| Applied {
+            object: object.into(),
+            result: "created".into(),
+        };
+        let results = ClusterResults {
+            reports: vec![
+                TargetReport {
+                    target: "staging".into(),
+                    outcome: Ok(ClusterChanges {
+                        applied: vec![applied("Namespace/backend")],
+                        warnings: Vec::new(),
+                    }),
+                    seconds: 0.1,
+                },
+                TargetReport::failed("prod-eu", TargetError::new("forbidden")),
+            ],
+            partial: vec![
+                ClusterChanges::default(),
+                ClusterChanges {
+                    applied: vec![applied("Secret/flux-system/flux-apps")],
+                    warnings: Vec::new(),
+                },
+            ],
+        };
+        let rows: Vec<(&str, &str)> = results
+            .rows()
+            .into_iter()
+            .map(|(c, a)| (c, a.object.as_str()))
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                ("staging", "Namespace/backend"),
+                ("prod-eu", "Secret/flux-system/flux-apps")
+            ]
+        );
+        assert_eq!(results.exit_status(), ExitStatus::Failure);
+    }
+}
