@@ -1,33 +1,26 @@
-//! `kubectl fleet tenant`: tenant and platform-component onboarding. Argument parsing and
-//! orchestration only; generation, validation and cluster work live in [`crate::tenant`].
+//! `kubectl fleet tenant`: tenant and platform-component onboarding. Parses the arguments, opens
+//! the real stores, calls one operation of [`crate::ops::tenant`] and prints its result; the
+//! workflows live there, generation and cluster work in [`crate::tenant`].
 
 use std::{
     io::{BufRead, IsTerminal, Write},
     path::PathBuf,
+    sync::OnceLock,
     time::Duration,
 };
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
-use super::{GlobalArgs, KubeArgs, OutputFormat, parse_duration};
+use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
-    credentials::{
-        GitSecret, KeyringStore, MemoryStore, SecretStore, TENANT_LABEL, TokenSource, git_secret_object,
-        validate_name,
+    credentials::{CredentialError, KeyringStore, MetaStore, SecretStore, Token, TokenSource},
+    error::{ExitStatus, Result},
+    ops::tenant::{
+        self as ops, AutomationRequest, ClusterResults, ClusterSelection, ComponentAddRequest, CreateRequest,
+        DeleteRequest, ListRequest, RepoSelection, TokenStores,
     },
-    error::{Error, ExitStatus, Result},
-    kube::KubeTarget,
-    manifests::yaml,
-    output::{Printer, Progress, TableBuilder, plural},
-    repo::{FleetRepo, RepoError, WritePlan},
-    tenant::{
-        Layout, TenantError,
-        apply::{self, ApplyRequest, ClusterOutcome, Preflight, SecretRequest},
-        automation::{self, AutomationOptions},
-        component::{self, ComponentOptions},
-        create::{self, CreateOptions},
-        delete, list, validate,
-    },
+    output::{Printer, TableBuilder},
+    tenant::{create::DEFAULT_ROLE, list},
 };
 
 const EXAMPLES: &str = "Examples:
@@ -129,7 +122,7 @@ const COMPONENT_EXAMPLES: &str = "Examples:
 #[derive(ClapArgs, Clone, Debug)]
 #[group(id = "token_source", multiple = false)]
 pub struct TokenArgs {
-    /// With --apply: write Secret flux-system/flux-<tenant> from this stored credential
+    /// With --apply: write Secret flux-<tenant> in the Flux namespace from this stored credential
     /// (kubectl fleet token set NAME).
     #[arg(long, value_name = "NAME", add = super::completion::credential_completer())]
     pub token: Option<String>,
@@ -142,21 +135,21 @@ pub struct TokenArgs {
     #[arg(long, value_name = "VAR")]
     pub token_env: Option<String>,
 
-    /// With --apply: basic-auth username of the tenant Secret.
-    #[arg(long, value_name = "NAME", default_value = "git")]
-    pub username: String,
+    /// With --apply: basic-auth username of the tenant Secret (default: the username stored with
+    /// the --token credential, else git).
+    #[arg(long, value_name = "NAME")]
+    pub username: Option<String>,
 }
 
 impl TokenArgs {
-    fn source(&self) -> Result<Option<TokenSource>> {
+    fn source(&self) -> Option<TokenSource> {
         if let Some(name) = &self.token {
-            validate_name(name)?;
-            return Ok(Some(TokenSource::Keyring(name.clone())));
+            return Some(TokenSource::Keyring(name.clone()));
         }
         if self.token_stdin {
-            return Ok(Some(TokenSource::Stdin));
+            return Some(TokenSource::Stdin);
         }
-        Ok(self.token_env.clone().map(TokenSource::Env))
+        self.token_env.clone().map(TokenSource::Env)
     }
 }
 
@@ -175,7 +168,7 @@ pub struct CreateArgs {
     pub git_url: Option<String>,
 
     /// ClusterRole bound to the tenant ServiceAccount in its namespace.
-    #[arg(long, value_name = "CLUSTERROLE", default_value = create::DEFAULT_ROLE)]
+    #[arg(long, value_name = "CLUSTERROLE", default_value = DEFAULT_ROLE)]
     pub role: String,
 
     /// Kustomization path; must contain the overlay variable (d1: ${ENVIRONMENT}, keos:
@@ -306,639 +299,212 @@ pub struct ListArgs {
     #[arg(long, value_name = "TENANT")]
     pub tenant: Option<String>,
 
-    /// Output format.
-    #[arg(short, long, value_enum, default_value_t = OutputFormat::Table)]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// Runs the command.
+/// Runs the command.
 pub async fn run(args: Args) -> Result<ExitStatus> {
     let printer = args.global.printer();
+    let repo = RepoSelection {
+        fleet_dir: args.repo.fleet_dir.clone(),
+        use_case: args.repo.use_case.clone(),
+    };
+    let clusters = ClusterSelection {
+        kubeconfig: args.kube.kubeconfig.clone(),
+        contexts: args.kube.contexts.clone(),
+        all_contexts: args.kube.all_contexts,
+        client: args.kube.client_options(),
+    };
     match args.command {
-        Command::Create(c) => create_cmd(&args.repo, &args.kube, &printer, c).await,
-        Command::Delete(d) => delete_cmd(&args.repo, &args.kube, &printer, d).await,
+        Command::Create(c) => create_cmd(repo, clusters, &printer, c).await,
+        Command::Delete(d) => delete_cmd(repo, clusters, &printer, d).await,
         Command::Component {
             command: ComponentCommand::Add(c),
-        } => component_cmd(&args.repo, &printer, c),
-        Command::Automation(a) => automation_cmd(&args.repo, &printer, a),
-        Command::List(l) => list_cmd(&args.repo, &args.kube, &printer, l).await,
+        } => component_cmd(repo, &printer, c),
+        Command::Automation(a) => automation_cmd(repo, &printer, a),
+        Command::List(l) => list_cmd(repo, clusters, &printer, l).await,
     }
 }
 
-fn open(repo: &RepoArgs) -> Result<(FleetRepo, Layout)> {
-    let fleet = FleetRepo::open(&repo.fleet_dir)?;
-    let layout = Layout::new(fleet.config(), repo.use_case.as_deref())?;
-    Ok((fleet, layout))
+/// The OS keyring, opened when a token is first read from it: `create` without `--token NAME`
+/// (or with `--dry-run`, which reads no token) never touches the keyring.
+#[derive(Default)]
+struct LazyKeyring {
+    store: OnceLock<KeyringStore>,
 }
 
-fn display_dir(dir: &std::path::Path) -> String {
-    format!("{}/", dir.display())
-}
-
-/// Writes (or, for --dry-run, prints the diff of) a plan.
-fn write_plan(
-    fleet: &FleetRepo,
-    plan: &WritePlan,
-    printer: &Printer,
-    dry_run: bool,
-    force: bool,
-    what: &str,
-) -> Result<()> {
-    if dry_run {
-        if plan.is_noop() {
-            printer.note(&format!("{what}: no changes"));
-        } else {
-            printer.data(&plan.diff())?;
+impl LazyKeyring {
+    fn store(&self) -> std::result::Result<&KeyringStore, CredentialError> {
+        if let Some(store) = self.store.get() {
+            return Ok(store);
         }
-        return Ok(());
+        let opened = KeyringStore::open()?;
+        Ok(self.store.get_or_init(|| opened))
     }
-    if plan.is_noop() {
-        printer.success(&format!("{what} is up to date"));
-        return Ok(());
+}
+
+impl SecretStore for LazyKeyring {
+    fn get(&self, name: &str) -> std::result::Result<Option<Token>, CredentialError> {
+        self.store()?.get(name)
     }
-    let written = plan.apply(fleet, force)?;
-    printer.success(&format!("wrote {what} ({})", plural(written, "file")));
-    Ok(())
+
+    fn set(&self, name: &str, token: &Token) -> std::result::Result<(), CredentialError> {
+        self.store()?.set(name, token)
+    }
+
+    fn delete(&self, name: &str) -> std::result::Result<bool, CredentialError> {
+        self.store()?.delete(name)
+    }
 }
 
 async fn create_cmd(
-    repo: &RepoArgs,
-    kube: &KubeArgs,
+    repo: RepoSelection,
+    clusters: ClusterSelection,
     printer: &Printer,
     args: CreateArgs,
 ) -> Result<ExitStatus> {
-    let (fleet, layout) = open(repo)?;
-    validate::namespace(&args.namespace)?;
-    validate::tenant(&layout, &args.tenant)?;
-    crate::repo::names::dns_subdomain("role", &args.role)?;
-    let path = args
-        .path
-        .clone()
-        .unwrap_or_else(|| layout.default_path(&args.namespace));
-    validate::path_template(&layout, &path)?;
-    let token_source = args.token.source()?;
-    if !args.apply {
-        if token_source.is_some() {
-            return Err(TenantError::Flags(
-                "--token, --token-stdin and --token-env write the tenant Secret on clusters: add --apply"
-                    .into(),
-            )
-            .into());
-        }
-        if args.propagate {
-            return Err(TenantError::Flags("--propagate needs --apply".into()).into());
-        }
-    }
-    let onboarded = validate::onboarded_namespaces(&fleet, &layout)?;
-    validate::namespace_is_free(
-        &onboarded,
-        &args.namespace,
-        &args.tenant,
-        &layout.namespace_dir(&args.tenant, &args.namespace),
-    )?;
-    let git_url = match &args.git_url {
-        Some(url) => url.clone(),
-        None => match validate::tenant_git_url(&fleet, &onboarded, &args.tenant)? {
-            Some((url, from)) => {
-                printer.debug(&format!("git URL {url} from {}", from.display()));
-                url
-            }
-            None => {
-                return Err(TenantError::MissingGitUrl {
-                    what: format!("the first namespace of tenant '{}'", args.tenant),
-                    hint: " of the tenant's repository".into(),
-                }
-                .into());
-            }
-        },
-    };
-    validate::git_url(&git_url)?;
-    if args.role == "cluster-admin" {
-        printer.warn(&format!(
-            "--role cluster-admin lets tenant {} change everything in namespace {}, including the ResourceQuotas and LimitRanges the platform team sets there (admin cannot)",
-            args.tenant, args.namespace
-        ));
-    }
-
-    let opts = CreateOptions {
-        namespace: args.namespace.clone(),
-        tenant: args.tenant.clone(),
-        git_url,
-        role: args.role.clone(),
-        path,
-    };
-    let bundle = create::bundle(&layout, &opts);
-    let plan = WritePlan::new(&fleet, bundle.generated_files()?)?;
-    let conflicts = plan.conflicts();
-    if !args.force && !conflicts.is_empty() && !args.dry_run {
-        return Err(RepoError::WouldOverwrite { paths: conflicts }.into());
-    }
-    let what = display_dir(&bundle.dir);
-
-    if !args.apply {
-        write_plan(&fleet, &plan, printer, args.dry_run, args.force, &what)?;
-        if !args.dry_run {
-            printer.note(
-                "  commit and push to let Flux reconcile it, or apply it now: re-run with --apply and --context/--all-contexts",
-            );
-        }
-        return Ok(ExitStatus::Success);
-    }
-
-    let targets = kube.targets().await?;
-    let secret_name = layout.tenant_secret(&args.tenant);
-    let git_secret = GitSecret {
-        name: secret_name.clone(),
-        namespace: "flux-system".into(),
-        username: args.token.username.clone(),
-        credential: token_source
-            .as_ref()
-            .and_then(|s| s.credential_name())
-            .map(str::to_string),
-        labels: [(TENANT_LABEL.to_string(), args.tenant.clone())].into(),
-    };
-    // The token is read before any cluster is touched, and never in --dry-run.
-    let secret = match (&token_source, args.dry_run) {
-        (Some(source), false) => {
-            let token = match source {
-                TokenSource::Keyring(_) => source.read(&KeyringStore::open()?)?,
-                _ => source.read(&MemoryStore::default() as &dyn SecretStore)?,
-            };
-            printer.debug(&format!("tenant token: {}", source.describe()));
-            Some(SecretRequest {
-                secret: git_secret.clone(),
-                token,
-            })
-        }
+    let token = args.token.source();
+    let keyring = LazyKeyring::default();
+    // Only the username stored with the credential comes from the index: one that cannot be
+    // opened only loses that default.
+    let metas = match token {
+        Some(TokenSource::Keyring(_)) => MetaStore::open().ok(),
         _ => None,
     };
-    let request = ApplyRequest {
-        layout: layout.clone(),
-        tenant: args.tenant.clone(),
-        namespace: args.namespace.clone(),
-        role: args.role.clone(),
-        objects: bundle.objects(),
-        secret,
+    let request = CreateRequest {
+        repo,
+        clusters,
+        namespace: args.namespace,
+        tenant: args.tenant,
+        git_url: args.git_url,
+        role: args.role,
+        path: args.path,
+        force: args.force,
+        dry_run: args.dry_run,
+        apply: args.apply,
+        token,
+        username: args.token.username,
         propagate: args.propagate,
     };
-
-    // Phase 1: read-only preflight everywhere.
-    let preflights = preflight_all(printer, &targets, &request).await?;
-
-    if args.dry_run {
-        if !plan.is_noop() {
-            printer.data(&plan.diff())?;
-        }
-        let secret_doc = token_source.is_some().then(|| git_secret_object(&git_secret));
-        printer.data(&planned_objects(&targets, &preflights, &request, secret_doc)?)?;
-        return Ok(ExitStatus::Success);
+    let stores = TokenStores {
+        secrets: &keyring,
+        metas: metas.as_ref(),
+    };
+    let outcome = ops::create(request, stores, printer).await?;
+    if let Some(diff) = outcome.files.as_ref().and_then(|f| f.diff.as_deref()) {
+        printer.data(diff)?;
     }
-
-    write_plan(&fleet, &plan, printer, false, args.force, &what)?;
-
-    // Phase 2: apply, every cluster concurrently.
-    let progress = Progress::new(printer);
-    let results = futures::future::join_all(targets.iter().zip(&preflights).map(|(target, pre)| {
-        let bar = progress.target(&target.context);
-        let request = &request;
-        async move {
-            bar.set("applying");
-            let mut applied = Vec::new();
-            let mut warnings = Vec::new();
-            let result = apply::apply(target, request, pre, &mut applied, &mut warnings).await;
-            bar.finish(if result.is_ok() { "applied" } else { "failed" });
-            ClusterOutcome {
-                applied,
-                warnings,
-                result,
-            }
-        }
-    }))
-    .await;
-    report_cluster_results(printer, &targets, results, "applied")
+    if let Some(planned) = &outcome.planned {
+        printer.data(planned)?;
+    }
+    print_changes(printer, &outcome.clusters)?;
+    Ok(outcome.exit_status())
 }
 
-/// Runs the read-only preflight on every cluster concurrently. Any failure stops the run before
-/// anything is written or applied.
-async fn preflight_all(
-    printer: &Printer,
-    targets: &[KubeTarget],
-    request: &ApplyRequest,
-) -> Result<Vec<Preflight>> {
-    let progress = Progress::new(printer);
-    let bars: Vec<_> = targets.iter().map(|t| progress.target(&t.context)).collect();
-    for bar in &bars {
-        bar.set("preflight");
-    }
-    let preflights = futures::future::join_all(targets.iter().map(|t| apply::preflight(t, request))).await;
-    let mut failed = 0;
-    for ((target, bar), pre) in targets.iter().zip(&bars).zip(&preflights) {
-        match pre {
-            Ok(p) => {
-                bar.finish("preflight ok");
-                for w in &p.warnings {
-                    printer.warn(&format!("{}: {w}", target.context));
-                }
-            }
-            Err(e) => {
-                bar.finish("preflight failed");
-                printer.failure(&format!("{}: {}", target.context, e.short()));
-                failed += 1;
-            }
-        }
-    }
-    if failed > 0 {
-        printer.note(&format!(
-            "nothing was written or applied: preflight failed on {}",
-            plural(failed, "cluster")
-        ));
-        return Err(Error::TargetsFailed {
-            failed,
-            total: targets.len(),
-        });
-    }
-    Ok(preflights.into_iter().filter_map(|p| p.ok()).collect())
-}
-
-/// `--dry-run --apply`: the objects each cluster would get, substituted, with the tenant Secret
-/// redacted.
-fn planned_objects(
-    targets: &[KubeTarget],
-    preflights: &[Preflight],
-    request: &ApplyRequest,
-    secret_doc: Option<serde_json::Value>,
-) -> Result<String> {
-    let mut out = String::new();
-    let secret_name = request.layout.tenant_secret(&request.tenant);
-    for (target, pre) in targets.iter().zip(preflights) {
-        out.push_str(&format!(
-            "# cluster {}: objects that would be applied\n",
-            target.context
-        ));
-        let mut docs: Vec<serde_json::Value> = secret_doc.iter().cloned().collect();
-        docs.extend(pre.objects.iter().cloned());
-        out.push_str(&yaml::to_multi_doc(&docs, "objects")?);
-        if request.propagate {
-            out.push_str(&if pre.kyverno {
-                "# no copies: Kyverno clones the tenant Secret on this cluster\n".to_string()
-            } else {
-                format!(
-                    "# plus copies of Secret flux-system/{secret_name} and ConfigMap flux-system/{} into every namespace labelled {TENANT_LABEL}={}\n",
-                    request.layout.runtime_info(),
-                    request.tenant
-                )
-            });
-        }
-    }
-    Ok(out)
-}
-
-/// Prints the per-object table (stdout) and per-cluster status lines (stderr); exit 1 when any
-/// cluster failed.
-fn report_cluster_results(
-    printer: &Printer,
-    targets: &[KubeTarget],
-    results: Vec<ClusterOutcome>,
-    verb: &str,
-) -> Result<ExitStatus> {
+/// The per-object table of an apply or delete (stdout): every cluster's rows, also those a failed
+/// cluster changed before it failed.
+fn print_changes(printer: &Printer, results: &ClusterResults) -> Result<()> {
     let mut table = TableBuilder::new(["cluster", "object", "result"], printer.stdout_paint());
-    let mut failed = 0;
-    for (
-        target,
-        ClusterOutcome {
-            applied,
-            warnings,
-            result,
-        },
-    ) in targets.iter().zip(results)
-    {
-        for a in &applied {
-            table.row([target.context.clone(), a.object.clone(), a.result.clone()]);
-        }
-        for w in warnings {
-            printer.warn(&format!("{}: {w}", target.context));
-        }
-        match result {
-            Ok(()) => printer.success(&format!("{}: {verb}", target.context)),
-            Err(e) => {
-                printer.failure(&format!("{}: {}", target.context, e.short()));
-                failed += 1;
-            }
-        }
+    for (cluster, applied) in results.rows() {
+        table.row([cluster, applied.object.as_str(), applied.result.as_str()]);
     }
     if !table.is_empty() {
         printer.data(&table.render())?;
     }
-    if failed > 0 {
-        return Err(Error::TargetsFailed {
-            failed,
-            total: targets.len(),
-        });
-    }
-    Ok(ExitStatus::Success)
+    Ok(())
 }
 
-fn confirm(printer: &Printer, question: &str) -> Result<bool> {
+/// Asks on the terminal (prompt on stderr, answer from stdin); anything but y/yes is a no.
+fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
     let mut stderr = std::io::stderr();
     let _ = write!(stderr, "{question} [y/N] ");
     let _ = stderr.flush();
     let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Error::io("the confirmation from stdin", e))?;
-    let yes = matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes");
-    if !yes {
-        printer.debug("declined");
-    }
-    Ok(yes)
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 async fn delete_cmd(
-    repo: &RepoArgs,
-    kube: &KubeArgs,
+    repo: RepoSelection,
+    clusters: ClusterSelection,
     printer: &Printer,
     args: DeleteArgs,
 ) -> Result<ExitStatus> {
-    // Deleting scans every use case, so keos needs none here.
-    let fleet = FleetRepo::open(&repo.fleet_dir)?;
-    let layout = Layout::names_only(fleet.config());
-    validate::namespace(&args.namespace)?;
-    if let Some(t) = &args.tenant {
-        crate::repo::names::dns_label("tenant", t)?;
-    }
-    let found = delete::find(&fleet, &layout, &args.namespace, args.tenant.as_deref())?;
-    let tenant = match (&found, &args.tenant) {
-        (Some((t, _)), _) => t.clone(),
-        (None, Some(t)) if args.apply => t.clone(),
-        (None, _) => {
-            return Err(TenantError::NotOnboarded {
-                namespace: args.namespace.clone(),
-                hint: if args.apply {
-                    " (pass --tenant to delete it from clusters anyway)".into()
-                } else {
-                    String::new()
-                },
-            }
-            .into());
-        }
+    let request = DeleteRequest {
+        repo,
+        clusters,
+        namespace: args.namespace,
+        tenant: args.tenant,
+        apply: args.apply,
+        yes: args.yes,
+        force: args.force,
+        dry_run: args.dry_run,
+        timeout: args.timeout,
     };
-    if let Some((_, plan)) = &found
-        && !args.dry_run
-    {
-        // Refuse before touching any cluster.
-        plan.check(args.force)?;
+    let ask: &(dyn Fn(&str) -> std::io::Result<bool> + Sync) = &ask_on_terminal;
+    let confirm = std::io::stdin().is_terminal().then_some(ask);
+    let outcome = ops::delete(request, confirm, printer).await?;
+    if let Some(planned) = &outcome.planned {
+        printer.data(planned)?;
     }
-    if args.apply && !args.yes && !args.dry_run && !std::io::stdin().is_terminal() {
-        return Err(TenantError::ConfirmationRequired {
-            action: format!("delete namespace {} on clusters", args.namespace),
-        }
-        .into());
-    }
-
-    let targets = if args.apply {
-        kube.targets().await?
-    } else {
-        Vec::new()
-    };
-    if args.apply {
-        let checks = futures::future::join_all(
-            targets
-                .iter()
-                .map(|t| delete::preflight(t, &args.namespace, &tenant)),
-        )
-        .await;
-        let mut failed = 0;
-        for (target, check) in targets.iter().zip(&checks) {
-            match check {
-                Ok(delete::ClusterState::Absent) => printer.note(&format!(
-                    "{}: namespace {} does not exist",
-                    target.context, args.namespace
-                )),
-                Ok(delete::ClusterState::Present) => {}
-                Err(e) => {
-                    printer.failure(&format!("{}: {}", target.context, e.short()));
-                    failed += 1;
-                }
-            }
-        }
-        if failed > 0 {
-            printer.note("nothing was deleted: preflight failed");
-            return Err(Error::TargetsFailed {
-                failed,
-                total: targets.len(),
-            });
-        }
-    }
-
-    if args.dry_run {
-        let mut out = String::new();
-        if let Some((_, plan)) = &found {
-            for f in &plan.files {
-                out.push_str(&format!("would remove {}\n", f.display()));
-            }
-        }
-        for t in &targets {
-            out.push_str(&format!(
-                "would delete Kustomization/{ns}/{ks} then Namespace/{ns} on {}\n",
-                t.context,
-                ns = args.namespace,
-                ks = layout.kustomization_name(&args.namespace)
-            ));
-        }
-        printer.data(&out)?;
-        return Ok(ExitStatus::Success);
-    }
-
-    if args.apply && !args.yes {
-        let clusters: Vec<&str> = targets.iter().map(|t| t.context.as_str()).collect();
-        let question = format!(
-            "Delete namespace {} (tenant {tenant}) and everything in it on {}?",
-            args.namespace,
-            clusters.join(", ")
-        );
-        if !confirm(printer, &question)? {
-            return Err(TenantError::Aborted.into());
-        }
-    }
-
-    let mut status = ExitStatus::Success;
-    if args.apply {
-        let progress = Progress::new(printer);
-        let results = futures::future::join_all(targets.iter().map(|target| {
-            let bar = progress.target(&target.context);
-            let layout = &layout;
-            let namespace = &args.namespace;
-            async move {
-                bar.set("deleting");
-                let mut applied = Vec::new();
-                let result =
-                    delete::delete_on_cluster(target, layout, namespace, args.timeout, &mut applied).await;
-                bar.finish(if result.is_ok() { "deleted" } else { "failed" });
-                ClusterOutcome {
-                    applied,
-                    warnings: Vec::new(),
-                    result,
-                }
-            }
-        }))
-        .await;
-        match report_cluster_results(printer, &targets, results, "deleted") {
-            Ok(s) => status = s,
-            Err(e) => {
-                if found.is_some() {
-                    printer.note("the fleet repository files were kept: re-run once the clusters are fixed");
-                }
-                return Err(e);
-            }
-        }
-    }
-    if let Some((_, plan)) = &found {
-        delete::remove_files(&fleet, plan, args.force)?;
-        printer.success(&format!(
-            "removed {} ({})",
-            display_dir(&plan.dir),
-            plural(plan.files.len(), "file")
-        ));
-        if !args.apply {
-            printer.note("  commit and push: Flux prunes the namespace's objects from the clusters");
-        }
-    }
-    Ok(status)
+    print_changes(printer, &outcome.clusters)?;
+    Ok(outcome.exit_status())
 }
 
-fn component_cmd(repo: &RepoArgs, printer: &Printer, args: ComponentAddArgs) -> Result<ExitStatus> {
-    let (fleet, layout) = open(repo)?;
-    let opts = ComponentOptions {
-        name: args.name.clone(),
-        depends_on: args.depends_on.clone(),
-        git_url: args.git_url.clone(),
-    };
-    let plan = component::plan(&fleet, &layout, &opts)?;
-    for w in &plan.warnings {
-        printer.warn(w);
-    }
-    let mut write = WritePlan::new(&fleet, plan.files.clone())?;
-    if let Some(edited) = &plan.edited {
-        write.mark_edit(edited.clone());
-    }
-    let conflicts = write.conflicts();
-    if !args.force && !conflicts.is_empty() && !args.dry_run {
-        return Err(RepoError::WouldOverwrite { paths: conflicts }.into());
-    }
-    let what = format!("component {}", args.name);
-    write_plan(&fleet, &write, printer, args.dry_run, args.force, &what)?;
-    if !args.dry_run {
-        if plan.scaffolded {
-            printer.note(&format!("  scaffolded {}", display_dir(&layout.components_dir())));
-        }
-        if let Some(edited) = &plan.edited {
-            printer.note(&format!("  listed {}.yaml in {}", args.name, edited.display()));
-        }
+fn print_diff(printer: &Printer, outcome: &ops::FilesOutcome) -> Result<ExitStatus> {
+    if let Some(diff) = &outcome.diff {
+        printer.data(diff)?;
     }
     Ok(ExitStatus::Success)
 }
 
-fn automation_cmd(repo: &RepoArgs, printer: &Printer, args: AutomationArgs) -> Result<ExitStatus> {
-    let (fleet, layout) = open(repo)?;
-    crate::repo::names::dns_label_max("tenant", &args.tenant, 56)?;
-    let platform = automation::is_platform(&layout, &args.tenant);
-    let git_url = if platform {
-        String::new()
-    } else {
-        let url = match &args.git_url {
-            Some(url) => url.clone(),
-            None => {
-                let onboarded = validate::onboarded_namespaces(&fleet, &layout)?;
-                match validate::tenant_git_url(&fleet, &onboarded, &args.tenant)? {
-                    Some((url, _)) => url,
-                    None => {
-                        return Err(TenantError::MissingGitUrl {
-                            what: format!("image automation of tenant '{}'", args.tenant),
-                            hint: " (no namespace of the tenant names one yet)".into(),
-                        }
-                        .into());
-                    }
-                }
-            }
-        };
-        validate::git_url(&url)?;
-        let onboarded = validate::onboarded_namespaces(&fleet, &layout)?;
-        validate::namespace_is_free(
-            &onboarded,
-            &format!("{}-update", args.tenant),
-            &args.tenant,
-            &layout.automation_dir(&args.tenant),
-        )?;
-        url
+fn component_cmd(repo: RepoSelection, printer: &Printer, args: ComponentAddArgs) -> Result<ExitStatus> {
+    let request = ComponentAddRequest {
+        repo,
+        name: args.name,
+        depends_on: args.depends_on,
+        git_url: args.git_url,
+        force: args.force,
+        dry_run: args.dry_run,
     };
-    let opts = AutomationOptions {
-        tenant: args.tenant.clone(),
-        git_url,
-        author_name: args.author_name.clone(),
-        author_email: args.author_email.clone(),
-    };
-    let bundle = automation::bundle(&layout, &opts);
-    let plan = WritePlan::new(&fleet, bundle.generated_files()?)?;
-    let conflicts = plan.conflicts();
-    if !args.force && !conflicts.is_empty() && !args.dry_run {
-        return Err(RepoError::WouldOverwrite { paths: conflicts }.into());
-    }
-    write_plan(
-        &fleet,
-        &plan,
-        printer,
-        args.dry_run,
-        args.force,
-        &display_dir(&bundle.dir),
-    )?;
-    Ok(ExitStatus::Success)
+    print_diff(printer, &ops::component_add(request, printer)?)
 }
 
-async fn list_cmd(repo: &RepoArgs, kube: &KubeArgs, printer: &Printer, args: ListArgs) -> Result<ExitStatus> {
-    let fleet = FleetRepo::open(&repo.fleet_dir)?;
-    let layout = Layout::names_only(fleet.config());
-    if let Some(t) = &args.tenant {
-        crate::repo::names::dns_label("tenant", t)?;
-    }
-    let targets = kube.targets().await?;
-    let results = futures::future::join_all(
-        targets
-            .iter()
-            .map(|t| list::collect(t, &layout, args.tenant.as_deref())),
-    )
-    .await;
-    let mut rows = Vec::new();
-    let mut failed = 0;
-    for (target, result) in targets.iter().zip(results) {
-        match result {
-            Ok(r) => rows.extend(r),
-            Err(e) => {
-                printer.failure(&format!("{}: {}", target.context, e.short()));
-                failed += 1;
-            }
+fn automation_cmd(repo: RepoSelection, printer: &Printer, args: AutomationArgs) -> Result<ExitStatus> {
+    let request = AutomationRequest {
+        repo,
+        tenant: args.tenant,
+        git_url: args.git_url,
+        author_name: args.author_name,
+        author_email: args.author_email,
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    print_diff(printer, &ops::automation(request, printer)?)
+}
+
+async fn list_cmd(
+    repo: RepoSelection,
+    clusters: ClusterSelection,
+    printer: &Printer,
+    args: ListArgs,
+) -> Result<ExitStatus> {
+    let request = ListRequest {
+        repo,
+        clusters,
+        tenant: args.tenant,
+    };
+    let outcome = ops::list(request, printer).await?;
+    let rows = outcome.rows();
+    match args.output.output.document() {
+        Some(format) => printer.document(format, "TenantList", &rows)?,
+        None if rows.is_empty() => printer.note("no tenant namespaces found"),
+        None => {
+            let with_cluster = outcome.reports.len() > 1;
+            printer.data(&list::render_table(&rows, with_cluster, printer.stdout_paint()))?;
         }
     }
-    match args.output {
-        OutputFormat::Table => {
-            if rows.is_empty() {
-                printer.note("no tenant namespaces found");
-            } else {
-                let table = list::render_table(&rows, targets.len() > 1, printer.stdout_paint());
-                printer.data(&table)?;
-            }
-        }
-        OutputFormat::Json => {
-            let text = serde_json::to_string_pretty(&rows).map_err(|e| Error::io("JSON", e.into()))?;
-            printer.data(&format!("{text}\n"))?;
-        }
-        OutputFormat::Yaml => printer.data(&yaml::to_string(&rows, "tenants")?)?,
-    }
-    if failed > 0 {
-        return Err(Error::TargetsFailed {
-            failed,
-            total: targets.len(),
-        });
-    }
-    Ok(ExitStatus::Success)
+    Ok(outcome.exit_status())
 }

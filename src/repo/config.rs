@@ -6,13 +6,15 @@
 //! profile: keos                 # d1 (default) or keos
 //! useCase: talk-to-your-data    # keos: the use case placed under domain/apps/ and
 //!                               # domain/system-services/ (default for --use-case)
+//! fluxNamespace: flux-system    # the namespace Flux runs in on clusters without a cluster
+//!                               # directory here (default flux-system; see repo::layout)
 //! ```
 
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::RepoError;
+use super::{RepoError, names};
 use crate::manifests::yaml;
 
 /// File name of the fleet config at the repository root.
@@ -51,6 +53,10 @@ pub struct FleetConfig {
     /// keos: the default use case (`domain/apps/<use-case>/…`), overridable with `--use-case`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub use_case: Option<String>,
+    /// The namespace Flux runs in (its Secrets, the runtime info), when a cluster's directory does
+    /// not say; default `flux-system`. See [`Layout::cluster_flux_namespace`](super::Layout).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flux_namespace: Option<String>,
 }
 
 impl FleetConfig {
@@ -60,10 +66,20 @@ impl FleetConfig {
         match std::fs::read_to_string(&path) {
             Ok(text) if text.trim().is_empty() => Ok(FleetConfig::default()),
             Ok(text) => {
-                yaml::from_str(&text, &path.display().to_string()).map_err(|source| RepoError::Config {
-                    path: path.clone(),
-                    source,
-                })
+                let config: FleetConfig =
+                    yaml::from_str(&text, &path.display().to_string()).map_err(|source| {
+                        RepoError::Config {
+                            path: path.clone(),
+                            source,
+                        }
+                    })?;
+                if let Some(ns) = &config.flux_namespace {
+                    names::dns_label("fluxNamespace", ns).map_err(|e| RepoError::Invalid {
+                        path: path.display().to_string(),
+                        reason: e.to_string(),
+                    })?;
+                }
+                Ok(config)
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(FleetConfig::default()),
             Err(e) => Err(RepoError::io("read", &path, e)),
@@ -106,5 +122,19 @@ mod tests {
         .expect("write");
         let config = FleetConfig::load(dir.path()).expect("loads");
         assert_eq!(config.use_case.as_deref(), Some("talk-to-your-data"));
+    }
+
+    #[test]
+    fn reads_and_checks_the_flux_namespace() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(CONFIG_FILE), "fluxNamespace: flux\n").expect("write");
+        let config = FleetConfig::load(dir.path()).expect("loads");
+        assert_eq!(config.flux_namespace.as_deref(), Some("flux"));
+        std::fs::write(dir.path().join(CONFIG_FILE), "fluxNamespace: Flux_System\n").expect("write");
+        let err = FleetConfig::load(dir.path()).unwrap_err().to_string();
+        assert!(
+            err.contains(CONFIG_FILE) && err.contains("invalid fluxNamespace 'Flux_System'"),
+            "{err}"
+        );
     }
 }

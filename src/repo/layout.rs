@@ -1,10 +1,34 @@
 //! The fleet model's layout: where files live and what objects are called, per layout profile.
 //! Everything that differs between profiles is decided here, so the generators stay
 //! profile-agnostic.
+//!
+//! # The Flux namespace
+//!
+//! Flux's own namespace holds what tenants need from the platform: the tenant Secrets
+//! (`flux-<tenant>`), the runtime-info ConfigMap they substitute from, and the platform
+//! components' Kustomizations. `bootstrap init -n` can put Flux elsewhere, so no command may
+//! assume `flux-system`. The rule, for a kube context:
+//!
+//! 1. when the fleet repository has a cluster directory named like the context
+//!    (`clusters/<context>/`, bootstrap's default cluster → context mapping), the namespace that
+//!    directory puts Flux in: its FluxInstance's, or (classic layout) that of the Kustomization
+//!    syncing from the GitRepository beside it (`flux-system/gotk-sync.yaml`);
+//! 2. otherwise `fluxNamespace` from `kubectl-fleet.yaml`;
+//! 3. otherwise `flux-system`.
+//!
+//! The cluster directory wins because it is what bootstrap applied to that cluster; the config
+//! value serves clusters whose directory is elsewhere (or named otherwise) and the files generated
+//! for every cluster at once ([`Layout::flux_namespace`]).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
-use super::{FleetConfig, Profile, RepoError, names};
+use serde_json::Value;
+
+use super::{FleetConfig, FleetRepo, Profile, RepoError, names};
+use crate::manifests::yaml;
+
+/// The namespace Flux runs in unless the fleet says otherwise.
+pub const DEFAULT_FLUX_NAMESPACE: &str = "flux-system";
 
 /// The d1 variable that selects a cluster's overlay directory.
 pub const D1_OVERLAY_VAR: &str = "${ENVIRONMENT}";
@@ -18,6 +42,14 @@ pub const KEOS_SERVICES_OVERLAY_VAR: &str = "${STRATIO_USE_CASE}";
 pub struct Layout {
     profile: Profile,
     use_case: Option<String>,
+    flux_namespace: String,
+}
+
+fn configured_flux_namespace(config: &FleetConfig) -> String {
+    config
+        .flux_namespace
+        .clone()
+        .unwrap_or_else(|| DEFAULT_FLUX_NAMESPACE.to_string())
 }
 
 impl Layout {
@@ -25,10 +57,12 @@ impl Layout {
     /// case; d1 ignores it.
     pub fn new(config: &FleetConfig, use_case: Option<&str>) -> Result<Self, RepoError> {
         let use_case = use_case.map(str::to_string).or_else(|| config.use_case.clone());
+        let flux_namespace = configured_flux_namespace(config);
         match config.profile {
             Profile::D1 => Ok(Layout {
                 profile: Profile::D1,
                 use_case: None,
+                flux_namespace,
             }),
             Profile::Keos => {
                 let use_case = use_case.ok_or(RepoError::MissingUseCase)?;
@@ -36,6 +70,7 @@ impl Layout {
                 Ok(Layout {
                     profile: Profile::Keos,
                     use_case: Some(use_case),
+                    flux_namespace,
                 })
             }
         }
@@ -47,6 +82,7 @@ impl Layout {
         Layout {
             profile: config.profile,
             use_case: config.use_case.clone(),
+            flux_namespace: configured_flux_namespace(config),
         }
     }
 
@@ -55,7 +91,22 @@ impl Layout {
         Layout {
             profile: Profile::D1,
             use_case: None,
+            flux_namespace: DEFAULT_FLUX_NAMESPACE.to_string(),
         }
+    }
+
+    /// The fleet-wide Flux namespace: `fluxNamespace` from the fleet config, else `flux-system`.
+    /// Files generated for every cluster (platform components) use it; work on one cluster uses
+    /// [`Layout::cluster_flux_namespace`].
+    pub fn flux_namespace(&self) -> &str {
+        &self.flux_namespace
+    }
+
+    /// The Flux namespace of the cluster behind kube context `context` (see the module
+    /// documentation): its cluster directory's, else the fleet-wide one. A cluster directory that
+    /// cannot be read, or that puts Flux in two namespaces, is an error naming the file.
+    pub fn cluster_flux_namespace(&self, repo: &FleetRepo, context: &str) -> Result<String, RepoError> {
+        Ok(cluster_dir_flux_namespace(repo, context)?.unwrap_or_else(|| self.flux_namespace.clone()))
     }
 
     /// The profile.
@@ -130,7 +181,7 @@ impl Layout {
         format!("./components/{namespace}/{}", self.overlay_var())
     }
 
-    /// The runtime-info ConfigMap (in `flux-system`, copied into tenant namespaces).
+    /// The runtime-info ConfigMap (in the Flux namespace, copied into tenant namespaces).
     pub fn runtime_info(&self) -> &'static str {
         self.profile.runtime_info_name()
     }
@@ -211,6 +262,100 @@ pub fn tenant_object_name(tenant: &str) -> String {
     format!("flux-{tenant}")
 }
 
+/// The namespace `clusters/<cluster>/` puts Flux in, `None` when there is no such directory or it
+/// declares no Flux installation. Every YAML file under it is read (hidden files skipped), as
+/// bootstrap does: a FluxInstance anywhere in it decides; otherwise a Kustomization whose
+/// `sourceRef` names a GitRepository defined in the same directory (classic `gotk-sync.yaml`).
+pub fn cluster_dir_flux_namespace(repo: &FleetRepo, cluster: &str) -> Result<Option<String>, RepoError> {
+    if names::cluster_path("cluster", cluster).is_err() {
+        return Ok(None);
+    }
+    let rel = PathBuf::from("clusters").join(cluster);
+    if !repo.path(&rel).is_dir() {
+        return Ok(None);
+    }
+    let mut instances = Vec::new();
+    let mut syncs = Vec::new();
+    let mut sources = Vec::new();
+    for file in yaml_files_under(repo, &rel)? {
+        let origin = file.display().to_string();
+        let text = std::fs::read_to_string(repo.path(&file)).map_err(|e| RepoError::io("read", &file, e))?;
+        let docs = yaml::from_multi_doc(&text, &origin).map_err(|e| RepoError::Invalid {
+            path: origin.clone(),
+            reason: format!("cannot tell the namespace Flux runs in: {e}"),
+        })?;
+        for doc in docs {
+            let at = |p: &str| doc.pointer(p).and_then(Value::as_str);
+            let namespace = || {
+                at("/metadata/namespace")
+                    .unwrap_or(DEFAULT_FLUX_NAMESPACE)
+                    .to_string()
+            };
+            let api_version = at("/apiVersion").unwrap_or_default();
+            match at("/kind") {
+                Some("FluxInstance") if api_version.starts_with("fluxcd.controlplane.io/") => {
+                    instances.push((namespace(), origin.clone()));
+                }
+                Some("Kustomization")
+                    if api_version.starts_with("kustomize.toolkit.fluxcd.io/")
+                        && at("/spec/sourceRef/kind") == Some("GitRepository") =>
+                {
+                    let source = at("/spec/sourceRef/name").unwrap_or_default().to_string();
+                    syncs.push((namespace(), source, origin.clone()));
+                }
+                Some("GitRepository") if api_version.starts_with("source.toolkit.fluxcd.io/") => {
+                    sources.push((namespace(), at("/metadata/name").unwrap_or_default().to_string()));
+                }
+                _ => {}
+            }
+        }
+    }
+    let found: Vec<(String, String)> = if instances.is_empty() {
+        syncs
+            .into_iter()
+            .filter(|(ns, source, _)| sources.iter().any(|(sns, name)| sns == ns && name == source))
+            .map(|(ns, _, origin)| (ns, origin))
+            .collect()
+    } else {
+        instances
+    };
+    let Some((first, first_origin)) = found.first() else {
+        return Ok(None);
+    };
+    if let Some((other, origin)) = found.iter().find(|(ns, _)| ns != first) {
+        return Err(RepoError::Invalid {
+            path: origin.clone(),
+            reason: format!("puts Flux in namespace '{other}', but {first_origin} puts it in '{first}'"),
+        });
+    }
+    Ok(Some(first.clone()))
+}
+
+/// Every `*.yaml`/`*.yml` file under a repository-relative directory, sorted, hidden files and
+/// directories (`.sops.yaml`) skipped.
+fn yaml_files_under(repo: &FleetRepo, rel: &Path) -> Result<Vec<PathBuf>, RepoError> {
+    let mut out = Vec::new();
+    let mut stack = vec![rel.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let abs = repo.path(&dir);
+        let entries = std::fs::read_dir(&abs).map_err(|e| RepoError::io("read directory", &abs, e))?;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') {
+                continue;
+            }
+            let path = dir.join(&name);
+            if entry.file_type().is_ok_and(|t| t.is_dir()) {
+                stack.push(path);
+            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+                out.push(path);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// How namespace directories are laid out under the repository root.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NamespaceRoots {
@@ -265,6 +410,87 @@ mod tests {
         assert_eq!(l.runtime_info(), "flux-runtime-info");
         assert_eq!(l.automation_dir("apps"), PathBuf::from("tenants/apps/update"));
         assert_eq!(l.components_dir(), PathBuf::from("tenants/infra/components"));
+        assert_eq!(l.flux_namespace(), "flux-system");
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn the_flux_namespace_comes_from_the_cluster_directory_then_the_config() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path();
+        // d1: the FluxInstance decides (bootstrap init -n flux).
+        write(
+            root,
+            "clusters/staging/flux-system/flux-instance.yaml",
+            "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: flux\n",
+        );
+        write(
+            root,
+            "clusters/staging/infra-tenant.yaml",
+            "apiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-infra\n  namespace: flux\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-infra\n",
+        );
+        write(root, "clusters/staging/secrets/.sops.yaml", ": not yaml [\n");
+        // Classic: the Kustomization syncing from the GitRepository beside it.
+        write(
+            root,
+            "clusters/prod-eu/default/flux-system/gotk-sync.yaml",
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: fleet\n  namespace: gitops\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: fleet\n  namespace: gitops\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: fleet\n",
+        );
+        write(
+            root,
+            "clusters/prod-eu/default/flux-system/kustomization.yaml",
+            "resources: [gotk-sync.yaml]\n",
+        );
+        // A directory without Flux in it says nothing.
+        write(
+            root,
+            "clusters/prod-us/runtime-info.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
+        );
+        write(root, super::super::CONFIG_FILE, "fluxNamespace: platform\n");
+        let repo = FleetRepo::open(root).expect("repo");
+        let layout = Layout::new(repo.config(), None).expect("layout");
+        assert_eq!(layout.flux_namespace(), "platform");
+        let ns = |ctx: &str| layout.cluster_flux_namespace(&repo, ctx).expect("reads");
+        assert_eq!(ns("staging"), "flux");
+        assert_eq!(ns("prod-eu"), "gitops");
+        assert_eq!(ns("prod-us"), "platform");
+        assert_eq!(ns("kind-staging"), "platform", "no directory of that name");
+        assert_eq!(ns("admin@prod"), "platform", "not a cluster path");
+        assert_eq!(
+            Layout::d1()
+                .cluster_flux_namespace(&repo, "nowhere")
+                .expect("reads"),
+            "flux-system"
+        );
+
+        // Two namespaces in one directory, and a malformed file: errors naming the file.
+        write(
+            root,
+            "clusters/prod-eu/extra.yaml",
+            "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n---\napiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: other\n  namespace: elsewhere\n",
+        );
+        let err = layout
+            .cluster_flux_namespace(&repo, "prod-eu")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("clusters/prod-eu/extra.yaml")
+                && err.contains("'elsewhere'")
+                && err.contains("'flux-system'"),
+            "{err}"
+        );
+        write(root, "clusters/prod-us/broken.yaml", "kind: [\n");
+        let err = layout
+            .cluster_flux_namespace(&repo, "prod-us")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("clusters/prod-us/broken.yaml"), "{err}");
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `tenant create --apply`: the quick path that puts a tenant on clusters without a git round
-//! trip, in two phases so nothing is half-applied.
+//! trip, in two phases so nothing is half-applied (the operation in `ops::tenant` runs them).
 //!
-//! 1. [`preflight`] (read-only, every cluster): reachable, `flux-system` and the runtime-info
+//! 1. [`preflight`] (read-only, every cluster): reachable, the Flux namespace and the runtime-info
 //!    ConfigMap present, every `${VAR}` defined there, the namespace not owned by another tenant,
 //!    and the caller allowed (SelfSubjectAccessReview) to create every object. Any failure on any
 //!    cluster stops the run before the first write.
@@ -11,6 +11,9 @@
 //!    cluster-wide objects: no) — `admin` only covers Flux kinds when Flux's aggregated
 //!    `flux-edit`/`flux-view` ClusterRoles are installed, and that is worth a warning, not a
 //!    surprise at the first HelmRelease.
+//!
+//! The Flux namespace (where the tenant Secret and the runtime info live) is the cluster's, as the
+//! fleet model decides it ([`Layout::cluster_flux_namespace`](crate::repo::Layout)).
 
 use std::collections::BTreeMap;
 
@@ -23,7 +26,7 @@ use serde_json::Value;
 
 use super::{
     Layout,
-    propagate::{self, CopyKind, CopyResult, SOURCE_NAMESPACE},
+    propagate::{self, CopyKind, CopyResult},
     render::{UndefinedVariables, substitute},
 };
 use crate::{
@@ -40,16 +43,29 @@ pub enum ClusterError {
     /// The apiserver refused or could not be reached.
     #[error(transparent)]
     Kube(#[from] KubeError),
-    /// Flux is not bootstrapped.
-    #[error("namespace flux-system does not exist: bootstrap Flux first (kubectl fleet bootstrap)")]
-    NoFluxSystem,
+    /// Flux is not bootstrapped (in the namespace the fleet model says).
+    #[error("namespace {namespace} does not exist: bootstrap Flux first (kubectl fleet bootstrap)")]
+    NoFluxNamespace {
+        /// The Flux namespace.
+        namespace: String,
+    },
     /// The runtime-info ConfigMap is missing, so nothing can be substituted.
     #[error(
-        "ConfigMap flux-system/{name} not found: the cluster's runtime info (clusters/<cluster>/runtime-info.yaml) is not applied"
+        "ConfigMap {namespace}/{name} not found: the cluster's runtime info (clusters/<cluster>/runtime-info.yaml) is not applied"
     )]
     NoRuntimeInfo {
+        /// The Flux namespace.
+        namespace: String,
         /// The ConfigMap name.
         name: String,
+    },
+    /// The tenant namespace is the one Flux runs in on this cluster.
+    #[error(
+        "namespace '{namespace}' is where Flux runs on this cluster; tenants get namespaces of their own"
+    )]
+    FluxNamespace {
+        /// The namespace.
+        namespace: String,
     },
     /// The manifests use variables the runtime info does not define.
     #[error(transparent)]
@@ -82,23 +98,22 @@ pub enum ClusterError {
     },
 }
 
-impl ClusterError {
-    /// A one-line message for per-cluster status lines (the cluster is already named there).
-    pub fn short(&self) -> String {
-        match self {
-            ClusterError::Kube(e) => e.short(),
-            other => other.to_string(),
-        }
-    }
-}
-
-/// The tenant Secret to write in `flux-system` from a stored credential.
+/// The tenant Secret to write in each cluster's Flux namespace.
 #[derive(Clone, Debug)]
 pub struct SecretRequest {
-    /// Where and how (name, labels, credential annotation).
-    pub secret: GitSecret,
+    /// The basic-auth username.
+    pub username: String,
+    /// The keyring credential the token came from (the rotation annotation), if any.
+    pub credential: Option<String>,
     /// The token (never printed).
     pub token: Token,
+}
+
+impl SecretRequest {
+    /// The Secret in the Flux namespace `namespace` (one constructor for every tenant Secret).
+    pub fn secret(&self, namespace: &str, tenant: &str) -> GitSecret {
+        GitSecret::tenant(namespace, tenant, self.username.clone(), self.credential.clone())
+    }
 }
 
 /// Everything `--apply` needs, shared by all clusters.
@@ -123,11 +138,13 @@ pub struct ApplyRequest {
 /// What preflight found on one cluster.
 #[derive(Clone, Debug)]
 pub struct Preflight {
+    /// The namespace Flux runs in on this cluster (tenant Secret, runtime info).
+    pub flux_namespace: String,
     /// The objects with `${VAR}` substituted from this cluster's runtime info.
     pub objects: Vec<Value>,
     /// Whether Kyverno is installed (it clones the tenant Secret itself).
     pub kyverno: bool,
-    /// Whether `flux-system/flux-<tenant>` exists already.
+    /// Whether `<flux namespace>/flux-<tenant>` exists already.
     pub source_secret: Option<bool>,
     /// Things worth telling the user that do not stop the run.
     pub warnings: Vec<String>,
@@ -140,17 +157,6 @@ pub struct Applied {
     pub object: String,
     /// What happened.
     pub result: String,
-}
-
-/// Everything one cluster reports after applying or deleting.
-#[derive(Debug)]
-pub struct ClusterOutcome {
-    /// The objects touched, in order.
-    pub applied: Vec<Applied>,
-    /// Non-fatal findings.
-    pub warnings: Vec<String>,
-    /// Whether the cluster succeeded.
-    pub result: Result<(), ClusterError>,
 }
 
 fn gvr(obj: &Value) -> (String, String, bool) {
@@ -183,9 +189,19 @@ fn resource_name(group: &str, resource: &str) -> String {
     }
 }
 
-/// Read-only checks on one cluster; see the module documentation.
-pub async fn preflight(target: &KubeTarget, req: &ApplyRequest) -> Result<Preflight, ClusterError> {
+/// Read-only checks on one cluster whose Flux runs in `flux_namespace`; see the module
+/// documentation.
+pub async fn preflight(
+    target: &KubeTarget,
+    req: &ApplyRequest,
+    flux_namespace: &str,
+) -> Result<Preflight, ClusterError> {
     target.server_version().await?;
+    if req.namespace == flux_namespace {
+        return Err(ClusterError::FluxNamespace {
+            namespace: req.namespace.clone(),
+        });
+    }
     let mut warnings = Vec::new();
 
     // Rights first: a clear "not allowed" beats a 403 halfway through.
@@ -206,7 +222,7 @@ pub async fn preflight(target: &KubeTarget, req: &ApplyRequest) -> Result<Prefli
                 verb.into(),
                 String::new(),
                 "secrets".into(),
-                Some(SOURCE_NAMESPACE.into()),
+                Some(flux_namespace.into()),
             ));
         }
     }
@@ -238,26 +254,29 @@ pub async fn preflight(target: &KubeTarget, req: &ApplyRequest) -> Result<Prefli
 
     let namespaces: Api<Namespace> = Api::all(target.client.clone());
     if namespaces
-        .get_opt(SOURCE_NAMESPACE)
+        .get_opt(flux_namespace)
         .await
-        .map_err(|e| target.err("get namespace flux-system", e))?
+        .map_err(|e| target.err(format!("get namespace {flux_namespace}"), e))?
         .is_none()
     {
-        return Err(ClusterError::NoFluxSystem);
+        return Err(ClusterError::NoFluxNamespace {
+            namespace: flux_namespace.to_string(),
+        });
     }
     let runtime_info = req.layout.runtime_info();
-    let cms: Api<ConfigMap> = Api::namespaced(target.client.clone(), SOURCE_NAMESPACE);
+    let cms: Api<ConfigMap> = Api::namespaced(target.client.clone(), flux_namespace);
     let Some(cm) = cms
         .get_opt(runtime_info)
         .await
-        .map_err(|e| target.err(format!("get ConfigMap flux-system/{runtime_info}"), e))?
+        .map_err(|e| target.err(format!("get ConfigMap {flux_namespace}/{runtime_info}"), e))?
     else {
         return Err(ClusterError::NoRuntimeInfo {
+            namespace: flux_namespace.to_string(),
             name: runtime_info.to_string(),
         });
     };
     let vars: BTreeMap<String, String> = cm.data.unwrap_or_default();
-    let origin = format!("{SOURCE_NAMESPACE}/{runtime_info}");
+    let origin = format!("{flux_namespace}/{runtime_info}");
     let objects = req
         .objects
         .iter()
@@ -289,25 +308,25 @@ pub async fn preflight(target: &KubeTarget, req: &ApplyRequest) -> Result<Prefli
     let source_secret = if req.secret.is_some() {
         None
     } else {
-        let secrets: Api<Secret> = Api::namespaced(target.client.clone(), SOURCE_NAMESPACE);
+        let secrets: Api<Secret> = Api::namespaced(target.client.clone(), flux_namespace);
         match secrets.get_metadata_opt(&secret_name).await {
             Ok(found) => Some(found.is_some()),
             Err(kube::Error::Api(s)) if s.code == 403 => {
                 warnings.push(format!(
-                    "cannot read Secret flux-system/{secret_name} (forbidden): its presence is not checked"
+                    "cannot read Secret {flux_namespace}/{secret_name} (forbidden): its presence is not checked"
                 ));
                 None
             }
             Err(e) => {
                 return Err(target
-                    .err(format!("get Secret flux-system/{secret_name}"), e)
+                    .err(format!("get Secret {flux_namespace}/{secret_name}"), e)
                     .into());
             }
         }
     };
     if source_secret == Some(false) {
         warnings.push(format!(
-            "Secret flux-system/{secret_name} does not exist: GitRepository {secret_name} cannot authenticate until it does (pass --token NAME, --token-stdin or --token-env VAR)"
+            "Secret {flux_namespace}/{secret_name} does not exist: GitRepository {secret_name} cannot authenticate until it does (pass --token NAME, --token-stdin or --token-env VAR)"
         ));
     }
     if !kyverno && !req.propagate {
@@ -317,6 +336,7 @@ pub async fn preflight(target: &KubeTarget, req: &ApplyRequest) -> Result<Prefli
         ));
     }
     Ok(Preflight {
+        flux_namespace: flux_namespace.to_string(),
         objects,
         kyverno,
         source_secret,
@@ -347,10 +367,12 @@ pub async fn apply(
     warnings: &mut Vec<String>,
 ) -> Result<(), ClusterError> {
     let secret_name = req.layout.tenant_secret(&req.tenant);
+    let flux_namespace = pre.flux_namespace.as_str();
     if let Some(s) = &req.secret {
-        let outcome = upsert_git_secret(target, &s.secret, &s.token).await?;
+        let secret = s.secret(flux_namespace, &req.tenant);
+        let outcome = upsert_git_secret(target, &secret, &s.token).await?;
         applied.push(Applied {
-            object: format!("Secret/{}/{}", s.secret.namespace, s.secret.name),
+            object: format!("Secret/{}/{}", secret.namespace, secret.name),
             result: outcome.verb().to_string(),
         });
     }
@@ -368,7 +390,7 @@ pub async fn apply(
                 "Kyverno is installed: it clones Secret {secret_name} into tenant namespaces, so --propagate made no copies"
             ));
         } else {
-            let namespaces = propagate::tenant_namespaces(target, &req.tenant).await?;
+            let namespaces = propagate::tenant_namespaces(target, &req.tenant, flux_namespace).await?;
             let push = |applied: &mut Vec<Applied>, results: Vec<CopyResult>| {
                 for r in results {
                     applied.push(Applied {
@@ -377,15 +399,19 @@ pub async fn apply(
                     });
                 }
             };
-            match propagate::sync_copies(target, CopyKind::Secret, &secret_name, &namespaces).await? {
+            let source = |name| propagate::Source {
+                namespace: flux_namespace,
+                name,
+            };
+            match propagate::sync_copies(target, CopyKind::Secret, source(&secret_name), &namespaces).await? {
                 Some(results) => push(applied, results),
                 None => warnings.push(format!(
-                    "Secret flux-system/{secret_name} does not exist: nothing to copy"
+                    "Secret {flux_namespace}/{secret_name} does not exist: nothing to copy"
                 )),
             }
             let runtime_info = req.layout.runtime_info();
             if let Some(results) =
-                propagate::sync_copies(target, CopyKind::ConfigMap, runtime_info, &namespaces).await?
+                propagate::sync_copies(target, CopyKind::ConfigMap, source(runtime_info), &namespaces).await?
             {
                 push(applied, results);
             }

@@ -6,7 +6,8 @@
 //! delete with a `$patch: delete`, so automation only runs where it is wanted.
 //!
 //! For the platform tenant (`infra`) the d1 shape differs: no namespace of its own (it lives in
-//! `flux-system`, reusing `flux-infra`), and the Kustomization is `flux-infra-update-policies`.
+//! the Flux namespace, `flux-system` by default, reusing `flux-infra`), and the Kustomization is
+//! `flux-infra-update-policies`.
 
 use serde_json::{Value, json};
 
@@ -81,7 +82,7 @@ pub fn bundle(layout: &Layout, opts: &AutomationOptions) -> Bundle {
         });
         return Bundle {
             dir,
-            namespace: "flux-system".into(),
+            namespace: layout.flux_namespace().to_string(),
             labels,
             files: vec![
                 ManifestFile {

@@ -194,8 +194,9 @@ pub fn plan(
     for dep in &opts.depends_on {
         if !defined.iter().any(|(n, _)| n == dep) {
             warnings.push(format!(
-                "dependency '{dep}' is not defined in {}: {controllers} will wait until a Kustomization of that name exists in flux-system",
-                dir.display()
+                "dependency '{dep}' is not defined in {}: {controllers} will wait until a Kustomization of that name exists in {}",
+                dir.display(),
+                layout.flux_namespace()
             ));
         }
     }
@@ -243,7 +244,7 @@ pub fn plan(
             let kustomization = json!({
                 "apiVersion": "kustomize.config.k8s.io/v1beta1",
                 "kind": "Kustomization",
-                "namespace": "flux-system",
+                "namespace": layout.flux_namespace(),
                 "resources": resources,
                 "labels": [{"pairs": {label_key: label_value}}],
             });

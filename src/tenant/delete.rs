@@ -140,12 +140,19 @@ pub enum ClusterState {
     Absent,
 }
 
-/// Read-only check before deleting on a cluster: the namespace must not belong to another tenant.
+/// Read-only check before deleting on a cluster: the namespace must not be the one Flux runs in
+/// there, nor belong to another tenant.
 pub async fn preflight(
     target: &KubeTarget,
     namespace: &str,
     tenant: &str,
+    flux_namespace: &str,
 ) -> Result<ClusterState, ClusterError> {
+    if namespace == flux_namespace {
+        return Err(ClusterError::FluxNamespace {
+            namespace: namespace.to_string(),
+        });
+    }
     let api: Api<Namespace> = Api::all(target.client.clone());
     let ns = api
         .get_opt(namespace)

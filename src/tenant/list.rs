@@ -1,7 +1,7 @@
 //! `tenant list`: every tenant namespace of a cluster with the health of its GitRepository and
-//! Kustomization, and whether the tenant Secret in the namespace matches the source in
-//! `flux-system` (a copy that drifted is the classic "authentication required" after a PAT
-//! rotation). A handful of LIST calls per cluster — namespaces, GitRepositories, Kustomizations,
+//! Kustomization, and whether the tenant Secret in the namespace matches the source in the
+//! cluster's Flux namespace (a copy that drifted is the classic "authentication required" after a
+//! PAT rotation). A handful of LIST calls per cluster — namespaces, GitRepositories, Kustomizations,
 //! and one Secret list per tenant — never one GET per namespace.
 
 use std::collections::BTreeMap;
@@ -14,7 +14,7 @@ use kube::{
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{Layout, propagate::SOURCE_NAMESPACE, tenant_object_name};
+use super::{Layout, tenant_object_name};
 use crate::{
     credentials::{CREDENTIAL_ANNOTATION, TENANT_LABEL},
     kube::{KubeError, KubeTarget, Resolver, find_known},
@@ -39,13 +39,13 @@ pub struct FluxStatus {
 /// How the tenant Secret in a namespace compares with its source.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum SecretState {
-    /// Present and identical to `flux-system/flux-<tenant>`.
+    /// Present and identical to `<flux namespace>/flux-<tenant>`.
     InSync,
     /// Present but different from the source (a missed rotation).
     Drifted,
     /// Not in the namespace.
     Missing,
-    /// Present, but the source in `flux-system` does not exist.
+    /// Present, but the source in the Flux namespace does not exist.
     NoSource,
     /// Secrets could not be read.
     Unknown,
@@ -133,11 +133,13 @@ fn flux_status(name: &str, obj: Option<&Value>) -> FluxStatus {
     }
 }
 
-/// Lists the tenants of one cluster (optionally one tenant), sorted by tenant and namespace.
+/// Lists the tenants of one cluster whose Flux runs in `flux_namespace` (optionally one tenant),
+/// sorted by tenant and namespace.
 pub async fn collect(
     target: &KubeTarget,
     layout: &Layout,
     tenant: Option<&str>,
+    flux_namespace: &str,
 ) -> Result<Vec<TenantRow>, KubeError> {
     let selector = match tenant {
         Some(t) => format!("{TENANT_LABEL}={t}"),
@@ -160,13 +162,13 @@ pub async fn collect(
         .filter_map(|ns| {
             let name = ns.metadata.name?;
             let tenant = ns.metadata.labels?.get(TENANT_LABEL)?.clone();
-            (name != SOURCE_NAMESPACE).then_some((tenant, name))
+            (name != flux_namespace).then_some((tenant, name))
         })
         .collect();
     found.sort();
 
     // One Secret list per tenant, by name across all namespaces: finds copies whatever their
-    // labels, and the source in flux-system.
+    // labels, and the source in the Flux namespace.
     let mut tenants: Vec<String> = found.iter().map(|(t, _)| t.clone()).collect();
     tenants.dedup();
     let secrets: Api<Secret> = Api::all(target.client.clone());
@@ -215,7 +217,7 @@ pub async fn collect(
         let (state, credential) = match secret_index.get(&tenant).and_then(Option::as_ref) {
             None => (SecretState::Unknown, None),
             Some(by_ns) => {
-                let source = by_ns.get(SOURCE_NAMESPACE);
+                let source = by_ns.get(flux_namespace);
                 let copy = by_ns.get(&namespace);
                 let credential = source
                     .and_then(|s| s.metadata.annotations.as_ref())
@@ -254,7 +256,7 @@ fn short_revision(rev: &str) -> String {
 }
 
 /// The table: a CLUSTER column when several clusters are listed.
-pub fn render_table(rows: &[TenantRow], with_cluster: bool, paint: Paint) -> String {
+pub fn render_table(rows: &[&TenantRow], with_cluster: bool, paint: Paint) -> String {
     let mut headers = Vec::new();
     if with_cluster {
         headers.push("cluster");
@@ -334,7 +336,7 @@ mod tests {
             },
             credential: Some("apps-bot".into()),
         };
-        let out = render_table(&[row], false, Paint::plain());
+        let out = render_table(&[&row], false, Paint::plain());
         assert_eq!(
             out,
             "TENANT   NAMESPACE   SOURCE   REVISION                 KUSTOMIZATION   MESSAGE   SECRET    CREDENTIAL\napps     backend     Ready    main@sha1:0123456789ab   Missing         -         Drifted   apps-bot\n"

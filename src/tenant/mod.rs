@@ -6,7 +6,8 @@
 //! least-privilege shape instead, validates it against the fleet repository, applies it to
 //! clusters when asked, and reports tenants' health.
 //!
-//! One file per job:
+//! These are the building blocks; the workflows that combine them (validate, write the files,
+//! preflight every cluster, apply) are the tenant operations (`ops::tenant`). One file per job:
 //! - [`validate`]: DNS-1123 names, git URLs, path templates, namespace ownership in the repo;
 //! - [`create`], [`component`], [`automation`]: pure, deterministic generation of the files;
 //! - [`render`]: the objects a file set stands for (kustomize's namespace and label transforms)
@@ -25,6 +26,7 @@
 //! # kubectl-fleet.yaml
 //! profile: keos                 # d1 (default) or keos
 //! useCase: talk-to-your-data    # keos only: the default for --use-case
+//! fluxNamespace: flux-system    # where Flux runs when a cluster's directory does not say
 //! ```
 //!
 //! | | d1 | keos |
@@ -125,13 +127,16 @@ pub enum TenantError {
     /// The fleet repository could not be read.
     #[error(transparent)]
     Repo(#[from] crate::repo::RepoError),
+    /// One cluster cannot take, or did not take, the change (exit 1; reported per cluster).
+    #[error(transparent)]
+    Cluster(#[from] apply::ClusterError),
 }
 
 impl TenantError {
     /// The exit status of this error.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            TenantError::Aborted => ExitStatus::Failure,
+            TenantError::Aborted | TenantError::Cluster(_) => ExitStatus::Failure,
             TenantError::Repo(e) => e.exit_status(),
             _ => ExitStatus::Usage,
         }

@@ -4,7 +4,8 @@
 //! Multitenancy lockdown forbids cross-namespace references, so every tenant namespace needs its
 //! own Secret `flux-<tenant>` and its own runtime info; d1 has Kyverno clone them. Without Kyverno,
 //! `--propagate` writes the copies and keeps them in sync on every later run: each copy carries the
-//! source's data, the label `kubectl-fleet.dev/propagated-from: flux-system.<name>` and, when the
+//! source's data (the source lives in the cluster's Flux namespace), the label
+//! `kubectl-fleet.dev/propagated-from: <flux namespace>.<name>` and, when the
 //! source has one, the same `kubectl-fleet.dev/credential` annotation (so `token rotate` updates
 //! the copies with the source). Copies left in namespaces that no longer carry the tenant label
 //! are deleted, so a namespace handed to another team keeps no credential.
@@ -22,8 +23,21 @@ use crate::{
 /// The label on every copy, naming its source as `<namespace>.<name>`.
 pub const PROPAGATED_FROM_LABEL: &str = "kubectl-fleet.dev/propagated-from";
 
-/// The namespace sources live in.
-pub const SOURCE_NAMESPACE: &str = "flux-system";
+/// The object copies are made from: in the cluster's Flux namespace.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Source<'a> {
+    /// The Flux namespace.
+    pub namespace: &'a str,
+    /// The Secret or ConfigMap name.
+    pub name: &'a str,
+}
+
+impl Source<'_> {
+    /// The value of [`PROPAGATED_FROM_LABEL`] on its copies: `<namespace>.<name>`.
+    pub fn propagated_from(&self) -> String {
+        format!("{}.{}", self.namespace, self.name)
+    }
+}
 
 /// What kind of object is copied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,18 +102,17 @@ impl CopyResult {
     }
 }
 
-/// The value of [`PROPAGATED_FROM_LABEL`] for a source.
-pub fn propagated_from(name: &str) -> String {
-    format!("{SOURCE_NAMESPACE}.{name}")
-}
-
 fn api(target: &KubeTarget, kind: CopyKind, namespace: Option<&str>) -> kube::Api<DynamicObject> {
     let known = find_known("", kind.kind()).expect("Secret and ConfigMap are known kinds");
     Resolver::new(target.clone()).api(&known.api_resource(), true, namespace)
 }
 
-/// The namespaces labelled with the tenant (not terminating, not `flux-system`), sorted.
-pub async fn tenant_namespaces(target: &KubeTarget, tenant: &str) -> Result<Vec<String>, KubeError> {
+/// The namespaces labelled with the tenant (not terminating, not the Flux namespace), sorted.
+pub async fn tenant_namespaces(
+    target: &KubeTarget,
+    tenant: &str,
+    flux_namespace: &str,
+) -> Result<Vec<String>, KubeError> {
     let known = find_known("", "Namespace").expect("Namespace is a known kind");
     let api = Resolver::new(target.clone()).api(&known.api_resource(), false, None);
     let list = api
@@ -111,23 +124,23 @@ pub async fn tenant_namespaces(target: &KubeTarget, tenant: &str) -> Result<Vec<
         .into_iter()
         .filter(|ns| ns.metadata.deletion_timestamp.is_none())
         .filter_map(|ns| ns.metadata.name)
-        .filter(|n| n != SOURCE_NAMESPACE)
+        .filter(|n| n != flux_namespace)
         .collect();
     out.sort();
     Ok(out)
 }
 
-/// Brings the copies of `flux-system/<name>` in line with the source in every namespace of
-/// `namespaces`, and (for Secrets) deletes copies elsewhere. Returns `None` when the source does
-/// not exist.
+/// Brings the copies of `from` in line with it in every namespace of `namespaces`, and (for
+/// Secrets) deletes copies elsewhere. Returns `None` when the source does not exist.
 pub async fn sync_copies(
     target: &KubeTarget,
     kind: CopyKind,
-    name: &str,
+    from: Source<'_>,
     namespaces: &[String],
 ) -> Result<Option<Vec<CopyResult>>, KubeError> {
-    let what = format!("{} {SOURCE_NAMESPACE}/{name}", kind.kind());
-    let Some(source) = api(target, kind, Some(SOURCE_NAMESPACE))
+    let name = from.name;
+    let what = format!("{} {}/{name}", kind.kind(), from.namespace);
+    let Some(source) = api(target, kind, Some(from.namespace))
         .get_opt(name)
         .await
         .map_err(|e| target.err(format!("get {what}"), e))?
@@ -136,7 +149,7 @@ pub async fn sync_copies(
     };
     let mut results = Vec::new();
     for ns in namespaces {
-        let outcome = write_copy(target, kind, &source, name, ns).await?;
+        let outcome = write_copy(target, kind, &source, from, ns).await?;
         results.push(CopyResult {
             kind: kind.kind(),
             namespace: ns.clone(),
@@ -147,7 +160,7 @@ pub async fn sync_copies(
     if kind == CopyKind::Secret {
         let stale = api(target, kind, None)
             .list(
-                &ListParams::default().labels(&format!("{PROPAGATED_FROM_LABEL}={}", propagated_from(name))),
+                &ListParams::default().labels(&format!("{PROPAGATED_FROM_LABEL}={}", from.propagated_from())),
             )
             .await
             .map_err(|e| target.err(format!("list copies of {what}"), e))?;
@@ -155,7 +168,7 @@ pub async fn sync_copies(
             let (Some(ns), Some(uid)) = (copy.metadata.namespace.clone(), copy.metadata.uid.clone()) else {
                 continue;
             };
-            if namespaces.contains(&ns) || ns == SOURCE_NAMESPACE {
+            if namespaces.contains(&ns) || ns == from.namespace {
                 continue;
             }
             let dp = DeleteParams {
@@ -186,13 +199,14 @@ async fn write_copy(
     target: &KubeTarget,
     kind: CopyKind,
     source: &DynamicObject,
-    name: &str,
+    from: Source<'_>,
     namespace: &str,
 ) -> Result<ApplyOutcome, KubeError> {
+    let name = from.name;
     let api = api(target, kind, Some(namespace));
     let what = format!("{} {namespace}/{name}", kind.kind());
     let mut source_labels = source.metadata.labels.clone().unwrap_or_default();
-    source_labels.insert(PROPAGATED_FROM_LABEL.to_string(), propagated_from(name));
+    source_labels.insert(PROPAGATED_FROM_LABEL.to_string(), from.propagated_from());
     let credential = source
         .metadata
         .annotations

@@ -18,14 +18,24 @@ use crate::{
 };
 
 /// Validates a tenant namespace: a DNS-1123 label short enough for `flux-<namespace>` (the
-/// Kustomization name, which Flux copies into a label value), and not a system namespace.
-pub fn namespace(name: &str) -> Result<(), TenantError> {
+/// Kustomization name, which Flux copies into a label value), and neither a system namespace nor
+/// the fleet's Flux namespace. (A cluster whose directory puts Flux elsewhere is checked again in
+/// its preflight.)
+pub fn namespace(layout: &Layout, name: &str) -> Result<(), TenantError> {
     names::dns_label_max("namespace", name, 58)?;
     if RESERVED_NAMESPACES.contains(&name) {
         return Err(NameError::new(
             "namespace",
             name,
             "it is a system namespace; tenants get namespaces of their own",
+        )
+        .into());
+    }
+    if name == layout.flux_namespace() {
+        return Err(NameError::new(
+            "namespace",
+            name,
+            "it is the fleet's Flux namespace (fluxNamespace in kubectl-fleet.yaml); tenants get namespaces of their own",
         )
         .into());
     }
@@ -293,14 +303,27 @@ mod tests {
 
     #[test]
     fn namespaces_leave_room_for_the_kustomization_name() {
-        assert!(namespace(&"a".repeat(58)).is_ok());
-        let err = namespace(&"a".repeat(59)).unwrap_err();
+        let l = Layout::d1();
+        assert!(namespace(&l, &"a".repeat(58)).is_ok());
+        let err = namespace(&l, &"a".repeat(59)).unwrap_err();
         assert!(err.to_string().contains("at most 58"), "{err}");
         assert!(
-            namespace("kube-system")
+            namespace(&l, "kube-system")
                 .unwrap_err()
                 .to_string()
                 .contains("system namespace")
+        );
+        let config = crate::repo::FleetConfig {
+            flux_namespace: Some("flux".into()),
+            ..Default::default()
+        };
+        let moved = Layout::new(&config, None).expect("layout");
+        assert!(namespace(&l, "flux").is_ok());
+        assert!(
+            namespace(&moved, "flux")
+                .unwrap_err()
+                .to_string()
+                .contains("the fleet's Flux namespace")
         );
     }
 

@@ -1315,7 +1315,8 @@ async fn propagate_keeps_secret_copies_in_sync_and_removes_stale_ones() {
         .run();
     let rows: Value = serde_json::from_str(list.ok()).expect("json");
     let state = |ns: &str| {
-        rows.as_array()
+        rows["items"]
+            .as_array()
             .expect("rows")
             .iter()
             .find(|r| r["namespace"] == ns)
@@ -1553,8 +1554,11 @@ async fn list_shows_every_cluster_with_readiness_and_secret_drift() {
         .args(["list", "--all-contexts", "--tenant", &tenant_name, "-o", "json"])
         .kubeconfig()
         .run();
-    let rows: Value = serde_json::from_str(json_run.ok()).expect("json");
-    let rows = rows.as_array().expect("array");
+    let doc: Value = serde_json::from_str(json_run.ok()).expect("json");
+    // The versioned document every command prints.
+    assert_eq!(doc["apiVersion"], "kubectl-fleet.dev/v1");
+    assert_eq!(doc["kind"], "TenantList");
+    let rows = doc["items"].as_array().expect("array");
     assert_eq!(rows.len(), 6);
     let row = |cluster: &str, ns: &str| {
         rows.iter()
@@ -1585,7 +1589,8 @@ async fn list_shows_every_cluster_with_readiness_and_secret_drift() {
         .kubeconfig()
         .run();
     let parsed: Value = yaml::from_str(yaml_run.ok(), "stdout").expect("yaml");
-    assert_eq!(parsed.as_array().expect("array").len(), 2);
+    assert_eq!(parsed["kind"], "TenantList");
+    assert_eq!(parsed["items"].as_array().expect("array").len(), 2);
 }
 
 #[tokio::test]
@@ -1657,4 +1662,442 @@ async fn delete_needs_confirmation_then_removes_the_kustomization_and_the_namesp
         gone.is_none_or(|n| n.metadata.deletion_timestamp.is_some()),
         "namespace deleted"
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The Flux namespace of each cluster, and the operations called directly
+
+/// A cluster whose Flux runs in `namespace` (as `bootstrap init -n` sets it up), with runtime
+/// info whose ENVIRONMENT tells which ConfigMap a substitution came from.
+async fn flux_in(context: &str, namespace: &str, environment: &str) -> KubeTarget {
+    let target = env().target(context).await;
+    apply(
+        &target,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}}),
+    )
+    .await;
+    let mut info = runtime_info(context);
+    info["metadata"]["namespace"] = json!(namespace);
+    info["data"]["ENVIRONMENT"] = json!(environment);
+    apply(&target, info).await;
+    target
+}
+
+async fn secret_in(target: &KubeTarget, namespace: &str, name: &str) -> Option<Secret> {
+    Api::<Secret>::namespaced(target.client.clone(), namespace)
+        .get_opt(name)
+        .await
+        .expect("get Secret")
+}
+
+#[tokio::test]
+async fn apply_writes_the_tenant_secret_into_each_clusters_flux_namespace() {
+    // staging has no cluster directory: kubectl-fleet.yaml's fluxNamespace applies. prod-eu's
+    // directory puts its FluxInstance in another namespace, which wins for that cluster.
+    let (configured, from_dir) = (fixed_unique("fxcfg"), fixed_unique("fxdir"));
+    let staging = flux_in("staging", &configured, "moved-staging").await;
+    let prod = flux_in("prod-eu", &from_dir, "moved-prod").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(
+        dir.path().join("kubectl-fleet.yaml"),
+        format!("fluxNamespace: {configured}\n"),
+    )
+    .expect("write");
+    let instance = dir.path().join("clusters/prod-eu/flux-system/flux-instance.yaml");
+    std::fs::create_dir_all(instance.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &instance,
+        format!(
+            "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: {from_dir}\n"
+        ),
+    )
+    .expect("write");
+    let tenant_name = fixed_unique("fx");
+    let secret_name = format!("flux-{tenant_name}");
+    let ns = fixed_unique("app");
+    let token = "ghp_FluxNamespaceToken0123456789";
+
+    // --dry-run --apply already names each cluster's namespace.
+    let dry = create_apply(
+        dir.path(),
+        &ns,
+        &tenant_name,
+        &["staging", "prod-eu"],
+        &["--dry-run", "--token-stdin", "--propagate"],
+    )
+    .stdin(token)
+    .run();
+    let out = dry.ok();
+    for expected in [
+        format!("namespace: {configured}\n"),
+        format!("namespace: {from_dir}\n"),
+        format!("path: ./components/{ns}/moved-staging"),
+        format!("path: ./components/{ns}/moved-prod"),
+        format!(
+            "# plus copies of Secret {from_dir}/{secret_name} and ConfigMap {from_dir}/flux-runtime-info"
+        ),
+    ] {
+        assert!(out.contains(&expected), "{expected} missing from:\n{out}");
+    }
+    assert_no_token(token, &dry, dir.path());
+
+    let run = create_apply(
+        dir.path(),
+        &ns,
+        &tenant_name,
+        &["staging", "prod-eu"],
+        &["--token-stdin", "--propagate"],
+    )
+    .stdin(token)
+    .run();
+    let table = run.ok();
+    assert_no_token(token, &run, dir.path());
+    assert!(
+        table.contains(&format!("staging   Secret/{configured}/{secret_name}"))
+            && table.contains(&format!("prod-eu   Secret/{from_dir}/{secret_name}")),
+        "{table}"
+    );
+    for (target, flux_namespace) in [(&staging, &configured), (&prod, &from_dir)] {
+        let source = secret_in(target, flux_namespace, &secret_name)
+            .await
+            .expect("tenant Secret in the Flux namespace");
+        assert_eq!(
+            source.data.as_ref().expect("data")["password"].0,
+            token.as_bytes()
+        );
+        assert!(
+            secret_in(target, "flux-system", &secret_name).await.is_none(),
+            "nothing in flux-system"
+        );
+        let copy = secret_in(target, &ns, &secret_name).await.expect("copy");
+        assert_eq!(
+            copy.metadata.labels.as_ref().expect("labels")["kubectl-fleet.dev/propagated-from"],
+            format!("{flux_namespace}.{secret_name}")
+        );
+    }
+    let ks = crate::common::get(
+        &prod,
+        &json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "metadata": {"name": format!("flux-{ns}"), "namespace": ns}}),
+    )
+    .await
+    .expect("Kustomization applied");
+    assert_eq!(ks.data["spec"]["path"], format!("./components/{ns}/moved-prod"));
+
+    // list compares each copy with the source in its cluster's Flux namespace.
+    let list = tenant()
+        .args([
+            "list",
+            "--context",
+            "staging",
+            "--context",
+            "prod-eu",
+            "--tenant",
+            &tenant_name,
+            "-o",
+            "json",
+        ])
+        .args(["--fleet-dir", dir.path().to_str().expect("utf-8")])
+        .kubeconfig()
+        .run();
+    let doc: Value = serde_json::from_str(list.ok()).expect("json");
+    let states: Vec<(String, String)> = doc["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|r| {
+            (
+                r["cluster"].as_str().expect("cluster").to_string(),
+                r["secret"]["state"].as_str().expect("state").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        states,
+        [
+            ("staging".to_string(), "InSync".to_string()),
+            ("prod-eu".to_string(), "InSync".to_string())
+        ]
+    );
+
+    // The Flux namespace itself is never a tenant namespace, whichever rule named it.
+    let run = create_apply(dir.path(), &from_dir, &tenant_name, &["prod-eu"], &[]).run();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "✗ prod-eu: namespace '{from_dir}' is where Flux runs on this cluster"
+        )),
+        "{}",
+        run.stderr
+    );
+    let run = create_apply(dir.path(), &configured, &tenant_name, &["staging"], &[]).run();
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("the fleet's Flux namespace"),
+        "{}",
+        run.stderr
+    );
+
+    // A cluster directory naming a namespace the cluster lacks: refused before any change.
+    let missing = fixed_unique("fxnone");
+    std::fs::write(
+        &instance,
+        format!(
+            "apiVersion: fluxcd.controlplane.io/v1\nkind: FluxInstance\nmetadata:\n  name: flux\n  namespace: {missing}\n"
+        ),
+    )
+    .expect("write");
+    let other = fixed_unique("app");
+    let run = create_apply(dir.path(), &other, &tenant_name, &["staging", "prod-eu"], &[]).run();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!(
+            "✗ prod-eu: namespace {missing} does not exist: bootstrap Flux first"
+        )) && run.stderr.contains("nothing was written or applied"),
+        "{}",
+        run.stderr
+    );
+    assert!(!namespace_exists(&staging, &other).await);
+}
+
+fn selection(contexts: &[&str]) -> fleet::ops::tenant::ClusterSelection {
+    fleet::ops::tenant::ClusterSelection {
+        kubeconfig: Some(env().kubeconfig.clone()),
+        contexts: contexts.iter().map(|c| c.to_string()).collect(),
+        ..Default::default()
+    }
+}
+
+fn create_request(dir: &Path, namespace: &str, tenant_name: &str) -> fleet::ops::tenant::CreateRequest {
+    fleet::ops::tenant::CreateRequest {
+        repo: fleet::ops::tenant::RepoSelection {
+            fleet_dir: dir.to_path_buf(),
+            use_case: None,
+        },
+        clusters: selection(&["staging"]),
+        namespace: namespace.to_string(),
+        tenant: tenant_name.to_string(),
+        git_url: Some(APPS_URL.to_string()),
+        role: "admin".to_string(),
+        path: None,
+        force: false,
+        dry_run: false,
+        apply: true,
+        token: Some(fleet::credentials::TokenSource::Keyring("apps-bot".into())),
+        username: None,
+        propagate: false,
+    }
+}
+
+#[tokio::test]
+async fn the_create_operation_takes_its_stores_and_the_stored_username() {
+    use fleet::{
+        credentials::{CredentialMeta, MemoryStore, MetaStore, Provider, SecretStore, Token},
+        error::ExitStatus,
+        ops::tenant::{TokenStores, create},
+        output::Recorder,
+    };
+    let staging = bootstrapped("staging").await;
+    let keyring = MemoryStore::default();
+    let token = "ghp_InMemoryStoreToken0123456789";
+    keyring
+        .set("apps-bot", &Token::new(token).expect("token"))
+        .expect("stored");
+    let config = tempfile::tempdir().expect("temp dir");
+    let metas = MetaStore::at(config.path());
+    metas
+        .update(|index| {
+            index.credentials.insert(
+                "apps-bot".into(),
+                CredentialMeta::new(
+                    Provider::Github,
+                    "https://api.github.com",
+                    "x-access-token",
+                    jiff::Timestamp::now(),
+                ),
+            );
+            Ok(())
+        })
+        .expect("index");
+    let stores = TokenStores {
+        secrets: &keyring,
+        metas: Some(&metas),
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tenant_name = fixed_unique("op");
+    let ns = fixed_unique("app");
+    let secret_name = format!("flux-{tenant_name}");
+
+    // --dry-run reads no token: an empty keyring is fine, and the stored username shows.
+    let recorder = Recorder::new();
+    let mut dry = create_request(dir.path(), &ns, &tenant_name);
+    dry.dry_run = true;
+    let outcome = create(
+        dry,
+        TokenStores {
+            secrets: &MemoryStore::default(),
+            metas: Some(&metas),
+        },
+        &recorder,
+    )
+    .await
+    .expect("dry run");
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    let planned = outcome.planned.expect("planned objects");
+    assert!(
+        planned.contains("username: x-access-token") && planned.contains("password: <redacted>"),
+        "{planned}"
+    );
+    assert!(outcome.files.expect("files").diff.is_some());
+    assert!(tree(dir.path()).is_empty(), "--dry-run writes nothing");
+
+    // The username stored with the credential, unless --username says otherwise.
+    let recorder = Recorder::new();
+    let outcome = create(create_request(dir.path(), &ns, &tenant_name), stores, &recorder)
+        .await
+        .expect("created");
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    assert_eq!(outcome.preflight.len(), 1);
+    let rows: Vec<(String, String, String)> = outcome
+        .clusters
+        .rows()
+        .into_iter()
+        .map(|(c, a)| (c.to_string(), a.object.clone(), a.result.clone()))
+        .collect();
+    assert_eq!(
+        rows[0],
+        (
+            "staging".to_string(),
+            format!("Secret/flux-system/{secret_name}"),
+            "created".to_string()
+        )
+    );
+    let text = recorder.text();
+    assert!(
+        text.contains(&format!(
+            "Success wrote tenants/{tenant_name}/components/{ns}/ (4 files)"
+        )) && text.contains("Success staging: applied"),
+        "{text}"
+    );
+    assert!(!text.contains(token), "{text}");
+    let secret = secret_in(&staging, "flux-system", &secret_name)
+        .await
+        .expect("tenant Secret");
+    let data = secret.data.as_ref().expect("data");
+    assert_eq!(data["username"].0, b"x-access-token");
+    assert_eq!(data["password"].0, token.as_bytes());
+    assert_eq!(
+        secret.metadata.annotations.as_ref().expect("annotations")["kubectl-fleet.dev/credential"],
+        "apps-bot"
+    );
+
+    let mut explicit = create_request(dir.path(), &ns, &tenant_name);
+    explicit.username = Some("fleet-bot".into());
+    let outcome = create(explicit, stores, &Recorder::new()).await.expect("updated");
+    assert!(
+        outcome
+            .clusters
+            .rows()
+            .iter()
+            .any(|(_, a)| a.object.starts_with("Secret/") && a.result == "configured"),
+        "{:?}",
+        outcome.clusters.rows()
+    );
+    let secret = secret_in(&staging, "flux-system", &secret_name)
+        .await
+        .expect("tenant Secret");
+    assert_eq!(secret.data.as_ref().expect("data")["username"].0, b"fleet-bot");
+
+    // A credential the keyring does not have: refused before any cluster is touched.
+    let other = fixed_unique("app");
+    let err = create(
+        create_request(dir.path(), &other, &tenant_name),
+        TokenStores {
+            secrets: &MemoryStore::default(),
+            metas: None,
+        },
+        &Recorder::new(),
+    )
+    .await
+    .expect_err("no credential");
+    assert!(err.to_string().contains("apps-bot"), "{err}");
+    assert!(!namespace_exists(&staging, &other).await);
+}
+
+#[tokio::test]
+async fn the_delete_operation_asks_through_the_injected_confirmation() {
+    use std::sync::Mutex;
+
+    use fleet::{
+        error::{Error, ExitStatus},
+        ops::tenant::{DeleteRequest, RepoSelection, delete},
+        output::Recorder,
+        tenant::TenantError,
+    };
+    let staging = bootstrapped("staging").await;
+    let tenant_name = fixed_unique("cf");
+    let ns = fixed_unique("app");
+    let dir = tempfile::tempdir().expect("temp dir");
+    create_apply(dir.path(), &ns, &tenant_name, &["staging"], &[])
+        .run()
+        .ok();
+    let request = || DeleteRequest {
+        repo: RepoSelection {
+            fleet_dir: dir.path().to_path_buf(),
+            use_case: None,
+        },
+        clusters: selection(&["staging"]),
+        namespace: ns.clone(),
+        tenant: None,
+        apply: true,
+        yes: false,
+        force: false,
+        dry_run: false,
+        timeout: std::time::Duration::from_secs(30),
+    };
+    let asked = Mutex::new(Vec::new());
+    let decline = |q: &str| {
+        asked.lock().expect("lock").push(q.to_string());
+        Ok(false)
+    };
+    let err = delete(request(), Some(&decline), &Recorder::new())
+        .await
+        .expect_err("declined");
+    assert!(matches!(err, Error::Tenant(TenantError::Aborted)), "{err}");
+    assert_eq!(err.exit_status(), ExitStatus::Failure);
+    assert_eq!(
+        asked.lock().expect("lock").as_slice(),
+        [format!(
+            "Delete namespace {ns} (tenant {tenant_name}) and everything in it on staging?"
+        )]
+    );
+    assert!(namespace_exists(&staging, &ns).await, "nothing deleted");
+    assert_eq!(tree(dir.path()).len(), 4, "files kept");
+
+    // No one to ask and no --yes: refused before any cluster is asked anything.
+    let err = delete(request(), None, &Recorder::new())
+        .await
+        .expect_err("needs --yes");
+    assert!(err.to_string().contains("pass --yes"), "{err}");
+
+    let accept = |_: &str| Ok(true);
+    let recorder = Recorder::new();
+    let outcome = delete(request(), Some(&accept), &recorder)
+        .await
+        .expect("deleted");
+    assert_eq!(outcome.exit_status(), ExitStatus::Success);
+    let removed = outcome.removed.expect("directory removed");
+    assert_eq!(removed.files, 4);
+    let results: Vec<String> = outcome
+        .clusters
+        .rows()
+        .iter()
+        .map(|(_, a)| a.result.clone())
+        .collect();
+    assert_eq!(results, ["deleted", "deleted"]);
+    assert!(
+        recorder.text().contains("Success staging: deleted"),
+        "{}",
+        recorder.text()
+    );
+    assert!(tree(dir.path()).is_empty());
 }

@@ -12,6 +12,7 @@ mod common;
 mod support;
 
 mod bootstrap;
+mod tenant;
 
 use std::{
     collections::BTreeMap,

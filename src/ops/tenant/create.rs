@@ -1,0 +1,325 @@
+//! `tenant create`: onboard a tenant namespace — its directory in the fleet repository and, with
+//! `--apply`, its objects and Secret on clusters (preflight everywhere first).
+
+use serde_json::Value;
+
+use super::{
+    ClusterChanges, ClusterResults, ClusterSelection, FilesOutcome, RepoSelection, TokenStores,
+    change_clusters, check_clusters, check_conflicts, display_dir, write_plan,
+};
+use crate::{
+    credentials::{DEFAULT_USERNAME, GitSecret, TENANT_LABEL, TokenSource, git_secret_object, validate_name},
+    error::{ExitStatus, Result},
+    kube::KubeTarget,
+    manifests::yaml,
+    ops::{TargetReport, exit_status},
+    output::{Reporter, plural},
+    repo::{WritePlan, names},
+    tenant::{
+        TenantError,
+        apply::{self, ApplyRequest, Preflight, SecretRequest},
+        create::{self, CreateOptions},
+        validate,
+    },
+};
+
+/// What `tenant create` is asked to do.
+#[derive(Clone, Debug)]
+pub struct CreateRequest {
+    /// The fleet repository.
+    pub repo: RepoSelection,
+    /// The clusters `--apply` acts on.
+    pub clusters: ClusterSelection,
+    /// The tenant namespace.
+    pub namespace: String,
+    /// The tenant it belongs to.
+    pub tenant: String,
+    /// The tenant's git repository (default: the one its other namespaces use).
+    pub git_url: Option<String>,
+    /// The ClusterRole bound in the namespace.
+    pub role: String,
+    /// The Kustomization path template (default: the layout's).
+    pub path: Option<String>,
+    /// Overwrite files that differ.
+    pub force: bool,
+    /// Show the diff (and the objects per cluster) without changing anything.
+    pub dry_run: bool,
+    /// Also apply to the selected clusters.
+    pub apply: bool,
+    /// Where the tenant Secret's token comes from (with `apply`).
+    pub token: Option<TokenSource>,
+    /// The Secret's basic-auth username (default: the one stored with the credential, else `git`).
+    pub username: Option<String>,
+    /// Copy the tenant Secret and runtime info into tenant namespaces where Kyverno does not.
+    pub propagate: bool,
+}
+
+/// What `tenant create` did.
+#[derive(Debug, Default)]
+pub struct CreateOutcome {
+    /// The namespace directory (`None` when a preflight failure stopped the run first).
+    pub files: Option<FilesOutcome>,
+    /// `--apply`: every cluster's preflight (a failure anywhere stopped the run before any change).
+    pub preflight: Vec<TargetReport<Preflight>>,
+    /// `--apply`: what each cluster got.
+    pub clusters: ClusterResults,
+    /// `--dry-run --apply`: the objects each cluster would get (tenant Secret redacted).
+    pub planned: Option<String>,
+}
+
+impl CreateOutcome {
+    /// Exit 1 when a cluster failed its preflight or its apply.
+    pub fn exit_status(&self) -> ExitStatus {
+        exit_status(&self.preflight).worst(self.clusters.exit_status())
+    }
+}
+
+/// Onboards a tenant namespace; see the [module](super) documentation for the order of things.
+pub async fn create(
+    req: CreateRequest,
+    stores: TokenStores<'_>,
+    reporter: &dyn Reporter,
+) -> Result<CreateOutcome> {
+    let (fleet, layout) = req.repo.open()?;
+    validate::namespace(&layout, &req.namespace)?;
+    validate::tenant(&layout, &req.tenant)?;
+    names::dns_subdomain("role", &req.role)?;
+    let path = req
+        .path
+        .clone()
+        .unwrap_or_else(|| layout.default_path(&req.namespace));
+    validate::path_template(&layout, &path)?;
+    if let Some(TokenSource::Keyring(name)) = &req.token {
+        validate_name(name)?;
+    }
+    if !req.apply {
+        if req.token.is_some() {
+            return Err(TenantError::Flags(
+                "--token, --token-stdin and --token-env write the tenant Secret on clusters: add --apply"
+                    .into(),
+            )
+            .into());
+        }
+        if req.propagate {
+            return Err(TenantError::Flags("--propagate needs --apply".into()).into());
+        }
+    }
+    let onboarded = validate::onboarded_namespaces(&fleet, &layout)?;
+    validate::namespace_is_free(
+        &onboarded,
+        &req.namespace,
+        &req.tenant,
+        &layout.namespace_dir(&req.tenant, &req.namespace),
+    )?;
+    let git_url = match &req.git_url {
+        Some(url) => url.clone(),
+        None => match validate::tenant_git_url(&fleet, &onboarded, &req.tenant)? {
+            Some((url, from)) => {
+                reporter.debug(&format!("git URL {url} from {}", from.display()));
+                url
+            }
+            None => {
+                return Err(TenantError::MissingGitUrl {
+                    what: format!("the first namespace of tenant '{}'", req.tenant),
+                    hint: " of the tenant's repository".into(),
+                }
+                .into());
+            }
+        },
+    };
+    validate::git_url(&git_url)?;
+    if req.role == "cluster-admin" {
+        reporter.warn(&format!(
+            "--role cluster-admin lets tenant {} change everything in namespace {}, including the ResourceQuotas and LimitRanges the platform team sets there (admin cannot)",
+            req.tenant, req.namespace
+        ));
+    }
+
+    let opts = CreateOptions {
+        namespace: req.namespace.clone(),
+        tenant: req.tenant.clone(),
+        git_url,
+        role: req.role.clone(),
+        path,
+    };
+    let bundle = create::bundle(&layout, &opts);
+    let plan = WritePlan::new(&fleet, bundle.generated_files()?)?;
+    check_conflicts(&plan, req.force, req.dry_run)?;
+    let what = display_dir(&bundle.dir);
+
+    if !req.apply {
+        let files = write_plan(&fleet, &plan, reporter, req.dry_run, req.force, &what)?;
+        if !req.dry_run {
+            reporter.note(
+                "  commit and push to let Flux reconcile it, or apply it now: re-run with --apply and --context/--all-contexts",
+            );
+        }
+        return Ok(CreateOutcome {
+            files: Some(files),
+            ..Default::default()
+        });
+    }
+
+    let targets = req.clusters.targets().await?;
+    // Every cluster's Flux namespace, from the repository, before any cluster is asked anything.
+    let flux_namespaces = targets
+        .iter()
+        .map(|t| layout.cluster_flux_namespace(&fleet, &t.context))
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    // The token is read before any cluster is touched, and never in --dry-run.
+    let secret = match (&req.token, req.dry_run) {
+        (Some(source), false) => {
+            let resolved = source.resolve(stores.secrets, stores.metas)?;
+            reporter.debug(&format!("tenant token: {}", source.describe()));
+            Some(SecretRequest {
+                username: resolved.username(req.username.as_deref()),
+                credential: resolved.credential,
+                token: resolved.token,
+            })
+        }
+        _ => None,
+    };
+    let request = ApplyRequest {
+        layout: layout.clone(),
+        tenant: req.tenant.clone(),
+        namespace: req.namespace.clone(),
+        role: req.role.clone(),
+        objects: bundle.objects(),
+        secret,
+        propagate: req.propagate,
+    };
+
+    // Phase 1: read-only preflight everywhere.
+    let items: Vec<(&KubeTarget, &str)> = targets
+        .iter()
+        .zip(&flux_namespaces)
+        .map(|(t, ns)| (t, ns.as_str()))
+        .collect();
+    let preflight = check_clusters(
+        reporter,
+        items,
+        |target, flux_namespace| apply::preflight(target, &request, flux_namespace),
+        |context, pre: &Preflight| {
+            for w in &pre.warnings {
+                reporter.warn(&format!("{context}: {w}"));
+            }
+        },
+    )
+    .await;
+    let failed = preflight.iter().filter(|r| r.is_failed()).count();
+    if failed > 0 {
+        reporter.note(&format!(
+            "nothing was written or applied: preflight failed on {}",
+            plural(failed, "cluster")
+        ));
+        return Ok(CreateOutcome {
+            preflight,
+            ..Default::default()
+        });
+    }
+    let preflights: Vec<&Preflight> = preflight.iter().filter_map(TargetReport::ok).collect();
+
+    if req.dry_run {
+        let planned_secret = req.token.as_ref().map(|source| PlannedSecret {
+            tenant: &req.tenant,
+            username: planned_username(source, req.username.as_deref(), stores),
+            credential: source.credential_name().map(str::to_string),
+        });
+        let planned = planned_objects(&targets, &preflights, &request, planned_secret.as_ref())?;
+        let files = FilesOutcome {
+            what,
+            diff: (!plan.is_noop()).then(|| plan.diff()),
+            written: 0,
+        };
+        return Ok(CreateOutcome {
+            files: Some(files),
+            preflight,
+            planned: Some(planned),
+            ..Default::default()
+        });
+    }
+
+    let files = write_plan(&fleet, &plan, reporter, false, req.force, &what)?;
+
+    // Phase 2: apply, every cluster concurrently.
+    let items: Vec<(&KubeTarget, &Preflight)> = targets.iter().zip(preflights.iter().copied()).collect();
+    let request = &request;
+    let clusters = change_clusters(reporter, items, "applying", "applied", |target, pre| async move {
+        let mut changes = ClusterChanges::default();
+        let result = apply::apply(target, request, pre, &mut changes.applied, &mut changes.warnings).await;
+        (changes, result)
+    })
+    .await;
+    Ok(CreateOutcome {
+        files: Some(files),
+        preflight,
+        clusters,
+        planned: None,
+    })
+}
+
+/// The tenant Secret as `--dry-run` shows it: no token is read.
+struct PlannedSecret<'a> {
+    tenant: &'a str,
+    username: String,
+    credential: Option<String>,
+}
+
+impl PlannedSecret<'_> {
+    fn object(&self, flux_namespace: &str) -> Value {
+        git_secret_object(&GitSecret::tenant(
+            flux_namespace,
+            self.tenant,
+            self.username.clone(),
+            self.credential.clone(),
+        ))
+    }
+}
+
+/// The username the tenant Secret would get: `--username`, else the one stored with the
+/// credential, else `git` — [`ResolvedToken::username`](crate::credentials::ResolvedToken)'s rule,
+/// without reading the token (`--dry-run` never does).
+fn planned_username(source: &TokenSource, explicit: Option<&str>, stores: TokenStores<'_>) -> String {
+    let stored = match (source.credential_name(), stores.metas) {
+        (Some(name), Some(metas)) => metas.get(name).ok().flatten().map(|m| m.username),
+        _ => None,
+    };
+    explicit
+        .map(str::to_string)
+        .or(stored)
+        .unwrap_or_else(|| DEFAULT_USERNAME.to_string())
+}
+
+/// `--dry-run --apply`: the objects each cluster would get, substituted, with the tenant Secret
+/// redacted.
+fn planned_objects(
+    targets: &[KubeTarget],
+    preflights: &[&Preflight],
+    request: &ApplyRequest,
+    secret: Option<&PlannedSecret<'_>>,
+) -> Result<String> {
+    let mut out = String::new();
+    let secret_name = request.layout.tenant_secret(&request.tenant);
+    for (target, pre) in targets.iter().zip(preflights) {
+        let flux_namespace = &pre.flux_namespace;
+        out.push_str(&format!(
+            "# cluster {}: objects that would be applied\n",
+            target.context
+        ));
+        let mut docs: Vec<Value> = secret.iter().map(|s| s.object(flux_namespace)).collect();
+        docs.extend(pre.objects.iter().cloned());
+        out.push_str(&yaml::to_multi_doc(&docs, "objects")?);
+        if request.propagate {
+            out.push_str(&if pre.kyverno {
+                "# no copies: Kyverno clones the tenant Secret on this cluster\n".to_string()
+            } else {
+                format!(
+                    "# plus copies of Secret {flux_namespace}/{secret_name} and ConfigMap {flux_namespace}/{} into every namespace labelled {TENANT_LABEL}={}\n",
+                    request.layout.runtime_info(),
+                    request.tenant
+                )
+            });
+        }
+    }
+    Ok(out)
+}
