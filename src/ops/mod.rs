@@ -7,5 +7,6 @@
 //! several clusters goes through the one [`runner`].
 
 pub mod runner;
+pub mod token;
 
 pub use runner::{DEFAULT_CONCURRENCY, Runner, Step, TargetError, TargetReport, exit_status};
