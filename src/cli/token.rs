@@ -1,10 +1,13 @@
 //! `kubectl fleet token`: git tokens (PATs) in the OS keyring, checked with the provider, and
 //! rotated across the fleet.
 //!
-//! The token is read from a hidden prompt or stdin, never from argv. It goes to the keyring, to
-//! the provider's API (one header) and into Secrets' `data`; it never reaches stdout, stderr, a
-//! log line or a file. Metadata lives in the index (`credentials::meta`); an unfinished rotation
-//! in a state file (`credentials::rotation`), so `--resume` and `--rollback` work from any shell.
+//! This module parses the arguments, opens the real stores, calls one operation of
+//! [`ops::token`](crate::ops::token) (where the workflows and the rotation transaction live) and
+//! prints its outcome. The token is read from a hidden prompt or stdin, never from argv, and only
+//! when the operation asks for it. It goes to the keyring, to the provider's API (one header) and
+//! into Secrets' `data`; it never reaches stdout, stderr, a log line or a file. Metadata lives in
+//! the index (`credentials::meta`); an unfinished rotation in a state file
+//! (`credentials::rotation`), so `--resume` and `--rollback` work from any shell.
 
 use std::{io::IsTerminal, time::Duration};
 
@@ -23,7 +26,7 @@ use crate::{
     ops::token::{
         self as op, CheckRequest, ClusterAccess, ListRequest, RotateMode, RotateOutcome, RotateRequest,
         SetRequest, Stores, TokenReader,
-        report::{PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
+        report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
 };
@@ -275,7 +278,7 @@ fn list(a: ListArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitStatus
     };
     let listed = op::list(req, stores, printer)?;
     match a.output.output.document() {
-        Some(format) => printer.document(format, "TokenList", &listed.views)?,
+        Some(format) => printer.document(format, LIST_KIND, &listed.views)?,
         None if listed.views.is_empty() => {
             printer.note("No credentials stored (add one with: kubectl fleet token set NAME)");
         }
@@ -299,7 +302,7 @@ async fn check(a: CheckArgs, stores: Stores<'_>, printer: &Printer) -> Result<Ex
     };
     let checked = op::check(req, stores, printer).await?;
     match a.output.output.document() {
-        Some(format) => printer.document(format, "TokenCheck", &checked.views)?,
+        Some(format) => printer.document(format, CHECK_KIND, &checked.views)?,
         None => printer.data(&check_table(&checked.views, printer.stdout_paint()))?,
     }
     Ok(checked.exit_status())

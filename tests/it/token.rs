@@ -27,7 +27,9 @@ use fleet::{
         TargetError, TargetReport,
         token::{
             Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, Stores,
-            report::{RotationPlan, RotationReport, plan_table, rotation_table},
+            report::{
+                LIST_KIND, PLAN_KIND, ROTATION_KIND, RotationPlan, RotationReport, plan_table, rotation_table,
+            },
             rotate,
         },
     },
@@ -1168,7 +1170,7 @@ fn list_and_check_render_expiry_days_left_and_warnings() {
     fleet_snapshot!("token_list_warnings", warnings.join("\n"));
     fleet_snapshot!(
         "token_list_json",
-        serde_json::to_string_pretty(&envelope("TokenList", &views[..2]).expect("document")).expect("json")
+        serde_json::to_string_pretty(&envelope(LIST_KIND, &views[..2]).expect("document")).expect("json")
     );
 }
 
@@ -1248,7 +1250,7 @@ fn rotation_results_and_plans_render_as_tables() {
     fleet_snapshot!("token_rotate_table", rotation_table(&result, Paint::plain()));
     fleet_snapshot!(
         "token_rotate_json",
-        serde_json::to_string_pretty(&envelope("TokenRotation", &result).expect("document")).expect("json")
+        serde_json::to_string_pretty(&envelope(ROTATION_KIND, &result).expect("document")).expect("json")
     );
 
     let plan = ClusterPlan {
@@ -1302,7 +1304,7 @@ fn rotation_results_and_plans_render_as_tables() {
     fleet_snapshot!("token_rotate_dry_run_table", plan_table(&plan, Paint::plain()));
     fleet_snapshot!(
         "token_rotate_dry_run_json",
-        serde_json::to_string_pretty(&envelope("TokenRotationPlan", &plan).expect("document")).expect("json")
+        serde_json::to_string_pretty(&envelope(PLAN_KIND, &plan).expect("document")).expect("json")
     );
 }
 

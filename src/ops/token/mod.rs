@@ -20,6 +20,8 @@ pub use rotate::{Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateReq
 use crate::{
     credentials::{
         CredentialError, CredentialMeta, DEFAULT_USERNAME, MetaStore, Provider, SecretStore, Token,
+        TokenStatus,
+        meta::rfc3339,
         provider::{CHECK_TIMEOUT, check_token, normalize_api_url},
         report::{self as views, CredentialStatus, CredentialView},
         rotation::{Operation, RotationState, RotationStore, previous_entry},
@@ -69,9 +71,9 @@ async fn verify(name: &str, meta: &mut CredentialMeta, token: &Token, reporter: 
         meta.provider, meta.api_url
     ));
     let answer = check_token(meta.provider, &meta.api_url, token, CHECK_TIMEOUT).await;
-    meta.record_check(&answer, crate::credentials::meta::rfc3339::now());
+    meta.record_check(&answer, rfc3339::now());
     match answer {
-        Ok(crate::credentials::TokenStatus::Valid {
+        Ok(TokenStatus::Valid {
             identity, expires, ..
         }) => {
             reporter.success(&format!(
@@ -84,7 +86,7 @@ async fn verify(name: &str, meta: &mut CredentialMeta, token: &Token, reporter: 
             ));
             Ok(())
         }
-        Ok(crate::credentials::TokenStatus::Invalid { reason }) => Err(CredentialError::TokenRejected {
+        Ok(TokenStatus::Invalid { reason }) => Err(CredentialError::TokenRejected {
             name: name.into(),
             reason,
         }
@@ -153,7 +155,7 @@ pub async fn set(
     // The keyring must be usable before anyone types a token it could not keep.
     stores.secrets.ready()?;
     let token = read_token().await?;
-    let now = crate::credentials::meta::rfc3339::now();
+    let now = rfc3339::now();
     let provider = req
         .provider
         .or(existing.as_ref().map(|m| m.provider))
@@ -323,7 +325,7 @@ pub async fn check(req: CheckRequest, stores: Stores<'_>, reporter: &dyn Reporte
         let in_keyring = token.is_some();
         if let Some(token) = token {
             let answer = check_token(meta.provider, &meta.api_url, &token, req.timeout).await;
-            let at = crate::credentials::meta::rfc3339::now();
+            let at = rfc3339::now();
             meta.record_check(&answer, at);
             stores.metas.update(|index| {
                 if let Some(m) = index.credentials.get_mut(name) {

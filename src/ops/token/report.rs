@@ -1,5 +1,6 @@
 //! What `token rotate` prints: the plan of a dry run, the per-cluster result table, the versioned
-//! documents of both, and the lines that conclude a run. Pure functions of the outcome, so every
+//! documents of both (and the document kinds of every `token` command), and the lines that
+//! conclude a run. Pure functions of the outcome, so every
 //! rendering is snapshot-tested byte for byte; none of these types can hold a token.
 
 use serde::Serialize;
@@ -15,6 +16,10 @@ use crate::{
     output::{Level, Paint, TableBuilder, Tone, plural},
 };
 
+/// The document kind of `token list -o json|yaml`.
+pub const LIST_KIND: &str = "TokenList";
+/// The document kind of `token check -o json|yaml`.
+pub const CHECK_KIND: &str = "TokenCheck";
 /// The document kind of a rotation result (`-o json|yaml`).
 pub const ROTATION_KIND: &str = "TokenRotation";
 /// The document kind of a dry run.
