@@ -650,6 +650,9 @@ async fn assert_clusters_hold(
     }
 }
 
+/// Whether a reported line (of the credential named first) is where a run is killed.
+type LineMatch = fn(&str, &str) -> bool;
+
 /// Where a crash stops the first run.
 struct CrashPoint {
     what: &'static str,
@@ -659,7 +662,7 @@ struct CrashPoint {
     rollback_possible: bool,
     /// Clusters the state records as done when the run is killed (of 3).
     done: usize,
-    line: fn(&str, &str) -> bool,
+    line: LineMatch,
 }
 
 fn crash_points() -> Vec<CrashPoint> {
@@ -809,6 +812,81 @@ async fn a_rotation_killed_after_any_step_is_settled_by_resume_or_rollback() {
         "{scenarios} killed rotations on 3 clusters settled in {:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_killed_after_any_step_is_finished_by_the_next_rollback() {
+    let mut targets = Vec::new();
+    let mut namespaces = Vec::new();
+    for context in &env().contexts {
+        let target = env().target(context).await;
+        namespaces.push(namespace(&target, "tok-rbcrash").await);
+        targets.push(target);
+    }
+    let steps: [(&str, LineMatch); 6] = [
+        ("after the state switched to rollback", |n, l| {
+            l == Checkpoint::RollbackStarted.line(n)
+        }),
+        ("after the first cluster was done", |n, l| {
+            l.starts_with(&format!("rotation of '{n}': cluster "))
+        }),
+        ("after every cluster was done", |n, l| {
+            l == Checkpoint::Applied.line(n)
+        }),
+        ("after the previous token was stored under its name", |n, l| {
+            l == Checkpoint::TokenRestored.line(n)
+        }),
+        ("after the previous metadata was restored", |n, l| {
+            l == Checkpoint::MetaRestored.line(n)
+        }),
+        ("after the previous token was removed", |n, l| {
+            l == Checkpoint::PreviousRemoved.line(n)
+        }),
+    ];
+    for (what, line) in steps {
+        let (old, new) = ("ghp_rbcrash_OLD", "ghp_rbcrash_NEW");
+        let rig = Rig::new("rbcrash", old, &env().contexts);
+        let why = format!("a rollback killed {what}");
+        small_fixture(&targets, &namespaces, &rig.name, old).await;
+        // A rotation left unfinished: every cluster has the new token, the commit never ran.
+        let name = rig.name.clone();
+        let before_commit = CrashReporter::at(move |l| l == Checkpoint::Applied.line(&name));
+        let killed = std::panic::AssertUnwindSafe(rig.rotate_to(new, &before_commit))
+            .catch_unwind()
+            .await;
+        assert!(killed.is_err(), "{why}: the rotation was left unfinished");
+
+        let name = rig.name.clone();
+        let crash = CrashReporter::at(move |l| line(&name, l));
+        let killed = std::panic::AssertUnwindSafe(rig.run(
+            RotateMode::Rollback,
+            false,
+            Duration::from_secs(5),
+            &crash,
+        ))
+        .catch_unwind()
+        .await;
+        assert!(
+            killed.is_err() && crash.crashed(),
+            "{why}: the crash point was reached"
+        );
+        let left = rig.rotations.load(&rig.name).expect("state").expect("left");
+        assert_eq!(left.operation, Operation::Rollback, "{why}");
+
+        let rec = Recorder::new();
+        let err = rig
+            .run(RotateMode::Resume, false, Duration::from_secs(5), &rec)
+            .await
+            .expect_err("a rollback is not resumed as a rotation");
+        assert!(err.to_string().contains("unfinished rollback"), "{why}: {err}");
+        let outcome = rig
+            .run(RotateMode::Rollback, false, Duration::from_secs(5), &rec)
+            .await
+            .unwrap_or_else(|e| panic!("{why}: {e}\n{}", rec.text()));
+        assert_eq!(outcome.exit_status(), ExitStatus::Success, "{why}: {outcome:?}");
+        rig.assert_settled(old, &why);
+        assert_clusters_hold(&targets, &namespaces, &rig.name, old, &why).await;
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
