@@ -8,5 +8,6 @@
 
 pub mod runner;
 pub mod tenant;
+pub mod token;
 
 pub use runner::{DEFAULT_CONCURRENCY, Runner, Step, TargetError, TargetReport, exit_status};
