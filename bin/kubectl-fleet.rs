@@ -6,7 +6,7 @@
 #[path = "../src/cli/commands.rs"]
 #[allow(dead_code)] // the library uses the whole table; this binary only part of it
 mod commands;
-#[path = "../src/cli/dispatch.rs"]
+#[path = "../src/cli/dispatch/mod.rs"]
 mod dispatch;
 
 fn main() -> std::process::ExitCode {

@@ -14,8 +14,11 @@ use super::{
     tenant, token, tree,
 };
 
+/// Builds the clap command of one binary.
+pub type CommandFn = fn() -> Command;
+
 /// The clap definition of each sibling binary, by its name after `kubectl-fleet-`.
-pub const BINARIES: &[(&str, fn() -> Command)] = &[
+pub const BINARIES: &[(&str, CommandFn)] = &[
     ("bootstrap", bootstrap::Args::command),
     ("tenant", tenant::Args::command),
     ("token", token::Args::command),

@@ -214,7 +214,7 @@ fn assert_only_our_links(dir: &Path) {
         .collect();
     names.sort();
     let mut expected: Vec<String> = vec!["kubectl-fleet".into()];
-    expected.extend(fleet::cli::dispatch::helper_names());
+    expected.extend(fleet::cli::dispatch::links::helper_names());
     expected.sort();
     assert_eq!(names, expected);
 }

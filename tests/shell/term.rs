@@ -228,7 +228,9 @@ impl Pane {
             .last()
             .unwrap_or_default();
         let line = line.strip_prefix(PROMPT).unwrap_or(line);
-        line[..line.find(MARKER).unwrap_or(line.len())].to_string()
+        let line = line[..line.find(MARKER).unwrap_or(line.len())].to_string();
+        println!("--- {} `{typed}<TAB>` -> `{line}`", self.shell.name());
+        line
     }
 
     /// Types `typed`, presses TAB once and returns what the shell listed below the command line,
@@ -242,6 +244,8 @@ impl Pane {
             expect.iter().all(|e| listing.contains(e))
         });
         let listing = listing(&self.settle());
+        // Shown with `--nocapture`: what a person saw.
+        println!("--- {} `{typed}<TAB>`:\n{listing}", self.shell.name());
         self.reset();
         listing
     }
@@ -254,7 +258,7 @@ impl Drop for Pane {
 }
 
 fn last_line(screen: &str) -> Option<&str> {
-    screen.lines().filter(|l| !l.trim().is_empty()).last()
+    screen.lines().rfind(|l| !l.trim().is_empty())
 }
 
 fn prompt_lines(screen: &str) -> impl Iterator<Item = &str> {
