@@ -129,6 +129,12 @@ pub const COMPLETION_ACTIONS: &[(&str, &str)] = &[
     ("uninstall", "Remove the helper links that install made"),
 ];
 
+/// The one flag of `completion install|uninstall`: its long name and description.
+pub const COMPLETION_DIR_FLAG: (&str, &str) = (
+    "dir",
+    "Directory for the links (default: the one holding kubectl-fleet on PATH)",
+);
+
 /// The command named `name`.
 pub fn find(name: &str) -> Option<&'static Command> {
     COMMANDS.iter().find(|c| c.name == name)

@@ -9,7 +9,7 @@ use clap_complete::Shell;
 
 use super::{
     bootstrap,
-    commands::{Builtin, COMMANDS, COMPLETION_ACTIONS, Target, VERSION},
+    commands::{Builtin, COMMANDS, COMPLETION_ACTIONS, COMPLETION_DIR_FLAG, Target, VERSION},
     dispatch::DISPATCHER,
     tenant, token, tree,
 };
@@ -57,11 +57,11 @@ fn completion_command() -> Command {
     for (action, about) in COMPLETION_ACTIONS {
         cmd = cmd.subcommand(
             Command::new(*action).about(*about).arg(
-                Arg::new("dir")
-                    .long("dir")
+                Arg::new(COMPLETION_DIR_FLAG.0)
+                    .long(COMPLETION_DIR_FLAG.0)
                     .value_name("DIR")
                     .value_hint(ValueHint::DirPath)
-                    .help("Directory for the links (default: the one holding kubectl-fleet on PATH)"),
+                    .help(COMPLETION_DIR_FLAG.1),
             ),
         );
     }

@@ -146,11 +146,14 @@ impl Krew {
             std::fs::copy(bin(&b), stage.join(&b)).expect("copy binary");
             files.push(b);
         }
-        // gzip -1: the debug binaries are large, and the compression level is not under test.
+        // The test build's binaries are large: strip them as a release build is (when binutils'
+        // strip is there) and compress fast; neither the size nor the level is under test here.
         let packed = Cmd::program("sh")
             .args([
                 "-c",
-                "set -e; stage=$1; archive=$2; shift 2; tar -C \"$stage\" -cf - \"$@\" | gzip -1 > \"$archive\"; \
+                "set -e; stage=$1; archive=$2; shift 2; \
+                 if command -v strip >/dev/null; then (cd \"$stage\" && strip kubectl-fleet*); fi; \
+                 tar -C \"$stage\" -cf - \"$@\" | gzip -1 > \"$archive\"; \
                  sha256sum \"$archive\" | sed 's#  .*/#  #' > \"$archive.sha256\"",
                 "pack",
             ])

@@ -174,9 +174,13 @@ fn source_install_completes_in_bash_zsh_and_fish() {
 /// at krew's own link rather than into the store directory the upgrade removes.
 #[test]
 fn krew_install_completes_before_and_after_krew_upgrade() {
+    let started = std::time::Instant::now();
+    let step = |what: &str| println!("=== {:>5.1}s {what}", started.elapsed().as_secs_f64());
     let krew = krew::Krew::new();
     krew.publish("v0.1.0");
+    step("published v0.1.0");
     krew.install();
+    step("krew install");
     let path = krew.path();
     let vars = krew.vars();
     completion_install(&path, &vars);
@@ -184,9 +188,12 @@ fn krew_install_completes_before_and_after_krew_upgrade() {
     assert_eq!(krew::link_of(&helper), PathBuf::from("kubectl-fleet"));
     assert_eq!(krew.store_versions(), ["v0.1.0"]);
     in_every_shell("krew install", &path, &vars, true);
+    step("checked bash, zsh and fish");
 
     krew.publish("v0.1.1");
+    step("published v0.1.1");
     krew.upgrade();
+    step("krew upgrade");
     assert_eq!(
         krew.store_versions(),
         ["v0.1.1"],
@@ -201,6 +208,7 @@ fn krew_install_completes_before_and_after_krew_upgrade() {
         "the helper link still resolves after the upgrade"
     );
     in_every_shell("after krew upgrade", &path, &vars, true);
+    step("checked bash, zsh and fish again");
     assert_only_our_links(&krew.bin_dir());
 }
 

@@ -10,7 +10,7 @@ use std::{
     path::Path,
 };
 
-use super::commands::{self, Builtin, COMMANDS, COMPLETION_ACTIONS, Target};
+use super::commands::{self, Builtin, COMMANDS, COMPLETION_ACTIONS, COMPLETION_DIR_FLAG, Target};
 use super::{DISPATCHER, FILTER_DIRS, HELPER_PREFIX, NO_FILE_COMP, lossy};
 
 /// What a `kubectl_complete-fleet*` helper does.
@@ -71,8 +71,13 @@ pub fn kubectl_plugin_words(path: Option<&OsStr>) -> BTreeSet<String> {
     words
 }
 
-fn candidates(out: &mut String, items: impl IntoIterator<Item = (&'static str, &'static str)>, prefix: &str) {
+fn candidates<'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = (impl AsRef<str>, &'a str)>,
+    prefix: &str,
+) {
     for (value, about) in items {
+        let value = value.as_ref();
         if value.starts_with(prefix) {
             let _ = writeln!(out, "{value}\t{about}");
         }
@@ -138,13 +143,15 @@ pub fn complete(implied: Option<&str>, words: &[OsString], listed: &BTreeSet<Str
         }
         Some(Target::Builtin(Builtin::Completion)) => {
             let done: Vec<String> = rest[..rest.len() - 1].iter().map(|w| lossy(w)).collect();
-            if done.last().map(String::as_str) == Some("--dir") {
+            let dir = format!("--{}", COMPLETION_DIR_FLAG.0);
+            if done.last() == Some(&dir) {
                 return answer(out, FILTER_DIRS);
             }
             if current.starts_with('-') {
-                let mut flags = vec![("--help", "Show the help of completion")];
-                if !done.iter().any(|w| w == "--dir" || w.starts_with("--dir=")) {
-                    flags.insert(0, ("--dir", "Directory for the links"));
+                let mut flags = vec![("--help".to_string(), "Show the help of completion")];
+                let given = |w: &String| *w == dir || w.starts_with(&format!("{dir}="));
+                if !done.iter().any(given) {
+                    flags.insert(0, (dir.clone(), COMPLETION_DIR_FLAG.1));
                 }
                 candidates(&mut out, flags, &current);
             } else if !done

@@ -551,6 +551,17 @@ mod tests {
     }
 
     #[test]
+    fn completion_parses_every_action_and_flag_of_the_table() {
+        for (action, _) in commands::COMPLETION_ACTIONS {
+            let flag = format!("--{}", commands::COMPLETION_DIR_FLAG.0);
+            let Plan::Links { dir, .. } = plan(&args(&["completion", action, &flag, "/d"])) else {
+                panic!("{action} is not parsed")
+            };
+            assert_eq!(dir, Some(PathBuf::from("/d")));
+        }
+    }
+
+    #[test]
     fn flags_before_the_command_are_rewritten_after_it() {
         let msg = flags_before_command(&args(&["--context", "x", "tree"]));
         assert!(msg.ends_with("\n    kubectl fleet tree --context x"), "{msg}");
