@@ -58,10 +58,17 @@ fn in_every_shell(install: &str, path: &str, extra: &[(&'static str, String)], d
         ("XDG_CONFIG_HOME", config.path().display().to_string()),
     ];
     vars.extend(extra.iter().cloned());
-    for shell in Shell::ALL {
-        let pane = Pane::start(shell, &vars);
-        check(&pane, install, descriptions_ours);
-    }
+    // The shells are independent (a tmux server and HOME each), and mostly wait on each other's
+    // TAB round trips: run them side by side. A failure's message is printed by its thread.
+    std::thread::scope(|scope| {
+        for shell in Shell::ALL {
+            let vars = &vars;
+            scope.spawn(move || {
+                let pane = Pane::start(shell, vars);
+                check(&pane, install, descriptions_ours);
+            });
+        }
+    });
 }
 
 /// The completions a user touches every day, in one shell.

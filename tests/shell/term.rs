@@ -2,14 +2,13 @@
 //!
 //! tmux gives the shell a real pseudo-terminal without one on our side (CI has none), and
 //! `capture-pane` shows exactly what a person would see. Every pane has its own tmux server
-//! (`-L`), its own HOME and a clean environment (`env -i`), so nothing of the machine's shell
+//! (`-S`, a socket in its own HOME), a clean environment (`env -i`), so nothing of the machine's shell
 //! configuration leaks in; the shell loads bash-completion / compinit and kubectl's own
 //! completion script (`kubectl completion bash|zsh|fish`), as the README tells users to.
 
 use std::{
     path::{Path, PathBuf},
     process::Command,
-    sync::atomic::{AtomicUsize, Ordering},
     time::{Duration, Instant},
 };
 
@@ -39,16 +38,19 @@ const MARKER: &str = "@@";
 const PROMPT: &str = "$ ";
 const TIMEOUT: Duration = Duration::from_secs(20);
 
-/// One interactive shell in its own tmux server.
+/// One interactive shell in its own tmux server, whose socket lives in the pane's HOME (removed
+/// with it).
 pub struct Pane {
-    socket: String,
+    socket: PathBuf,
     pub shell: Shell,
     _home: tempfile::TempDir,
 }
 
-fn tmux(socket: &str, args: &[&str]) -> std::process::Output {
+fn tmux(socket: &Path, args: &[&str]) -> std::process::Output {
     Command::new("tmux")
-        .args(["-L", socket, "-f", "/dev/null"])
+        .arg("-S")
+        .arg(socket)
+        .args(["-f", "/dev/null"])
         .args(args)
         .output()
         .unwrap_or_else(|e| panic!("tmux {args:?}: {e} (install tmux: scripts/prereqs.sh)"))
@@ -63,14 +65,8 @@ impl Pane {
     /// Starts `shell` with exactly `vars` (plus HOME, TERM and the shell's own configuration).
     /// `XDG_CONFIG_HOME`, if given, also holds fish's configuration.
     pub fn start(shell: Shell, vars: &[(&str, String)]) -> Pane {
-        static N: AtomicUsize = AtomicUsize::new(0);
         let home = tempfile::tempdir().expect("home");
-        let socket = format!(
-            "fleet-shell-{}-{}-{}",
-            std::process::id(),
-            shell.name(),
-            N.fetch_add(1, Ordering::SeqCst)
-        );
+        let socket = home.path().join("tmux.sock");
         let mut env: Vec<(String, String)> = vec![
             ("HOME".into(), home.path().display().to_string()),
             ("TERM".into(), "xterm-256color".into()),
