@@ -1,5 +1,6 @@
-# Sourced by scripts/test.sh and scripts/demo.sh: installs the Debian packages the test environment
-# and the keyring tier need when they are missing, and checks the toolchains.
+# Sourced by scripts/test.sh and scripts/demo.sh: installs the Debian packages the test environment,
+# the keyring tier and the shell tier (tmux driving real bash with bash-completion, zsh and fish)
+# need when they are missing, and checks the toolchains.
 need_pkgs=()
 command -v openssl >/dev/null || need_pkgs+=(openssl)
 command -v git >/dev/null || need_pkgs+=(git)
@@ -8,6 +9,10 @@ command -v flock >/dev/null || need_pkgs+=(util-linux)
 command -v dbus-run-session >/dev/null || need_pkgs+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_pkgs+=(python3-venv)
+command -v tmux >/dev/null || need_pkgs+=(tmux)
+[ -f /usr/share/bash-completion/bash_completion ] || need_pkgs+=(bash-completion)
+command -v zsh >/dev/null || need_pkgs+=(zsh)
+command -v fish >/dev/null || need_pkgs+=(fish)
 if [ ${#need_pkgs[@]} -gt 0 ]; then
   echo "installing: ${need_pkgs[*]}" >&2
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -61,11 +61,17 @@ _kubectl__fleet() {
             kubectl__fleet__subcmd__completion,install)
                 cmd="kubectl__fleet__subcmd__completion__subcmd__install"
                 ;;
+            kubectl__fleet__subcmd__completion,uninstall)
+                cmd="kubectl__fleet__subcmd__completion__subcmd__uninstall"
+                ;;
             kubectl__fleet__subcmd__completion__subcmd__help,help)
                 cmd="kubectl__fleet__subcmd__completion__subcmd__help__subcmd__help"
                 ;;
             kubectl__fleet__subcmd__completion__subcmd__help,install)
                 cmd="kubectl__fleet__subcmd__completion__subcmd__help__subcmd__install"
+                ;;
+            kubectl__fleet__subcmd__completion__subcmd__help,uninstall)
+                cmd="kubectl__fleet__subcmd__completion__subcmd__help__subcmd__uninstall"
                 ;;
             kubectl__fleet__subcmd__help,bootstrap)
                 cmd="kubectl__fleet__subcmd__help__subcmd__bootstrap"
@@ -96,6 +102,9 @@ _kubectl__fleet() {
                 ;;
             kubectl__fleet__subcmd__help__subcmd__completion,install)
                 cmd="kubectl__fleet__subcmd__help__subcmd__completion__subcmd__install"
+                ;;
+            kubectl__fleet__subcmd__help__subcmd__completion,uninstall)
+                cmd="kubectl__fleet__subcmd__help__subcmd__completion__subcmd__uninstall"
                 ;;
             kubectl__fleet__subcmd__help__subcmd__tenant,automation)
                 cmd="kubectl__fleet__subcmd__help__subcmd__tenant__subcmd__automation"
@@ -230,7 +239,7 @@ _kubectl__fleet() {
 
     case "${cmd}" in
         kubectl__fleet)
-            opts="-h -V --help --version bootstrap tenant token tree version completion help"
+            opts="-h -V --help --version bootstrap tenant token tree completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -618,7 +627,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__completion)
-            opts="-h --help install help"
+            opts="-h --help install uninstall help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -632,7 +641,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__completion__subcmd__help)
-            opts="install help"
+            opts="install uninstall help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,6 +682,20 @@ _kubectl__fleet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__fleet__subcmd__completion__subcmd__help__subcmd__uninstall)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__fleet__subcmd__completion__subcmd__install)
             opts="-h --dir --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -694,8 +717,29 @@ _kubectl__fleet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__fleet__subcmd__completion__subcmd__uninstall)
+            opts="-h --dir --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --dir)
+                    COMPREPLY=()
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o plusdirs
+                    fi
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__fleet__subcmd__help)
-            opts="bootstrap tenant token tree version completion help"
+            opts="bootstrap tenant token tree completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -751,7 +795,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__help__subcmd__completion)
-            opts="install"
+            opts="install uninstall"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -765,6 +809,20 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__help__subcmd__completion__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__fleet__subcmd__help__subcmd__completion__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

@@ -25,12 +25,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the whole fleet')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show what Flux manages as a live-status tree, on one cluster or the fleet')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Install or uninstall the helpers kubectl uses to complete kubectl fleet')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version')
-            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Set up shell completion')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -566,42 +566,53 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'kubectl-fleet;version' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
         'kubectl-fleet;completion' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the helper links that install made')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet;completion;install' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'dir')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for the links (default: the one holding kubectl-fleet on PATH)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-fleet;completion;uninstall' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for the links (default: the one holding kubectl-fleet on PATH)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'kubectl-fleet;completion;help' {
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the helper links that install made')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet;completion;help;install' {
             break
         }
+        'kubectl-fleet;completion;help;uninstall' {
+            break
+        }
         'kubectl-fleet;completion;help;help' {
             break
         }
+        'kubectl-fleet;version' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubectl-fleet;help' {
-            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the whole fleet')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show what Flux manages as a live-status tree, on one cluster or the fleet')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Install or uninstall the helpers kubectl uses to complete kubectl fleet')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version')
-            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Set up shell completion')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -669,14 +680,18 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         'kubectl-fleet;help;tree' {
             break
         }
-        'kubectl-fleet;help;version' {
-            break
-        }
         'kubectl-fleet;help;completion' {
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the helper links that install made')
             break
         }
         'kubectl-fleet;help;completion;install' {
+            break
+        }
+        'kubectl-fleet;help;completion;uninstall' {
+            break
+        }
+        'kubectl-fleet;help;version' {
             break
         }
         'kubectl-fleet;help;help' {
