@@ -43,6 +43,7 @@ pub async fn tree_cluster(
         FetchOptions {
             walk: options.walk,
             concurrency: options.concurrency,
+            keep: options.keep,
         },
     )
     .await?;

@@ -51,16 +51,19 @@
 //! `--status failing` filters `root`; `summary` always counts the whole tree.
 
 pub mod cluster;
+pub mod decode;
 pub mod fetch;
 pub mod helm;
 pub mod kinds;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod snapshot;
 pub mod walk;
 
 pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster};
-pub use fetch::{FetchOptions, RequestLog, Stats, error_chain};
+pub use decode::Keep;
+pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, error_chain, fetch};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use walk::WalkOptions;
 
@@ -174,13 +177,16 @@ pub struct TreeOptions {
     pub walk: WalkOptions,
     /// Requests in flight at once per cluster.
     pub concurrency: usize,
+    /// What is kept of each fetched object beyond what the tree shows.
+    pub keep: Keep,
 }
 
 impl Default for TreeOptions {
     fn default() -> Self {
         TreeOptions {
             walk: WalkOptions::default(),
-            concurrency: 8,
+            concurrency: fetch::DEFAULT_CONCURRENCY,
+            keep: Keep::default(),
         }
     }
 }
