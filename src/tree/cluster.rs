@@ -44,6 +44,7 @@ pub async fn tree_cluster(
             walk: options.walk,
             concurrency: options.concurrency,
             keep: options.keep,
+            strategy: options.strategy,
         },
     )
     .await?;

@@ -60,6 +60,8 @@ pub struct FetchOptions {
     pub concurrency: usize,
     /// What decoding keeps beyond what the tree shows.
     pub keep: Keep,
+    /// How leaf kinds are fetched.
+    pub strategy: plan::Strategy,
 }
 
 /// Counters of one cluster's fetch, for `-v` and the benchmark.
@@ -216,7 +218,7 @@ impl Engine {
         let expand = self.options.walk.max_depth != Some(0);
         let first = plan::first_round(&mut self.snapshot, &self.root, expand);
         self.spawn_all(first, 1);
-        // The latest wave answered: what is planned from it goes in the next.
+        // The latest wave answered since the last plan: what is planned from it goes in the next.
         let mut answered = 0;
         loop {
             let walked = walk::needs(&self.snapshot, &self.root, self.options.walk);
@@ -235,9 +237,11 @@ impl Engine {
                 &walked.needs,
                 self.helm_all_forbidden,
                 &self.conn.target.context,
+                self.options.strategy,
             );
             let planned = !jobs.is_empty();
             self.spawn_all(jobs, answered + 1);
+            answered = 0;
             let complete = walked.state == RootState::Found
                 && walked.needs.is_empty()
                 && !walked.needs.waiting

@@ -65,6 +65,7 @@ pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster};
 pub use decode::Keep;
 pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, error_chain, fetch};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
+pub use plan::Strategy;
 pub use walk::WalkOptions;
 
 use crate::kube::{KubeError, find_alias};
@@ -179,6 +180,8 @@ pub struct TreeOptions {
     pub concurrency: usize,
     /// What is kept of each fetched object beyond what the tree shows.
     pub keep: Keep,
+    /// How leaf kinds are fetched (the cost model unless forced).
+    pub strategy: Strategy,
 }
 
 impl Default for TreeOptions {
@@ -187,6 +190,7 @@ impl Default for TreeOptions {
             walk: WalkOptions::default(),
             concurrency: fetch::DEFAULT_CONCURRENCY,
             keep: Keep::default(),
+            strategy: Strategy::Auto,
         }
     }
 }

@@ -55,6 +55,9 @@ use super::{
 
 /// At most this many objects of a kind are fetched by GETs instead of a LIST.
 pub const GET_MAX: usize = 8;
+/// A label selection for at most this many objects is replaced by GETs (when the kind is
+/// selected for another owner kind anyway).
+pub const SMALL_GROUP: usize = 4;
 /// Objects a label-selected LIST did not return are fetched by GETs up to this many per kind.
 pub const STRAGGLER_GETS: usize = 32;
 /// Objects spread over at most this many namespaces are listed namespace by namespace.
@@ -65,6 +68,49 @@ pub const SELECTOR_OWNERS_MAX: usize = 256;
 /// decoded as it streams, so the page size does not bound client memory, it bounds one
 /// response's work on the apiserver.
 pub const PAGE_SIZE: u32 = 10_000;
+
+/// How objects of the leaf kinds are fetched: chosen per kind by the cost model, or forced (to
+/// test that every strategy builds the same tree, and to measure them).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Strategy {
+    /// The cost model decides.
+    #[default]
+    Auto,
+    /// A GET per object.
+    Get,
+    /// Label-selected LISTs, then GETs for what they did not return.
+    Label,
+    /// One LIST per namespace.
+    Namespace,
+    /// One cluster-wide LIST per kind.
+    Cluster,
+}
+
+struct Limits {
+    get_max: usize,
+    labels: bool,
+    small_group: usize,
+    straggler_gets: usize,
+    rest_gets: usize,
+}
+
+impl Strategy {
+    fn limits(self) -> Limits {
+        let (get_max, labels, small_group, straggler_gets, rest_gets) = match self {
+            Strategy::Auto => (GET_MAX, true, SMALL_GROUP, STRAGGLER_GETS, GET_MAX),
+            Strategy::Get => (usize::MAX, false, 0, 0, 0),
+            Strategy::Label => (0, true, 0, usize::MAX, usize::MAX),
+            Strategy::Namespace | Strategy::Cluster => (0, false, 0, 0, 0),
+        };
+        Limits {
+            get_max,
+            labels,
+            small_group,
+            straggler_gets,
+            rest_gets,
+        }
+    }
+}
 
 /// A label selector on owner labels.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -254,7 +300,13 @@ pub fn first_round(snapshot: &mut Snapshot, root: &super::model::ObjRef, expand:
 }
 
 /// Plans the requests for what the walk still needs, and marks them in flight in the snapshot.
-pub fn plan(snapshot: &mut Snapshot, needs: &Needs, helm_all_forbidden: bool, context: &str) -> Vec<Job> {
+pub fn plan(
+    snapshot: &mut Snapshot,
+    needs: &Needs,
+    helm_all_forbidden: bool,
+    context: &str,
+    strategy: Strategy,
+) -> Vec<Job> {
     let mut jobs = Vec::new();
     let mut unresolved = false;
     let kinds: BTreeSet<&GroupKind> = needs.kinds.keys().chain(&needs.resolve).collect();
@@ -268,11 +320,51 @@ pub fn plan(snapshot: &mut Snapshot, needs: &Needs, helm_all_forbidden: bool, co
         jobs.push(Job::Discover { speculative: false });
     }
     for (gk, wants) in &needs.kinds {
+        // While Flux objects are still being expanded, only they are fetched: the leaves follow
+        // in one batch, so that each kind is planned once from every owner that names it
+        // (a plan per arriving owner would fragment into many small requests).
+        if needs.expanding && Expandable::of(&gk.group, &gk.kind).is_none() {
+            continue;
+        }
         let unlabelled = snapshot.unlabelled.clone();
         let store = snapshot.kind_mut(gk);
         if let (Some(resource), None) = (store.resource.clone(), &store.unresolvable) {
             let namespaced = store.namespaced.unwrap_or(true);
-            plan_kind(gk, &resource, namespaced, store, wants, &unlabelled, &mut jobs);
+            plan_kind(
+                gk,
+                &resource,
+                namespaced,
+                store,
+                wants,
+                &unlabelled,
+                strategy,
+                &mut jobs,
+            );
+        }
+    }
+    // A few expandable objects awaited from a big speculative LIST: GET them too, whichever
+    // answers first settles them (the LIST's time grows with every inventory of the cluster).
+    for (gk, wants) in &needs.racing {
+        let store = snapshot.kind_mut(gk);
+        let Some(resource) = store.resource.clone() else {
+            continue;
+        };
+        if wants.len() > GET_MAX {
+            continue;
+        }
+        let namespaced = store.namespaced.unwrap_or(true);
+        for w in wants {
+            store
+                .coverage
+                .objects
+                .insert((w.namespace.clone(), w.name.clone()), Attempt::InFlight);
+            jobs.push(Job::Get {
+                gk: gk.clone(),
+                resource: resource.clone(),
+                namespace: (namespaced && !w.namespace.is_empty()).then(|| w.namespace.clone()),
+                name: w.name.clone(),
+                metadata_only: false,
+            });
         }
     }
     plan_helm(snapshot, &needs.helm, helm_all_forbidden, &mut jobs);
@@ -347,8 +439,10 @@ fn plan_kind(
     store: &mut KindStore,
     wants: &[Want],
     unlabelled: &HashSet<Expandable>,
+    strategy: Strategy,
     jobs: &mut Vec<Job>,
 ) {
+    let limits = strategy.limits();
     let metadata_only = metadata_only(&gk.group, &gk.kind);
     // One want per object (an object named by two inventories keeps its first owner).
     let mut seen = HashSet::new();
@@ -377,7 +471,7 @@ fn plan_kind(
             .contains_key(&(w.namespace.clone(), w.name.clone()))
     });
     let listed_only = !rest.is_empty();
-    let wants = if wants.len() <= GET_MAX {
+    let wants = if wants.len() <= limits.get_max {
         for w in wants {
             get(w, store, jobs);
         }
@@ -397,21 +491,23 @@ fn plan_kind(
     };
     for w in &wants {
         match &w.owner {
-            Some(o) if !unlabelled.contains(&o.kind) => match store.coverage.labelled(o, &w.namespace) {
-                None => {
-                    let scope = if !namespaced {
-                        None
-                    } else if store.coverage.labels_forbidden {
-                        Some(w.namespace.clone())
-                    } else {
-                        one_namespace.clone()
-                    };
-                    labelled.entry((o.kind, scope)).or_default().push(w);
+            Some(o) if limits.labels && (strategy == Strategy::Label || !unlabelled.contains(&o.kind)) => {
+                match store.coverage.labelled(o, &w.namespace) {
+                    None => {
+                        let scope = if !namespaced {
+                            None
+                        } else if store.coverage.labels_forbidden {
+                            Some(w.namespace.clone())
+                        } else {
+                            one_namespace.clone()
+                        };
+                        labelled.entry((o.kind, scope)).or_default().push(w);
+                    }
+                    Some(Attempt::Done) => stragglers.push(*w),
+                    Some(Attempt::InFlight) => {}
+                    _ => rest.push(*w),
                 }
-                Some(Attempt::Done) => stragglers.push(*w),
-                Some(Attempt::InFlight) => {}
-                _ => rest.push(*w),
-            },
+            }
             _ => rest.push(*w),
         }
     }
@@ -419,6 +515,14 @@ fn plan_kind(
         let owners: BTreeSet<&Owner> = group.iter().filter_map(|w| w.owner.as_ref()).collect();
         if owners.len() > SELECTOR_OWNERS_MAX {
             rest.extend(group);
+            continue;
+        }
+        if group.len() <= limits.small_group {
+            // A few objects of one owner kind next to many of another: GETs cost the apiserver
+            // less than a second label scan of the whole kind.
+            for w in group {
+                get(w, store, jobs);
+            }
             continue;
         }
         let owners: Vec<Owner> = owners.into_iter().cloned().collect();
@@ -441,7 +545,7 @@ fn plan_kind(
             speculative: false,
         });
     }
-    if stragglers.len() <= STRAGGLER_GETS {
+    if stragglers.len() <= limits.straggler_gets {
         for w in stragglers {
             get(w, store, jobs);
         }
@@ -451,7 +555,7 @@ fn plan_kind(
     if rest.is_empty() {
         return;
     }
-    if !listed_only && rest.len() <= GET_MAX {
+    if !listed_only && rest.len() <= limits.rest_gets {
         for w in rest {
             get(w, store, jobs);
         }
@@ -460,7 +564,12 @@ fn plan_kind(
     let namespaces: BTreeSet<&str> = rest.iter().map(|w| w.namespace.as_str()).collect();
     let forbidden_all =
         matches!(&store.coverage.all, Attempt::Failed(f) if f.reason == FailReason::Forbidden);
-    let by_namespace = namespaced && (namespaces.len() <= NAMESPACE_MAX || forbidden_all);
+    let by_namespace = namespaced
+        && match strategy {
+            Strategy::Cluster => forbidden_all,
+            Strategy::Namespace => true,
+            _ => namespaces.len() <= NAMESPACE_MAX || forbidden_all,
+        };
     if by_namespace {
         for ns in namespaces {
             if ns.is_empty() || store.coverage.namespaces.contains_key(ns) {
@@ -578,7 +687,16 @@ mod tests {
         let gk = GroupKind::new("", "ConfigMap");
         let (resource, _) = resolve_static("", "ConfigMap").expect("known");
         let mut jobs = Vec::new();
-        plan_kind(&gk, &resource, true, store, wants, unlabelled, &mut jobs);
+        plan_kind(
+            &gk,
+            &resource,
+            true,
+            store,
+            wants,
+            unlabelled,
+            Strategy::Auto,
+            &mut jobs,
+        );
         shape(&jobs)
     }
 

@@ -68,6 +68,9 @@ pub struct Needs {
     pub expanding: bool,
     /// Some object the tree needs is being fetched.
     pub waiting: bool,
+    /// Expandable objects awaited from a speculative cluster-wide LIST still in flight, with no
+    /// GET of their own: a few GETs may beat a big LIST.
+    pub racing: BTreeMap<GroupKind, Vec<Want>>,
 }
 
 impl Needs {
@@ -258,6 +261,22 @@ impl<'a> Walker<'a> {
                     );
                 } else {
                     self.needs.waiting = true;
+                    if expandable && let Some(store) = self.snapshot.kind(obj.group, obj.kind) {
+                        let key = (obj.namespace.to_string(), obj.name.to_string());
+                        if store.coverage.all == Attempt::InFlight
+                            && !store.coverage.objects.contains_key(&key)
+                        {
+                            self.needs
+                                .racing
+                                .entry(GroupKind::new(obj.group, obj.kind))
+                                .or_default()
+                                .push(Want {
+                                    namespace: key.0,
+                                    name: key.1,
+                                    owner: owner.cloned(),
+                                });
+                        }
+                    }
                 }
                 Health {
                     state: State::Unknown,
