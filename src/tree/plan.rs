@@ -336,8 +336,7 @@ pub fn plan(
                 namespaced,
                 store,
                 wants,
-                &unlabelled,
-                strategy,
+                (&unlabelled, strategy),
                 &mut jobs,
             );
         }
@@ -438,8 +437,7 @@ fn plan_kind(
     namespaced: bool,
     store: &mut KindStore,
     wants: &[Want],
-    unlabelled: &HashSet<Expandable>,
-    strategy: Strategy,
+    (unlabelled, strategy): (&HashSet<Expandable>, Strategy),
     jobs: &mut Vec<Job>,
 ) {
     let limits = strategy.limits();
@@ -693,8 +691,7 @@ mod tests {
             true,
             store,
             wants,
-            unlabelled,
-            Strategy::Auto,
+            (unlabelled, Strategy::Auto),
             &mut jobs,
         );
         shape(&jobs)
