@@ -247,14 +247,21 @@ fn multiplexed_client(config: &kube::Config) -> Result<kube::Client, kube::Error
         };
         let mut connector = hyper_timeout::TimeoutConnector::new(https);
         connector.set_connect_timeout(config.connect_timeout);
-        connector.set_read_timeout(config.read_timeout);
-        connector.set_write_timeout(config.write_timeout);
+        if !h2 {
+            // A socket read timeout would also fire on an idle HTTP/2 connection; HTTP/2 uses
+            // keep-alive pings instead (below).
+            connector.set_read_timeout(config.read_timeout);
+            connector.set_write_timeout(config.write_timeout);
+        }
         Ok(connector)
     };
     // HTTP/2 only: the pool then knows the connection is shared, and requests sent while it is
     // being set up wait for it instead of each opening its own.
     let h2 = hyper_util::client::legacy::Builder::new(TokioExecutor::new())
         .http2_only(true)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .http2_keep_alive_interval(Some(Duration::from_secs(15)))
+        .http2_keep_alive_timeout(config.read_timeout.unwrap_or(Duration::from_secs(30)))
         .http2_initial_stream_window_size(H2_STREAM_WINDOW)
         .http2_initial_connection_window_size(H2_CONNECTION_WINDOW)
         .build(connector(true)?);
