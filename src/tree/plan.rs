@@ -291,6 +291,37 @@ pub fn first_round(snapshot: &mut Snapshot, root: &super::model::ObjRef, expand:
                 speculative: true,
             });
         }
+        // The Kustomizations the root applied, by its labels: a small answer that arrives
+        // before the cluster-wide LIST of every inventory, so that a subtree two levels deep
+        // (root, its Kustomizations, their HelmReleases from the HelmRelease LIST) is known
+        // after one round.
+        if let Some(kind) = root.expandable() {
+            let gk = Expandable::Kustomization.group_kind();
+            if let Some((resource, _)) = resolve_static(&gk.group, &gk.kind) {
+                let owner = Owner {
+                    kind,
+                    namespace: root.namespace.clone(),
+                    name: root.name.clone(),
+                };
+                snapshot
+                    .kind_mut(&gk)
+                    .coverage
+                    .labelled
+                    .insert((owner.clone(), None), Attempt::InFlight);
+                jobs.push(Job::List {
+                    gk,
+                    resource,
+                    namespace: None,
+                    selector: Some(Selector {
+                        kind,
+                        owners: vec![owner],
+                    }),
+                    metadata_only: false,
+                    wanted: Vec::new(),
+                    speculative: true,
+                });
+            }
+        }
     }
     if expand {
         snapshot.discovery = Discovery::InFlight;

@@ -263,7 +263,12 @@ impl<'a> Walker<'a> {
                     self.needs.waiting = true;
                     if expandable && let Some(store) = self.snapshot.kind(obj.group, obj.kind) {
                         let key = (obj.namespace.to_string(), obj.name.to_string());
+                        let selected = matches!(
+                            owner.and_then(|o| store.coverage.labelled(o, obj.namespace)),
+                            Some(Attempt::InFlight)
+                        );
                         if store.coverage.all == Attempt::InFlight
+                            && !selected
                             && !store.coverage.objects.contains_key(&key)
                         {
                             self.needs
