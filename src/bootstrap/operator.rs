@@ -9,10 +9,10 @@ use std::{ops::ControlFlow, time::Duration};
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
-use super::BootstrapError;
+use super::{BootstrapError, spec::DEFAULT_NAMESPACE};
 use crate::{
     kube::{Applier, ApplyOutcome, Gvk, KubeError, KubeTarget, find_known, wait_until},
-    manifests::yaml,
+    manifests::{pointer, yaml},
     status::{State, kstatus_health},
 };
 
@@ -112,7 +112,7 @@ pub fn parse(text: &str, origin: &str) -> Result<OperatorManifest, crate::Error>
     let namespace = deployment
         .pointer("/metadata/namespace")
         .and_then(Value::as_str)
-        .unwrap_or(super::DEFAULT_NAMESPACE)
+        .unwrap_or(DEFAULT_NAMESPACE)
         .to_string();
     for o in &mut objects {
         let gvk = Gvk::from_api_version(
@@ -198,11 +198,7 @@ pub fn decide(manifest: &OperatorManifest, installed: Option<&Value>) -> Operato
         return OperatorAction::Install;
     };
     let version = deployment_version(d).unwrap_or_else(|| "unknown".into());
-    let label = |k: &str| {
-        d.pointer(&format!("/metadata/labels/{}", k.replace('/', "~1")))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let label = |k: &str| pointer::string_at(d, &format!("/metadata/labels/{}", pointer::escape(k)));
     if let Some(hr) = label("helm.toolkit.fluxcd.io/name") {
         let ns = label("helm.toolkit.fluxcd.io/namespace").unwrap_or_default();
         return OperatorAction::Skip {

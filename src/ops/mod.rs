@@ -6,6 +6,7 @@
 //! result; tests call the same operations with in-memory stores and a recorder. Work that runs on
 //! several clusters goes through the one [`runner`].
 
+pub mod bootstrap;
 pub mod runner;
 
 pub use runner::{DEFAULT_CONCURRENCY, Runner, Step, TargetError, TargetReport, exit_status};
