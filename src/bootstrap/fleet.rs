@@ -245,3 +245,110 @@ pub fn secret_reusers(repo: &FleetRepo, secret: &str) -> Vec<(String, String)> {
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{CredentialMeta, MemoryStore, Provider, Token};
+
+    #[test]
+    fn token_flags_are_parsed_and_checked() {
+        let sources = TokenSources::parse(
+            Some(TokenSource::Env("FLEET_TOKEN".into())),
+            &["apps=apps-bot".into()],
+            &["infra=INFRA_TOKEN".into()],
+        )
+        .expect("valid");
+        assert_eq!(
+            sources.tenants,
+            [
+                ("apps".to_string(), TokenSource::Keyring("apps-bot".into())),
+                ("infra".to_string(), TokenSource::Env("INFRA_TOKEN".into()))
+            ]
+        );
+        assert!(sources.needs_keyring());
+        let err = TokenSources::parse(None, &["apps=a".into()], &["apps=B".into()]).unwrap_err();
+        assert_eq!(err.to_string(), "tenant 'apps' is given more than one token");
+        let err = TokenSources::parse(None, &["apps".into()], &[]).unwrap_err();
+        assert!(err.to_string().contains("expected TENANT=NAME"), "{err}");
+        let err = TokenSources::parse(None, &["Apps=a".into()], &[]).unwrap_err();
+        assert!(err.to_string().contains("invalid --tenant-token 'Apps'"), "{err}");
+        assert!(TokenSources::parse(Some(TokenSource::Keyring("Bad_Name".into())), &[], &[]).is_err());
+        assert!(
+            !TokenSources::parse(None, &[], &[])
+                .expect("valid")
+                .needs_keyring()
+        );
+    }
+
+    #[test]
+    fn tokens_are_read_with_their_stored_usernames() {
+        let store = MemoryStore::default();
+        store
+            .set("fleet-bot", &Token::new("ghp_fleet").expect("valid"))
+            .expect("set");
+        store
+            .set("apps-bot", &Token::new("ghp_apps").expect("valid"))
+            .expect("set");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let metas = MetaStore::at(dir.path());
+        metas
+            .update(|index| {
+                index.credentials.insert(
+                    "fleet-bot".into(),
+                    CredentialMeta::new(
+                        Provider::Github,
+                        "https://api.github.com",
+                        "fleet-user",
+                        jiff::Timestamp::now(),
+                    ),
+                );
+                Ok(())
+            })
+            .expect("saved");
+        let sources = TokenSources::parse(
+            Some(TokenSource::Keyring("fleet-bot".into())),
+            &["apps=apps-bot".into()],
+            &[],
+        )
+        .expect("valid");
+        let creds = sources.read(&store, Some(&metas)).expect("read");
+        let fleet = creds.fleet.as_ref().expect("fleet token");
+        assert_eq!(fleet.token.expose(), "ghp_fleet");
+        assert_eq!(fleet.username(None), "fleet-user");
+        assert_eq!(creds.tenants[0].token.username(None), "git");
+
+        let dir = ClusterDir {
+            name: "staging".into(),
+            path: "clusters/staging".into(),
+            layout: crate::bootstrap::ClusterLayout::D1,
+            namespace: "flux-system".into(),
+            objects: Vec::new(),
+            pull_secret: Some("flux-system".into()),
+            wait_for: Vec::new(),
+            flux_version: None,
+            warnings: Vec::new(),
+        };
+        let writes = creds.writes(&dir, Some("bot"));
+        let names: Vec<&str> = writes.iter().map(|w| w.secret.name.as_str()).collect();
+        assert_eq!(names, ["flux-system", "flux-apps"]);
+        assert_eq!(writes[0].secret.username, "bot");
+        assert_eq!(writes[0].secret.credential.as_deref(), Some("fleet-bot"));
+        assert_eq!(writes[1].token.expose(), "ghp_apps");
+        assert_eq!(
+            writes[1]
+                .secret
+                .labels
+                .get("toolkit.fluxcd.io/tenant")
+                .map(String::as_str),
+            Some("apps")
+        );
+
+        let missing = TokenSources::parse(Some(TokenSource::Keyring("nope".into())), &[], &[])
+            .expect("valid")
+            .read(&store, None)
+            .unwrap_err();
+        assert_eq!(missing.exit_status(), crate::ExitStatus::Usage);
+        assert!(missing.to_string().contains("nope"), "{missing}");
+    }
+}

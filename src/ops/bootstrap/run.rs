@@ -363,10 +363,9 @@ pub async fn bootstrap(
             },
         })
         .collect();
-    let partial = Arc::try_unwrap(partial)
-        .map_err(|_| Error::Internal("a cluster task outlived the run".into()))?
-        .into_iter()
-        .filter_map(|(cluster, done)| done.into_inner().map(|s| (cluster, s)))
+    let partial = partial
+        .iter()
+        .filter_map(|(cluster, done)| done.get().map(|s| (cluster.clone(), s.clone())))
         .collect();
     Ok(BootstrapOutcome {
         reports,
