@@ -271,7 +271,7 @@ pub fn automation_delete_patch() -> Value {
 
 /// Whether a tenant patch is the automation delete patch.
 pub fn is_automation_patch(p: &Value) -> bool {
-    p.pointer("/target/labelSelector").and_then(Value::as_str) == Some(AUTOMATION_SELECTOR)
+    pointer::str_at(p, "/target/labelSelector") == Some(AUTOMATION_SELECTOR)
         && p.get("patch")
             .and_then(Value::as_str)
             .is_some_and(|t| t.contains("$patch: delete"))
