@@ -6,6 +6,7 @@
 //! result; tests call the same operations with in-memory stores and a recorder. Work that runs on
 //! several clusters goes through the one [`runner`].
 
+pub mod bootstrap;
 pub mod runner;
 pub mod tenant;
 pub mod token;
