@@ -10,6 +10,7 @@ mod completion;
 mod core;
 mod credentials;
 mod dispatch;
+mod keos;
 mod krew;
 mod tenant;
 mod token;
