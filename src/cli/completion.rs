@@ -26,7 +26,7 @@ use clap_complete::{
     engine::{ArgValueCompleter, complete},
 };
 
-use super::{COMMANDS, bootstrap, tenant, token, tree};
+use super::{COMMANDS, bootstrap, secret, tenant, token, tree};
 use crate::kube::load_kubeconfig_with;
 
 /// Environment variable that switches a command binary into kubectl completion mode.
@@ -44,6 +44,7 @@ pub fn command_for(bin: &str) -> Option<Command> {
     let cmd = match bin {
         "kubectl-fleet" => dispatcher_command(),
         "kubectl-fleet-bootstrap" => bootstrap::Args::command(),
+        "kubectl-fleet-secret" => secret::Args::command(),
         "kubectl-fleet-tenant" => tenant::Args::command(),
         "kubectl-fleet-token" => token::Args::command(),
         "kubectl-fleet-tree" => tree::Args::command(),
@@ -56,6 +57,7 @@ pub fn command_for(bin: &str) -> Option<Command> {
 pub const BINARIES: &[&str] = &[
     "kubectl-fleet",
     "kubectl-fleet-bootstrap",
+    "kubectl-fleet-secret",
     "kubectl-fleet-tenant",
     "kubectl-fleet-token",
     "kubectl-fleet-tree",

@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod commands;
 pub mod completion;
 pub mod runner;
+pub mod secret;
 pub mod tenant;
 pub mod token;
 pub mod tree;

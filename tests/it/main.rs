@@ -12,6 +12,7 @@ mod credentials;
 mod dispatch;
 mod keos;
 mod krew;
+mod secret;
 mod tenant;
 mod token;
 mod tree;
