@@ -109,10 +109,10 @@ struct Components {
 }
 
 impl Components {
-    fn read(fleet: &FleetRepo, repo: &RepoSelection) -> Result<Components> {
+    fn read(fleet: &FleetRepo, use_case: Option<&str>) -> Result<Components> {
         let mut by_name = BTreeMap::new();
         if fleet.config().profile == Profile::Keos
-            && let Ok(layout) = Layout::new(fleet.config(), repo.use_case.as_deref())
+            && let Ok(layout) = Layout::new(fleet.config(), use_case)
             && let Some(apps) = layout.apps()
         {
             for c in validate::app_components(fleet, &layout)? {
@@ -208,7 +208,7 @@ pub fn set(req: SetRequest, stdin: &mut dyn Read, reporter: &dyn Reporter) -> Re
     let path = dir.join(&file_name);
 
     // The namespace: given, or the one keos applies the component's secrets to.
-    let components = Components::read(&fleet, &req.repo)?;
+    let components = Components::read(&fleet, req.repo.use_case.as_deref())?;
     let derived = components.by_name.get(&req.component).cloned();
     let (namespace, effective) = match (&req.namespace, &derived) {
         (Some(given), Some((ns, _))) if given != ns => {
@@ -448,7 +448,7 @@ pub fn list(req: ListRequest, reporter: &dyn Reporter) -> Result<ListOutcome> {
             .into());
         }
     }
-    let components = Components::read(&fleet, &req.repo)?;
+    let components = Components::read(&fleet, req.repo.use_case.as_deref())?;
     let namespace_of = |c: &str| components.namespace(c);
     let mut entries = Vec::new();
     for (cluster, component, file) in secrets::secret_files(&fleet, &req.clusters)? {
@@ -620,6 +620,73 @@ impl ApplyOutcome {
         };
         from.iter().filter_map(TargetReport::ok).collect()
     }
+}
+
+/// A cluster's secrets files, checked (the pre-commit rule) and decrypted in memory: the objects
+/// `secret apply` puts on the cluster. `Debug` shows names only.
+#[derive(Clone)]
+pub struct PreparedSecrets {
+    cluster: String,
+    objects: Vec<Desired>,
+}
+
+impl std::fmt::Debug for PreparedSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PreparedSecrets")
+            .field("cluster", &self.cluster)
+            .field(
+                "objects",
+                &self.objects.iter().map(Desired::object_ref).collect::<Vec<_>>(),
+            )
+            .finish()
+    }
+}
+
+impl PreparedSecrets {
+    /// The cluster directory.
+    pub fn cluster(&self) -> &str {
+        &self.cluster
+    }
+
+    /// The objects as `--dry-run` shows them, every value redacted.
+    pub fn redacted(&self) -> Vec<Value> {
+        self.objects.iter().map(Desired::redacted).collect()
+    }
+}
+
+/// Whether a cluster has secrets files to apply (`bootstrap` applies them when it does).
+pub fn has_secrets(fleet: &FleetRepo, cluster: &str) -> Result<bool> {
+    Ok(!secrets::secret_files(fleet, &[cluster.to_string()])?.is_empty())
+}
+
+/// Checks and decrypts a cluster's secrets files (exit 2 on a plaintext Secret, a file sops
+/// cannot decrypt, a Secret whose namespace cannot be told, a clash); `use_case` selects the keos
+/// app components that give Secrets their namespace.
+pub fn prepare(
+    fleet: &FleetRepo,
+    use_case: Option<&str>,
+    sops: &Sops,
+    cluster: &str,
+) -> Result<PreparedSecrets> {
+    let components = Components::read(fleet, use_case)?;
+    Ok(PreparedSecrets {
+        cluster: cluster.to_string(),
+        objects: desired_objects(fleet, sops, cluster, &components)?,
+    })
+}
+
+/// Read-only checks and the diff of a prepared cluster against the live one (see [`apply`]).
+pub async fn preflight_prepared(target: &KubeTarget, prepared: &PreparedSecrets) -> Result<ClusterSecrets> {
+    preflight(&prepared.cluster, target, &prepared.objects).await
+}
+
+/// Applies what [`preflight_prepared`] found different.
+pub async fn apply_prepared(
+    target: &KubeTarget,
+    prepared: &PreparedSecrets,
+    planned: &ClusterSecrets,
+) -> Result<ClusterSecrets> {
+    apply_cluster(target, &prepared.objects, planned).await
 }
 
 /// Decrypts every secrets file of a cluster (in memory) into the objects to apply. Namespaces
@@ -806,25 +873,24 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
     let mapping = crate::bootstrap::run::map_contexts(&req.clusters, &req.contexts, &kubeconfig)?;
     // Every file of every cluster is checked and decrypted before any cluster is contacted.
     let sops = Sops::locate(req.sops.as_deref())?;
-    let components = Components::read(&fleet, &req.repo)?;
     let mut work = Vec::new();
     for (cluster, context) in mapping {
-        let desired = desired_objects(&fleet, &sops, &cluster, &components)?;
+        let prepared = prepare(&fleet, req.repo.use_case.as_deref(), &sops, &cluster)?;
         let target = kubeconfig.target(&context, req.client).await?;
-        work.push((cluster, target, desired));
+        work.push((cluster, target, prepared));
     }
 
     // Phase 1: read-only preflight and diff, every cluster.
     let items = work
         .iter()
-        .map(|(cluster, target, desired)| (cluster.clone(), (cluster.as_str(), target, desired.as_slice())))
+        .map(|(cluster, target, prepared)| (cluster.clone(), (target, prepared)))
         .collect();
     let preflight = Runner::new(reporter, DEFAULT_CONCURRENCY)
         .run(
             items,
-            |(cluster, target, desired), step| async move {
+            |(target, prepared), step| async move {
                 step.set("preflight");
-                preflight(cluster, target, desired).await
+                preflight_prepared(target, prepared).await
             },
             |c: &ClusterSecrets| format!("preflight ok ({})", plural(c.changes.len(), "object")),
         )
@@ -843,14 +909,13 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
     }
     if req.dry_run {
         let mut planned = String::new();
-        for ((cluster, target, desired), report) in work.iter().zip(&preflight) {
+        for ((cluster, target, prepared), report) in work.iter().zip(&preflight) {
             let version = report.ok().map(|c| c.server_version.as_str()).unwrap_or("?");
             planned.push_str(&format!(
                 "# cluster {cluster} (context {}, Kubernetes {version}): objects that would be applied, values redacted\n",
                 target.context
             ));
-            let docs: Vec<Value> = desired.iter().map(Desired::redacted).collect();
-            planned.push_str(&yaml::to_multi_doc(&docs, "the plan")?);
+            planned.push_str(&yaml::to_multi_doc(&prepared.redacted(), "the plan")?);
         }
         return Ok(ApplyOutcome {
             preflight,
@@ -863,16 +928,16 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
     let items = work
         .iter()
         .zip(&preflight)
-        .filter_map(|((cluster, target, desired), report)| {
-            Some((cluster.clone(), (target, desired.as_slice(), report.ok()?)))
+        .filter_map(|((cluster, target, prepared), report)| {
+            Some((cluster.clone(), (target, prepared, report.ok()?)))
         })
         .collect();
     let applied = Runner::new(reporter, DEFAULT_CONCURRENCY)
         .run(
             items,
-            |(target, desired, planned), step| async move {
+            |(target, prepared, planned), step| async move {
                 step.set("applying");
-                apply_cluster(target, desired, planned).await
+                apply_prepared(target, prepared, planned).await
             },
             |c: &ClusterSecrets| {
                 let changed = c.changes.iter().filter(|ch| ch.result != "unchanged").count();
@@ -1104,4 +1169,69 @@ fn json_of<T: Serialize>(obj: &T, kind: &str) -> Result<Value> {
         map.insert("kind".into(), json!(kind));
     }
     Ok(v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn desired(data: &[(&str, &[u8])]) -> (Desired, Vec<SecretValue>) {
+        let values: Vec<SecretValue> = data
+            .iter()
+            .map(|(k, v)| SecretValue {
+                key: k.to_string(),
+                value: v.to_vec(),
+            })
+            .collect();
+        let d = Desired {
+            kind: DesiredKind::Secret {
+                type_: None,
+                data: values.clone(),
+            },
+            namespace: "ns".into(),
+            name: "s".into(),
+            file: "clusters/c/secrets/x/s.yaml".into(),
+            labels: BTreeMap::new(),
+            annotations: BTreeMap::new(),
+        };
+        (d, values)
+    }
+
+    fn live(data: &[(&str, &[u8])], type_: &str) -> Secret {
+        Secret {
+            type_: Some(type_.into()),
+            data: Some(
+                data.iter()
+                    .map(|(k, v)| (k.to_string(), ByteString(v.to_vec())))
+                    .collect(),
+            ),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn the_diff_names_keys_and_never_values() {
+        let (d, values) = desired(&[("a", b"1"), ("b", b"2"), ("c", b"3")]);
+        let created = secret_change(&d, None, &values, None).expect("change");
+        assert_eq!(
+            (created.result.as_str(), created.keys_summary()),
+            ("created", "+a +b +c".into())
+        );
+        let cluster = live(&[("a", b"1"), ("b", b"old"), ("z", b"9")], "Opaque");
+        let updated = secret_change(&d, None, &values, Some(&cluster)).expect("change");
+        assert_eq!(updated.result, "updated");
+        assert_eq!(updated.keys_summary(), "+c ~b (kept: z)");
+        assert!(!format!("{updated:?}{:?}", d.redacted()).contains("old"));
+        let same = live(&[("a", b"1"), ("b", b"2"), ("c", b"3")], "Opaque");
+        assert_eq!(
+            secret_change(&d, None, &values, Some(&same))
+                .expect("change")
+                .result,
+            "unchanged"
+        );
+        // A Secret's type is immutable: refused before anything is applied.
+        let err = secret_change(&d, Some("kubernetes.io/tls"), &values, Some(&same)).expect_err("type");
+        assert!(err.to_string().contains("cannot change"), "{err}");
+        assert_eq!(d.redacted()["data"]["a"], "<redacted>");
+    }
 }

@@ -1734,6 +1734,140 @@ async fn delete_needs_confirmation_then_removes_the_kustomization_and_the_namesp
     );
 }
 
+/// keos on a cluster: `--existing-namespace` needs the namespace (and does not create it), the
+/// namespace gets the apps domain label, and delete removes every component's Kustomization and
+/// keeps a namespace the repository does not create.
+#[tokio::test]
+async fn keos_apply_and_delete_follow_the_component_shape() {
+    let staging = bootstrapped("staging").await;
+    apply(
+        &staging,
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "keos-runtime-info", "namespace": "flux-system"},
+            "data": {"STRATIO_USE_CASE": "talk-to-your-data", "STRATIO_SIZE": "S", "CLUSTER_NAME": "staging"}}),
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures().join("keos"), dir.path());
+    let core = fixed_unique("core");
+    let apps_ns = fixed_unique("apps");
+    let keos = |args: &[&str]| {
+        tenant()
+            .args(args)
+            .args(["--context", "staging"])
+            .kubeconfig()
+            .current_dir(dir.path())
+            .run()
+    };
+    let create_core = [
+        "create",
+        core.as_str(),
+        "--tenant",
+        "apps",
+        "--role",
+        "cluster-admin",
+        "--existing-namespace",
+        "--apply",
+        "--git-url",
+        "https://github.com/Stratio/keos-apps.git",
+    ];
+    let missing = keos(&create_core);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains(&format!(
+            "namespace '{core}' does not exist: --existing-namespace expects it to be created outside the fleet repository"
+        )),
+        "{}",
+        missing.stderr
+    );
+    assert_eq!(
+        tree(dir.path()).len(),
+        1,
+        "nothing written: {:?}",
+        tree(dir.path()).keys()
+    );
+
+    apply(
+        &staging,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": core}}),
+    )
+    .await;
+    let run = keos(&create_core);
+    let objects: Vec<String> = run
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| mask(l.split_whitespace().nth(1).unwrap_or_default(), &core))
+        .collect();
+    assert_eq!(
+        objects,
+        [
+            "ServiceAccount/core-xxxxxx/flux-apps",
+            "RoleBinding/core-xxxxxx/flux-apps"
+        ],
+        "no Namespace object: {}",
+        run.stdout
+    );
+    let created = keos(&["create", apps_ns.as_str(), "--tenant", "apps", "--apply"]);
+    created.ok();
+    let ns = crate::common::get(
+        &staging,
+        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": apps_ns}}),
+    )
+    .await
+    .expect("created");
+    assert_eq!(
+        ns.metadata
+            .labels
+            .expect("labels")
+            .get("toolkit.fluxcd.io/domain")
+            .map(String::as_str),
+        Some("apps")
+    );
+
+    // Two components; what Flux would apply, applied by hand (no kustomize-controller here).
+    run_in(dir.path(), &["app", "add", &core, "governance", "--secrets"]).ok();
+    let sync = docs(
+        dir.path(),
+        &format!("domain/apps/talk-to-your-data/components/{core}/governance/sync.yaml"),
+    );
+    for mut doc in sync {
+        doc["metadata"]["namespace"] = json!(core);
+        apply(&staging, doc).await;
+    }
+    let deleted = keos(&["delete", core.as_str(), "--apply", "--yes"]);
+    let rows: Vec<String> = deleted
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| mask(&l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "), &core))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Kustomization/core-xxxxxx/apps-governance-secrets deleted",
+            "Kustomization/core-xxxxxx/apps-governance deleted",
+            "Namespace/core-xxxxxx kept (not created by the fleet repository)",
+        ],
+        "{}",
+        deleted.stdout
+    );
+    assert!(
+        namespace_exists(&staging, &core).await,
+        "keos-installer's namespace is kept"
+    );
+    assert!(
+        !dir.path()
+            .join(format!("domain/apps/talk-to-your-data/components/{core}"))
+            .exists()
+    );
+    keos(&["delete", apps_ns.as_str(), "--apply", "--yes"]).ok();
+    let namespaces: Api<Namespace> = Api::all(staging.client.clone());
+    let gone = namespaces.get_opt(&apps_ns).await.expect("get");
+    assert!(gone.is_none_or(|n| n.metadata.deletion_timestamp.is_some()));
+    let _ = namespaces.delete(&core, &Default::default()).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The Flux namespace of each cluster, and the operations called directly
 
