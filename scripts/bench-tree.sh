@@ -1,33 +1,39 @@
 #!/usr/bin/env bash
-# Benchmark of `kubectl fleet tree` against `flux tree ks flux-system` and
-# `flux-operator tree ks flux-system` (issue 3). Not a test: it prints a table.
+# Benchmark of `kubectl fleet tree` against `flux tree` and `flux-operator tree`, side by side in
+# one run. Not a test: it prints one Markdown table.
 #
-#   scripts/bench-tree.sh [--objects 10000] [--big-objects 50000] [--runs 5] [--rtt-ms 20] [--keep]
+#   scripts/bench-tree.sh [--sizes 1000,10000,50000,100000] [--runs 11] [--rtt 20,100] [--quick] [--keep]
+#
+#   --quick   development mode: sizes 1000,10000, 3 runs, RTT 20 ms, no fleet view
 #
 # 1. builds our release binary and finds the flux and flux-operator CLIs built by
 #    `tests/testenv/testenv build --flux-cli` (or $FLEET_BENCH_FLUX / $FLEET_BENCH_FLUX_OPERATOR);
 #    a missing peer is reported and left out, our own numbers are still measured;
-# 2. starts a private one-cluster control plane (`bench`) with `tests/testenv/testenv up`;
-# 3. creates the synthetic tree (scripts/bench-tree/fixture.py): 201 Kustomizations in 3 levels,
-#    30 HelmReleases, --objects real objects over 10 kinds;
-# 4. starts a latency proxy (scripts/bench-tree/proxy.py, --rtt-ms added round trip) and runs every
-#    tool --runs times at loopback and through the proxy (scripts/bench-tree/measure.py), counting
-#    API requests in the apiserver audit log;
-# 5. grows the tree to --big-objects and measures our tree again (time, requests, peak RSS);
-# 6. stops everything it started (unless --keep).
+# 2. starts a private one-cluster control plane (`bench`) with `tests/testenv/testenv up`, and one
+#    latency proxy per RTT (scripts/bench-tree/proxy.py: RTT/2 each way, one RTT per new
+#    connection);
+# 3. for each size, grows the synthetic cluster (scripts/bench-tree/fixture.py: half of the objects
+#    in the tree, custom resource kinds, a ResourceSet, a FluxInstance, realistic status) and runs
+#    every tool on three roots — the whole cluster (ks/flux-system), a ~300-node subtree
+#    (ks/team-a), one HelmRelease (hr/hr00) — at loopback and each RTT, --runs times each after a
+#    warm-up (scripts/bench-tree/measure.py), with requests counted in the apiserver audit log;
+# 4. measures the fleet view: 6 contexts through the 20 ms proxy against 1, at 10,000 objects;
+# 5. prints the table (results also in $FLEET_BENCH_STATE/results.jsonl) and stops everything it
+#    started (unless --keep).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERE=$ROOT/scripts/bench-tree
-OBJECTS=10000 BIG=50000 RUNS=5 RTT=20 KEEP=0
+SIZES=1000,10000,50000,100000 RUNS=11 RTTS=20,100 KEEP=0 FLEET=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --objects) OBJECTS=$2; shift ;;
-    --big-objects) BIG=$2; shift ;;
+    --sizes) SIZES=$2; shift ;;
     --runs) RUNS=$2; shift ;;
-    --rtt-ms) RTT=$2; shift ;;
+    --rtt) RTTS=$2; shift ;;
+    --quick) SIZES=1000,10000 RUNS=3 RTTS=20 FLEET=0 ;;
+    --no-fleet) FLEET=0 ;;
     --keep) KEEP=1 ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -40,7 +46,7 @@ TESTENV=$ROOT/tests/testenv/testenv
 
 log "building kubectl-fleet-tree (release)"
 (cd "$ROOT" && cargo build --release --locked --bin kubectl-fleet-tree)
-FLEET=${CARGO_TARGET_DIR:-$ROOT/target}/release/kubectl-fleet-tree
+FLEET_BIN=${CARGO_TARGET_DIR:-$ROOT/target}/release/kubectl-fleet-tree
 
 paths=$("$TESTENV" paths)
 FLUX=${FLEET_BENCH_FLUX:-$(sed -n 's/^flux=//p' <<<"$paths")}
@@ -52,9 +58,9 @@ for var in FLUX FLUX_OPERATOR; do
   fi
 done
 
-PROXY_PID=""
+PROXY_PIDS=()
 cleanup() {
-  [ -n "$PROXY_PID" ] && kill "$PROXY_PID" 2>/dev/null && wait "$PROXY_PID" 2>/dev/null || true
+  for pid in "${PROXY_PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
   if [ "$KEEP" = 0 ]; then "$TESTENV" down >/dev/null 2>&1 || true; fi
 }
 trap cleanup EXIT
@@ -64,34 +70,43 @@ log "starting a private control plane in $FLEET_TESTENV_STATE"
 STATE=$FLEET_TESTENV_STATE
 PORT=$(cat "$STATE/clusters/bench/apiserver.port")
 PKI=$STATE/pki
-fixture() {
+RESULTS=$STATE/results.jsonl
+: >"$RESULTS"
+
+free_port() { python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])'; }
+PROXY_ARGS=()
+IFS=, read -ra RTT_LIST <<<"$RTTS"
+for rtt in "${RTT_LIST[@]}"; do
+  p=$(free_port)
+  python3 "$HERE/proxy.py" --listen "$p" --upstream "127.0.0.1:$PORT" --rtt-ms "$rtt" &
+  PROXY_PIDS+=($!)
+  sed "s#https://127.0.0.1:$PORT\$#https://127.0.0.1:$p#" "$STATE/kubeconfig" >"$STATE/kubeconfig-$rtt"
+  for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.1; done
+  PROXY_ARGS+=(--rtt-ms "$rtt" --proxy-kubeconfig "$STATE/kubeconfig-$rtt")
+done
+
+IFS=, read -ra SIZE_LIST <<<"$SIZES"
+for size in "${SIZE_LIST[@]}"; do
+  log "growing the cluster to $size objects"
   python3 "$HERE/fixture.py" --server "127.0.0.1:$PORT" --ca "$PKI/ca.crt" --cert "$PKI/admin.crt" \
-    --key "$PKI/admin.key" --objects "$1"
-}
+    --key "$PKI/admin.key" --objects "$size"
+  log "measuring at $size objects (loopback and ${RTTS} ms RTT, $RUNS runs each; load $(cut -d' ' -f1 /proc/loadavg))"
+  python3 "$HERE/measure.py" --fleet "$FLEET_BIN" --flux "$FLUX" --flux-operator "$FLUX_OPERATOR" \
+    --kubeconfig "$STATE/kubeconfig" "${PROXY_ARGS[@]}" --context bench \
+    --audit-log "$STATE/logs/bench-audit.log" --runs "$RUNS" --objects "$size" --out "$RESULTS"
+  if [ "$FLEET" = 1 ] && [ "$size" = 10000 ] && [ -f "$STATE/kubeconfig-20" ]; then
+    log "fleet view: 6 contexts against 1, 20 ms RTT"
+    # Six contexts on the same cluster through the 20 ms proxy (six control planes would not
+    # fit this machine); what is measured is the client's cost per cluster.
+    cp "$STATE/kubeconfig-20" "$STATE/kubeconfig-fleet"
+    KUBECTL=$(sed -n 's/^kubectl=//p' <<<"$paths")
+    kc() { "$KUBECTL" --kubeconfig "$STATE/kubeconfig-fleet" "$@"; }
+    cluster=$(kc config view -o jsonpath='{.contexts[?(@.name=="bench")].context.cluster}')
+    user=$(kc config view -o jsonpath='{.contexts[?(@.name=="bench")].context.user}')
+    for i in 0 1 2 3 4 5; do kc config set-context "c$i" --cluster="$cluster" --user="$user" >/dev/null; done
+    python3 "$HERE/measure.py" --fleet "$FLEET_BIN" --fleet-kubeconfig "$STATE/kubeconfig-fleet" \
+      --rtt-ms 20 --runs "$RUNS" --objects "$size" --out "$RESULTS"
+  fi
+done
 
-log "creating the synthetic Flux tree ($OBJECTS objects)"
-fixture "$OBJECTS"
-
-PROXY_PORT=$(python3 -c 'import socket;s=socket.socket();s.bind(("127.0.0.1",0));print(s.getsockname()[1])')
-python3 "$HERE/proxy.py" --listen "$PROXY_PORT" --upstream "127.0.0.1:$PORT" --rtt-ms "$RTT" &
-PROXY_PID=$!
-sed "s#https://127.0.0.1:$PORT\$#https://127.0.0.1:$PROXY_PORT#" "$STATE/kubeconfig" >"$STATE/kubeconfig-proxy"
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$PROXY_PORT") 2>/dev/null && break; sleep 0.1; done
-
-measure() { # title extra-args...
-  local title=$1; shift
-  python3 "$HERE/measure.py" --fleet "$FLEET" --kubeconfig "$STATE/kubeconfig" \
-    --proxy-kubeconfig "$STATE/kubeconfig-proxy" --rtt-ms "$RTT" --context bench \
-    --audit-log "$STATE/logs/bench-audit.log" --runs "$RUNS" --title "$title" "$@"
-}
-
-log "measuring at $OBJECTS objects (loopback and $RTT ms RTT, $RUNS runs each)"
-measure "201 Kustomizations, 30 HelmReleases, $OBJECTS objects over 10 kinds" \
-  --flux "$FLUX" --flux-operator "$FLUX_OPERATOR"
-
-if [ "$BIG" -gt "$OBJECTS" ]; then
-  log "growing the tree to $BIG objects"
-  fixture "$BIG"
-  log "measuring our tree at $BIG objects"
-  measure "201 Kustomizations, 30 HelmReleases, $BIG objects over 10 kinds (ours only)"
-fi
+python3 "$HERE/measure.py" --table "$RESULTS"

@@ -3,7 +3,7 @@
 #   bash scripts/test.sh
 # It installs what is missing (Debian packages, Rust components), builds the control plane from Go
 # modules (cached under ~/.cache by version), checks formatting and lints, starts a local fleet of
-# three real kube-apiservers on 127.0.0.1, runs the unit, CLI, real-apiserver and keyring tiers,
+# three real kube-apiservers on 127.0.0.1, runs the unit, CLI, real-apiserver, shell and keyring tiers,
 # and tears the environment down even on failure. It prints how long each phase took.
 set -euo pipefail
 
@@ -90,6 +90,11 @@ echo "3 clusters started in $(cat "$FLEET_TESTENV_STATE/startup-seconds")s" >&2
 
 phase "integration tests (real apiservers)"
 cargo test --locked --test it
+
+phase "shell tests (real bash, zsh, fish)"
+# `kubectl fleet <TAB>` typed into real shells in tmux, for a source install and a krew install
+# before and after `kubectl krew upgrade fleet`; `-n <TAB>` lists the local clusters' namespaces.
+cargo test --locked --test shell
 
 if [ -f tests/keyring/main.rs ]; then
   phase "keyring tests (real Secret Service)"

@@ -132,7 +132,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format of the result' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F

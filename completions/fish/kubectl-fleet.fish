@@ -26,12 +26,13 @@ end
 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -s V -l version -d 'Print version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the whole fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "token" -d 'Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "completion" -d 'Install or uninstall the helpers kubectl uses to complete kubectl fleet'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "version" -d 'Print the version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "completion" -d 'Set up shell completion'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l token -d 'Fleet git token: the name of a credential stored with `kubectl fleet token set`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l token-env -d 'Read the fleet git token from this environment variable' -r
@@ -139,6 +140,74 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -s V -l version -d 'Print version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -f -a "set" -d 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster\'s .sops.yaml'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -f -a "list" -d 'Show the cluster secrets in the repository without decrypting them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -f -a "apply" -d 'Apply clusters\' secrets (and Namespaces) directly, decrypted in memory'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-file -d 'A value from a file: KEY=PATH, or PATH (key: the file name). Repeatable' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-env-file -d 'Values from KEY=VALUE lines of a file. Repeatable' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-stdin -d 'A value from stdin, byte for byte (use printf %s, not echo, to leave out a newline)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l from-literal -d 'Refused: a value in argv lands in shell history and in ps; use --from-file, --from-env-file or --from-stdin' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -s n -l namespace -d 'The Secret\'s namespace (default, keos: the component\'s, set by its secrets Kustomization)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l file -d 'The file name below the component directory (default: NAME.yaml)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l force -d 'Replace the file when it exists'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l dry-run -d 'Show the Secret that would be encrypted (values redacted); write nothing'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from set" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l dry-run -d 'Preflight, then show what would be applied (values redacted) instead of applying'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from apply" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "set" -d 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster\'s .sops.yaml'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show the cluster secrets in the repository without decrypting them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply clusters\' secrets (and Namespaces) directly, decrypted in memory'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
@@ -385,7 +454,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and _
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format of the result' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
@@ -432,23 +501,31 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s v -
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s V -l version -d 'Print version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand version" -s h -l help -d 'Print help'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install help" -s h -l help -d 'Print help'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install help" -f -a "install" -d 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from install" -l dir -r -f -a "(__fish_complete_directories)"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install uninstall help" -s h -l help -d 'Print help'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install uninstall help" -f -a "install" -d 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install uninstall help" -f -a "uninstall" -d 'Remove the helper links that install made'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and not __fish_seen_subcommand_from install uninstall help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from install" -l dir -d 'Directory for the links (default: the one holding kubectl-fleet on PATH)' -r -f -a "(__fish_complete_directories)"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from install" -s h -l help -d 'Print help'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "install" -d 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from uninstall" -l dir -d 'Directory for the links (default: the one holding kubectl-fleet on PATH)' -r -f -a "(__fish_complete_directories)"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from uninstall" -s h -l help -d 'Print help'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "install" -d 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove the helper links that install made'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the whole fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "token" -d 'Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "version" -d 'Print the version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "completion" -d 'Set up shell completion'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap tenant token tree version completion help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand version" -s h -l help -d 'Print help'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "completion" -d 'Install or uninstall the helpers kubectl uses to complete kubectl fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "version" -d 'Print the version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster\'s .sops.yaml'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "list" -d 'Show the cluster secrets in the repository without decrypting them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "apply" -d 'Apply clusters\' secrets (and Namespaces) directly, decrypted in memory'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "create" -d 'Onboard a tenant namespace (writes its directory; --apply also applies it)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "delete" -d 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from tenant" -f -a "component" -d 'Platform components (reconciled as cluster admin)'
@@ -460,4 +537,5 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "delete" -d 'Delete a stored token (and its metadata)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from token" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from completion" -f -a "install" -d 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from completion" -f -a "install" -d 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from completion" -f -a "uninstall" -d 'Remove the helper links that install made'

@@ -25,12 +25,13 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the whole fleet')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show what Flux manages as a live-status tree, on one cluster or the fleet')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Install or uninstall the helpers kubectl uses to complete kubectl fleet')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version')
-            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Set up shell completion')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -154,6 +155,105 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;bootstrap;help;help' {
+            break
+        }
+        'kubectl-fleet;secret' {
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster''s .sops.yaml')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the cluster secrets in the repository without decrypting them')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply clusters'' secrets (and Namespaces) directly, decrypted in memory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet;secret;set' {
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'A value from a file: KEY=PATH, or PATH (key: the file name). Repeatable')
+            [CompletionResult]::new('--from-env-file', '--from-env-file', [CompletionResultType]::ParameterName, 'Values from KEY=VALUE lines of a file. Repeatable')
+            [CompletionResult]::new('--from-stdin', '--from-stdin', [CompletionResultType]::ParameterName, 'A value from stdin, byte for byte (use printf %s, not echo, to leave out a newline)')
+            [CompletionResult]::new('--from-literal', '--from-literal', [CompletionResultType]::ParameterName, 'Refused: a value in argv lands in shell history and in ps; use --from-file, --from-env-file or --from-stdin')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The Secret''s namespace (default, keos: the component''s, set by its secrets Kustomization)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The Secret''s namespace (default, keos: the component''s, set by its secrets Kustomization)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The file name below the component directory (default: NAME.yaml)')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the file when it exists')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the Secret that would be encrypted (values redacted); write nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;secret;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;secret;apply' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Preflight, then show what would be applied (values redacted) instead of applying')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;secret;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster''s .sops.yaml')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the cluster secrets in the repository without decrypting them')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply clusters'' secrets (and Namespaces) directly, decrypted in memory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet;secret;help;set' {
+            break
+        }
+        'kubectl-fleet;secret;help;list' {
+            break
+        }
+        'kubectl-fleet;secret;help;apply' {
+            break
+        }
+        'kubectl-fleet;secret;help;help' {
             break
         }
         'kubectl-fleet;tenant' {
@@ -555,8 +655,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         }
         'kubectl-fleet;token;rotate' {
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the GitRepositories of each cluster')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format of the result')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format of the result')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
@@ -629,42 +729,54 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
-        'kubectl-fleet;version' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
         'kubectl-fleet;completion' {
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the helper links that install made')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet;completion;install' {
-            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'dir')
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for the links (default: the one holding kubectl-fleet on PATH)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'kubectl-fleet;completion;uninstall' {
+            [CompletionResult]::new('--dir', '--dir', [CompletionResultType]::ParameterName, 'Directory for the links (default: the one holding kubectl-fleet on PATH)')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'kubectl-fleet;completion;help' {
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the helper links that install made')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet;completion;help;install' {
             break
         }
+        'kubectl-fleet;completion;help;uninstall' {
+            break
+        }
         'kubectl-fleet;completion;help;help' {
             break
         }
+        'kubectl-fleet;version' {
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'kubectl-fleet;help' {
-            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the whole fleet')
+            [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
-            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide')
+            [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show what Flux manages as a live-status tree, on one cluster or the fleet')
+            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Install or uninstall the helpers kubectl uses to complete kubectl fleet')
             [CompletionResult]::new('version', 'version', [CompletionResultType]::ParameterValue, 'Print the version')
-            [CompletionResult]::new('completion', 'completion', [CompletionResultType]::ParameterValue, 'Set up shell completion')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -677,6 +789,21 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;help;bootstrap;status' {
+            break
+        }
+        'kubectl-fleet;help;secret' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster''s .sops.yaml')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the cluster secrets in the repository without decrypting them')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply clusters'' secrets (and Namespaces) directly, decrypted in memory')
+            break
+        }
+        'kubectl-fleet;help;secret;set' {
+            break
+        }
+        'kubectl-fleet;help;secret;list' {
+            break
+        }
+        'kubectl-fleet;help;secret;apply' {
             break
         }
         'kubectl-fleet;help;tenant' {
@@ -740,14 +867,18 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         'kubectl-fleet;help;tree' {
             break
         }
-        'kubectl-fleet;help;version' {
-            break
-        }
         'kubectl-fleet;help;completion' {
-            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('install', 'install', [CompletionResultType]::ParameterValue, 'Link the kubectl_complete-fleet helpers next to the kubectl-fleet on PATH')
+            [CompletionResult]::new('uninstall', 'uninstall', [CompletionResultType]::ParameterValue, 'Remove the helper links that install made')
             break
         }
         'kubectl-fleet;help;completion;install' {
+            break
+        }
+        'kubectl-fleet;help;completion;uninstall' {
+            break
+        }
+        'kubectl-fleet;help;version' {
             break
         }
         'kubectl-fleet;help;help' {

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Runs the tree tools against the benchmark cluster and prints medians, ratios, API requests and
-peak RSS as a Markdown table.
+"""Runs the tree tools against the benchmark cluster for one cluster size and appends one JSON
+line per (root, RTT, tool) to --out; `--table FILE` prints the Markdown table of such a file.
 
-Each tool runs once to warm up, then --runs times per network condition; wall time is measured
-around the process, peak RSS comes from wait4(2) for that very process. API requests are counted
-from the apiserver's audit log (one ResponseComplete event per request) during one extra run per
-tool; our own count (-v) is shown next to it.
+For each root and network condition the tools run interleaved (A B C A B C …) so that load on
+the machine hits every tool alike: one warm-up run, then --runs measured runs. Wall time is taken
+around the process; peak RSS and CPU time (user + system) come from wait4(2) for that very
+process. API requests are counted in the apiserver's audit log (ResponseComplete events of the
+admin user) during one extra run per tool at loopback. The two-round limit of a case is our
+loopback median plus 4 RTT (TCP, TLS, and two dependent rounds of requests).
 """
 
 import argparse
@@ -19,12 +21,10 @@ import threading
 import time
 
 
-def run_rss(cmd, env=None):
-    """Runs cmd; returns (seconds, peak RSS of exactly this process in MiB (wait4), exit code,
-    stdout, stderr)."""
+def run_rss(cmd):
+    """Runs cmd; returns (seconds, peak RSS MiB, cpu seconds, exit code, stdout, stderr)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-    # Drain the pipes on threads so a large tree cannot block the child.
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     chunks = {"out": [], "err": []}
 
     def drain(stream, key):
@@ -39,8 +39,9 @@ def run_rss(cmd, env=None):
     elapsed = time.perf_counter() - start
     for t in threads:
         t.join()
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024.0, proc.returncode, b"".join(chunks["out"]), b"".join(chunks["err"])
+    code = os.waitstatus_to_exitcode(status)
+    cpu = usage.ru_utime + usage.ru_stime
+    return elapsed, usage.ru_maxrss / 1024.0, cpu, code, b"".join(chunks["out"]), b"".join(chunks["err"])
 
 
 def audit_lines(path):
@@ -52,7 +53,6 @@ def audit_lines(path):
 
 
 def count_requests(path, skip):
-    """ResponseComplete events of the admin user after line `skip`."""
     n = 0
     with open(path, "rb") as f:
         for i, line in enumerate(f):
@@ -67,98 +67,175 @@ def count_requests(path, skip):
     return n
 
 
+ROOTS = {
+    # name: (our spec, flux args or None, flux-operator args)
+    "whole cluster": (["ks/flux-system", "-n", "flux-system"], ["ks", "flux-system", "-n", "flux-system"],
+                      ["ks", "flux-system", "-n", "flux-system"]),
+    "subtree (team-a)": (["ks/team-a", "-n", "flux-system"], ["ks", "team-a", "-n", "flux-system"],
+                         ["ks", "team-a", "-n", "flux-system"]),
+    "one HelmRelease": (["hr/hr00", "-n", "bench-00"], None, ["hr", "hr00", "-n", "bench-00"]),
+}
+OURS = "kubectl fleet tree"
+FLUX = "flux tree"
+FLUX_OPERATOR = "flux-operator tree"
+
+
+def tools(args, root, kubeconfig):
+    ours, flux, fo = ROOTS[root]
+    out = [(OURS, [args.fleet, "--kubeconfig", kubeconfig, "--context", args.context, *ours, "--color", "never"])]
+    if args.flux and flux:
+        out.append((FLUX, [args.flux, "--kubeconfig", kubeconfig, "--context", args.context, "tree", *flux]))
+    if args.flux_operator and fo:
+        out.append((FLUX_OPERATOR, [args.flux_operator, "--kubeconfig", kubeconfig, "--kube-context", args.context,
+                                    "tree", *fo]))
+    return out
+
+
+def measure(args):
+    conditions = [(0, args.kubeconfig)] + [(int(r), k) for r, k in zip(args.rtt_ms, args.proxy_kubeconfig)]
+    roots = [r for r in ROOTS if r in args.roots]
+    with open(args.out, "a") as out:
+        for root in roots:
+            requests = {}
+            for name, cmd in tools(args, root, args.kubeconfig):
+                before = audit_lines(args.audit_log)
+                extra = ["-v"] if name == OURS else []
+                _, _, _, code, _, err = run_rss(cmd + extra)
+                time.sleep(1.0)
+                requests[name] = count_requests(args.audit_log, before)
+                if name == OURS:
+                    m = re.search(rb"(\d+) API requests in (\d+) rounds", err)
+                    if m:
+                        requests["ours-rounds"] = int(m.group(2))
+            for rtt, kubeconfig in conditions:
+                samples = {name: [] for name, _ in tools(args, root, kubeconfig)}
+                lines = {}
+                for i in range(args.runs + 1):
+                    for name, cmd in tools(args, root, kubeconfig):
+                        elapsed, rss, cpu, code, stdout, err = run_rss(cmd)
+                        if code != 0:
+                            print(f"{name} ({root}, {rtt} ms) failed with exit {code}:\n"
+                                  f"{err.decode(errors='replace')[-2000:]}", file=sys.stderr)
+                            sys.exit(1)
+                        lines[name] = stdout.count(b"\n")
+                        if i > 0:
+                            samples[name].append((elapsed, rss, cpu))
+                load = os.getloadavg()[0]
+                for name, s in samples.items():
+                    times = [x[0] for x in s]
+                    record = {
+                        "objects": args.objects, "root": root, "rtt_ms": rtt, "tool": name,
+                        "median_ms": statistics.median(times) * 1000, "min_ms": min(times) * 1000,
+                        "max_ms": max(times) * 1000, "runs": len(times),
+                        "rss_mib": max(x[1] for x in s), "cpu_ms": statistics.median(x[2] for x in s) * 1000,
+                        "requests": requests.get(name), "rounds": requests.get("ours-rounds") if name == OURS else None,
+                        "lines": lines[name], "load": load,
+                    }
+                    out.write(json.dumps(record) + "\n")
+                    out.flush()
+                    print(f"  {args.objects:>6} {root:18} {rtt:>3} ms {name:20} median {record['median_ms']:8.0f} ms "
+                          f"(min {record['min_ms']:.0f}, max {record['max_ms']:.0f}), {record['requests']} requests, "
+                          f"RSS {record['rss_mib']:.0f} MiB, CPU {record['cpu_ms']:.0f} ms, {lines[name]} lines, "
+                          f"load {load:.1f}", file=sys.stderr)
+
+
+def fleet(args):
+    """Our tree on 6 contexts (of the same cluster) through the proxy, against one context."""
+    one = [args.fleet, "--kubeconfig", args.fleet_kubeconfig, "--context", "c0", "ks/flux-system",
+           "-n", "flux-system", "--color", "never"]
+    six = [args.fleet, "--kubeconfig", args.fleet_kubeconfig] + sum(
+        (["--context", f"c{i}"] for i in range(6)), []) + ["ks/flux-system", "-n", "flux-system", "--color", "never"]
+    samples = {"1 cluster": [], "6 clusters": []}
+    for i in range(args.runs + 1):
+        for name, cmd in (("1 cluster", one), ("6 clusters", six)):
+            elapsed, rss, cpu, code, _, err = run_rss(cmd)
+            if code != 0:
+                print(f"fleet {name} failed: {err.decode(errors='replace')[-2000:]}", file=sys.stderr)
+                sys.exit(1)
+            if i > 0:
+                samples[name].append((elapsed, rss, cpu))
+    with open(args.out, "a") as out:
+        for name, s in samples.items():
+            record = {"fleet": name, "objects": args.objects, "rtt_ms": int(args.rtt_ms[0]),
+                      "median_ms": statistics.median(x[0] for x in s) * 1000,
+                      "cpu_ms": statistics.median(x[2] for x in s) * 1000, "rss_mib": max(x[1] for x in s),
+                      "runs": len(s), "load": os.getloadavg()[0]}
+            out.write(json.dumps(record) + "\n")
+            print(f"  fleet {name}: median {record['median_ms']:.0f} ms, CPU {record['cpu_ms']:.0f} ms, "
+                  f"RSS {record['rss_mib']:.0f} MiB", file=sys.stderr)
+
+
+def table(path):
+    records = [json.loads(line) for line in open(path) if line.strip()]
+    cases = {}
+    fleet_rows = [r for r in records if "fleet" in r]
+    for r in records:
+        if "fleet" in r:
+            continue
+        cases.setdefault((r["objects"], r["root"], r["rtt_ms"]), {})[r["tool"]] = r
+    root_order = list(ROOTS)
+    loopback = {(o, root): t[OURS]["median_ms"] for (o, root, rtt), t in cases.items() if rtt == 0 and OURS in t}
+    print("| objects | root | RTT | ours | flux tree | flux-operator tree | ours vs flux | ours vs flux-operator "
+          "| two-round limit | ours / limit | requests (ours, rounds / flux / f-o) | peak RSS MiB (ours / flux / f-o) "
+          "| ours CPU | load |")
+    print("|" + "---|" * 14)
+
+    def ratio(ours, other):
+        if other is None:
+            return "n/a"
+        r = other["median_ms"] / ours["median_ms"]
+        return f"{r:.1f}× faster" if r >= 1 else f"{1 / r:.1f}× slower"
+
+    for key in sorted(cases, key=lambda k: (k[0], root_order.index(k[1]), k[2])):
+        objects, root, rtt = key
+        t = cases[key]
+        ours = t.get(OURS)
+        if ours is None:
+            continue
+        flux, fo = t.get(FLUX), t.get(FLUX_OPERATOR)
+        limit = loopback.get((objects, root), ours["median_ms"]) + 4 * rtt
+        cell = lambda r: "n/a" if r is None else f"{r['median_ms']:.0f} ms"
+        req = lambda r: "n/a" if r is None or r.get("requests") is None else str(r["requests"])
+        rss = lambda r: "n/a" if r is None else f"{r['rss_mib']:.0f}"
+        print(f"| {objects:,} | {root} | {rtt} ms | {cell(ours)} | {cell(flux)} | {cell(fo)} | {ratio(ours, flux)} "
+              f"| {ratio(ours, fo)} | {limit:.0f} ms | {ours['median_ms'] / limit:.2f} "
+              f"| {req(ours)} ({ours.get('rounds')}) / {req(flux)} / {req(fo)} "
+              f"| {rss(ours)} / {rss(flux)} / {rss(fo)} | {ours['cpu_ms']:.0f} ms | {ours['load']:.1f} |")
+    if fleet_rows:
+        print()
+        print("| fleet view | objects per cluster | RTT | wall median | client CPU | peak RSS | load |")
+        print("|---|---|---|---|---|---|---|")
+        for r in fleet_rows:
+            print(f"| {r['fleet']} | {r['objects']:,} | {r['rtt_ms']} ms | {r['median_ms']:.0f} ms | {r['cpu_ms']:.0f} ms "
+                  f"| {r['rss_mib']:.0f} MiB | {r['load']:.1f} |")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--fleet", required=True, help="kubectl-fleet-tree binary")
-    ap.add_argument("--flux", default="", help="flux CLI binary (optional)")
-    ap.add_argument("--flux-operator", default="", help="flux-operator CLI binary (optional)")
-    ap.add_argument("--kubeconfig", required=True)
-    ap.add_argument("--proxy-kubeconfig", default="", help="kubeconfig through the latency proxy")
-    ap.add_argument("--rtt-ms", default="20")
-    ap.add_argument("--context", required=True)
-    ap.add_argument("--audit-log", required=True)
-    ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--title", default="")
-    ap.add_argument("--kinds", type=int, default=12, help="kinds in the tree, for the request budget")
+    ap.add_argument("--table", help="print the table of a results file and exit")
+    ap.add_argument("--fleet", help="kubectl-fleet-tree binary")
+    ap.add_argument("--flux", default="")
+    ap.add_argument("--flux-operator", default="")
+    ap.add_argument("--kubeconfig")
+    ap.add_argument("--proxy-kubeconfig", action="append", default=[], help="one per --rtt-ms, in order")
+    ap.add_argument("--rtt-ms", action="append", default=[])
+    ap.add_argument("--context", default="bench")
+    ap.add_argument("--audit-log")
+    ap.add_argument("--runs", type=int, default=11)
+    ap.add_argument("--objects", type=int, default=0)
+    ap.add_argument("--roots", action="append", default=[])
+    ap.add_argument("--out")
+    ap.add_argument("--fleet-kubeconfig", help="measure the fleet view with contexts c0…c5 of this kubeconfig")
     args = ap.parse_args()
-
-    def tools(kubeconfig):
-        out = [("kubectl fleet tree (with status)",
-                [args.fleet, "--kubeconfig", kubeconfig, "--context", args.context,
-                 "ks/flux-system", "-n", "flux-system", "--color", "never"])]
-        if args.flux:
-            out.append(("flux tree ks flux-system",
-                        [args.flux, "--kubeconfig", kubeconfig, "--context", args.context,
-                         "tree", "ks", "flux-system", "-n", "flux-system"]))
-        if args.flux_operator:
-            out.append(("flux-operator tree ks flux-system",
-                        [args.flux_operator, "--kubeconfig", kubeconfig, "--kube-context", args.context,
-                         "tree", "ks", "flux-system", "-n", "flux-system"]))
-        return out
-
-    scenarios = [("loopback", args.kubeconfig)]
-    if args.proxy_kubeconfig:
-        scenarios.append((f"{args.rtt_ms} ms RTT", args.proxy_kubeconfig))
-
-    results = {}  # (tool, scenario) -> (median s, max RSS MiB, lines, min s, max s)
-    for scenario, kubeconfig in scenarios:
-        # Runs are interleaved (A B C A B C …) so that load on the machine hits every tool alike.
-        samples = {name: ([], [], 0) for name, _ in tools(kubeconfig)}
-        for i in range(args.runs + 1):
-            for name, cmd in tools(kubeconfig):
-                elapsed, peak, code, out, err = run_rss(cmd)
-                if code != 0:
-                    print(f"{name} ({scenario}) failed with exit {code}:\n{err.decode(errors='replace')[-2000:]}",
-                          file=sys.stderr)
-                    sys.exit(1)
-                if i == 0:
-                    continue  # warm-up (page cache, the server's caches)
-                times, rss, _ = samples[name]
-                times.append(elapsed)
-                rss.append(peak)
-                samples[name] = (times, rss, out.count(b"\n"))
-        for name, (times, rss, lines) in samples.items():
-            results[(name, scenario)] = (statistics.median(times), max(rss), lines, min(times), max(times))
-            print(f"  {name:36} {scenario:10} median {statistics.median(times) * 1000:8.0f} ms "
-                  f"(min {min(times) * 1000:.0f}, max {max(times) * 1000:.0f}), {lines} lines, "
-                  f"peak RSS {max(rss):.0f} MiB", file=sys.stderr)
-
-    requests = {}
-    ours_reported = None
-    for name, cmd in tools(args.kubeconfig):
-        before = audit_lines(args.audit_log)
-        cmd = cmd + (["-v"] if name.startswith("kubectl fleet") else [])
-        _, _, code, _, err = run_rss(cmd)
-        time.sleep(0.5)
-        requests[name] = count_requests(args.audit_log, before)
-        if name.startswith("kubectl fleet"):
-            m = re.search(rb"(\d+) API requests in (\d+) rounds", err)
-            if m:
-                ours_reported = (int(m.group(1)), int(m.group(2)))
-
-    print()
-    if args.title:
-        print(f"### {args.title}\n")
-    header = "| tool | " + " | ".join(f"{s} median" for s, _ in scenarios) + " | " + \
-        " | ".join(f"ratio vs ours ({s})" for s, _ in scenarios) + " | API requests | peak RSS | lines |"
-    print(header)
-    print("|" + "---|" * (header.count("|") - 1))
-    ours = "kubectl fleet tree (with status)"
-    for name, _ in tools(args.kubeconfig):
-        cells = [name]
-        for s, _ in scenarios:
-            cells.append(f"{results[(name, s)][0] * 1000:.0f} ms")
-        for s, _ in scenarios:
-            ratio = results[(name, s)][0] / results[(ours, s)][0]
-            cells.append("1.0×" if name == ours else f"{ratio:.1f}× slower" if ratio >= 1 else f"{1 / ratio:.1f}× faster")
-        req = str(requests[name])
-        if name == ours and ours_reported:
-            req += f" (own count {ours_reported[0]}, {ours_reported[1]} rounds; budget ≤ {args.kinds + 5})"
-        cells.append(req)
-        cells.append(f"{max(results[(name, s)][1] for s, _ in scenarios):.0f} MiB")
-        cells.append(str(results[(name, scenarios[0][0])][2]))
-        print("| " + " | ".join(cells) + " |")
-    print()
+    if args.table:
+        table(args.table)
+        return
+    if not args.roots:
+        args.roots = list(ROOTS)
+    if args.fleet_kubeconfig:
+        fleet(args)
+    else:
+        measure(args)
 
 
 if __name__ == "__main__":

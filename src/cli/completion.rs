@@ -1,16 +1,19 @@
-//! Shell completion, both kinds users need.
+//! Shell completion through kubectl's plugin protocol, and the value completers the commands
+//! attach to their arguments.
 //!
-//! - **kubectl's plugin protocol.** `kubectl fleet <TAB>` runs a `kubectl_complete-fleet`
-//!   executable (kubectl ≥ 1.26), passing the words after the plugin name plus the word being
-//!   completed, and reads cobra's `__complete` format back: `value<TAB>help` lines then `:<directive>`.
-//!   The dispatcher answers the first word itself and hands deeper words to the sibling
-//!   `kubectl-fleet-<cmd>` with `FLEET_COMPLETE=kubectl`; [`kubectl_complete`] then runs clap's
-//!   completion engine on that command, so subcommands, flags and flag values all come from the
-//!   one clap definition. Dynamic values: `--context` from the kubeconfig (no network), credential
-//!   names from the local credential index (no keyring prompt), and names from the cluster
-//!   (tenant namespaces, Flux objects) with a short timeout and silence on any failure.
-//! - **Static scripts** for bash, zsh, fish and PowerShell for every binary, generated from the
-//!   same definitions into `completions/` (a test fails when they are stale).
+//! `kubectl fleet <TAB>` runs a `kubectl_complete-fleet*` executable (kubectl >= 1.26), passing the
+//! words after the plugin name plus the word being completed, and reads cobra's `__complete`
+//! format back: `value<TAB>help` lines then `:<directive>`. The dispatcher answers the first word
+//! itself (`cli::dispatch`) and hands deeper words to the sibling `kubectl-fleet-<binary>` with
+//! `FLEET_COMPLETE=kubectl`; [`kubectl_complete`] then runs clap's completion engine on that
+//! command, so subcommands, flags and flag values all come from the one clap definition. Flags
+//! are offered only once a `-` is typed. Dynamic values: `--context` from the kubeconfig (no
+//! network), credential names from the local credential index (no keyring prompt), and names from
+//! the cluster (`-n` namespaces, tenant namespaces, Flux objects) with a short timeout and silence
+//! on any failure.
+//!
+//! A leaf: the command modules use these completers, and `cli::registry` (the binaries and the
+//! static scripts in `completions/`) uses the commands; this module uses neither.
 
 use std::{
     ffi::{OsStr, OsString},
@@ -20,17 +23,14 @@ use std::{
     sync::OnceLock,
 };
 
-use clap::{Command, CommandFactory, ValueHint};
+use clap::{Command, ValueHint};
 use clap_complete::{
-    CompletionCandidate, Shell,
+    CompletionCandidate,
     engine::{ArgValueCompleter, complete},
 };
 
-use super::{COMMANDS, bootstrap, secret, tenant, token, tree};
+pub use super::dispatch::COMPLETE_ENV;
 use crate::kube::load_kubeconfig_with;
-
-/// Environment variable that switches a command binary into kubectl completion mode.
-pub const COMPLETE_ENV: &str = "FLEET_COMPLETE";
 
 /// cobra's ShellCompDirectiveNoFileComp: do not fall back to file names.
 const NO_FILE_COMP: u8 = 4;
@@ -38,86 +38,6 @@ const NO_FILE_COMP: u8 = 4;
 const NO_SPACE: u8 = 2;
 /// cobra's ShellCompDirectiveDefault: let the shell complete file names.
 const DEFAULT_DIRECTIVE: u8 = 0;
-
-/// The clap command of one binary, by its binary name.
-pub fn command_for(bin: &str) -> Option<Command> {
-    let cmd = match bin {
-        "kubectl-fleet" => dispatcher_command(),
-        "kubectl-fleet-bootstrap" => bootstrap::Args::command(),
-        "kubectl-fleet-secret" => secret::Args::command(),
-        "kubectl-fleet-tenant" => tenant::Args::command(),
-        "kubectl-fleet-token" => token::Args::command(),
-        "kubectl-fleet-tree" => tree::Args::command(),
-        _ => return None,
-    };
-    Some(cmd.bin_name(bin))
-}
-
-/// Every binary the suite ships.
-pub const BINARIES: &[&str] = &[
-    "kubectl-fleet",
-    "kubectl-fleet-bootstrap",
-    "kubectl-fleet-secret",
-    "kubectl-fleet-tenant",
-    "kubectl-fleet-token",
-    "kubectl-fleet-tree",
-];
-
-/// The dispatcher as a clap command: each subcommand is the full command of its sibling binary,
-/// so the static script of `kubectl-fleet` completes everything.
-pub fn dispatcher_command() -> Command {
-    let mut cmd = Command::new("kubectl-fleet")
-        .about("Bootstrap, onboard, rotate credentials and inspect Flux across a fleet of clusters")
-        .version(super::VERSION)
-        .subcommand_required(true);
-    for (name, about) in COMMANDS {
-        let sub = match *name {
-            "bootstrap" => bootstrap::Args::command(),
-            "tenant" => tenant::Args::command(),
-            "token" => token::Args::command(),
-            _ => tree::Args::command(),
-        };
-        cmd = cmd.subcommand(sub.name(*name).about(*about));
-    }
-    cmd.subcommand(Command::new("version").about("Print the version"))
-        .subcommand(
-            Command::new("completion")
-                .about("Set up shell completion")
-                .subcommand(
-                    Command::new("install")
-                        .about("Install kubectl_complete-fleet helpers next to the kubectl-fleet on PATH")
-                        .arg(
-                            clap::Arg::new("dir")
-                                .long("dir")
-                                .value_name("DIR")
-                                .value_hint(ValueHint::DirPath),
-                        ),
-                ),
-        )
-}
-
-/// The static completion script of `bin` for `shell`.
-pub fn static_script(bin: &str, shell: Shell) -> Option<String> {
-    let mut cmd = command_for(bin)?;
-    let mut out = Vec::new();
-    clap_complete::aot::generate(shell, &mut cmd, bin, &mut out);
-    String::from_utf8(out).ok()
-}
-
-/// File name of a static script under `completions/`.
-pub fn static_script_path(bin: &str, shell: Shell) -> String {
-    match shell {
-        Shell::Bash => format!("bash/{bin}.bash"),
-        Shell::Zsh => format!("zsh/_{bin}"),
-        Shell::Fish => format!("fish/{bin}.fish"),
-        Shell::PowerShell => format!("powershell/{bin}.ps1"),
-        Shell::Elvish => format!("elvish/{bin}.elv"),
-        _ => format!("other/{bin}"),
-    }
-}
-
-/// The shells we ship static scripts for.
-pub const SHELLS: &[Shell] = &[Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
 
 /// `--kubeconfig` seen on the command line being completed, for value completers (which only see
 /// the current word).
@@ -292,6 +212,31 @@ pub fn tree_root_completer() -> ArgValueCompleter {
     })
 }
 
+/// Completes namespace names from the cluster (for `-n/--namespace`).
+pub fn namespace_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let names = cluster_names(|target| async move {
+            let api: kube::Api<k8s_openapi::api::core::v1::Namespace> = kube::Api::all(target.client);
+            let list = api.list_metadata(&kube::api::ListParams::default()).await.ok()?;
+            Some(list.items.into_iter().filter_map(|n| n.metadata.name).collect())
+        });
+        candidates(names, current)
+    })
+}
+
+/// Gives every `--namespace` argument of `cmd` and its subcommands without a completer of its own
+/// the [`namespace_completer`], so each command's `-n` completes alike without repeating it.
+fn with_namespace_completer(cmd: Command) -> Command {
+    cmd.mut_args(|arg| {
+        if arg.get_long() == Some("namespace") && arg.get::<ArgValueCompleter>().is_none() {
+            arg.add(namespace_completer())
+        } else {
+            arg
+        }
+    })
+    .mut_subcommands(with_namespace_completer)
+}
+
 /// The completer attached to every `--context` flag.
 pub fn context_completer() -> ArgValueCompleter {
     ArgValueCompleter::new(complete_contexts)
@@ -338,9 +283,10 @@ fn wants_files(cmd: &Command, words: &[OsString]) -> bool {
 
 /// Answers kubectl's plugin completion protocol for `cmd`: `words` are the arguments after the
 /// command (the last one is the word being completed, possibly empty). Returns the cobra-format text.
-pub fn kubectl_complete(mut cmd: Command, bin: &str, words: &[OsString]) -> String {
+pub fn kubectl_complete(cmd: Command, bin: &str, words: &[OsString]) -> String {
     let _ = COMPLETION_KUBECONFIG.set(find_flag(words, "--kubeconfig").map(PathBuf::from));
     let _ = COMPLETION_CONTEXT.set(find_flag(words, "--context"));
+    let mut cmd = with_namespace_completer(cmd);
     let files = wants_files(&cmd, words);
     let mut argv = Vec::with_capacity(words.len() + 1);
     argv.push(OsString::from(bin));
@@ -350,7 +296,13 @@ pub fn kubectl_complete(mut cmd: Command, bin: &str, words: &[OsString]) -> Stri
     }
     let index = argv.len() - 1;
     let cwd = std::env::current_dir().ok();
-    let candidates = complete(&mut cmd, argv, index, cwd.as_deref()).unwrap_or_default();
+    let mut candidates = complete(&mut cmd, argv, index, cwd.as_deref()).unwrap_or_default();
+    // clap offers every flag for an empty word; kubectl's habit is to offer them only after `-`,
+    // and a list of flags alone makes bash insert their common prefix `--`.
+    let current = words.last().map(|w| w.to_string_lossy()).unwrap_or_default();
+    if !current.starts_with('-') {
+        candidates.retain(|c| !c.get_value().to_string_lossy().starts_with('-'));
+    }
     let mut out = String::new();
     for c in candidates.iter().filter(|c| !c.is_hide_set()) {
         let value = c.get_value().to_string_lossy();
@@ -389,58 +341,4 @@ pub fn maybe_complete(bin: &str, factory: impl FnOnce() -> Command) -> Option<Ex
     let text = kubectl_complete(factory(), bin, &words);
     let _ = std::io::stdout().write_all(text.as_bytes());
     Some(ExitCode::SUCCESS)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn complete_words(bin: &str, words: &[&str]) -> Vec<String> {
-        let words: Vec<OsString> = words.iter().map(OsString::from).collect();
-        kubectl_complete(command_for(bin).expect("known binary"), bin, &words)
-            .lines()
-            .map(str::to_string)
-            .collect()
-    }
-
-    #[test]
-    fn completes_flags_with_the_no_file_directive() {
-        let lines = complete_words("kubectl-fleet-tree", &["--com"]);
-        assert_eq!(lines.last().map(String::as_str), Some(":4"));
-        assert!(lines.iter().any(|l| l.starts_with("--compact\t")), "{lines:?}");
-    }
-
-    #[test]
-    fn completes_value_enums() {
-        let lines = complete_words("kubectl-fleet-tree", &["--output", ""]);
-        for v in ["tree", "table", "json", "yaml"] {
-            assert!(
-                lines.iter().any(|l| l == v || l.starts_with(&format!("{v}\t"))),
-                "{v} missing: {lines:?}"
-            );
-        }
-    }
-
-    #[test]
-    fn path_flags_complete_file_names() {
-        // clap's engine lists paths itself for path-valued flags (the test runs in the crate root).
-        let lines = complete_words("kubectl-fleet-tree", &["--kubeconfig", "Cargo.t"]);
-        assert_eq!(lines, ["Cargo.toml", ":4"]);
-        let none = complete_words("kubectl-fleet-tree", &["--kubeconfig", "no-such-prefix"]);
-        assert_eq!(
-            none,
-            [":0"],
-            "an empty answer lets the shell complete files itself"
-        );
-    }
-
-    #[test]
-    fn every_binary_has_static_scripts() {
-        for bin in BINARIES {
-            for shell in SHELLS {
-                let script = static_script(bin, *shell).expect("generates");
-                assert!(script.contains(bin), "{bin} {shell}");
-            }
-        }
-    }
 }

@@ -5,6 +5,8 @@ pub mod args;
 pub mod bootstrap;
 pub mod commands;
 pub mod completion;
+pub mod dispatch;
+pub mod registry;
 pub mod runner;
 pub mod secret;
 pub mod tenant;

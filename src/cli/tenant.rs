@@ -5,7 +5,6 @@
 use std::{
     io::{BufRead, IsTerminal, Write},
     path::PathBuf,
-    sync::OnceLock,
     time::Duration,
 };
 
@@ -13,7 +12,7 @@ use clap::{Args as ClapArgs, Parser, Subcommand};
 
 use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
-    credentials::{CredentialError, KeyringStore, MetaStore, SecretStore, Token, TokenSource},
+    credentials::{LazyKeyring, MetaStore, TokenSource},
     error::{ExitStatus, Result},
     ops::tenant::{
         self as ops, AppAddRequest, AutomationRequest, ClusterResults, ClusterSelection, ComponentAddRequest,
@@ -401,37 +400,6 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
     }
 }
 
-/// The OS keyring, opened when a token is first read from it: `create` without `--token NAME`
-/// (or with `--dry-run`, which reads no token) never touches the keyring.
-#[derive(Default)]
-struct LazyKeyring {
-    store: OnceLock<KeyringStore>,
-}
-
-impl LazyKeyring {
-    fn store(&self) -> std::result::Result<&KeyringStore, CredentialError> {
-        if let Some(store) = self.store.get() {
-            return Ok(store);
-        }
-        let opened = KeyringStore::open()?;
-        Ok(self.store.get_or_init(|| opened))
-    }
-}
-
-impl SecretStore for LazyKeyring {
-    fn get(&self, name: &str) -> std::result::Result<Option<Token>, CredentialError> {
-        self.store()?.get(name)
-    }
-
-    fn set(&self, name: &str, token: &Token) -> std::result::Result<(), CredentialError> {
-        self.store()?.set(name, token)
-    }
-
-    fn delete(&self, name: &str) -> std::result::Result<bool, CredentialError> {
-        self.store()?.delete(name)
-    }
-}
-
 async fn create_cmd(
     repo: RepoSelection,
     clusters: ClusterSelection,
@@ -439,7 +407,7 @@ async fn create_cmd(
     args: CreateArgs,
 ) -> Result<ExitStatus> {
     let token = args.token.source();
-    let keyring = LazyKeyring::default();
+    let keyring = LazyKeyring::new();
     // Only the username stored with the credential comes from the index: one that cannot be
     // opened only loses that default.
     let metas = match token {

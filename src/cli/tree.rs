@@ -111,7 +111,12 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
     let contexts = args.kube.select(&kubeconfig)?;
     let mut targets = Vec::with_capacity(contexts.len());
     for context in &contexts {
-        targets.push(kubeconfig.target(context, args.kube.client_options()).await?);
+        // HTTP/2: the tree's concurrent requests share one connection per cluster.
+        targets.push(
+            kubeconfig
+                .target_multiplexed(context, args.kube.client_options())
+                .await?,
+        );
     }
     let fleet_view = args.kube.all_contexts || targets.len() > 1;
     let options = TreeOptions {

@@ -19,17 +19,19 @@ use futures::{StreamExt, TryStreamExt, stream};
 use k8s_openapi::api::core::v1::Secret;
 use kube::{
     Api,
-    api::{DynamicObject, ListParams, Patch, PatchParams},
+    api::{DynamicObject, ListParams, PartialObjectMeta, Patch, PatchParams},
 };
 use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{
-    Token,
+    CredentialError, Token,
     secret::{CREDENTIAL_ANNOTATION, rotated_secret, update_secret},
 };
 use crate::{
+    error::Error,
     kube::{ApplyOutcome, FIELD_MANAGER, KubeError, KubeTarget, WaitOutcome, find_known, wait_until},
+    output::plural,
     status::{State, flux_health},
 };
 
@@ -119,42 +121,7 @@ pub struct ClusterPlan {
 /// Finds the Secrets written from `credential` and the GitRepositories using them.
 pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<ClusterPlan, KubeError> {
     let metas = list_secret_metadata(target).await?;
-    let mut direct = BTreeSet::new();
-    for m in &metas {
-        let annotated = m
-            .metadata
-            .annotations
-            .as_ref()
-            .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
-            .is_some_and(|c| c == credential);
-        if annotated && let (Some(ns), Some(name)) = (&m.metadata.namespace, &m.metadata.name) {
-            direct.insert(format!("{ns}.{name}"));
-        }
-    }
-    let mut secrets = Vec::new();
-    for m in metas {
-        let (Some(namespace), Some(name)) = (m.metadata.namespace, m.metadata.name) else {
-            continue;
-        };
-        let from = m
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(PROPAGATED_FROM_LABEL))
-            .cloned();
-        let selected = direct.contains(&format!("{namespace}.{name}"))
-            || from.as_ref().is_some_and(|f| direct.contains(f));
-        if selected {
-            let reverted_by =
-                reverting_kustomization(m.metadata.labels.as_ref(), m.metadata.annotations.as_ref());
-            secrets.push(SecretTarget {
-                key: ObjectKey { namespace, name },
-                propagated_from: from,
-                reverted_by,
-            });
-        }
-    }
-    secrets.sort_by(|a, b| a.key.cmp(&b.key));
+    let secrets = target_secrets(credential, &metas);
     let (flux_installed, git_repositories) = match list_git_repositories(target).await? {
         None => (false, Vec::new()),
         Some(repos) => {
@@ -171,6 +138,53 @@ pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<Clust
     };
     check_access(target, &plan).await?;
     Ok(plan)
+}
+
+/// The Secrets a rotation of `credential` rewrites, among the Secrets of a cluster (metadata only),
+/// sorted. This is the one place that decides which Secrets belong to a credential: those annotated
+/// `kubectl-fleet.dev/credential=NAME`, and the tenant copies labelled as propagated from one of
+/// them.
+pub fn target_secrets(credential: &str, metas: &[PartialObjectMeta<Secret>]) -> Vec<SecretTarget> {
+    let mut direct = BTreeSet::new();
+    for m in metas {
+        let annotated = m
+            .metadata
+            .annotations
+            .as_ref()
+            .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
+            .is_some_and(|c| c == credential);
+        if annotated && let (Some(ns), Some(name)) = (&m.metadata.namespace, &m.metadata.name) {
+            direct.insert(format!("{ns}.{name}"));
+        }
+    }
+    let mut secrets = Vec::new();
+    for m in metas {
+        let (Some(namespace), Some(name)) = (&m.metadata.namespace, &m.metadata.name) else {
+            continue;
+        };
+        let from = m
+            .metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(PROPAGATED_FROM_LABEL))
+            .cloned();
+        let selected = direct.contains(&format!("{namespace}.{name}"))
+            || from.as_ref().is_some_and(|f| direct.contains(f));
+        if selected {
+            let reverted_by =
+                reverting_kustomization(m.metadata.labels.as_ref(), m.metadata.annotations.as_ref());
+            secrets.push(SecretTarget {
+                key: ObjectKey {
+                    namespace: namespace.clone(),
+                    name: name.clone(),
+                },
+                propagated_from: from,
+                reverted_by,
+            });
+        }
+    }
+    secrets.sort_by(|a, b| a.key.cmp(&b.key));
+    secrets
 }
 
 /// Asks the apiserver (SelfSubjectAccessReview) whether we may write what the plan touches, per
@@ -248,9 +262,7 @@ fn repo_target(repo: &DynamicObject, secrets: &BTreeSet<&ObjectKey>) -> Option<R
     })
 }
 
-async fn list_secret_metadata(
-    target: &KubeTarget,
-) -> Result<Vec<kube::api::PartialObjectMeta<Secret>>, KubeError> {
+async fn list_secret_metadata(target: &KubeTarget) -> Result<Vec<PartialObjectMeta<Secret>>, KubeError> {
     let api: Api<Secret> = Api::all(target.client.clone());
     let mut params = ListParams::default().limit(500);
     let mut out = Vec::new();
@@ -363,12 +375,11 @@ pub struct RepoReport {
     pub message: Option<String>,
 }
 
-/// The outcome on one cluster.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+/// What a rotation did on one cluster that carries the token now (a cluster that failed has an
+/// error instead, see [`apply_plan`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ClusterReport {
-    /// The kube context.
-    pub context: String,
+pub struct ClusterRotation {
     /// Secrets found and what happened to each.
     pub secrets: Vec<SecretReport>,
     /// GitRepositories found and where each ended.
@@ -377,36 +388,9 @@ pub struct ClusterReport {
     pub conflicts: u32,
     /// Whether GitRepository is served at all.
     pub flux_installed: bool,
-    /// Why the cluster failed (None: it succeeded).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
 }
 
-impl ClusterReport {
-    fn new(context: &str) -> Self {
-        ClusterReport {
-            context: context.to_string(),
-            secrets: Vec::new(),
-            git_repositories: Vec::new(),
-            conflicts: 0,
-            flux_installed: true,
-            error: None,
-        }
-    }
-
-    /// A report for a cluster that failed before anything was found.
-    pub fn failed(context: &str, error: String) -> Self {
-        ClusterReport {
-            error: Some(error),
-            ..ClusterReport::new(context)
-        }
-    }
-
-    /// Whether the cluster carries the token and (when waited for) its repositories fetched with it.
-    pub fn succeeded(&self) -> bool {
-        self.error.is_none()
-    }
-
+impl ClusterRotation {
     /// Secrets whose data changed.
     pub fn updated(&self) -> usize {
         self.secrets.iter().filter(|s| s.outcome == "configured").count()
@@ -418,27 +402,11 @@ impl ClusterReport {
     }
 }
 
-pub use crate::error::error_chain;
-
-/// Plans and applies on one cluster (see [`apply_plan`]).
-pub async fn rotate_cluster(
-    target: &KubeTarget,
-    credential: &str,
-    token: &Token,
-    opts: &RotateOptions,
-    progress: &(dyn Fn(String) + Send + Sync),
-) -> ClusterReport {
-    progress("finding Secrets and GitRepositories".into());
-    match plan_cluster(target, credential).await {
-        Ok(plan) => apply_plan(target, &plan, credential, token, opts, progress).await,
-        Err(e) => ClusterReport::failed(&target.context, error_chain(&e)),
-    }
-}
-
 /// Rotates `credential` to `token` on one cluster along `plan`: Secrets first (so the fetch we
-/// then request already uses the new token), then the reconcile request, then the wait. Never
-/// returns an error: every failure ends up in the report, so the other clusters go on.
-/// `progress` receives short step descriptions.
+/// then request already uses the new token), then the reconcile request, then the wait.
+/// `progress` receives short step descriptions. Fails when a Secret cannot be written, the
+/// reconcile request is refused, or a GitRepository does not fetch with the token in time; the
+/// error says how far the cluster got, and running again (`--resume`) is safe from any point.
 pub async fn apply_plan(
     target: &KubeTarget,
     plan: &ClusterPlan,
@@ -446,43 +414,38 @@ pub async fn apply_plan(
     token: &Token,
     opts: &RotateOptions,
     progress: &(dyn Fn(String) + Send + Sync),
-) -> ClusterReport {
-    let mut report = ClusterReport::new(&target.context);
-    report.flux_installed = plan.flux_installed;
-    report.git_repositories = plan
-        .git_repositories
-        .iter()
-        .map(|r| RepoReport {
-            target: r.clone(),
-            state: if r.suspended {
-                RepoState::Suspended
-            } else {
-                RepoState::Skipped
-            },
-            message: None,
-        })
-        .collect();
+) -> Result<ClusterRotation, Error> {
+    let mut report = ClusterRotation {
+        flux_installed: plan.flux_installed,
+        git_repositories: plan
+            .git_repositories
+            .iter()
+            .map(|r| RepoReport {
+                target: r.clone(),
+                state: if r.suspended {
+                    RepoState::Suspended
+                } else {
+                    RepoState::Skipped
+                },
+                message: None,
+            })
+            .collect(),
+        ..ClusterRotation::default()
+    };
 
     progress(format!("writing {} Secret(s)", plan.secrets.len()));
-    let written: Result<Vec<(SecretTarget, super::secret::UpdateResult)>, KubeError> =
+    let written: Vec<(SecretTarget, super::secret::UpdateResult)> =
         stream::iter(plan.secrets.iter().cloned())
             .map(|s| async move {
                 let result = update_secret(target, &s.key.namespace, &s.key.name, |current| {
                     rotated_secret(current, credential, token, &opts.fallback_username)
                 })
                 .await?;
-                Ok((s, result))
+                Ok::<_, KubeError>((s, result))
             })
             .buffered(opts.concurrency.max(1))
             .try_collect()
-            .await;
-    let written = match written {
-        Ok(w) => w,
-        Err(e) => {
-            report.error = Some(error_chain(&e));
-            return report;
-        }
-    };
+            .await?;
     for (target_secret, result) in written {
         report.conflicts += result.conflicts;
         report.secrets.push(SecretReport {
@@ -502,55 +465,52 @@ pub async fn apply_plan(
         .cloned()
         .collect();
     if active.is_empty() {
-        return report;
+        return Ok(report);
     }
     progress(format!(
         "requesting reconciliation of {} GitRepository(ies)",
         active.len()
     ));
-    if let Err(e) = request_reconcile(target, &active, &opts.requested_at).await {
-        report.error = Some(error_chain(&e));
-        return report;
-    }
+    request_reconcile(target, &active, &opts.requested_at).await?;
     if !opts.wait {
         set_states(&mut report, &active, RepoState::Requested, None);
-        return report;
+        return Ok(report);
     }
-    let outcome = wait_for_repositories(target, &active, opts, progress).await;
-    match outcome {
-        Ok(states) => {
-            for (key, state, message) in states {
-                if let Some(r) = report.git_repositories.iter_mut().find(|r| r.target.key == key) {
-                    r.state = state;
-                    r.message = message;
-                }
-            }
-            let failed: Vec<String> = report
-                .git_repositories
-                .iter()
-                .filter(|r| matches!(r.state, RepoState::Failed | RepoState::TimedOut))
-                .map(|r| {
-                    let what = if r.state == RepoState::TimedOut {
-                        format!("not Ready after {}", humantime(opts.timeout))
-                    } else {
-                        "failed".to_string()
-                    };
-                    match &r.message {
-                        Some(m) => format!("GitRepository {} {what}: {m}", r.target.key),
-                        None => format!("GitRepository {} {what}", r.target.key),
-                    }
-                })
-                .collect();
-            if !failed.is_empty() {
-                report.error = Some(failed.join("; "));
-            }
+    let states = wait_for_repositories(target, &active, opts, progress).await?;
+    for (key, state, message) in states {
+        if let Some(r) = report.git_repositories.iter_mut().find(|r| r.target.key == key) {
+            r.state = state;
+            r.message = message;
         }
-        Err(e) => report.error = Some(error_chain(&e)),
     }
-    report
+    let failures: Vec<String> = report
+        .git_repositories
+        .iter()
+        .filter(|r| matches!(r.state, RepoState::Failed | RepoState::TimedOut))
+        .map(|r| {
+            let what = if r.state == RepoState::TimedOut {
+                format!("not Ready after {}", humantime(opts.timeout))
+            } else {
+                "failed".to_string()
+            };
+            match &r.message {
+                Some(m) => format!("GitRepository {} {what}: {m}", r.target.key),
+                None => format!("GitRepository {} {what}", r.target.key),
+            }
+        })
+        .collect();
+    if failures.is_empty() {
+        Ok(report)
+    } else {
+        Err(CredentialError::FetchFailed {
+            written: plural(report.secrets.len(), "Secret"),
+            failures: failures.join("; "),
+        }
+        .into())
+    }
 }
 
-fn set_states(report: &mut ClusterReport, repos: &[RepoTarget], state: RepoState, message: Option<String>) {
+fn set_states(report: &mut ClusterRotation, repos: &[RepoTarget], state: RepoState, message: Option<String>) {
     for r in report.git_repositories.iter_mut() {
         if repos.iter().any(|a| a.key == r.target.key) {
             r.state = state;
@@ -777,12 +737,46 @@ mod tests {
         assert_eq!(reverting_kustomization(None, None), None);
     }
 
+    fn secret_meta(
+        ns: &str,
+        name: &str,
+        annotation: Option<&str>,
+        propagated_from: Option<&str>,
+    ) -> PartialObjectMeta<Secret> {
+        let mut m = PartialObjectMeta::<Secret>::default();
+        m.metadata.namespace = Some(ns.into());
+        m.metadata.name = Some(name.into());
+        m.metadata.annotations = annotation
+            .map(|c| std::collections::BTreeMap::from([(CREDENTIAL_ANNOTATION.to_string(), c.to_string())]));
+        m.metadata.labels = propagated_from
+            .map(|f| std::collections::BTreeMap::from([(PROPAGATED_FROM_LABEL.to_string(), f.to_string())]));
+        m
+    }
+
+    #[test]
+    fn the_target_secrets_are_the_annotated_ones_and_their_tenant_copies() {
+        let metas = [
+            secret_meta("flux-system", "flux-system", Some("bot"), None),
+            secret_meta("apps", "flux-apps", Some("bot"), Some("flux-system.flux-system")),
+            secret_meta("legacy", "copy", None, Some("flux-system.flux-system")),
+            secret_meta("flux-system", "other", Some("other-bot"), None),
+            secret_meta("stray", "copy", None, Some("flux-system.other")),
+            secret_meta("flux-system", "plain", None, None),
+        ];
+        let keys: Vec<String> = target_secrets("bot", &metas)
+            .iter()
+            .map(|s| s.key.to_string())
+            .collect();
+        assert_eq!(keys, ["apps/flux-apps", "flux-system/flux-system", "legacy/copy"]);
+        assert!(target_secrets("nobody", &metas).is_empty());
+    }
+
     #[test]
     fn error_chains_do_not_repeat_themselves() {
         #[derive(Debug, thiserror::Error)]
         #[error("outer")]
         struct Outer(#[source] std::io::Error);
         let e = Outer(std::io::Error::other("inner"));
-        assert_eq!(error_chain(&e), "outer: inner");
+        assert_eq!(crate::error::error_chain(&e), "outer: inner");
     }
 }

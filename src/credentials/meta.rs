@@ -18,7 +18,10 @@ use std::{
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-use super::{CredentialError, provider::Provider};
+use super::{
+    CredentialError,
+    provider::{Provider, ProviderError, TokenStatus},
+};
 use crate::manifests::yaml;
 
 /// The index file name inside the config directory.
@@ -175,11 +178,40 @@ impl CredentialMeta {
         }
     }
 
-    /// Records a check result, taking the expiry it reported.
-    pub fn record_check(&mut self, record: CheckRecord, expires: Option<Timestamp>) {
-        if record.result == CheckResult::Valid {
-            self.expires = expires;
-        }
+    /// Records a provider check made at `at`: its verdict (or why there is none) as the last
+    /// check, and, when the token is valid, the expiry the provider reported. The one place a
+    /// check result reaches the metadata (`token set`, `check` and `rotate` all record through it).
+    pub fn record_check(&mut self, answer: &Result<TokenStatus, ProviderError>, at: Timestamp) {
+        let record = match answer {
+            Ok(TokenStatus::Valid {
+                identity,
+                expires,
+                scopes,
+            }) => {
+                self.expires = *expires;
+                CheckRecord {
+                    at,
+                    result: CheckResult::Valid,
+                    identity: identity.clone(),
+                    scopes: scopes.clone(),
+                    message: None,
+                }
+            }
+            Ok(TokenStatus::Invalid { reason }) => CheckRecord {
+                at,
+                result: CheckResult::Invalid,
+                identity: None,
+                scopes: None,
+                message: Some(reason.clone()),
+            },
+            Err(e) => CheckRecord {
+                at,
+                result: CheckResult::Error,
+                identity: None,
+                scopes: None,
+                message: Some(crate::error::error_chain(e)),
+            },
+        };
         self.last_check = Some(record);
     }
 }
@@ -447,6 +479,57 @@ mod tests {
             let dmode = std::fs::metadata(store.dir()).expect("stat").permissions().mode();
             assert_eq!(dmode & 0o777, 0o700);
         }
+    }
+
+    #[test]
+    fn a_check_records_its_verdict_and_only_a_valid_one_changes_the_expiry() {
+        let at: Timestamp = "2026-03-01T00:00:00Z".parse().expect("ts");
+        let expires: Timestamp = "2026-09-01T00:00:00Z".parse().expect("ts");
+        let mut m = meta();
+        m.record_check(
+            &Ok(TokenStatus::Valid {
+                identity: Some("bot".into()),
+                expires: Some(expires),
+                scopes: None,
+            }),
+            at,
+        );
+        assert_eq!(m.expires, Some(expires));
+        let check = m.last_check.clone().expect("recorded");
+        assert_eq!(
+            (check.at, check.result, check.identity.as_deref()),
+            (at, CheckResult::Valid, Some("bot"))
+        );
+        m.record_check(
+            &Ok(TokenStatus::Invalid {
+                reason: "401 Unauthorized".into(),
+            }),
+            at,
+        );
+        assert_eq!(
+            m.expires,
+            Some(expires),
+            "a rejected token keeps the last known expiry"
+        );
+        let check = m.last_check.clone().expect("recorded");
+        assert_eq!(
+            (check.result, check.message.as_deref()),
+            (CheckResult::Invalid, Some("401 Unauthorized"))
+        );
+        m.record_check(
+            &Err(ProviderError::Unexpected {
+                url: "https://api.github.com/user".into(),
+                status: 500,
+                message: "oops".into(),
+            }),
+            at,
+        );
+        let check = m.last_check.expect("recorded");
+        assert_eq!(check.result, CheckResult::Error);
+        assert_eq!(
+            check.message.as_deref(),
+            Some("https://api.github.com/user answered 500: oops")
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@
 //! - [`secret`](GitSecret): the git Secret shape and conditional whole-data writes.
 //! - [`cluster`]: rotating a credential on one cluster (Secrets, propagated copies, GitRepositories).
 //! - [`rotation`]: the local record of an unfinished rotation, for `--resume` and `--rollback`.
-//! - [`report`]: tables and documents for `token list`, `check` and `rotate`.
+//! - [`report`]: views and tables for `token list` and `check`, and what a rotation plan warns about.
 //!
 //! A token only ever lives in memory inside a [`Token`], whose `Debug` is redacted and which has
 //! no `Display`, so it cannot end up in a log line or an error message by accident. It is read from
@@ -31,7 +31,7 @@ pub use secret::{
     git_secret_object, rotated_secret, update_secret, upsert_git_secret,
 };
 pub use source::{DEFAULT_USERNAME, ResolvedToken, TokenSource, read_token_from};
-pub use store::{KEYRING_SERVICE, KeyringStore, MemoryStore, SecretStore, validate_name};
+pub use store::{KEYRING_SERVICE, KeyringStore, LazyKeyring, MemoryStore, SecretStore, validate_name};
 
 use crate::exit::ExitStatus;
 
@@ -228,6 +228,15 @@ pub enum CredentialError {
         /// The provider's reason.
         reason: String,
     },
+    /// A cluster's Secrets carry the token, but Flux did not fetch with it (authentication failed,
+    /// or not Ready in time); running the rotation again resumes at the wait.
+    #[error("{written} written, but {failures}")]
+    FetchFailed {
+        /// How many Secrets were written (`2 Secrets`).
+        written: String,
+        /// Each GitRepository that failed, and why.
+        failures: String,
+    },
     /// The provider could not be asked.
     #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
     Provider {
@@ -249,6 +258,7 @@ impl CredentialError {
             | CredentialError::Locked { .. }
             | CredentialError::RotationRunning { .. }
             | CredentialError::TokenRejected { .. }
+            | CredentialError::FetchFailed { .. }
             | CredentialError::Provider { .. } => ExitStatus::Failure,
             _ => ExitStatus::Usage,
         }

@@ -1,5 +1,5 @@
-//! What `token list`, `token check` and `token rotate` show: views computed from metadata, check
-//! results and cluster reports at a given instant, and their tables. Pure functions of their
+//! What `token list` and `token check` show, and what `token rotate` warns about: views computed
+//! from metadata and check results at a given instant, and their tables. Pure functions of their
 //! inputs (the clock is a parameter), so every rendering is snapshot-tested byte for byte. None of
 //! these types can hold a token.
 
@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::{
-    cluster::{ClusterPlan, ClusterReport, RepoState},
+    cluster::SecretTarget,
     meta::{CheckRecord, CheckResult, CredentialMeta},
     rotation::{ClusterState, Operation, RotationState},
 };
@@ -196,12 +196,7 @@ pub fn credential_view(
         let (done, total) = r.progress();
         let remaining = r.remaining();
         statuses.push(CredentialStatus::Rotating);
-        let next = match r.operation {
-            Operation::Rotate => format!(
-                "continue with 'kubectl fleet token rotate {name} --resume' or undo with 'kubectl fleet token rotate {name} --rollback'"
-            ),
-            Operation::Rollback => format!("continue with 'kubectl fleet token rotate {name} --rollback'"),
-        };
+        let next = next_step(name, r.operation);
         let what = match r.operation {
             Operation::Rotate => "rotation",
             Operation::Rollback => "rollback",
@@ -227,6 +222,16 @@ pub fn credential_view(
         rotation,
         status,
         warnings,
+    }
+}
+
+/// How to go on with an unfinished rotation or rollback of `name`.
+pub fn next_step(name: &str, operation: Operation) -> String {
+    match operation {
+        Operation::Rotate => format!(
+            "continue with 'kubectl fleet token rotate {name} --resume' or undo with 'kubectl fleet token rotate {name} --rollback'"
+        ),
+        Operation::Rollback => format!("continue with 'kubectl fleet token rotate {name} --rollback'"),
     }
 }
 
@@ -331,149 +336,8 @@ pub fn check_table(views: &[CredentialView], paint: Paint) -> String {
     t.render()
 }
 
-/// The result of a `token rotate` run, as `-o json|yaml` prints it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RotationReport {
-    /// The credential.
-    pub credential: String,
-    /// `rotate` or `rollback`.
-    pub operation: Operation,
-    /// The `reconcile.fluxcd.io/requestedAt` value of this run.
-    pub requested_at: String,
-    /// Whether every cluster of the rotation is done now.
-    pub complete: bool,
-    /// One report per cluster attempted in this run.
-    pub clusters: Vec<ClusterReport>,
-}
-
-fn secrets_cell(r: &ClusterReport) -> String {
-    if r.secrets.is_empty() {
-        return if r.error.is_some() {
-            "-".into()
-        } else {
-            "none found".into()
-        };
-    }
-    let updated = r.updated();
-    let unchanged = r.secrets.iter().filter(|s| s.outcome == "unchanged").count();
-    let deleted = r.secrets.iter().filter(|s| s.outcome == "deleted").count();
-    let mut parts = vec![format!("{updated} updated")];
-    if unchanged > 0 {
-        parts.push(format!("{unchanged} unchanged"));
-    }
-    if deleted > 0 {
-        parts.push(format!("{deleted} deleted"));
-    }
-    parts.join(", ")
-}
-
-fn repos_cell(r: &ClusterReport) -> String {
-    if !r.flux_installed {
-        return "no Flux".into();
-    }
-    let total = r.git_repositories.len();
-    if total == 0 {
-        return if r.error.is_some() && r.secrets.is_empty() {
-            "-".into()
-        } else {
-            "none".into()
-        };
-    }
-    let suspended = r.repos_in(RepoState::Suspended);
-    let requested = r.repos_in(RepoState::Requested);
-    let mut text = if requested > 0 {
-        format!("{requested}/{} requested", total - suspended)
-    } else {
-        format!("{}/{} ready", r.repos_in(RepoState::Ready), total - suspended)
-    };
-    if suspended > 0 {
-        text.push_str(&format!(", {suspended} suspended"));
-    }
-    text
-}
-
-/// The per-cluster result table of `token rotate`.
-pub fn rotation_table(report: &RotationReport, paint: Paint) -> String {
-    let mut t = TableBuilder::new(["cluster", "secrets", "git repositories", "result"], paint);
-    for r in &report.clusters {
-        let (result, tone) = match &r.error {
-            None => ("done".to_string(), Tone::Good),
-            Some(e) => (format!("failed: {e}"), Tone::Bad),
-        };
-        t.toned_row([
-            (r.context.clone(), Tone::Bold),
-            (secrets_cell(r), Tone::Plain),
-            (repos_cell(r), Tone::Plain),
-            (result, tone),
-        ]);
-    }
-    t.render()
-}
-
-/// The `--dry-run` plan of a rotation: what each cluster would get.
-pub fn plan_table(plans: &[(String, Result<ClusterPlan, String>)], paint: Paint) -> String {
-    let mut t = TableBuilder::new(["cluster", "object", "action"], paint);
-    for (context, plan) in plans {
-        match plan {
-            Err(e) => {
-                t.toned_row([
-                    (context.clone(), Tone::Bold),
-                    ("-".to_string(), Tone::Plain),
-                    (format!("cannot plan: {e}"), Tone::Bad),
-                ]);
-            }
-            Ok(p) if p.secrets.is_empty() => {
-                t.toned_row([
-                    (context.clone(), Tone::Bold),
-                    ("-".to_string(), Tone::Plain),
-                    ("no Secret uses this credential".to_string(), Tone::Warn),
-                ]);
-            }
-            Ok(p) => {
-                for s in &p.secrets {
-                    let mut action = match &s.propagated_from {
-                        Some(from) => format!("replace data with the new token (tenant copy of {from})"),
-                        None => "replace data with the new token".to_string(),
-                    };
-                    if let Some(k) = &s.reverted_by {
-                        action.push_str(&format!(
-                            "; WARNING: Kustomization {k} applies it from git and will revert it"
-                        ));
-                    }
-                    t.toned_row([
-                        (context.clone(), Tone::Bold),
-                        (format!("Secret/{}", s.key), Tone::Plain),
-                        (
-                            action,
-                            if s.reverted_by.is_some() {
-                                Tone::Warn
-                            } else {
-                                Tone::Plain
-                            },
-                        ),
-                    ]);
-                }
-                for r in &p.git_repositories {
-                    let action = if r.suspended {
-                        "none: suspended".to_string()
-                    } else {
-                        "request reconciliation, wait for Ready".to_string()
-                    };
-                    t.toned_row([
-                        (context.clone(), Tone::Bold),
-                        (format!("GitRepository/{}", r.key), Tone::Plain),
-                        (action, if r.suspended { Tone::Dim } else { Tone::Plain }),
-                    ]);
-                }
-            }
-        }
-    }
-    t.render()
-}
-
 /// Warnings about Secrets a Flux Kustomization will revert, one per Secret.
-pub fn revert_warnings(context: &str, secrets: &[super::cluster::SecretTarget]) -> Vec<String> {
+pub fn revert_warnings(context: &str, secrets: &[SecretTarget]) -> Vec<String> {
     secrets
         .iter()
         .filter_map(|s| {

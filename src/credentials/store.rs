@@ -4,7 +4,7 @@
 
 use std::{
     collections::HashMap,
-    sync::{Arc, Mutex, mpsc},
+    sync::{Arc, Mutex, OnceLock, mpsc},
     time::Duration,
 };
 
@@ -26,6 +26,11 @@ pub trait SecretStore: Send + Sync {
     fn set(&self, name: &str, token: &Token) -> Result<(), CredentialError>;
     /// Deletes `name`; returns whether it existed.
     fn delete(&self, name: &str) -> Result<bool, CredentialError>;
+    /// Fails when the store cannot be used now (the OS keyring cannot be opened), so a command
+    /// can stop before asking for a token it could not keep.
+    fn ready(&self) -> Result<(), CredentialError> {
+        Ok(())
+    }
 }
 
 /// Credential names are keyring user names and appear in annotations: keep them simple.
@@ -174,6 +179,54 @@ impl SecretStore for KeyringStore {
             Err(keyring_core::Error::NoEntry) => Ok(false),
             Err(e) => Err(classify("delete", name, e)),
         }
+    }
+}
+
+/// The OS keyring, opened on first use. Commands hand it to their operation unopened, so one that
+/// fails on its arguments or its metadata (an unknown name, an unfinished rotation) says so without
+/// waiting for a keyring, and one that needs no token never opens it. A failed opening is kept:
+/// every later call reports the same unavailability at once instead of waiting again.
+#[derive(Default)]
+pub struct LazyKeyring {
+    store: OnceLock<Result<KeyringStore, String>>,
+}
+
+impl LazyKeyring {
+    /// A keyring that is not opened yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn open(&self) -> Result<&KeyringStore, CredentialError> {
+        let opened = self.store.get_or_init(|| {
+            KeyringStore::open().map_err(|e| match e {
+                CredentialError::KeyringUnavailable { reason } => reason,
+                other => other.to_string(),
+            })
+        });
+        opened
+            .as_ref()
+            .map_err(|reason| CredentialError::KeyringUnavailable {
+                reason: reason.clone(),
+            })
+    }
+}
+
+impl SecretStore for LazyKeyring {
+    fn get(&self, name: &str) -> Result<Option<Token>, CredentialError> {
+        self.open()?.get(name)
+    }
+
+    fn set(&self, name: &str, token: &Token) -> Result<(), CredentialError> {
+        self.open()?.set(name, token)
+    }
+
+    fn delete(&self, name: &str) -> Result<bool, CredentialError> {
+        self.open()?.delete(name)
+    }
+
+    fn ready(&self) -> Result<(), CredentialError> {
+        self.open().map(|_| ())
     }
 }
 

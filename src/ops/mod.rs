@@ -10,5 +10,6 @@
 pub mod runner;
 pub mod secret;
 pub mod tenant;
+pub mod token;
 
 pub use runner::{DEFAULT_CONCURRENCY, Runner, Step, TargetError, TargetReport, exit_status};

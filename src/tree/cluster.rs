@@ -43,6 +43,8 @@ pub async fn tree_cluster(
         FetchOptions {
             walk: options.walk,
             concurrency: options.concurrency,
+            keep: options.keep,
+            strategy: options.strategy,
         },
     )
     .await?;

@@ -1,53 +1,55 @@
-//! Fetching on one cluster: rounds of parallel LISTs, one per kind, driven by the walk.
+//! Fetching on one cluster: the plan's requests, run concurrently, driven by the walk.
 //!
-//! Round 1 lists the root's kind together with every Kustomization and HelmRelease of the
-//! cluster (all namespaces, one request each): with those in memory the walk expands every nested
-//! Kustomization at once, however deep, instead of one GET per Kustomization as `flux tree` does.
-//! Round 2 lists each kind named by the inventories (metadata-only where status does not depend
-//! on spec or status), and the Helm storage Secrets of HelmReleases without an inventory, in one
-//! label-selected LIST. A third round is needed only when those reveal new kinds (ResourceSets,
-//! FluxInstances, Helm manifests). Kinds not in the built-in table are resolved with aggregated
-//! discovery (one request for `/apis`, one for `/api`), so the total stays at about one request
-//! per kind plus a small constant, whatever the size of the tree.
+//! The engine is a loop: walk the snapshot for what is still needed, plan the cheapest requests
+//! for it ([`super::plan`], where the cost model is), send them, and as soon as a response that
+//! can change the tree arrives, record it and walk again. There are no fixed rounds: the leaves of
+//! the root are asked for as soon as the root is in, while the speculative cluster-wide LISTs of
+//! Flux objects are still streaming, and the fetch ends when the walk is complete, without
+//! waiting for a speculative LIST nothing needs any more. A tree of Flux objects of any depth
+//! costs two dependent round trips after the connection is up: the Flux objects (with discovery),
+//! then the leaves; a third only for legacy Helm releases (their storage Secret) and for objects
+//! a label-selected LIST did not return.
 //!
-//! Requests run concurrently, bounded by a semaphore. A LIST that is forbidden cluster-wide is
-//! retried namespace by namespace (a tenant may read its own namespaces only); what still fails is
-//! recorded in the snapshot and shown on the nodes it affects. Only the root matters for success:
-//! if it cannot be read, the cluster fails.
+//! Each request runs on its own task, so responses are decoded in parallel as they stream in
+//! ([`super::decode`]), off the path of the loop, over one HTTP/2 connection (see
+//! [`crate::kube::LoadedKubeconfig::target_multiplexed`]). A request that is forbidden
+//! cluster-wide is retried namespace by namespace (a tenant may read its own namespaces only);
+//! what still fails is recorded in the snapshot and shown on the nodes it affects. Only the root
+//! matters for success: if it cannot be read, the cluster fails.
 
 use std::{
-    collections::{BTreeMap, BTreeSet, HashMap},
+    collections::HashMap,
     sync::{
-        Mutex,
+        Arc, Mutex,
         atomic::{AtomicUsize, Ordering},
     },
     time::{Duration, Instant},
 };
 
-use futures::future::join_all;
+use futures::{FutureExt, StreamExt, stream::FuturesUnordered};
+use http_body_util::BodyExt;
 use kube::{
-    api::{ApiResource, DynamicObject, ListParams},
+    api::{ApiResource, DynamicObject, GetParams, ListParams},
     client::Body,
     core::{Request, Resource, Status},
 };
 use serde::Deserialize;
-use tokio::sync::Semaphore;
+use tokio::{sync::Semaphore, task::JoinHandle};
 
 use super::{
     TreeError,
+    decode::{ItemSplitter, Keep, decode_item, null_as_empty},
     helm::{self, Limits},
-    kinds::resolve_static,
     model::{Expandable, GroupKind, ObjRef},
-    snapshot::{
-        Attempt, Coverage, FailReason, Failure, HelmState, ListBody, ObjInfo, Snapshot, StorageKey,
-        info_from_item, metadata_only, null_as_empty,
-    },
-    walk::{Needs, RootState, WalkOptions, Walked, walk},
+    plan::{self, Discovery, Job, PAGE_SIZE},
+    snapshot::{Attempt, FailReason, Failure, HelmState, ObjInfo, Owner, Snapshot, StorageKey},
+    walk::{self, RootState, WalkOptions, Walked},
 };
 use crate::kube::{KubeError, KubeTarget, Resolver};
 
-/// More rounds than any tree needs (three in practice); a guard against a planning bug.
-const MAX_ROUNDS: usize = 8;
+/// Requests in flight at once on one cluster: enough for every kind of a round and a batch of
+/// GETs, well under the apiserver's HTTP/2 stream limit.
+pub const DEFAULT_CONCURRENCY: usize = 64;
 
 /// How one cluster is fetched.
 #[derive(Clone, Copy, Debug)]
@@ -56,17 +58,26 @@ pub struct FetchOptions {
     pub walk: WalkOptions,
     /// Requests in flight at once on this cluster.
     pub concurrency: usize,
+    /// What decoding keeps beyond what the tree shows.
+    pub keep: Keep,
+    /// How leaf kinds are fetched.
+    pub strategy: plan::Strategy,
 }
 
 /// Counters of one cluster's fetch, for `-v` and the benchmark.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Stats {
-    /// API requests sent (LISTs and discovery).
+    /// API requests sent (GETs, LIST pages, discovery), including speculative ones.
     pub requests: usize,
-    /// Rounds of requests.
+    /// Dependent rounds: the longest chain of requests each planned from the previous one's
+    /// answer.
     pub rounds: usize,
     /// Wall time.
     pub elapsed: Duration,
+    /// Objects kept in the snapshot.
+    pub objects: usize,
+    /// Response bytes received (after gzip).
+    pub bytes: usize,
     /// Every request, in completion order.
     pub log: Vec<RequestLog>,
 }
@@ -91,7 +102,9 @@ pub struct RequestLog {
 pub struct Fetched {
     /// The last walk (its root is set).
     pub walked: Walked,
-    /// Warnings gathered while reading listed objects.
+    /// The snapshot the tree was built from (for `--watch` and drift, which refresh it).
+    pub snapshot: Snapshot,
+    /// Warnings gathered while reading fetched objects.
     pub warnings: Vec<String>,
     /// Counters.
     pub stats: Stats,
@@ -99,64 +112,375 @@ pub struct Fetched {
 
 /// Fetches everything under `root` on one cluster.
 pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) -> Result<Fetched, TreeError> {
-    let start = Instant::now();
-    let mut fetcher = Fetcher {
-        target,
-        start,
+    let conn = Arc::new(Conn {
+        target: target.clone(),
+        start: Instant::now(),
         log: Mutex::new(Vec::new()),
         permits: Semaphore::new(options.concurrency.max(1)),
         requests: AtomicUsize::new(0),
+        bytes: AtomicUsize::new(0),
+        keep: options.keep,
+    });
+    let mut engine = Engine {
+        conn: conn.clone(),
+        root: root.clone(),
+        options,
+        snapshot: Snapshot::default(),
+        tasks: FuturesUnordered::new(),
+        needed: 0,
+        handles: Vec::new(),
+        waves: 0,
         helm_all_forbidden: false,
-        root: root.group_kind(),
     };
-    let mut snapshot = Snapshot::default();
-    let mut rounds = 0;
-    let walked = loop {
-        let mut walked = walk(&snapshot, root, options.walk);
-        match &walked.state {
-            RootState::Missing => {
-                return Err(TreeError::RootNotFound {
-                    context: target.context.clone(),
-                    root: root.to_string(),
-                });
-            }
-            RootState::Failed(f) => return Err(root_unreadable(target, root, f)),
-            RootState::Found | RootState::Pending => {}
-        }
-        if walked.needs.is_empty() || rounds == MAX_ROUNDS {
-            break walked;
-        }
-        if rounds == 0 && options.walk.max_depth != Some(0) {
-            // Speculative: nearly every tree has both, and listing them now saves a round trip.
-            walked.needs.add(Expandable::Kustomization.group_kind(), "");
-            walked.needs.add(Expandable::HelmRelease.group_kind(), "");
-        }
-        rounds += 1;
-        if !fetcher.round(&mut snapshot, &walked.needs).await? {
-            // Nothing left that a request could change (e.g. forbidden everywhere).
-            break walk(&snapshot, root, options.walk);
-        }
-    };
-    if walked.state != RootState::Found {
-        return Err(root_unreadable(
-            target,
-            root,
-            &Failure {
-                reason: FailReason::Error,
-                message: "not fetched".into(),
-            },
-        ));
+    let result = engine.run().await;
+    for handle in &engine.handles {
+        handle.abort();
     }
+    let walked = result?;
+    let mut snapshot = engine.snapshot;
+    let stats = Stats {
+        requests: conn.requests.load(Ordering::Relaxed),
+        rounds: engine.waves,
+        elapsed: conn.start.elapsed(),
+        objects: snapshot.objects(),
+        bytes: conn.bytes.load(Ordering::Relaxed),
+        log: conn.log.lock().map(|l| l.clone()).unwrap_or_default(),
+    };
     Ok(Fetched {
         walked,
         warnings: std::mem::take(&mut snapshot.warnings),
-        stats: Stats {
-            requests: fetcher.requests.load(Ordering::Relaxed),
-            rounds,
-            elapsed: start.elapsed(),
-            log: fetcher.log.into_inner().unwrap_or_default(),
-        },
+        snapshot,
+        stats,
     })
+}
+
+/// What every request task shares.
+struct Conn {
+    target: KubeTarget,
+    start: Instant,
+    log: Mutex<Vec<RequestLog>>,
+    permits: Semaphore,
+    requests: AtomicUsize,
+    bytes: AtomicUsize,
+    keep: Keep,
+}
+
+type Listed = Vec<(String, String, ObjInfo)>;
+type Discovered = HashMap<GroupKind, (ApiResource, bool)>;
+
+/// A finished request.
+enum Output {
+    Get {
+        gk: GroupKind,
+        namespace: String,
+        name: String,
+        result: Result<Option<(ObjInfo, Vec<String>)>, KubeError>,
+    },
+    List {
+        gk: GroupKind,
+        namespace: Option<String>,
+        selector: Option<plan::Selector>,
+        wanted: Vec<(String, String)>,
+        result: Result<(Listed, Vec<String>), KubeError>,
+    },
+    Helm {
+        keys: Vec<StorageKey>,
+        namespace: Option<String>,
+        result: Result<Vec<(StorageKey, HelmState)>, KubeError>,
+    },
+    Crds {
+        owners: Vec<Owner>,
+        result: Result<(Listed, Vec<String>), KubeError>,
+    },
+    Discover(Option<Discovered>),
+    DiscoverGroup {
+        gk: GroupKind,
+        result: Result<(ApiResource, bool), Failure>,
+    },
+}
+
+struct Engine {
+    conn: Arc<Conn>,
+    root: ObjRef,
+    options: FetchOptions,
+    snapshot: Snapshot,
+    tasks: FuturesUnordered<JoinHandle<(usize, bool, Output)>>,
+    /// Requests in flight that are not speculative.
+    needed: usize,
+    handles: Vec<tokio::task::AbortHandle>,
+    /// The highest wave sent so far.
+    waves: usize,
+    helm_all_forbidden: bool,
+}
+
+impl Engine {
+    async fn run(&mut self) -> Result<Walked, TreeError> {
+        let expand = self.options.walk.max_depth != Some(0);
+        let first = plan::first_round(&mut self.snapshot, &self.root, expand);
+        self.spawn_all(first, 1);
+        // The latest wave answered since the last plan: what is planned from it goes in the next.
+        let mut answered = 0;
+        loop {
+            let walked = walk::needs(&self.snapshot, &self.root, self.options.walk);
+            match &walked.state {
+                RootState::Missing => {
+                    return Err(TreeError::RootNotFound {
+                        context: self.conn.target.context.clone(),
+                        root: self.root.to_string(),
+                    });
+                }
+                RootState::Failed(f) => return Err(root_unreadable(&self.conn.target, &self.root, f)),
+                RootState::Found | RootState::Pending => {}
+            }
+            let jobs = plan::plan(
+                &mut self.snapshot,
+                &walked.needs,
+                self.helm_all_forbidden,
+                &self.conn.target.context,
+                self.options.strategy,
+            );
+            let planned = !jobs.is_empty();
+            self.spawn_all(jobs, answered + 1);
+            answered = 0;
+            let complete = walked.state == RootState::Found
+                && walked.needs.is_empty()
+                && !walked.needs.waiting
+                && !walked.needs.expanding;
+            if (complete && !planned) || self.tasks.is_empty() {
+                // Done, or nothing in flight and nothing more that could be asked.
+                break;
+            }
+            // Wait for responses until one may change what the tree needs (speculative LISTs
+            // still in flight are not waited for once nothing else is).
+            let mut dirty = false;
+            while !dirty {
+                let Some(joined) = self.tasks.next().await else {
+                    break;
+                };
+                let mut batch = vec![joined];
+                while let Some(Some(joined)) = self.tasks.next().now_or_never() {
+                    batch.push(joined);
+                }
+                for joined in batch {
+                    let Ok((wave, speculative, output)) = joined else {
+                        continue;
+                    };
+                    answered = answered.max(wave);
+                    if !speculative {
+                        self.needed -= 1;
+                    }
+                    dirty |= self.record(output)?;
+                }
+                dirty |= self.needed == 0;
+            }
+        }
+        let walked = walk::walk(&self.snapshot, &self.root, self.options.walk);
+        if walked.state != RootState::Found {
+            return Err(root_unreadable(
+                &self.conn.target,
+                &self.root,
+                &Failure {
+                    reason: FailReason::Error,
+                    message: "not fetched".into(),
+                },
+            ));
+        }
+        Ok(walked)
+    }
+
+    fn spawn_all(&mut self, jobs: Vec<Job>, wave: usize) {
+        for job in jobs {
+            let speculative = job.speculative();
+            if !speculative {
+                self.needed += 1;
+                self.waves = self.waves.max(wave);
+            }
+            let conn = self.conn.clone();
+            let handle = tokio::spawn(async move { (wave, speculative, run(&conn, job).await) });
+            self.handles.push(handle.abort_handle());
+            self.tasks.push(handle);
+        }
+    }
+
+    /// Records a response in the snapshot; returns whether it may change what the walk needs.
+    fn record(&mut self, output: Output) -> Result<bool, TreeError> {
+        let root_gk = self.root.group_kind();
+        let snapshot = &mut self.snapshot;
+        Ok(match output {
+            Output::Get {
+                gk,
+                namespace,
+                name,
+                result,
+            } => {
+                let expandable = Expandable::of(&gk.group, &gk.kind).is_some();
+                let is_root = gk == root_gk && namespace == self.root.namespace && name == self.root.name;
+                let attempt = match result {
+                    Ok(found) => {
+                        if let Some((info, warnings)) = found {
+                            snapshot.warnings.extend(warnings);
+                            snapshot
+                                .kind_mut(&gk)
+                                .insert(namespace.clone(), name.clone(), info);
+                        }
+                        Attempt::Done
+                    }
+                    Err(e) if is_root && e.is_unreachable() => return Err(TreeError::Kube(e)),
+                    Err(e) => self.failure(&gk, &e),
+                };
+                let failed = matches!(attempt, Attempt::Failed(_));
+                self.snapshot
+                    .kind_mut(&gk)
+                    .coverage
+                    .objects
+                    .insert((namespace, name), attempt);
+                expandable || is_root || failed
+            }
+            Output::List {
+                gk,
+                namespace,
+                selector,
+                wanted,
+                result,
+            } => {
+                let expandable = Expandable::of(&gk.group, &gk.kind).is_some();
+                let attempt = match result {
+                    Ok((objects, warnings)) => {
+                        snapshot.warnings.extend(warnings);
+                        let store = snapshot.kind_mut(&gk);
+                        for (ns, name, info) in objects {
+                            store.insert(ns, name, info);
+                        }
+                        Attempt::Done
+                    }
+                    Err(e) => self.failure(&gk, &e),
+                };
+                let failed = matches!(attempt, Attempt::Failed(_));
+                match selector {
+                    None => self
+                        .snapshot
+                        .kind_mut(&gk)
+                        .coverage
+                        .record(namespace.as_deref(), attempt),
+                    Some(selector) => {
+                        let store = self.snapshot.kind_mut(&gk);
+                        let forbidden_all = namespace.is_none()
+                            && matches!(&attempt, Attempt::Failed(f) if f.reason == FailReason::Forbidden);
+                        if forbidden_all {
+                            store.coverage.labels_forbidden = true;
+                        }
+                        for owner in selector.owners {
+                            let a = if forbidden_all {
+                                // Not tried in the namespaces yet: select there next.
+                                None
+                            } else {
+                                Some(attempt.clone())
+                            };
+                            match a {
+                                Some(a) => {
+                                    store.coverage.labelled.insert((owner, namespace.clone()), a);
+                                }
+                                None => {
+                                    store.coverage.labelled.remove(&(owner, namespace.clone()));
+                                }
+                            }
+                        }
+                        if let (Attempt::Failed(f), Some(ns)) = (&attempt, &namespace)
+                            && f.reason == FailReason::Forbidden
+                        {
+                            // RBAC grants LIST per namespace, not per label.
+                            store.coverage.namespaces.insert(ns.clone(), attempt.clone());
+                        }
+                        let returned = wanted.iter().filter(|(ns, n)| store.get(ns, n).is_some()).count();
+                        if !failed && wanted.len() >= plan::GET_MAX && returned * 2 < wanted.len() {
+                            // Most of what was asked is not labelled by its owner: stop selecting
+                            // by this owner kind's labels.
+                            self.snapshot.unlabelled.insert(selector.kind);
+                        }
+                        return Ok(true);
+                    }
+                }
+                expandable || failed
+            }
+            Output::Helm {
+                keys,
+                namespace,
+                result,
+            } => {
+                match result {
+                    Ok(found) => {
+                        let mut found: HashMap<StorageKey, HelmState> = found.into_iter().collect();
+                        for key in keys {
+                            let state = found.remove(&key).unwrap_or(HelmState::Absent);
+                            snapshot.helm.insert(key, state);
+                        }
+                    }
+                    Err(e) if e.is_forbidden() && namespace.is_none() => {
+                        self.helm_all_forbidden = true;
+                        for key in keys {
+                            snapshot.helm.insert(key, HelmState::ForbiddenClusterWide);
+                        }
+                    }
+                    Err(e) => {
+                        let message = e.short();
+                        for key in keys {
+                            snapshot.helm.insert(key, HelmState::Failed(message.clone()));
+                        }
+                    }
+                }
+                true
+            }
+            Output::Crds { owners, result } => {
+                let attempt = match result {
+                    Ok((objects, warnings)) => {
+                        snapshot.warnings.extend(warnings);
+                        let store = snapshot.kind_mut(&crd_kind());
+                        for (ns, name, info) in objects {
+                            store.insert(ns, name, info);
+                        }
+                        Attempt::Done
+                    }
+                    Err(e) => self.failure(&crd_kind(), &e),
+                };
+                for owner in owners {
+                    self.snapshot.crd_owners.insert(owner, attempt.clone());
+                }
+                true
+            }
+            Output::Discover(found) => {
+                snapshot.discovery = match found {
+                    Some(table) => Discovery::Done(table),
+                    None => Discovery::Failed,
+                };
+                true
+            }
+            Output::DiscoverGroup { gk, result } => {
+                let store = snapshot.kind_mut(&gk);
+                store.coverage.all = Attempt::NotTried;
+                match result {
+                    Ok((resource, namespaced)) => {
+                        store.resource = Some(resource);
+                        store.namespaced = Some(namespaced);
+                    }
+                    Err(f) => store.unresolvable = Some(f),
+                }
+                true
+            }
+        })
+    }
+
+    /// Classifies a failed request of a kind; a kind that is not served is unresolvable.
+    fn failure(&mut self, gk: &GroupKind, e: &KubeError) -> Attempt {
+        let failure = classify(gk, e);
+        if failure.reason == FailReason::NotServed {
+            self.snapshot.kind_mut(gk).unresolvable = Some(failure.clone());
+        }
+        Attempt::Failed(failure)
+    }
+}
+
+fn crd_kind() -> GroupKind {
+    GroupKind::new("apiextensions.k8s.io", "CustomResourceDefinition")
 }
 
 fn root_unreadable(target: &KubeTarget, root: &ObjRef, f: &Failure) -> TreeError {
@@ -168,331 +492,252 @@ fn root_unreadable(target: &KubeTarget, root: &ObjRef, f: &Failure) -> TreeError
     }
 }
 
-struct Fetcher<'a> {
-    target: &'a KubeTarget,
-    start: Instant,
-    log: Mutex<Vec<RequestLog>>,
-    permits: Semaphore,
-    requests: AtomicUsize,
-    /// The cluster-wide LIST of Helm storage Secrets was forbidden: go namespace by namespace.
-    helm_all_forbidden: bool,
-    root: GroupKind,
-}
-
-enum Job {
-    List {
-        gk: GroupKind,
-        resource: ApiResource,
-        namespace: Option<String>,
-        metadata_only: bool,
-    },
-    Helm {
-        keys: Vec<StorageKey>,
-        namespace: Option<String>,
-    },
-}
-
-type Listed = Vec<(String, String, ObjInfo)>;
-
-enum Output {
-    List {
-        gk: GroupKind,
-        namespace: Option<String>,
-        result: Result<(Listed, Vec<String>), KubeError>,
-    },
-    Helm {
-        keys: Vec<StorageKey>,
-        namespace: Option<String>,
-        result: Result<Vec<(StorageKey, HelmState)>, KubeError>,
-    },
-}
-
-type Discovered = HashMap<GroupKind, Result<(ApiResource, bool), Failure>>;
-
-impl Fetcher<'_> {
-    /// One round: resolves kinds, plans and runs the LISTs, records the results. Returns whether
-    /// anything was requested.
-    async fn round(&mut self, snapshot: &mut Snapshot, needs: &Needs) -> Result<bool, TreeError> {
-        let mut unknown = Vec::new();
-        for gk in needs.kinds.keys() {
-            let store = snapshot.kind_mut(gk);
-            if store.resource.is_some() || store.unresolvable.is_some() {
-                continue;
-            }
-            match resolve_static(&gk.group, &gk.kind) {
-                Some((resource, namespaced)) => {
-                    store.resource = Some(resource);
-                    store.namespaced = Some(namespaced);
-                }
-                None => unknown.push(gk.clone()),
-            }
-        }
-        let jobs = self.plan(snapshot, needs);
-        if jobs.is_empty() && unknown.is_empty() {
-            return Ok(false);
-        }
-        let this = &*self;
-        let (outputs, (discovered, late)) = futures::join!(this.run_all(jobs), async {
-            if unknown.is_empty() {
-                return (Discovered::new(), Vec::new());
-            }
-            let discovered = this.discover(&unknown).await;
-            // The newly resolved kinds are listed as soon as discovery answers, alongside the rest.
-            let jobs: Vec<Job> = discovered
-                .iter()
-                .filter_map(|(gk, r)| r.as_ref().ok().map(|hit| (gk, hit)))
-                .flat_map(|(gk, (resource, namespaced))| {
-                    let nss = needs.kinds.get(gk).cloned().unwrap_or_default();
-                    plan_kind(
-                        gk,
-                        resource,
-                        *namespaced,
-                        &Coverage::default(),
-                        &nss,
-                        needs.expanding,
-                    )
-                })
-                .collect();
-            (discovered, this.run_all(jobs).await)
-        });
-        for (gk, result) in discovered {
-            let store = snapshot.kind_mut(&gk);
-            match result {
-                Ok((resource, namespaced)) => {
-                    store.resource = Some(resource);
-                    store.namespaced = Some(namespaced);
-                }
-                Err(f) => store.unresolvable = Some(f),
-            }
-        }
-        for output in outputs.into_iter().chain(late) {
-            self.record(snapshot, output)?;
-        }
-        Ok(true)
-    }
-
-    fn plan(&self, snapshot: &Snapshot, needs: &Needs) -> Vec<Job> {
-        let mut jobs = Vec::new();
-        for (gk, nss) in &needs.kinds {
-            let Some(store) = snapshot.kind(&gk.group, &gk.kind) else {
-                continue;
-            };
-            if let (Some(resource), None) = (&store.resource, &store.unresolvable) {
-                let namespaced = store.namespaced.unwrap_or(true);
-                jobs.extend(plan_kind(
-                    gk,
-                    resource,
-                    namespaced,
-                    &store.coverage,
-                    nss,
-                    needs.expanding,
-                ));
-            }
-        }
-        let mut cluster_wide = Vec::new();
-        let mut by_namespace: BTreeMap<String, Vec<StorageKey>> = BTreeMap::new();
-        for key in &needs.helm {
-            match snapshot.helm_state(key) {
-                HelmState::NotTried if !self.helm_all_forbidden => cluster_wide.push(key.clone()),
-                HelmState::NotTried | HelmState::ForbiddenClusterWide => by_namespace
-                    .entry(key.namespace.clone())
-                    .or_default()
-                    .push(key.clone()),
-                _ => {}
-            }
-        }
-        if !cluster_wide.is_empty() {
-            jobs.push(Job::Helm {
-                keys: cluster_wide,
-                namespace: None,
-            });
-        }
-        jobs.extend(by_namespace.into_iter().map(|(ns, keys)| Job::Helm {
-            keys,
-            namespace: Some(ns),
-        }));
-        jobs
-    }
-
-    async fn run_all(&self, jobs: Vec<Job>) -> Vec<Output> {
-        join_all(jobs.into_iter().map(|job| self.run(job))).await
-    }
-
-    async fn run(&self, job: Job) -> Output {
-        // The semaphore is never closed, so acquiring cannot fail; run unbounded if it somehow did.
-        let _permit = self.permits.acquire().await.ok();
-        match job {
-            Job::List {
+async fn run(conn: &Conn, job: Job) -> Output {
+    // The semaphore is never closed, so acquiring cannot fail; run unbounded if it somehow did.
+    let _permit = conn.permits.acquire().await.ok();
+    match job {
+        Job::Get {
+            gk,
+            resource,
+            namespace,
+            name,
+            metadata_only,
+        } => {
+            let result = conn
+                .get(&gk, &resource, namespace.as_deref(), &name, metadata_only)
+                .await;
+            Output::Get {
                 gk,
-                resource,
-                namespace,
-                metadata_only,
-            } => {
-                let result = self
-                    .list(&gk, &resource, namespace.as_deref(), metadata_only)
-                    .await;
-                Output::List {
-                    gk,
-                    namespace,
-                    result,
-                }
-            }
-            Job::Helm { keys, namespace } => {
-                let result = self.list_helm(&keys, namespace.as_deref()).await;
-                Output::Helm {
-                    keys,
-                    namespace,
-                    result,
-                }
+                namespace: namespace.unwrap_or_default(),
+                name,
+                result,
             }
         }
-    }
-
-    fn record(&mut self, snapshot: &mut Snapshot, output: Output) -> Result<(), TreeError> {
-        match output {
+        Job::List {
+            gk,
+            resource,
+            namespace,
+            selector,
+            metadata_only,
+            wanted,
+            speculative: _,
+        } => {
+            let labels = selector.as_ref().map(plan::Selector::to_query);
+            let result = conn
+                .list(
+                    &gk,
+                    &resource,
+                    namespace.as_deref(),
+                    labels.as_deref(),
+                    metadata_only,
+                )
+                .await;
             Output::List {
                 gk,
                 namespace,
+                selector,
+                wanted,
                 result,
-            } => {
-                let attempt = match result {
-                    Ok((objects, warnings)) => {
-                        snapshot.warnings.extend(warnings);
-                        let store = snapshot.kind_mut(&gk);
-                        for (ns, name, info) in objects {
-                            store.objects.entry(ns).or_default().insert(name, info);
-                        }
-                        Attempt::Done
-                    }
-                    Err(e) if gk == self.root && e.is_unreachable() => return Err(TreeError::Kube(e)),
-                    Err(e) => {
-                        let failure = classify(&gk, &e);
-                        if failure.reason == FailReason::NotServed {
-                            snapshot.kind_mut(&gk).unresolvable = Some(failure.clone());
-                        }
-                        Attempt::Failed(failure)
-                    }
-                };
-                snapshot
-                    .kind_mut(&gk)
-                    .coverage
-                    .record(namespace.as_deref(), attempt);
             }
+        }
+        Job::Helm { keys, namespace } => {
+            let result = conn.list_helm(&keys, namespace.as_deref()).await;
             Output::Helm {
                 keys,
                 namespace,
                 result,
-            } => match result {
-                Ok(found) => {
-                    let mut found: HashMap<StorageKey, HelmState> = found.into_iter().collect();
-                    for key in keys {
-                        let state = found.remove(&key).unwrap_or(HelmState::Absent);
-                        snapshot.helm.insert(key, state);
-                    }
-                }
-                Err(e) if e.is_forbidden() && namespace.is_none() => {
-                    self.helm_all_forbidden = true;
-                    for key in keys {
-                        snapshot.helm.insert(key, HelmState::ForbiddenClusterWide);
-                    }
-                }
-                Err(e) => {
-                    let message = e.short();
-                    for key in keys {
-                        snapshot.helm.insert(key, HelmState::Failed(message.clone()));
-                    }
-                }
-            },
+            }
         }
-        Ok(())
+        Job::Crds { owners } => {
+            let selector = plan::Selector {
+                kind: Expandable::HelmRelease,
+                owners: owners.clone(),
+            }
+            .to_query();
+            let crd = crd_kind();
+            let result = match super::kinds::resolve_static(&crd.group, &crd.kind) {
+                Some((resource, _)) => conn.list(&crd, &resource, None, Some(&selector), false).await,
+                None => Ok((Vec::new(), Vec::new())),
+            };
+            Output::Crds { owners, result }
+        }
+        Job::Discover { .. } => Output::Discover(conn.aggregated().await),
+        Job::DiscoverGroup { gk } => {
+            let result = conn.resolve_one(&gk).await;
+            Output::DiscoverGroup { gk, result }
+        }
     }
+}
 
+impl Conn {
     fn err(&self, action: String, e: kube::Error) -> KubeError {
         self.target.err(action, e)
     }
 
-    /// Sends one request and returns the body; error statuses become `kube::Error::Api`.
-    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<Vec<u8>, kube::Error> {
-        self.requests.fetch_add(1, Ordering::Relaxed);
-        let sent = Instant::now();
-        let path = request
-            .uri()
-            .path_and_query()
-            .map_or_else(String::new, ToString::to_string);
-        let result = self.exchange(request).await;
-        let entry = RequestLog {
-            path,
-            status: result.as_ref().map_or(0, |(s, _)| *s),
-            bytes: result.as_ref().map_or(0, |(_, b)| b.len()),
-            start: sent.duration_since(self.start),
-            took: sent.elapsed(),
-        };
+    fn log(&self, path: String, status: u16, bytes: usize, sent: Instant) {
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
         if let Ok(mut log) = self.log.lock() {
-            log.push(entry);
-        }
-        let (status, body) = result?;
-        let status = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_client_error() || status.is_server_error() {
-            let parsed = serde_json::from_slice::<Status>(&body)
-                .ok()
-                .filter(|s| s.code != 0);
-            let status = parsed.unwrap_or_else(|| {
-                Status::failure(
-                    String::from_utf8_lossy(&body).trim(),
-                    status.canonical_reason().unwrap_or(""),
-                )
-                .with_code(status.as_u16())
+            log.push(RequestLog {
+                path,
+                status,
+                bytes,
+                start: sent.duration_since(self.start),
+                took: sent.elapsed(),
             });
-            return Err(kube::Error::Api(status.boxed()));
         }
+    }
+
+    /// Sends one request; returns the status and the body, still streaming.
+    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<(http::StatusCode, Body), kube::Error> {
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let response = self.target.client.send(request.map(Body::from)).await?;
+        Ok((response.status(), response.into_body()))
+    }
+
+    /// Sends one request and returns the whole body; error statuses become `kube::Error::Api`.
+    async fn send_collect(&self, request: http::Request<Vec<u8>>) -> Result<Vec<u8>, kube::Error> {
+        let sent = Instant::now();
+        let path = path_of(&request);
+        let result = async {
+            let (status, body) = self.send(request).await?;
+            let bytes = body.collect_bytes().await?;
+            Ok::<_, kube::Error>((status, Vec::from(bytes)))
+        }
+        .await;
+        self.log(
+            path,
+            result.as_ref().map_or(0, |(s, _)| s.as_u16()),
+            result.as_ref().map_or(0, |(_, b)| b.len()),
+            sent,
+        );
+        let (status, body) = result?;
+        check_status(status, &body)?;
         Ok(body)
     }
 
-    async fn exchange(&self, request: http::Request<Vec<u8>>) -> Result<(u16, Vec<u8>), kube::Error> {
-        let response = self.target.client.send(request.map(Body::from)).await?;
-        let status = response.status().as_u16();
-        let body = response.into_body().collect_bytes().await?;
-        // Zero-copy when the collected body is one buffer, which it is once collected.
-        Ok((status, Vec::from(body)))
+    async fn get(
+        &self,
+        gk: &GroupKind,
+        resource: &ApiResource,
+        namespace: Option<&str>,
+        name: &str,
+        metadata_only: bool,
+    ) -> Result<Option<(ObjInfo, Vec<String>)>, KubeError> {
+        let action = match namespace {
+            Some(ns) => format!("get {} {ns}/{name}", gk.display()),
+            None => format!("get {} {name}", gk.display()),
+        };
+        let request = Request::new(DynamicObject::url_path(resource, namespace));
+        let gp = GetParams::default();
+        let http_request = if metadata_only {
+            request.get_metadata(name, &gp)
+        } else {
+            request.get(name, &gp)
+        }
+        .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
+        match self.send_collect(http_request).await {
+            Ok(body) => {
+                let mut warnings = Vec::new();
+                let (_, _, info) = decode_item(gk, &body, self.keep, &mut warnings)
+                    .map_err(|e| self.err(action.clone(), kube::Error::SerdeError(e)))?;
+                Ok(Some((info, warnings)))
+            }
+            // A 404 naming the object: it does not exist (a 404 without a name: the kind is not
+            // served, classified as such by the caller).
+            Err(kube::Error::Api(status))
+                if status.code == 404 && status.details.as_ref().is_some_and(|d| !d.name.is_empty()) =>
+            {
+                Ok(None)
+            }
+            Err(e) => Err(self.err(action, e)),
+        }
     }
 
+    /// Lists a kind, page by page, decoding each page as it streams in.
     async fn list(
         &self,
         gk: &GroupKind,
         resource: &ApiResource,
         namespace: Option<&str>,
+        labels: Option<&str>,
         metadata_only: bool,
     ) -> Result<(Listed, Vec<String>), KubeError> {
-        let action = match namespace {
-            Some(ns) => format!("list {} in namespace {ns}", gk.display()),
-            None => format!("list {}", gk.display()),
+        let action = match (namespace, labels) {
+            (Some(ns), _) => format!("list {} in namespace {ns}", gk.display()),
+            (None, _) => format!("list {}", gk.display()),
         };
-        let request = Request::new(DynamicObject::url_path(resource, namespace));
-        let lp = ListParams::default();
-        let http_request = if metadata_only {
-            request.list_metadata(&lp)
-        } else {
-            request.list(&lp)
-        }
-        .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
-        let body = self
-            .send(http_request)
-            .await
-            .map_err(|e| self.err(action.clone(), e))?;
-        let list: ListBody = serde_json::from_slice(&body)
-            .map_err(|e| self.err(action.clone(), kube::Error::SerdeError(e)))?;
-        drop(body);
+        let mut objects = Vec::new();
         let mut warnings = Vec::new();
-        let objects = list
-            .items
-            .into_iter()
-            .map(|item| {
-                let ns = item.metadata.namespace.clone().unwrap_or_default();
-                let name = item.metadata.name.clone();
-                (ns, name, info_from_item(gk, item, &mut warnings))
-            })
-            .collect();
+        let mut token: Option<String> = None;
+        loop {
+            let mut lp = ListParams::default().limit(PAGE_SIZE);
+            if let Some(labels) = labels {
+                lp = lp.labels(labels);
+            }
+            if let Some(t) = &token {
+                lp = lp.continue_token(t);
+            }
+            let request = Request::new(DynamicObject::url_path(resource, namespace));
+            let http_request = if metadata_only {
+                request.list_metadata(&lp)
+            } else {
+                request.list(&lp)
+            }
+            .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
+            let next = self
+                .list_page(gk, http_request, &mut objects, &mut warnings)
+                .await
+                .map_err(|e| self.err(action.clone(), e))?;
+            match next {
+                Some(t) => token = Some(t),
+                None => break,
+            }
+        }
         Ok((objects, warnings))
+    }
+
+    /// One LIST page, decoded while it streams; returns the `continue` token, if any.
+    async fn list_page(
+        &self,
+        gk: &GroupKind,
+        request: http::Request<Vec<u8>>,
+        objects: &mut Listed,
+        warnings: &mut Vec<String>,
+    ) -> Result<Option<String>, kube::Error> {
+        let sent = Instant::now();
+        let path = path_of(&request);
+        let (status, mut body) = match self.send(request).await {
+            Ok(r) => r,
+            Err(e) => {
+                self.log(path, 0, 0, sent);
+                return Err(e);
+            }
+        };
+        if !status.is_success() {
+            let bytes = body.collect_bytes().await?;
+            self.log(path, status.as_u16(), bytes.len(), sent);
+            check_status(status, &bytes)?;
+            return Ok(None);
+        }
+        let mut splitter = ItemSplitter::default();
+        let mut bad = None;
+        while let Some(frame) = body.frame().await {
+            let frame = frame?;
+            if let Ok(data) = frame.into_data() {
+                splitter.feed(&data, |item| match decode_item(gk, item, self.keep, warnings) {
+                    Ok(decoded) => objects.push(decoded),
+                    Err(e) => bad = Some(e),
+                });
+            }
+        }
+        self.log(path, status.as_u16(), splitter.bytes, sent);
+        if let Some(e) = bad {
+            return Err(kube::Error::SerdeError(e));
+        }
+        if !splitter.complete() {
+            return Err(kube::Error::Service("the LIST response ended early".into()));
+        }
+        Ok(splitter.continue_token())
     }
 
     /// Lists the storage Secrets of the given releases with Helm's own labels, narrowed to their
@@ -502,8 +747,8 @@ impl Fetcher<'_> {
         keys: &[StorageKey],
         namespace: Option<&str>,
     ) -> Result<Vec<(StorageKey, HelmState)>, KubeError> {
-        let names: BTreeSet<&str> = keys.iter().map(|k| k.release.as_str()).collect();
-        let versions: BTreeSet<i64> = keys.iter().map(|k| k.version).collect();
+        let names: std::collections::BTreeSet<&str> = keys.iter().map(|k| k.release.as_str()).collect();
+        let versions: std::collections::BTreeSet<i64> = keys.iter().map(|k| k.version).collect();
         let selector = format!(
             "owner=helm,name in ({}),version in ({})",
             names.into_iter().collect::<Vec<_>>().join(","),
@@ -518,7 +763,7 @@ impl Fetcher<'_> {
             .list(&ListParams::default().labels(&selector))
             .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
         let body = self
-            .send(request)
+            .send_collect(request)
             .await
             .map_err(|e| self.err(action.clone(), e))?;
         let list: HelmSecretList = serde_json::from_slice(&body)
@@ -546,62 +791,21 @@ impl Fetcher<'_> {
         Ok(out)
     }
 
-    /// Resolves kinds missing from the built-in table with aggregated discovery (one request per
-    /// `/api` and `/apis`), falling back to per-group discovery on servers without it.
-    async fn discover(&self, kinds: &[GroupKind]) -> Discovered {
-        let want_core = kinds.iter().any(|k| k.group.is_empty());
-        let want_apis = kinds.iter().any(|k| !k.group.is_empty());
-        let (core, apis) = futures::join!(
-            async {
-                match want_core {
-                    true => Some(self.aggregated("/api").await),
-                    false => None,
-                }
-            },
-            async {
-                match want_apis {
-                    true => Some(self.aggregated("/apis").await),
-                    false => None,
-                }
-            }
-        );
-        let mut table: HashMap<GroupKind, (ApiResource, bool)> = HashMap::new();
-        let mut core_ok = false;
-        let mut apis_ok = false;
-        for (result, ok) in [(core, &mut core_ok), (apis, &mut apis_ok)] {
-            if let Some(Some(list)) = result {
-                *ok = true;
-                add_discovered(&mut table, list);
-            }
-        }
-        let mut out = Discovered::new();
-        for gk in kinds {
-            let answered = if gk.group.is_empty() { core_ok } else { apis_ok };
-            let result = match table.remove(gk) {
-                Some(hit) => Ok(hit),
-                None if answered => Err(Failure {
-                    reason: FailReason::NotServed,
-                    message: format!(
-                        "kind {} is not served by cluster '{}'",
-                        gk.display(),
-                        self.target.context
-                    ),
-                }),
-                None => self.resolve_one(gk).await,
-            };
-            out.insert(gk.clone(), result);
-        }
-        out
-    }
-
-    async fn aggregated(&self, path: &str) -> Option<DiscoveryList> {
-        let request = http::Request::get(path)
+    /// Aggregated discovery of every API group (`/apis`; the core group's kinds are all in the
+    /// built-in table). `None` when the server does not offer it.
+    async fn aggregated(&self) -> Option<Discovered> {
+        let request = http::Request::get("/apis")
             .header(http::header::ACCEPT, AGGREGATED_DISCOVERY)
             .body(Vec::new())
             .ok()?;
-        let body = self.send(request).await.ok()?;
+        let body = self.send_collect(request).await.ok()?;
         let list: DiscoveryList = serde_json::from_slice(&body).ok()?;
-        (list.kind == "APIGroupDiscoveryList").then_some(list)
+        if list.kind != "APIGroupDiscoveryList" {
+            return None;
+        }
+        let mut table = HashMap::new();
+        add_discovered(&mut table, list);
+        Some(table)
     }
 
     async fn resolve_one(&self, gk: &GroupKind) -> Result<(ApiResource, bool), Failure> {
@@ -614,50 +818,29 @@ impl Fetcher<'_> {
     }
 }
 
-/// The LISTs for one resolved kind: cluster-wide by default; one namespace when that is all that
-/// is needed and no expansion is pending (so no other namespace can be needed later); namespace
-/// by namespace when the cluster-wide LIST was forbidden.
-fn plan_kind(
-    gk: &GroupKind,
-    resource: &ApiResource,
-    namespaced: bool,
-    coverage: &Coverage,
-    namespaces: &BTreeSet<String>,
-    expanding: bool,
-) -> Vec<Job> {
-    let job = |namespace: Option<&String>| Job::List {
-        gk: gk.clone(),
-        resource: resource.clone(),
-        namespace: namespace.cloned(),
-        metadata_only: metadata_only(&gk.group, &gk.kind),
-    };
-    let untried = |ns: &&String| {
-        !ns.is_empty()
-            && coverage
-                .namespaces
-                .get(*ns)
-                .is_none_or(|a| *a == Attempt::NotTried)
-    };
-    match &coverage.all {
-        Attempt::NotTried => {
-            let single = namespaces.len() == 1 && namespaces.iter().all(|ns| !ns.is_empty());
-            if namespaced && single && !expanding && Expandable::of(&gk.group, &gk.kind).is_none() {
-                namespaces
-                    .iter()
-                    .filter(untried)
-                    .map(|ns| job(Some(ns)))
-                    .collect()
-            } else {
-                vec![job(None)]
-            }
-        }
-        Attempt::Failed(f) if f.reason == FailReason::Forbidden && namespaced => namespaces
-            .iter()
-            .filter(untried)
-            .map(|ns| job(Some(ns)))
-            .collect(),
-        _ => Vec::new(),
+fn path_of<B>(request: &http::Request<B>) -> String {
+    request
+        .uri()
+        .path_and_query()
+        .map_or_else(String::new, ToString::to_string)
+}
+
+/// Turns an error status into `kube::Error::Api`, with the apiserver's Status when it sent one.
+fn check_status(status: http::StatusCode, body: &[u8]) -> Result<(), kube::Error> {
+    if status.is_client_error() || status.is_server_error() {
+        let parsed = serde_json::from_slice::<Status>(body)
+            .ok()
+            .filter(|s| s.code != 0);
+        let status = parsed.unwrap_or_else(|| {
+            Status::failure(
+                String::from_utf8_lossy(body).trim(),
+                status.canonical_reason().unwrap_or(""),
+            )
+            .with_code(status.as_u16())
+        });
+        return Err(kube::Error::Api(status.boxed()));
     }
+    Ok(())
 }
 
 fn classify(gk: &GroupKind, e: &KubeError) -> Failure {
@@ -758,7 +941,7 @@ struct DiscoveryKind {
 
 /// Adds every resource of an aggregated discovery document, preferred versions first (the
 /// server lists versions in preference order, so the first hit per kind wins).
-fn add_discovered(table: &mut HashMap<GroupKind, (ApiResource, bool)>, list: DiscoveryList) {
+fn add_discovered(table: &mut Discovered, list: DiscoveryList) {
     for group in list.items {
         for version in &group.versions {
             for r in &version.resources {
@@ -788,60 +971,6 @@ fn add_discovered(table: &mut HashMap<GroupKind, (ApiResource, bool)>, list: Dis
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn nss(list: &[&str]) -> BTreeSet<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
-
-    fn targets(jobs: &[Job]) -> Vec<Option<String>> {
-        jobs.iter()
-            .map(|j| match j {
-                Job::List { namespace, .. } | Job::Helm { namespace, .. } => namespace.clone(),
-            })
-            .collect()
-    }
-
-    #[test]
-    fn plans_one_list_per_kind() {
-        let gk = GroupKind::new("", "ConfigMap");
-        let (ar, _) = resolve_static("", "ConfigMap").expect("known");
-        let c = Coverage::default();
-        // Several namespaces, or more expansions to come: one cluster-wide LIST.
-        assert_eq!(
-            targets(&plan_kind(&gk, &ar, true, &c, &nss(&["a", "b"]), false)),
-            [None]
-        );
-        assert_eq!(
-            targets(&plan_kind(&gk, &ar, true, &c, &nss(&["a"]), true)),
-            [None]
-        );
-        // Only one namespace and nothing pending: that namespace only.
-        assert_eq!(
-            targets(&plan_kind(&gk, &ar, true, &c, &nss(&["a"]), false)),
-            [Some("a".to_string())]
-        );
-    }
-
-    #[test]
-    fn falls_back_to_namespaces_when_forbidden() {
-        let gk = GroupKind::new("", "Secret");
-        let (ar, _) = resolve_static("", "Secret").expect("known");
-        let mut c = Coverage::default();
-        c.record(
-            None,
-            Attempt::Failed(Failure {
-                reason: FailReason::Forbidden,
-                message: "no".into(),
-            }),
-        );
-        c.record(Some("a"), Attempt::Done);
-        assert_eq!(
-            targets(&plan_kind(&gk, &ar, true, &c, &nss(&["a", "b", "c"]), true)),
-            [Some("b".to_string()), Some("c".to_string())]
-        );
-        // Cluster-scoped kinds have nowhere to fall back to.
-        assert!(plan_kind(&gk, &ar, false, &c, &nss(&[""]), true).is_empty());
-    }
 
     #[test]
     fn reads_aggregated_discovery() {

@@ -3,14 +3,30 @@
 //!
 //! `flux tree` prints inventory IDs only: no health, deleted objects look present, one sequential
 //! GET per nested Kustomization, and the first error aborts. This tree reads every node's live
-//! status, marks what is gone as *Missing*, costs about one LIST per kind whatever the number of
-//! Kustomizations, keeps going when a kind cannot be read, and runs on several clusters at once.
+//! status, marks what is gone as *Missing*, costs two dependent rounds of requests whatever the
+//! depth (each kind fetched the cheapest way: by name, by its owner's labels, by namespace or
+//! cluster-wide), keeps going when a kind cannot be read, and runs on several clusters at once.
+//!
+//! # The engine: fetch plan → snapshot → walk
+//!
+//! `status`, `tree --watch` and drift detection build on the same three pieces:
+//!
+//! - [`walk`] turns a [`snapshot::Snapshot`] into nodes and says what it still needs (objects
+//!   with the owner whose inventory names them, Helm storage Secrets, kinds to discover);
+//! - [`plan`] turns those needs into requests with the cost model written there (GETs, owner
+//!   label-selected LISTs, namespace or cluster-wide LISTs; forced by [`Strategy`] in tests);
+//! - [`fetch`] runs them concurrently over one HTTP/2 connection, decodes responses as they
+//!   stream ([`decode`]: only what a node needs, `managedFields` too when [`Keep`] asks) into the
+//!   snapshot, and walks again until nothing is missing. [`fetch::fetch`] returns the final walk
+//!   *and* the snapshot, so a watcher can refresh it and walk again without refetching what has
+//!   not changed.
+//!
+//! The other modules:
 //!
 //! - [`model`]: object references, nodes, statuses, filters and the summary;
-//! - [`snapshot`]: what has been listed, reduced to what the tree shows;
-//! - [`walk`]: builds the tree from a snapshot and says what is still missing;
-//! - [`fetch`]: the rounds of parallel LISTs on one cluster;
-//! - [`kinds`]: kinds listed without discovery;
+//! - [`snapshot`]: what has been fetched, reduced to what the tree shows, and which requests
+//!   settled what (*Missing* versus *Unknown* versus not fetched yet);
+//! - [`kinds`]: kinds resolved without discovery;
 //! - [`helm`]: objects of a Helm release from its storage Secret (HelmReleases before Flux 2.8);
 //! - [`cluster`]: one cluster's tree, summary and warnings, as the command shows them;
 //! - [`render`]: tree, table, JSON and YAML, as strings.
@@ -51,17 +67,21 @@
 //! `--status failing` filters `root`; `summary` always counts the whole tree.
 
 pub mod cluster;
+pub mod decode;
 pub mod fetch;
 pub mod helm;
 pub mod kinds;
 pub mod model;
+pub mod plan;
 pub mod render;
 pub mod snapshot;
 pub mod walk;
 
 pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster};
-pub use fetch::{FetchOptions, RequestLog, Stats, error_chain};
+pub use decode::Keep;
+pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, error_chain, fetch};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
+pub use plan::Strategy;
 pub use walk::WalkOptions;
 
 use crate::kube::{KubeError, find_alias};
@@ -174,13 +194,19 @@ pub struct TreeOptions {
     pub walk: WalkOptions,
     /// Requests in flight at once per cluster.
     pub concurrency: usize,
+    /// What is kept of each fetched object beyond what the tree shows.
+    pub keep: Keep,
+    /// How leaf kinds are fetched (the cost model unless forced).
+    pub strategy: Strategy,
 }
 
 impl Default for TreeOptions {
     fn default() -> Self {
         TreeOptions {
             walk: WalkOptions::default(),
-            concurrency: 8,
+            concurrency: fetch::DEFAULT_CONCURRENCY,
+            keep: Keep::default(),
+            strategy: Strategy::Auto,
         }
     }
 }

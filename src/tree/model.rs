@@ -41,7 +41,7 @@ impl GroupKind {
 }
 
 /// The Flux kinds whose children the tree expands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Expandable {
     /// `kustomize.toolkit.fluxcd.io/Kustomization`: `.status.inventory`.
     Kustomization,

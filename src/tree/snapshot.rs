@@ -1,35 +1,36 @@
-//! What has been listed so far, per kind and per namespace, and the compact form each listed
-//! object is kept in.
+//! What has been fetched so far, per kind, and the compact form each fetched object is kept in.
 //!
-//! A LIST response is turned into [`ObjInfo`] as soon as it arrives: the health is computed there
-//! (with `crate::status`), Flux inventories are parsed, and everything else in the object is
-//! dropped. That keeps memory proportional to the number of nodes, not to the bytes the apiserver
-//! sent, which matters at 50,000 objects.
+//! A response is turned into [`ObjInfo`] while it streams in ([`super::decode`]): the health is
+//! computed there (with `crate::status`), a Flux inventory is kept as its compact text, and
+//! everything else in the object is dropped. Memory is proportional to the objects kept, a few
+//! hundred bytes each, never to the bytes the apiserver sent.
 //!
-//! Coverage records which LISTs were attempted and how they ended, so the walk can tell a
-//! *Missing* object (its namespace was listed and it is not there) from one that could not be
-//! read (*Unknown*, with the reason) or one that has not been fetched yet.
+//! [`Coverage`] records which requests were sent and how they ended, so that the walk can tell a
+//! *Missing* object (a request that would have returned it succeeded without it) from one that
+//! could not be read (*Unknown*, with the reason), one whose request is still in flight, and one
+//! nothing has asked for yet. A label-selected LIST only proves that the objects it returned
+//! exist: an inventory entry it did not return may be an object without the owner's labels, so it
+//! stays unresolved until a GET (or an unselected LIST) settles it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::{
+    borrow::Cow,
+    collections::{HashMap, HashSet},
+};
 
 use kube::api::ApiResource;
-use serde::Deserialize;
-use serde_json::{Map, Value, json};
+use serde_json::value::RawValue;
 
 use super::{
     helm::Release,
     kinds::static_scope,
     model::{Expandable, GroupKind, ObjRef},
 };
-use crate::{
-    kube::is_flux_group,
-    status::{self, Health, State},
-};
+use crate::status::{Health, State};
 
-/// Why a LIST could not be used.
+/// Why a request could not be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum FailReason {
-    /// RBAC denied the LIST.
+    /// RBAC denied it.
     Forbidden,
     /// The kind is not served by the cluster (CRD not installed, API removed).
     NotServed,
@@ -48,7 +49,7 @@ impl FailReason {
     }
 }
 
-/// A failed LIST, shown on every node it leaves unknown.
+/// A failed request, shown on every node it leaves unknown.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Failure {
     /// The classification.
@@ -68,65 +69,140 @@ impl Failure {
     }
 }
 
-/// The outcome of one LIST (all namespaces, or one namespace).
+/// The outcome of one request.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Attempt {
     /// Not issued yet.
     #[default]
     NotTried,
+    /// Sent, no answer yet.
+    InFlight,
     /// Succeeded: absence from the result means the object does not exist.
     Done,
     /// Failed.
     Failed(Failure),
 }
 
-/// Whether an object's namespace has been listed.
+impl Attempt {
+    fn settled(&self) -> bool {
+        matches!(self, Attempt::Done | Attempt::Failed(_))
+    }
+}
+
+/// Whether an object is settled by what has been fetched.
 #[derive(Debug)]
 pub enum Covered<'a> {
-    /// Listed: the object is there or it is missing.
+    /// A request that would have returned it succeeded: the object is there or it is missing.
     Done,
-    /// The LIST that would cover it failed.
+    /// The request that would settle it failed.
     Failed(&'a Failure),
-    /// Not listed yet.
+    /// A request that may settle it is in flight.
+    InFlight,
+    /// Nothing has asked for it yet.
     Pending,
 }
 
-/// The LISTs attempted for one kind.
+/// The object a Flux inventory, Helm release or manifest belongs to: it labels what it applies
+/// with its name and namespace, which is what label-selected LISTs select on.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Owner {
+    /// Kustomization, HelmRelease, ResourceSet or FluxInstance.
+    pub kind: Expandable,
+    /// Its namespace.
+    pub namespace: String,
+    /// Its name.
+    pub name: String,
+}
+
+impl Owner {
+    /// The label prefix the owner's controller writes on every object it applies.
+    pub fn label_prefix(&self) -> &'static str {
+        owner_label_prefix(self.kind)
+    }
+}
+
+/// The label prefix (`<prefix>/name`, `<prefix>/namespace`) each owner kind's controller sets.
+pub fn owner_label_prefix(kind: Expandable) -> &'static str {
+    match kind {
+        Expandable::Kustomization => "kustomize.toolkit.fluxcd.io",
+        Expandable::HelmRelease => "helm.toolkit.fluxcd.io",
+        Expandable::ResourceSet => "resourceset.fluxcd.controlplane.io",
+        Expandable::FluxInstance => "fluxcd.controlplane.io",
+    }
+}
+
+/// The requests sent for one kind and how they ended.
 #[derive(Debug, Default)]
 pub struct Coverage {
-    /// The cluster-wide LIST.
+    /// The cluster-wide LIST (no selector).
     pub all: Attempt,
-    /// Per-namespace LISTs (used when the cluster-wide one is forbidden, or when only one
-    /// namespace is needed).
+    /// Namespace LISTs (no selector).
     pub namespaces: HashMap<String, Attempt>,
+    /// GETs, by namespace and name.
+    pub objects: HashMap<(String, String), Attempt>,
+    /// Owners whose label-selected LIST was sent (cluster-wide, or in the namespace given).
+    pub labelled: HashMap<(Owner, Option<String>), Attempt>,
+    /// A cluster-wide label-selected LIST was forbidden: select namespace by namespace.
+    pub labels_forbidden: bool,
 }
 
 impl Coverage {
-    /// Whether `namespace` is covered for a kind of the given scope.
-    pub fn covered(&self, namespace: &str, namespaced: bool) -> Covered<'_> {
-        if self.all == Attempt::Done {
-            return Covered::Done;
-        }
-        if namespaced {
-            match self.namespaces.get(namespace) {
-                Some(Attempt::Done) => return Covered::Done,
-                Some(Attempt::Failed(f)) => return Covered::Failed(f),
+    /// Whether an object of a kind with the given scope is settled.
+    pub fn covered(&self, namespace: &str, name: &str, namespaced: bool) -> Covered<'_> {
+        let mut in_flight = false;
+        for attempt in [
+            Some(&self.all),
+            namespaced.then(|| self.namespaces.get(namespace)).flatten(),
+            self.objects.get(&(namespace.to_string(), name.to_string())),
+        ]
+        .into_iter()
+        .flatten()
+        {
+            match attempt {
+                Attempt::Done => return Covered::Done,
+                Attempt::InFlight => in_flight = true,
                 _ => {}
             }
-            match &self.all {
-                // A cluster-wide LIST that is forbidden can still be done namespace by namespace.
-                Attempt::Failed(f) if f.reason != FailReason::Forbidden => Covered::Failed(f),
-                _ => Covered::Pending,
-            }
-        } else {
-            match &self.all {
-                Attempt::Failed(f) => Covered::Failed(f),
-                _ => Covered::Pending,
+        }
+        if in_flight {
+            return Covered::InFlight;
+        }
+        if namespaced && let Some(Attempt::Failed(f)) = self.namespaces.get(namespace) {
+            return Covered::Failed(f);
+        }
+        if let Attempt::Failed(f) = &self.all
+            && (f.reason != FailReason::Forbidden || !namespaced)
+        {
+            return Covered::Failed(f);
+        }
+        if let Some(Attempt::Failed(f)) = self.objects.get(&(namespace.to_string(), name.to_string())) {
+            // A forbidden GET is not the last word while a LIST that covers the object may
+            // still be allowed (RBAC may grant `list` without `get`).
+            let list_possible = match &self.all {
+                Attempt::NotTried => true,
+                Attempt::Failed(a) if a.reason == FailReason::Forbidden && namespaced => {
+                    !self.namespaces.contains_key(namespace)
+                }
+                _ => false,
+            };
+            if f.reason != FailReason::Forbidden || !list_possible {
+                return Covered::Failed(f);
             }
         }
+        Covered::Pending
     }
 
-    /// Records the outcome of a LIST.
+    /// Whether a label-selected LIST for `owner` (cluster-wide or in `namespace`) was sent, and
+    /// whether it is still in flight.
+    pub fn labelled(&self, owner: &Owner, namespace: &str) -> Option<&Attempt> {
+        let key = |ns: Option<String>| (owner.clone(), ns);
+        self.labelled
+            .get(&key(None))
+            .filter(|a| !matches!(a, Attempt::Failed(_)))
+            .or_else(|| self.labelled.get(&key(Some(namespace.to_string()))))
+    }
+
+    /// Records the outcome of an unselected LIST.
     pub fn record(&mut self, namespace: Option<&str>, attempt: Attempt) {
         match namespace {
             None => self.all = attempt,
@@ -135,13 +211,137 @@ impl Coverage {
             }
         }
     }
+
+    /// Whether any request of this kind is still in flight.
+    pub fn any_in_flight(&self) -> bool {
+        self.all == Attempt::InFlight
+            || self.namespaces.values().any(|a| *a == Attempt::InFlight)
+            || self.objects.values().any(|a| *a == Attempt::InFlight)
+            || self.labelled.values().any(|a| *a == Attempt::InFlight)
+    }
+
+    /// Whether the cluster-wide LIST has settled.
+    pub fn all_settled(&self) -> bool {
+        self.all.settled()
+    }
+}
+
+/// A Flux inventory, kept as the compact text of its entries (`id` and `v`, one entry per line)
+/// and parsed on use: an object reference costs about five allocations, an inventory line none,
+/// and most inventories of a big cluster are never walked when the tree is a small subtree.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Inventory {
+    text: Box<str>,
+}
+
+/// One inventory entry, borrowed from the inventory text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EntryRef<'a> {
+    /// Namespace ("" for cluster-scoped objects).
+    pub namespace: &'a str,
+    /// Name (`__` in the ID decoded as `:`).
+    pub name: Cow<'a, str>,
+    /// API group.
+    pub group: &'a str,
+    /// Kind.
+    pub kind: &'a str,
+    /// Version.
+    pub version: &'a str,
+}
+
+impl EntryRef<'_> {
+    /// The owned reference.
+    pub fn to_ref(&self) -> ObjRef {
+        ObjRef {
+            group: self.group.to_string(),
+            kind: self.kind.to_string(),
+            namespace: self.namespace.to_string(),
+            name: self.name.to_string(),
+            version: self.version.to_string(),
+        }
+    }
+
+    /// Whether this is the given object (version aside).
+    pub fn is(&self, obj: &ObjRef) -> bool {
+        self.group == obj.group
+            && self.kind == obj.kind
+            && self.namespace == obj.namespace
+            && self.name == obj.name
+    }
+}
+
+impl Inventory {
+    /// Builds an inventory from `(id, version)` pairs, validating each ID; invalid ones are
+    /// returned for a warning and left out.
+    pub fn build<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> (Self, Vec<String>) {
+        let mut text = String::new();
+        let mut invalid = Vec::new();
+        for (id, v) in entries {
+            if parse_id(id, v).is_none() || id.contains(['\n', ' ']) || v.contains(['\n', ' ']) {
+                invalid.push(id.to_string());
+                continue;
+            }
+            text.push_str(id);
+            text.push(' ');
+            text.push_str(v);
+            text.push('\n');
+        }
+        (
+            Inventory {
+                text: text.into_boxed_str(),
+            },
+            invalid,
+        )
+    }
+
+    /// The entries, in inventory order.
+    pub fn entries(&self) -> impl Iterator<Item = EntryRef<'_>> {
+        self.text.lines().filter_map(|line| {
+            let (id, v) = line.split_once(' ')?;
+            parse_id(id, v)
+        })
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.text.lines().count()
+    }
+
+    /// Whether there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.text.is_empty()
+    }
+}
+
+/// Parses `<namespace>_<name>_<group>_<kind>` (cli-utils `ObjMetadata`, `:` written `__`).
+fn parse_id<'a>(id: &'a str, version: &'a str) -> Option<EntryRef<'a>> {
+    // Namespaces, groups and kinds never contain '_', so the namespace is up to the first '_'
+    // and the group and kind are after the last two; the name is what is left in between.
+    let (namespace, rest) = id.split_once('_')?;
+    let (rest, kind) = rest.rsplit_once('_')?;
+    let (name, group) = rest.rsplit_once('_')?;
+    let name = if name.contains("__") {
+        Cow::Owned(name.replace("__", ":"))
+    } else {
+        Cow::Borrowed(name)
+    };
+    if name.is_empty() || kind.is_empty() || name.contains('_') {
+        return None;
+    }
+    Some(EntryRef {
+        namespace,
+        name,
+        group,
+        kind,
+        version,
+    })
 }
 
 /// How the children of an expandable object are found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Children {
     /// From `.status.inventory`.
-    Inventory(Vec<ObjRef>),
+    Inventory(Inventory),
     /// From the Helm storage Secret of the latest release (HelmRelease without an inventory).
     Helm(StorageKey),
     /// Nothing to expand (not reconciled yet, or no release).
@@ -177,38 +377,69 @@ pub struct Expansion {
     pub helm_crds: bool,
 }
 
-/// A listed object, reduced to what the tree shows.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A fetched object, reduced to what the tree shows.
+#[derive(Clone, Debug)]
 pub struct ObjInfo {
     /// Live health.
     pub health: Health,
     /// Last applied/fetched revision of a Flux object.
     pub revision: Option<String>,
     /// For expandable kinds.
-    pub expansion: Option<Expansion>,
+    pub expansion: Option<Box<Expansion>>,
     /// For CRDs installed by a HelmRelease: its namespace and name (from the helm-controller labels).
-    pub helm_owner: Option<(String, String)>,
+    pub helm_owner: Option<Box<(String, String)>>,
+    /// `metadata.managedFields`, verbatim, when the fetch was asked to keep them (drift
+    /// detection compares them with the desired state); never kept otherwise.
+    pub managed_fields: Option<Box<RawValue>>,
 }
 
-/// The objects of one kind and the LISTs behind them.
+impl ObjInfo {
+    /// An object with a health and nothing else.
+    pub fn plain(health: Health) -> Self {
+        ObjInfo {
+            health,
+            revision: None,
+            expansion: None,
+            helm_owner: None,
+            managed_fields: None,
+        }
+    }
+}
+
+/// The objects of one kind and the requests behind them.
 #[derive(Debug, Default)]
 pub struct KindStore {
     /// The API resource, once resolved (known kinds, or discovery).
     pub resource: Option<ApiResource>,
     /// Namespaced or cluster-scoped, once resolved.
     pub namespaced: Option<bool>,
-    /// Set when the kind cannot be listed at all (not served, discovery failed).
+    /// Set when the kind cannot be fetched at all (not served, discovery failed).
     pub unresolvable: Option<Failure>,
-    /// LISTs attempted.
+    /// Requests sent.
     pub coverage: Coverage,
     /// Objects by namespace ("" for cluster-scoped) and name.
     pub objects: HashMap<String, HashMap<String, ObjInfo>>,
 }
 
 impl KindStore {
-    /// A listed object.
+    /// A fetched object.
     pub fn get(&self, namespace: &str, name: &str) -> Option<&ObjInfo> {
         self.objects.get(namespace)?.get(name)
+    }
+
+    /// Keeps a fetched object.
+    pub fn insert(&mut self, namespace: String, name: String, info: ObjInfo) {
+        self.objects.entry(namespace).or_default().insert(name, info);
+    }
+
+    /// Number of objects kept.
+    pub fn len(&self) -> usize {
+        self.objects.values().map(HashMap::len).sum()
+    }
+
+    /// Whether no object is kept.
+    pub fn is_empty(&self) -> bool {
+        self.objects.values().all(HashMap::is_empty)
     }
 }
 
@@ -218,6 +449,8 @@ pub enum HelmState {
     /// Not fetched yet.
     #[default]
     NotTried,
+    /// Being fetched.
+    InFlight,
     /// The cluster-wide LIST was forbidden: try its namespace.
     ForbiddenClusterWide,
     /// Fetched and decoded.
@@ -228,15 +461,23 @@ pub enum HelmState {
     Failed(String),
 }
 
-/// Everything listed so far on one cluster.
+/// Everything fetched so far on one cluster.
 #[derive(Debug, Default)]
 pub struct Snapshot {
-    /// Per kind; a handful of entries, searched linearly without allocating.
+    /// Per kind; a few dozen entries at most, searched linearly without allocating.
     pub kinds: Vec<(GroupKind, KindStore)>,
     /// Helm storage Secrets by release version.
     pub helm: HashMap<StorageKey, HelmState>,
-    /// Problems found while reading listed objects (malformed inventory IDs).
+    /// HelmReleases whose CRDs (found by helm-controller's labels) have been listed or are being
+    /// listed, with the outcome.
+    pub crd_owners: HashMap<Owner, Attempt>,
+    /// Problems found while reading fetched objects (malformed inventory IDs).
     pub warnings: Vec<String>,
+    /// Owner kinds whose label-selected LISTs returned too few of the objects asked for (objects
+    /// applied by something that does not label them): not selected by label again.
+    pub unlabelled: HashSet<Expandable>,
+    /// Aggregated discovery.
+    pub discovery: super::plan::Discovery,
 }
 
 impl Snapshot {
@@ -272,358 +513,65 @@ impl Snapshot {
         static NOT_TRIED: HelmState = HelmState::NotTried;
         self.helm.get(key).unwrap_or(&NOT_TRIED)
     }
-}
 
-/// Kinds whose health never depends on `.spec` or `.status` (status.rs says *Exists*, or judges
-/// them by `deletionTimestamp` only): they are listed metadata-only, which is much smaller.
-pub fn metadata_only(group: &str, kind: &str) -> bool {
-    match group {
-        "" => matches!(
-            kind,
-            "ConfigMap"
-                | "Secret"
-                | "ServiceAccount"
-                | "Service"
-                | "Endpoints"
-                | "LimitRange"
-                | "ResourceQuota"
-                | "PodTemplate"
-                | "Namespace"
-        ),
-        "rbac.authorization.k8s.io" | "admissionregistration.k8s.io" => true,
-        "networking.k8s.io" => matches!(kind, "NetworkPolicy" | "Ingress" | "IngressClass"),
-        "policy" => kind == "PodDisruptionBudget",
-        "scheduling.k8s.io" => kind == "PriorityClass",
-        "storage.k8s.io" => kind == "StorageClass",
-        "coordination.k8s.io" => kind == "Lease",
-        "discovery.k8s.io" => kind == "EndpointSlice",
-        "node.k8s.io" => kind == "RuntimeClass",
-        _ => false,
+    /// Objects kept, over every kind.
+    pub fn objects(&self) -> usize {
+        self.kinds.iter().map(|(_, s)| s.len()).sum()
     }
-}
-
-/// A LIST response, full or metadata-only: only the fields the tree reads are deserialized, the
-/// rest (managedFields, pod templates, CRD schemas) is skipped without being kept.
-#[derive(Debug, Deserialize)]
-pub struct ListBody {
-    /// The objects (`null` in an empty metadata-only list).
-    #[serde(default, deserialize_with = "null_as_empty")]
-    pub items: Vec<Item>,
-}
-
-/// Deserializes `null` as an empty list: the apiserver sends `"items": null` for empty
-/// metadata-only LISTs.
-pub fn null_as_empty<'de, D, T>(deserializer: D) -> Result<Vec<T>, D::Error>
-where
-    D: serde::Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(deserializer)?.unwrap_or_default())
-}
-
-/// One listed object.
-#[derive(Debug, Default, Deserialize)]
-pub struct Item {
-    /// Metadata.
-    #[serde(default)]
-    pub metadata: ItemMeta,
-    /// The few spec fields status and expansion need.
-    #[serde(default)]
-    pub spec: Option<ItemSpec>,
-    /// The status, whole (conditions, inventory, replicas …).
-    #[serde(default)]
-    pub status: Option<Value>,
-}
-
-/// The metadata fields the tree reads.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemMeta {
-    /// Name.
-    #[serde(default)]
-    pub name: String,
-    /// Namespace.
-    #[serde(default)]
-    pub namespace: Option<String>,
-    /// Generation.
-    #[serde(default)]
-    pub generation: Option<i64>,
-    /// Set while the object is being deleted.
-    #[serde(default)]
-    pub deletion_timestamp: Option<String>,
-    /// Annotations (the operator's `fluxcd.controlplane.io/reconcile: disabled` suspends).
-    #[serde(default)]
-    pub annotations: Option<BTreeMap<String, String>>,
-    /// Labels (helm-controller's owner labels on CRDs).
-    #[serde(default)]
-    pub labels: Option<BTreeMap<String, String>>,
-}
-
-/// The spec fields the tree reads; each is kept as raw JSON so an unexpected shape in some
-/// custom resource cannot fail the whole LIST.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ItemSpec {
-    /// Flux `spec.suspend`, CronJob `spec.suspend`.
-    #[serde(default)]
-    pub suspend: Option<Value>,
-    /// Workload replicas.
-    #[serde(default)]
-    pub replicas: Option<Value>,
-    /// Flux `spec.kubeConfig`: the object applies to a remote cluster.
-    #[serde(default)]
-    pub kube_config: Option<Value>,
-    /// HelmRelease `spec.install` (its `crds` policy).
-    #[serde(default)]
-    pub install: Option<Value>,
-    /// HelmRelease `spec.upgrade` (its `crds` policy).
-    #[serde(default)]
-    pub upgrade: Option<Value>,
-}
-
-const RECONCILE_ANNOTATION: &str = "fluxcd.controlplane.io/reconcile";
-const HELM_NAME_LABEL: &str = "helm.toolkit.fluxcd.io/name";
-const HELM_NAMESPACE_LABEL: &str = "helm.toolkit.fluxcd.io/namespace";
-
-/// Reduces a listed object to what the tree keeps. Malformed inventory entries are skipped and
-/// reported in `warnings`.
-pub fn info_from_item(gk: &GroupKind, item: Item, warnings: &mut Vec<String>) -> ObjInfo {
-    let Item {
-        metadata,
-        spec,
-        status,
-    } = item;
-    let spec = spec.unwrap_or_default();
-    let mut status = status.unwrap_or(Value::Null);
-    let expandable = Expandable::of(&gk.group, &gk.kind);
-    let inventory = match status.as_object_mut() {
-        Some(s) if expandable.is_some() => s.remove("inventory"),
-        _ => None,
-    };
-    let helm_crds = expandable == Some(Expandable::HelmRelease)
-        && [&spec.install, &spec.upgrade].into_iter().any(|s| {
-            s.as_ref()
-                .and_then(|v| v.get("crds"))
-                .and_then(Value::as_str)
-                .is_some_and(|p| !p.is_empty() && p != "Skip")
-        });
-    let remote = spec.kube_config.as_ref().is_some_and(|v| !v.is_null());
-    let helm_owner = (gk.group == "apiextensions.k8s.io")
-        .then(|| {
-            let labels = metadata.labels.as_ref()?;
-            Some((
-                labels.get(HELM_NAMESPACE_LABEL)?.clone(),
-                labels.get(HELM_NAME_LABEL)?.clone(),
-            ))
-        })
-        .flatten();
-
-    // The object as status.rs reads it, rebuilt from the fields that were kept.
-    let mut meta = Map::new();
-    if let Some(g) = metadata.generation {
-        meta.insert("generation".into(), g.into());
-    }
-    if let Some(ts) = metadata.deletion_timestamp {
-        meta.insert("deletionTimestamp".into(), ts.into());
-    }
-    if let Some(v) = metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(RECONCILE_ANNOTATION))
-    {
-        meta.insert("annotations".into(), json!({ RECONCILE_ANNOTATION: v }));
-    }
-    let mut spec_value = Map::new();
-    if let Some(v) = spec.suspend {
-        spec_value.insert("suspend".into(), v);
-    }
-    if let Some(v) = spec.replicas {
-        spec_value.insert("replicas".into(), v);
-    }
-    let object = json!({"metadata": meta, "spec": spec_value, "status": status});
-    let health = status::health(&gk.group, &gk.kind, &object);
-    let revision = is_flux_group(&gk.group)
-        .then(|| status::revision(&object).map(str::to_string))
-        .flatten();
-
-    let expansion = expandable.map(|e| {
-        let children = match inventory {
-            Some(inv) => Children::Inventory(parse_inventory(&inv, &metadata.name, gk, warnings)),
-            None if e == Expandable::HelmRelease => {
-                helm_storage(&object["status"]).map_or(Children::None, Children::Helm)
-            }
-            None => Children::None,
-        };
-        Expansion {
-            remote,
-            children,
-            helm_crds,
-        }
-    });
-    ObjInfo {
-        health,
-        revision,
-        expansion,
-        helm_owner,
-    }
-}
-
-fn parse_inventory(inv: &Value, owner: &str, gk: &GroupKind, warnings: &mut Vec<String>) -> Vec<ObjRef> {
-    let Some(entries) = inv.get("entries").and_then(Value::as_array) else {
-        return Vec::new();
-    };
-    entries
-        .iter()
-        .filter_map(|e| {
-            let id = e.get("id").and_then(Value::as_str).unwrap_or_default();
-            let v = e.get("v").and_then(Value::as_str).unwrap_or_default();
-            match ObjRef::from_inventory(id, v) {
-                Ok(r) => Some(r),
-                Err(err) => {
-                    warnings.push(format!("{} {owner}: {err} (skipped)", gk.kind));
-                    None
-                }
-            }
-        })
-        .collect()
-}
-
-/// The storage Secret of the latest release in `.status.history` (the highest version, which is
-/// also the first entry), in `.status.storageNamespace`.
-fn helm_storage(status: &Value) -> Option<StorageKey> {
-    let namespace = status.get("storageNamespace").and_then(Value::as_str)?;
-    let latest = status
-        .get("history")?
-        .as_array()?
-        .iter()
-        .filter_map(|s| {
-            Some((
-                s.get("version").and_then(Value::as_i64)?,
-                s.get("name").and_then(Value::as_str)?,
-            ))
-        })
-        .max_by_key(|(v, _)| *v)?;
-    (!namespace.is_empty() && latest.0 > 0).then(|| StorageKey {
-        namespace: namespace.to_string(),
-        release: latest.1.to_string(),
-        version: latest.0,
-    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn item(v: Value) -> Item {
-        serde_json::from_value(v).expect("item parses")
+    #[test]
+    fn inventories_are_kept_as_text_and_parsed_on_use() {
+        let (inv, invalid) = Inventory::build([
+            ("apps_podinfo_apps_Deployment", "v1"),
+            ("bad", "v1"),
+            (
+                "_system__controller__flux_rbac.authorization.k8s.io_ClusterRole",
+                "v1",
+            ),
+            ("_flux-system__Namespace", "v1"),
+        ]);
+        assert_eq!(invalid, ["bad"]);
+        let entries: Vec<ObjRef> = inv.entries().map(|e| e.to_ref()).collect();
+        assert_eq!(inv.len(), 3);
+        assert_eq!(entries[0].to_string(), "Deployment/apps/podinfo");
+        assert_eq!(entries[0].group, "apps");
+        assert_eq!(entries[1].name, "system:controller:flux");
+        assert_eq!(entries[2].to_string(), "Namespace/flux-system");
+        for bad in [
+            "",
+            "nounderscore",
+            "ns_name",
+            "ns__Kind",
+            "ns_a_b_c_apps_Deployment",
+        ] {
+            assert!(parse_id(bad, "v1").is_none(), "{bad}");
+        }
     }
 
     #[test]
-    fn keeps_only_what_the_tree_needs() {
-        let gk = Expandable::Kustomization.group_kind();
-        let mut warnings = Vec::new();
-        let info = info_from_item(
-            &gk,
-            item(json!({
-                "metadata": {"name": "apps", "namespace": "flux-system", "generation": 2,
-                             "managedFields": [{"manager": "x"}]},
-                "spec": {"suspend": false, "kubeConfig": {"secretRef": {"name": "k"}}, "path": "./apps"},
-                "status": {"conditions": [{"type": "Ready", "status": "True", "reason": "ReconciliationSucceeded",
-                           "observedGeneration": 2}], "lastAppliedRevision": "main@sha1:abc",
-                           "inventory": {"entries": [{"id": "apps_podinfo_apps_Deployment", "v": "v1"}, {"id": "bad", "v": "v1"}]}}
-            })),
-            &mut warnings,
-        );
-        assert_eq!(info.health.state, State::Ready);
-        assert_eq!(info.revision.as_deref(), Some("main@sha1:abc"));
-        let exp = info.expansion.expect("expandable");
-        assert!(exp.remote);
-        let Children::Inventory(entries) = exp.children else {
-            panic!("inventory expected")
-        };
-        assert_eq!(entries.len(), 1);
-        assert_eq!(
-            warnings,
-            ["Kustomization apps: invalid inventory entry id 'bad' (skipped)"]
-        );
-    }
-
-    #[test]
-    fn legacy_helm_releases_point_at_their_latest_storage_secret() {
-        let gk = Expandable::HelmRelease.group_kind();
-        let info = info_from_item(
-            &gk,
-            item(json!({
-                "metadata": {"name": "podinfo", "namespace": "apps", "generation": 1},
-                "spec": {"chart": {"spec": {"chart": "podinfo"}}, "install": {"crds": "CreateReplace"}},
-                "status": {"storageNamespace": "apps", "history": [
-                    {"name": "apps-podinfo", "namespace": "apps", "version": 3, "chartName": "podinfo"},
-                    {"name": "apps-podinfo", "namespace": "apps", "version": 2, "chartName": "podinfo"}]}
-            })),
-            &mut Vec::new(),
-        );
-        let exp = info.expansion.expect("expandable");
-        assert!(exp.helm_crds);
-        assert_eq!(
-            exp.children,
-            Children::Helm(StorageKey {
-                namespace: "apps".into(),
-                release: "apps-podinfo".into(),
-                version: 3
-            })
-        );
-    }
-
-    #[test]
-    fn metadata_only_objects_exist_or_terminate() {
-        let gk = GroupKind::new("", "ConfigMap");
-        let live = info_from_item(&gk, item(json!({"metadata": {"name": "a"}})), &mut Vec::new());
-        assert_eq!(live.health.state, State::Exists);
-        assert!(live.expansion.is_none());
-        let deleting = info_from_item(
-            &gk,
-            item(json!({"metadata": {"name": "a", "deletionTimestamp": "2026-01-01T00:00:00Z"}})),
-            &mut Vec::new(),
-        );
-        assert_eq!(deleting.health.state, State::Progressing);
-        assert!(metadata_only("", "Secret") && !metadata_only("apps", "Deployment"));
-    }
-
-    #[test]
-    fn empty_metadata_lists_have_null_items() {
-        let body: ListBody =
-            serde_json::from_str(r#"{"kind":"PartialObjectMetadataList","items":null}"#).expect("parses");
-        assert!(body.items.is_empty());
-    }
-
-    #[test]
-    fn odd_spec_shapes_do_not_fail_a_list() {
-        let body: ListBody = serde_json::from_value(json!({"items": [
-            {"metadata": {"name": "x"}, "spec": {"replicas": "three", "suspend": {"weird": true}}}
-        ]}))
-        .expect("parses");
-        let info = info_from_item(
-            &GroupKind::new("example.com", "Widget"),
-            body.items.into_iter().next().expect("one item"),
-            &mut Vec::new(),
-        );
-        assert_eq!(info.health.state, State::Exists);
-    }
-
-    #[test]
-    fn coverage_falls_back_to_namespaces_when_forbidden() {
+    fn coverage_tells_missing_from_unknown_and_in_flight() {
         let mut c = Coverage::default();
-        assert!(matches!(c.covered("a", true), Covered::Pending));
+        assert!(matches!(c.covered("a", "x", true), Covered::Pending));
         let forbidden = Failure {
             reason: FailReason::Forbidden,
             message: "no".into(),
         };
         c.record(None, Attempt::Failed(forbidden.clone()));
-        assert!(matches!(c.covered("a", true), Covered::Pending));
-        assert!(matches!(c.covered("", false), Covered::Failed(_)));
+        assert!(matches!(c.covered("a", "x", true), Covered::Pending));
+        assert!(matches!(c.covered("", "x", false), Covered::Failed(_)));
         c.record(Some("a"), Attempt::Done);
-        assert!(matches!(c.covered("a", true), Covered::Done));
+        assert!(matches!(c.covered("a", "x", true), Covered::Done));
         c.record(Some("b"), Attempt::Failed(forbidden));
-        assert!(matches!(c.covered("b", true), Covered::Failed(_)));
+        assert!(matches!(c.covered("b", "x", true), Covered::Failed(_)));
+        c.objects.insert(("c".into(), "y".into()), Attempt::InFlight);
+        assert!(matches!(c.covered("c", "y", true), Covered::InFlight));
+        c.objects.insert(("c".into(), "y".into()), Attempt::Done);
+        assert!(matches!(c.covered("c", "y", true), Covered::Done));
+        assert!(matches!(c.covered("c", "z", true), Covered::Pending));
     }
 }

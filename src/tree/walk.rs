@@ -1,10 +1,12 @@
 //! Builds the tree from a [`Snapshot`], and says what is still needed to finish it.
 //!
-//! The walk is pure and cheap (no requests, linear in the number of nodes), so the fetcher simply
-//! runs it after every round of LISTs: each run expands as far as the listed objects allow and
-//! returns the (kind, namespace) pairs and Helm storage Secrets it could not resolve yet. Nested
-//! Kustomizations cost nothing once the Kustomization LIST is in: they are all expanded from it,
-//! level after level, in the same walk.
+//! The walk is pure and cheap (no requests, linear in the number of nodes, no allocation for a
+//! node that is already settled when nodes are not built), so the fetcher runs it whenever a
+//! response may have changed what the tree needs: each run expands as far as the fetched objects
+//! allow and returns the objects, Helm storage Secrets and CRD owners it could not settle yet,
+//! each object with the owner whose inventory names it (the owner's labels are what a
+//! label-selected LIST selects on). Nested Kustomizations cost nothing once the Kustomization
+//! LIST is in: they are all expanded from it, level after level, in the same walk.
 //!
 //! Rules, matching `flux tree` where it is right and fixing where it is not:
 //! - children come in inventory (or manifest) order;
@@ -20,10 +22,15 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::{
-    model::{GroupKind, Node, ObjRef, Status},
-    snapshot::{Children, Covered, Expansion, Failure, HelmState, ObjInfo, Snapshot, StorageKey},
+    model::{Expandable, GroupKind, Node, ObjRef, Status},
+    snapshot::{
+        Attempt, Children, Covered, Expansion, Failure, HelmState, ObjInfo, Owner, Snapshot, StorageKey,
+    },
 };
-use crate::status::{Health, State};
+use crate::{
+    kube::is_flux_group,
+    status::{Health, State},
+};
 
 /// What shapes the walk.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -34,40 +41,60 @@ pub struct WalkOptions {
     pub max_depth: Option<usize>,
 }
 
-/// What the next round of requests has to fetch.
+/// An object the tree needs and nothing has asked for yet.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Want {
+    /// Namespace ("" for cluster-scoped objects).
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// Whose inventory (or Helm release) names it; `None` for the root.
+    pub owner: Option<Owner>,
+}
+
+/// What is still needed.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Needs {
-    /// Kinds and the namespaces needed ("" means cluster-wide: a cluster-scoped kind, or a kind
-    /// whose scope is not known yet).
-    pub kinds: BTreeMap<GroupKind, BTreeSet<String>>,
+    /// Objects per kind, in walk order (an object named by two inventories appears twice).
+    pub kinds: BTreeMap<GroupKind, Vec<Want>>,
+    /// Kinds whose API resource or scope must be discovered first.
+    pub resolve: BTreeSet<GroupKind>,
     /// Helm storage Secrets.
     pub helm: BTreeSet<StorageKey>,
-    /// Some expansion is waiting on these: later rounds may need more namespaces of the same kinds.
+    /// HelmReleases whose CRDs are found by label.
+    pub crd_owners: BTreeSet<Owner>,
+    /// Some expandable object is not settled yet (fetched, or being fetched): more objects of
+    /// any kind may be needed once it is.
     pub expanding: bool,
+    /// Some object the tree needs is being fetched.
+    pub waiting: bool,
+    /// Expandable objects awaited from a speculative cluster-wide LIST still in flight, with no
+    /// GET of their own: a few GETs may beat a big LIST.
+    pub racing: BTreeMap<GroupKind, Vec<Want>>,
 }
 
 impl Needs {
-    /// Nothing left to fetch.
+    /// Nothing left to ask for.
     pub fn is_empty(&self) -> bool {
-        self.kinds.is_empty() && self.helm.is_empty()
+        self.kinds.is_empty() && self.resolve.is_empty() && self.helm.is_empty() && self.crd_owners.is_empty()
     }
 
-    /// Adds a kind in a namespace.
-    pub fn add(&mut self, gk: GroupKind, namespace: &str) {
-        self.kinds.entry(gk).or_default().insert(namespace.to_string());
+    /// Adds an object.
+    pub fn add(&mut self, gk: GroupKind, want: Want) {
+        self.kinds.entry(gk).or_default().push(want);
     }
 }
 
 /// How far the root could be read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RootState {
-    /// Found: the tree is in [`Walked::root`].
+    /// Found: the tree is in [`Walked::root`] (when nodes were built).
     Found,
-    /// Not listed yet.
+    /// Not fetched yet, or being fetched.
     Pending,
-    /// Listed, and it does not exist.
+    /// Fetched, and it does not exist.
     Missing,
-    /// Its kind could not be listed.
+    /// It could not be read.
     Failed(Failure),
 }
 
@@ -76,30 +103,41 @@ pub enum RootState {
 pub struct Walked {
     /// The root's state.
     pub state: RootState,
-    /// The tree as far as it could be built (set when the root was found).
+    /// The tree as far as it could be built (when nodes were built and the root was found).
     pub root: Option<Node>,
     /// What is still needed.
     pub needs: Needs,
     /// Problems to report once (Helm storage not found or undecodable).
     pub warnings: Vec<String>,
-    /// Nodes left Unknown by a failed LIST: (kind, reason, message) → count, for one warning each.
+    /// Nodes left Unknown by a failed request: (kind, reason, message) → count, for one warning each.
     pub unknown: BTreeMap<(String, String, String), usize>,
 }
 
-/// Walks the snapshot from `root`.
+/// Walks the snapshot from `root`, building the nodes.
 pub fn walk(snapshot: &Snapshot, root: &ObjRef, options: WalkOptions) -> Walked {
+    run(snapshot, root, options, true)
+}
+
+/// Walks the snapshot from `root` for what it still needs only, without building nodes.
+pub fn needs(snapshot: &Snapshot, root: &ObjRef, options: WalkOptions) -> Walked {
+    run(snapshot, root, options, false)
+}
+
+fn run(snapshot: &Snapshot, root: &ObjRef, options: WalkOptions, build: bool) -> Walked {
     let mut w = Walker {
         snapshot,
         options,
+        build,
         needs: Needs::default(),
         warnings: Vec::new(),
         unknown: BTreeMap::new(),
         path: Vec::new(),
     };
-    let (state, node) = match w.lookup(root) {
-        Lookup::Found(info) => (RootState::Found, Some(w.found(root.clone(), info, 0))),
-        Lookup::Pending => {
-            w.need(root);
+    let view = View::of(root);
+    let (state, node) = match w.lookup(&view, None) {
+        Lookup::Found(info) => (RootState::Found, w.found(&view, info, 0)),
+        Lookup::Pending | Lookup::InFlight => {
+            w.visit(&view, None, 0);
             (RootState::Pending, None)
         }
         Lookup::Missing => (RootState::Missing, None),
@@ -114,146 +152,269 @@ pub fn walk(snapshot: &Snapshot, root: &ObjRef, options: WalkOptions) -> Walked 
     }
 }
 
+/// An object as the walk meets it: borrowed from an inventory, a Helm manifest or the root.
+struct View<'v> {
+    group: &'v str,
+    kind: &'v str,
+    namespace: &'v str,
+    name: &'v str,
+    version: &'v str,
+}
+
+impl<'v> View<'v> {
+    fn of(r: &'v ObjRef) -> Self {
+        View {
+            group: &r.group,
+            kind: &r.kind,
+            namespace: &r.namespace,
+            name: &r.name,
+            version: &r.version,
+        }
+    }
+
+    fn to_ref(&self) -> ObjRef {
+        ObjRef {
+            group: self.group.to_string(),
+            kind: self.kind.to_string(),
+            namespace: self.namespace.to_string(),
+            name: self.name.to_string(),
+            version: self.version.to_string(),
+        }
+    }
+
+    fn same(&self, group: &str, kind: &str, namespace: &str, name: &str) -> bool {
+        self.group == group && self.kind == kind && self.namespace == namespace && self.name == name
+    }
+}
+
 enum Lookup<'a> {
     Found(&'a ObjInfo),
     Missing,
     Failed(&'a Failure),
+    InFlight,
     Pending,
 }
 
 struct Walker<'a> {
     snapshot: &'a Snapshot,
     options: WalkOptions,
+    build: bool,
     needs: Needs,
     warnings: Vec<String>,
     unknown: BTreeMap<(String, String, String), usize>,
-    /// The ancestors of the node being expanded (the cycle guard).
-    path: Vec<ObjRef>,
+    /// The ancestors of the node being expanded (the cycle guard): group, kind, namespace, name.
+    path: Vec<(String, String, String, String)>,
 }
 
 impl<'a> Walker<'a> {
-    fn lookup(&self, obj: &ObjRef) -> Lookup<'a> {
-        let Some(store) = self.snapshot.kind(&obj.group, &obj.kind) else {
+    fn lookup(&self, obj: &View<'_>, owner: Option<&Owner>) -> Lookup<'a> {
+        let Some(store) = self.snapshot.kind(obj.group, obj.kind) else {
             return Lookup::Pending;
         };
         if let Some(f) = &store.unresolvable {
             return Lookup::Failed(f);
         }
+        if let Some(info) = store.get(obj.namespace, obj.name) {
+            return Lookup::Found(info);
+        }
         let namespaced = store.namespaced.unwrap_or(!obj.namespace.is_empty());
-        match store.coverage.covered(&obj.namespace, namespaced) {
-            Covered::Done => store
-                .get(&obj.namespace, &obj.name)
-                .map_or(Lookup::Missing, Lookup::Found),
+        match store.coverage.covered(obj.namespace, obj.name, namespaced) {
+            Covered::Done => Lookup::Missing,
             Covered::Failed(f) => Lookup::Failed(f),
-            Covered::Pending => Lookup::Pending,
+            Covered::InFlight => Lookup::InFlight,
+            Covered::Pending => match owner.and_then(|o| store.coverage.labelled(o, obj.namespace)) {
+                Some(Attempt::InFlight) => Lookup::InFlight,
+                _ => Lookup::Pending,
+            },
         }
-    }
-
-    fn need(&mut self, obj: &ObjRef) {
-        if obj.expandable().is_some() {
-            self.needs.expanding = true;
-        }
-        self.needs.add(obj.group_kind(), &obj.namespace);
     }
 
     /// A node for any object: looked up, and expanded when it is found and expandable.
-    fn node(&mut self, obj: ObjRef, depth: usize) -> Node {
-        match self.lookup(&obj) {
-            Lookup::Found(info) => self.found(obj, info, depth),
-            Lookup::Missing => Node::leaf(obj, Status::Live(Health::of(State::Missing))),
+    fn visit(&mut self, obj: &View<'_>, owner: Option<&Owner>, depth: usize) -> Option<Node> {
+        let expandable = Expandable::of(obj.group, obj.kind).is_some();
+        let status = match self.lookup(obj, owner) {
+            Lookup::Found(info) => return self.found(obj, info, depth),
+            Lookup::Missing => Health::of(State::Missing),
             Lookup::Failed(f) => {
                 *self
                     .unknown
                     .entry((
-                        obj.group_kind().display(),
+                        GroupKind::new(obj.group, obj.kind).display(),
                         f.reason.label().to_string(),
                         f.message.clone(),
                     ))
                     .or_default() += 1;
-                Node::leaf(obj, Status::Live(f.health()))
+                f.health()
             }
-            Lookup::Pending => {
-                self.need(&obj);
-                let pending = Health {
+            state @ (Lookup::InFlight | Lookup::Pending) => {
+                if expandable {
+                    self.needs.expanding = true;
+                }
+                if matches!(state, Lookup::Pending) {
+                    self.needs.add(
+                        GroupKind::new(obj.group, obj.kind),
+                        Want {
+                            namespace: obj.namespace.to_string(),
+                            name: obj.name.to_string(),
+                            owner: owner.cloned(),
+                        },
+                    );
+                } else {
+                    self.needs.waiting = true;
+                    if expandable && let Some(store) = self.snapshot.kind(obj.group, obj.kind) {
+                        let key = (obj.namespace.to_string(), obj.name.to_string());
+                        let selected = matches!(
+                            owner.and_then(|o| store.coverage.labelled(o, obj.namespace)),
+                            Some(Attempt::InFlight)
+                        );
+                        if store.coverage.all == Attempt::InFlight
+                            && !selected
+                            && !store.coverage.objects.contains_key(&key)
+                        {
+                            self.needs
+                                .racing
+                                .entry(GroupKind::new(obj.group, obj.kind))
+                                .or_default()
+                                .push(Want {
+                                    namespace: key.0,
+                                    name: key.1,
+                                    owner: owner.cloned(),
+                                });
+                        }
+                    }
+                }
+                Health {
                     state: State::Unknown,
                     reason: Some("NotFetched".into()),
                     message: None,
-                };
-                Node::leaf(obj, Status::Live(pending))
+                }
             }
-        }
+        };
+        self.build.then(|| Node::leaf(obj.to_ref(), Status::Live(status)))
     }
 
-    fn found(&mut self, obj: ObjRef, info: &'a ObjInfo, depth: usize) -> Node {
-        let mut node = Node::leaf(obj, Status::Live(info.health.clone()));
-        node.revision = info.revision.clone();
-        if node.object.version.is_empty() {
-            // The root comes from the command line without a version: show the one listed.
-            let listed = self
-                .snapshot
-                .kind(&node.object.group, &node.object.kind)
-                .and_then(|s| s.resource.as_ref());
-            if let Some(resource) = listed {
-                node.object.version = resource.version.clone();
+    fn found(&mut self, obj: &View<'_>, info: &'a ObjInfo, depth: usize) -> Option<Node> {
+        let mut node = self.build.then(|| {
+            let mut node = Node::leaf(obj.to_ref(), Status::Live(info.health.clone()));
+            node.revision = info.revision.clone();
+            if node.object.version.is_empty() {
+                // The root comes from the command line without a version: show the one fetched.
+                let fetched = self
+                    .snapshot
+                    .kind(&node.object.group, &node.object.kind)
+                    .and_then(|s| s.resource.as_ref());
+                if let Some(resource) = fetched {
+                    node.object.version = resource.version.clone();
+                }
             }
-        }
+            node
+        });
         let Some(expansion) = &info.expansion else {
             return node;
         };
-        node.remote = expansion.remote;
+        if let Some(node) = node.as_mut() {
+            node.remote = expansion.remote;
+        }
         if self.options.max_depth.is_some_and(|max| depth >= max) {
             return node;
         }
-        if self.path.iter().any(|a| a.same_object(&node.object)) {
-            node.cycle = true;
+        if self.path.iter().any(|(g, k, ns, n)| obj.same(g, k, ns, n)) {
+            if let Some(node) = node.as_mut() {
+                node.cycle = true;
+            }
             return node;
         }
-        self.path.push(node.object.clone());
-        node.children = self.children(&node.object, expansion, depth + 1);
+        let Some(kind) = Expandable::of(obj.group, obj.kind) else {
+            return node;
+        };
+        let owner = Owner {
+            kind,
+            namespace: obj.namespace.to_string(),
+            name: obj.name.to_string(),
+        };
+        self.path.push((
+            obj.group.to_string(),
+            obj.kind.to_string(),
+            obj.namespace.to_string(),
+            obj.name.to_string(),
+        ));
+        let children = self.children(obj, &owner, expansion, depth + 1);
         self.path.pop();
+        if let Some(node) = node.as_mut() {
+            node.children = children;
+        }
         node
     }
 
-    fn keep(&self, parent: &ObjRef, child: &ObjRef) -> bool {
-        !child.same_object(parent) && (!self.options.compact || child.is_flux())
+    fn keep(&self, parent: &View<'_>, child: &View<'_>) -> bool {
+        !child.same(parent.group, parent.kind, parent.namespace, parent.name)
+            && (!self.options.compact || is_flux_group(child.group))
     }
 
-    fn children(&mut self, parent: &ObjRef, expansion: &'a Expansion, depth: usize) -> Vec<Node> {
+    fn children(
+        &mut self,
+        parent: &View<'_>,
+        owner: &Owner,
+        expansion: &'a Expansion,
+        depth: usize,
+    ) -> Vec<Node> {
         let mut out = Vec::new();
         match &expansion.children {
-            Children::Inventory(entries) => {
-                for entry in entries {
-                    if !self.keep(parent, entry) {
+            Children::Inventory(inventory) => {
+                for entry in inventory.entries() {
+                    let child = View {
+                        group: entry.group,
+                        kind: entry.kind,
+                        namespace: entry.namespace,
+                        name: &entry.name,
+                        version: entry.version,
+                    };
+                    if !self.keep(parent, &child) {
                         continue;
                     }
-                    out.push(if expansion.remote {
-                        Node::leaf(entry.clone(), Status::Remote)
-                    } else {
-                        self.node(entry.clone(), depth)
-                    });
+                    if expansion.remote {
+                        if self.build {
+                            out.push(Node::leaf(child.to_ref(), Status::Remote));
+                        }
+                    } else if let Some(node) = self.visit(&child, Some(owner), depth) {
+                        out.push(node);
+                    }
                 }
             }
             // The storage Secret of a remote release lives in the remote cluster.
             Children::Helm(_) if expansion.remote => {}
-            Children::Helm(key) => self.helm_children(parent, key, depth, &mut out),
+            Children::Helm(key) => self.helm_children(parent, owner, key, depth, &mut out),
             Children::None => {}
         }
         if expansion.helm_crds && !expansion.remote {
-            self.helm_crds(parent, depth, &mut out);
+            self.helm_crds(owner, depth, &mut out);
         }
         out
     }
 
-    fn helm_children(&mut self, parent: &ObjRef, key: &StorageKey, depth: usize, out: &mut Vec<Node>) {
+    fn helm_children(
+        &mut self,
+        parent: &View<'_>,
+        owner: &Owner,
+        key: &StorageKey,
+        depth: usize,
+        out: &mut Vec<Node>,
+    ) {
         let release = match self.snapshot.helm_state(key) {
             HelmState::NotTried | HelmState::ForbiddenClusterWide => {
                 self.needs.helm.insert(key.clone());
                 self.needs.expanding = true;
                 return;
             }
+            HelmState::InFlight => {
+                self.needs.expanding = true;
+                self.needs.waiting = true;
+                return;
+            }
             HelmState::Absent => {
                 self.warnings.push(format!(
-                    "{parent}: Helm storage Secret {}/{} not found: its objects are not shown",
+                    "{}: Helm storage Secret {}/{} not found: its objects are not shown",
+                    parent.to_ref(),
                     key.namespace,
                     key.secret_name()
                 ));
@@ -261,7 +422,8 @@ impl<'a> Walker<'a> {
             }
             HelmState::Failed(message) => {
                 self.warnings.push(format!(
-                    "{parent}: cannot read Helm storage Secret {}/{}: {message}",
+                    "{}: cannot read Helm storage Secret {}/{}: {message}",
+                    parent.to_ref(),
                     key.namespace,
                     key.secret_name()
                 ));
@@ -270,53 +432,62 @@ impl<'a> Walker<'a> {
             HelmState::Decoded(release) => release,
         };
         let release_namespace = if release.namespace.is_empty() {
-            parent.namespace.as_str()
+            parent.namespace
         } else {
             release.namespace.as_str()
         };
         for object in &release.objects {
-            let mut object = object.clone();
-            if object.namespace.is_empty() {
+            let namespace = if object.namespace.is_empty() {
                 match self.snapshot.namespaced(&object.group, &object.kind) {
-                    Some(true) => object.namespace = release_namespace.to_string(),
-                    Some(false) => {}
+                    Some(true) => release_namespace,
+                    Some(false) => "",
                     None => {
-                        // Discovery (with the LIST) tells the scope; the object is placed next round.
-                        self.needs.add(object.group_kind(), "");
+                        // Discovery tells the scope; the object is placed once it has answered.
+                        self.needs.resolve.insert(object.group_kind());
                         self.needs.expanding = true;
                         continue;
                     }
                 }
-            }
-            if self.keep(parent, &object) {
-                let node = self.node(object, depth);
+            } else {
+                object.namespace.as_str()
+            };
+            let child = View {
+                group: &object.group,
+                kind: &object.kind,
+                namespace,
+                name: &object.name,
+                version: &object.version,
+            };
+            if self.keep(parent, &child)
+                && let Some(node) = self.visit(&child, Some(owner), depth)
+            {
                 out.push(node);
             }
         }
     }
 
     /// CRDs a legacy HelmRelease installed, found by helm-controller's labels (as flux does).
-    fn helm_crds(&mut self, parent: &ObjRef, depth: usize, out: &mut Vec<Node>) {
+    fn helm_crds(&mut self, owner: &Owner, depth: usize, out: &mut Vec<Node>) {
         if self.options.compact {
             return;
         }
         let crd = GroupKind::new("apiextensions.k8s.io", "CustomResourceDefinition");
-        let Some(store) = self.snapshot.kind(&crd.group, &crd.kind) else {
-            self.needs.add(crd, "");
-            return;
-        };
-        if store.unresolvable.is_some() {
-            return;
-        }
-        match store.coverage.covered("", false) {
-            Covered::Done => {}
-            // Not worth a warning: the release's own objects are shown, only its CRDs are not.
-            Covered::Failed(_) => return,
-            Covered::Pending => {
-                self.needs.add(crd, "");
+        match self.snapshot.crd_owners.get(owner) {
+            None | Some(Attempt::NotTried) => {
+                self.needs.crd_owners.insert(owner.clone());
                 return;
             }
+            Some(Attempt::InFlight) => {
+                self.needs.waiting = true;
+                return;
+            }
+            // Not worth a warning: the release's own objects are shown, only its CRDs are not.
+            Some(Attempt::Failed(_)) => return,
+            Some(Attempt::Done) => {}
         }
+        let Some(store) = self.snapshot.kind(&crd.group, &crd.kind) else {
+            return;
+        };
         let mut names: Vec<&String> = store
             .objects
             .get("")
@@ -324,8 +495,8 @@ impl<'a> Walker<'a> {
             .flatten()
             .filter(|(_, info)| {
                 info.helm_owner
-                    .as_ref()
-                    .is_some_and(|(ns, name)| *ns == parent.namespace && *name == parent.name)
+                    .as_deref()
+                    .is_some_and(|(ns, name)| *ns == owner.namespace && *name == owner.name)
             })
             .map(|(name, _)| name)
             .collect();
@@ -335,14 +506,16 @@ impl<'a> Walker<'a> {
                 .iter()
                 .any(|n| n.object.kind == crd.kind && n.object.group == crd.group && n.object.name == *name);
             if !exists {
-                let object = ObjRef {
-                    group: crd.group.clone(),
-                    kind: crd.kind.clone(),
-                    namespace: String::new(),
-                    name: name.clone(),
-                    version: "v1".into(),
+                let child = View {
+                    group: &crd.group,
+                    kind: &crd.kind,
+                    namespace: "",
+                    name,
+                    version: "v1",
                 };
-                out.push(self.node(object, depth));
+                if let Some(node) = self.visit(&child, None, depth) {
+                    out.push(node);
+                }
             }
         }
     }
@@ -351,10 +524,7 @@ impl<'a> Walker<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::tree::{
-        model::Expandable,
-        snapshot::{Attempt, Expansion},
-    };
+    use crate::tree::snapshot::{Expansion, FailReason, Inventory};
 
     fn r(group: &str, kind: &str, ns: &str, name: &str) -> ObjRef {
         ObjRef {
@@ -374,41 +544,34 @@ mod tests {
         r("", "ConfigMap", ns, name)
     }
 
-    fn ready() -> Health {
-        Health::of(State::Ready)
+    fn id(o: &ObjRef) -> String {
+        format!(
+            "{}_{}_{}_{}",
+            o.namespace,
+            o.name.replace(':', "__"),
+            o.group,
+            o.kind
+        )
     }
 
     fn insert(snap: &mut Snapshot, obj: &ObjRef, info: ObjInfo) {
         let store = snap.kind_mut(&obj.group_kind());
         store.namespaced = Some(true);
         store.coverage.all = Attempt::Done;
-        store
-            .objects
-            .entry(obj.namespace.clone())
-            .or_default()
-            .insert(obj.name.clone(), info);
+        store.insert(obj.namespace.clone(), obj.name.clone(), info);
     }
 
     fn expandable(children: Vec<ObjRef>, remote: bool) -> ObjInfo {
-        ObjInfo {
-            health: ready(),
-            revision: None,
-            expansion: Some(Expansion {
-                remote,
-                children: Children::Inventory(children),
-                helm_crds: false,
-            }),
-            helm_owner: None,
-        }
-    }
-
-    fn plain(state: State) -> ObjInfo {
-        ObjInfo {
-            health: Health::of(state),
-            revision: None,
-            expansion: None,
-            helm_owner: None,
-        }
+        let ids: Vec<(String, String)> = children.iter().map(|c| (id(c), c.version.clone())).collect();
+        let (inventory, invalid) = Inventory::build(ids.iter().map(|(i, v)| (i.as_str(), v.as_str())));
+        assert!(invalid.is_empty());
+        let mut info = ObjInfo::plain(Health::of(State::Ready));
+        info.expansion = Some(Box::new(Expansion {
+            remote,
+            children: Children::Inventory(inventory),
+            helm_crds: false,
+        }));
+        info
     }
 
     fn names(node: &Node) -> Vec<String> {
@@ -417,6 +580,19 @@ mod tests {
             out.push(format!("{}{} {}", "  ".repeat(d), n.object, n.status.label()))
         });
         out
+    }
+
+    fn wanted(needs: &Needs, gk: &GroupKind) -> Vec<(String, String, Option<String>)> {
+        needs.kinds[gk]
+            .iter()
+            .map(|w| {
+                (
+                    w.namespace.clone(),
+                    w.name.clone(),
+                    w.owner.as_ref().map(|o| o.name.clone()),
+                )
+            })
+            .collect()
     }
 
     #[test]
@@ -451,23 +627,31 @@ mod tests {
             &ks("flux-system", "apps"),
             expandable(vec![cm("apps", "a")], false),
         );
-        let walked = walk(&snap, &root, WalkOptions::default());
+        // Nothing asked for the ConfigMaps yet: both are wanted, each with its owner.
+        let pending = needs(&snap, &root, WalkOptions::default());
+        assert!(pending.root.is_none());
+        let gk = GroupKind::new("", "ConfigMap");
         assert_eq!(
-            walked
-                .needs
-                .kinds
-                .keys()
-                .map(GroupKind::display)
-                .collect::<Vec<_>>(),
-            ["ConfigMap"]
+            wanted(&pending.needs, &gk),
+            [
+                ("apps".into(), "a".into(), Some("apps".into())),
+                ("flux-system".into(), "cfg".into(), Some("flux-system".into()))
+            ]
         );
-        assert_eq!(
-            walked.needs.kinds[&GroupKind::new("", "ConfigMap")],
-            BTreeSet::from(["apps".to_string(), "flux-system".to_string()])
-        );
-        assert!(!walked.needs.expanding);
+        assert!(!pending.needs.expanding);
 
-        insert(&mut snap, &cm("apps", "a"), plain(State::Exists));
+        let store = snap.kind_mut(&gk);
+        store.namespaced = Some(true);
+        store.coverage.namespaces.insert("apps".into(), Attempt::Done);
+        store
+            .coverage
+            .objects
+            .insert(("flux-system".into(), "cfg".into()), Attempt::Done);
+        store.insert(
+            "apps".into(),
+            "a".into(),
+            ObjInfo::plain(Health::of(State::Exists)),
+        );
         let walked = walk(&snap, &root, WalkOptions::default());
         assert!(walked.needs.is_empty());
         assert_eq!(
@@ -478,6 +662,45 @@ mod tests {
                 "    ConfigMap/apps/a Exists",
                 "  ConfigMap/flux-system/cfg Missing",
             ]
+        );
+    }
+
+    #[test]
+    fn label_selected_lists_settle_only_what_they_returned() {
+        let mut snap = Snapshot::default();
+        let root = ks("f", "root");
+        insert(
+            &mut snap,
+            &root,
+            expandable(vec![cm("f", "there"), cm("f", "gone")], false),
+        );
+        let owner = Owner {
+            kind: Expandable::Kustomization,
+            namespace: "f".into(),
+            name: "root".into(),
+        };
+        let gk = GroupKind::new("", "ConfigMap");
+        let store = snap.kind_mut(&gk);
+        store.namespaced = Some(true);
+        store
+            .coverage
+            .labelled
+            .insert((owner.clone(), None), Attempt::InFlight);
+        let walked = needs(&snap, &root, WalkOptions::default());
+        assert!(walked.needs.kinds.is_empty() && walked.needs.waiting);
+
+        let store = snap.kind_mut(&gk);
+        store.coverage.labelled.insert((owner, None), Attempt::Done);
+        store.insert(
+            "f".into(),
+            "there".into(),
+            ObjInfo::plain(Health::of(State::Exists)),
+        );
+        // "gone" was not returned: it may exist without the owner's labels, so it is still wanted.
+        let walked = needs(&snap, &root, WalkOptions::default());
+        assert_eq!(
+            wanted(&walked.needs, &gk),
+            [("f".into(), "gone".into(), Some("root".into()))]
         );
     }
 
@@ -543,14 +766,14 @@ mod tests {
             },
         );
         assert_eq!(
-            shallow.needs.kinds[&GroupKind::new("", "ConfigMap")],
-            BTreeSet::from(["f".to_string()])
+            wanted(&shallow.needs, &GroupKind::new("", "ConfigMap")),
+            [("f".into(), "c".into(), Some("root".into()))]
         );
         assert_eq!(shallow.root.expect("root").count(), 3);
     }
 
     #[test]
-    fn failed_lists_leave_nodes_unknown_with_the_reason() {
+    fn failed_requests_leave_nodes_unknown_with_the_reason() {
         let mut snap = Snapshot::default();
         let root = ks("f", "root");
         insert(
@@ -563,7 +786,7 @@ mod tests {
         store.coverage.namespaces.insert(
             "f".into(),
             Attempt::Failed(Failure {
-                reason: crate::tree::snapshot::FailReason::Forbidden,
+                reason: FailReason::Forbidden,
                 message: "secrets is forbidden".into(),
             }),
         );

@@ -3,7 +3,7 @@
 
 use std::{os::unix::fs::symlink, path::PathBuf};
 
-use fleet::cli::completion::{BINARIES, SHELLS, static_script, static_script_path};
+use fleet::cli::registry::{SHELLS, binary_names, static_script, static_script_path};
 
 use crate::common::{Cmd, Run, bin, env};
 
@@ -17,10 +17,10 @@ fn completions_dir() -> PathBuf {
 fn static_scripts_are_up_to_date() {
     let update = std::env::var_os("FLEET_UPDATE_COMPLETIONS").is_some();
     let mut stale = Vec::new();
-    for bin in BINARIES {
+    for bin in binary_names() {
         for shell in SHELLS {
-            let path = completions_dir().join(static_script_path(bin, *shell));
-            let expected = static_script(bin, *shell).expect("script generates");
+            let path = completions_dir().join(static_script_path(&bin, *shell));
+            let expected = static_script(&bin, *shell).expect("script generates");
             if update {
                 std::fs::create_dir_all(path.parent().expect("has parent")).expect("mkdir");
                 std::fs::write(&path, &expected).expect("write script");
@@ -49,8 +49,8 @@ fn krew_layout() -> KrewLayout {
     let bin_dir = root.path().join("bin");
     std::fs::create_dir_all(&store).expect("store");
     std::fs::create_dir_all(&bin_dir).expect("bin");
-    for name in BINARIES {
-        std::fs::copy(bin(name), store.join(name)).expect("copy");
+    for name in binary_names() {
+        std::fs::copy(bin(&name), store.join(&name)).expect("copy");
     }
     symlink(store.join("kubectl-fleet"), bin_dir.join("kubectl-fleet")).expect("link");
     let run = Cmd::program(bin_dir.join("kubectl-fleet"))
@@ -67,16 +67,46 @@ fn krew_layout() -> KrewLayout {
 }
 
 fn kubectl_complete(layout: &KrewLayout, words: &[&str]) -> Run {
+    kubectl_complete_in(&layout.bin_dir, words)
+}
+
+/// `kubectl __complete fleet WORDS…` with `bin_dir` first on PATH, the test kubeconfig and an
+/// empty credential index.
+fn kubectl_complete_in(bin_dir: &std::path::Path, words: &[&str]) -> Run {
     let kubectl_dir = env().kubectl.parent().expect("kubectl dir").display().to_string();
     Cmd::program(&env().kubectl)
         .args(["__complete", "fleet"])
         .args(words)
         .env(
             "PATH",
-            format!("{}:{kubectl_dir}:/usr/bin:/bin", layout.bin_dir.display()),
+            format!("{}:{kubectl_dir}:/usr/bin:/bin", bin_dir.display()),
         )
         .env("KUBECONFIG", &env().kubeconfig)
+        .env("XDG_CONFIG_HOME", empty_config())
         .run()
+}
+
+/// An XDG config directory without a credential index.
+fn empty_config() -> &'static std::path::Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("temp dir")).path()
+}
+
+/// A source or archive install: every binary on PATH (so kubectl lists `kubectl-fleet-tree` etc.
+/// as plugins itself), and the helpers linked by `kubectl fleet completion install`.
+fn source_layout() -> KrewLayout {
+    let root = tempfile::tempdir().expect("temp dir");
+    let bin_dir = root.path().join("bin");
+    std::fs::create_dir_all(&bin_dir).expect("bin");
+    for name in binary_names() {
+        symlink(bin(&name), bin_dir.join(&name)).expect("link");
+    }
+    let run = Cmd::program(bin_dir.join("kubectl-fleet"))
+        .args(["completion", "install"])
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    KrewLayout { _root: root, bin_dir }
 }
 
 fn values(run: &Run) -> Vec<String> {
@@ -93,7 +123,15 @@ fn kubectl_completes_subcommands_through_the_helper() {
     let run = kubectl_complete(&layout, &[""]);
     assert_eq!(run.code, 0, "{run:?}");
     let got = values(&run);
-    for cmd in ["bootstrap", "tenant", "token", "tree", "version", "completion"] {
+    for cmd in [
+        "bootstrap",
+        "tenant",
+        "token",
+        "tree",
+        "version",
+        "completion",
+        "help",
+    ] {
         assert!(got.contains(&cmd.to_string()), "{cmd} missing: {got:?}");
     }
     assert!(
@@ -149,6 +187,160 @@ fn completion_uninstall_removes_the_helpers() {
     assert_eq!(run.code, 0, "{run:?}");
     assert!(!layout.bin_dir.join("kubectl_complete-fleet").exists());
     assert!(!layout.bin_dir.join("kubectl_complete-fleet-tree").exists());
+}
+
+/// Defect 1: with every binary on PATH kubectl lists `tree` etc. itself; the helper must not list
+/// them again (bash would insert `tree  (`), and kubectl then asks `kubectl_complete-fleet-tree`.
+#[test]
+fn source_install_lists_each_command_once() {
+    let layout = source_layout();
+    let run = kubectl_complete_in(&layout.bin_dir, &[""]);
+    let got = values(&run);
+    for cmd in fleet::cli::COMMANDS {
+        let count = got.iter().filter(|v| *v == cmd.name).count();
+        assert_eq!(count, 1, "{} listed {count} times: {}", cmd.name, run.stdout);
+    }
+    assert_eq!(got.len(), fleet::cli::COMMANDS.len(), "{}", run.stdout);
+    assert_eq!(values(&kubectl_complete_in(&layout.bin_dir, &["tr"])), ["tree"]);
+    assert_eq!(
+        values(&kubectl_complete_in(&layout.bin_dir, &["tree", "--comp"])),
+        ["--compact"]
+    );
+    let formats = values(&kubectl_complete_in(&layout.bin_dir, &["tree", "-o", ""]));
+    assert_eq!(formats, ["tree", "table", "json", "yaml"]);
+}
+
+/// Defect 5: flags only after `-`, and nothing at all (so the shell inserts nothing, not `--`)
+/// when there is nothing to complete.
+#[test]
+fn flags_only_after_a_dash_and_nothing_when_nothing_fits() {
+    for layout in [krew_layout(), source_layout()] {
+        for words in [
+            &["token", "rotate", ""][..],
+            &["version", ""],
+            &["tree", "ks/a", ""],
+        ] {
+            let run = kubectl_complete_in(&layout.bin_dir, words);
+            assert_eq!(values(&run), Vec::<String>::new(), "{words:?}: {}", run.stdout);
+            assert_eq!(run.stdout.lines().last(), Some(":4"), "{words:?}");
+        }
+        let dash = values(&kubectl_complete_in(&layout.bin_dir, &["token", "rotate", "-"]));
+        assert!(dash.contains(&"--context".to_string()), "{dash:?}");
+    }
+}
+
+/// Defect 5: `-n` completes namespaces from the cluster of the `--context` on the line, and says
+/// nothing, quickly, when the cluster cannot be reached.
+#[test]
+fn dash_n_completes_namespaces_from_the_cluster() {
+    let kubeconfig = env().kubeconfig.display().to_string();
+    for layout in [krew_layout(), source_layout()] {
+        for cmd in [&["tree"][..], &["bootstrap", "status"]] {
+            let words: Vec<&str> = cmd
+                .iter()
+                .copied()
+                .chain(["--context", env().first(), "-n", ""])
+                .collect();
+            let got = values(&kubectl_complete_in(&layout.bin_dir, &words));
+            for ns in ["default", "kube-system"] {
+                assert!(
+                    got.contains(&ns.to_string()),
+                    "{cmd:?}: {ns} missing from {got:?}"
+                );
+            }
+        }
+        let got = values(&kubectl_complete_in(
+            &layout.bin_dir,
+            &["tree", "--kubeconfig", &kubeconfig, "--namespace", "kube-s"],
+        ));
+        assert_eq!(got, ["kube-system"]);
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let unreachable = dir.path().join("kubeconfig");
+    std::fs::write(&unreachable, "apiVersion: v1\nkind: Config\ncurrent-context: x\nclusters:\n- name: x\n  cluster: {server: 'https://127.0.0.1:1'}\nusers:\n- name: x\n  user: {}\ncontexts:\n- name: x\n  context: {cluster: x, user: x}\n")
+        .expect("write");
+    let started = std::time::Instant::now();
+    let layout = krew_layout();
+    let unreachable = unreachable.display().to_string();
+    let run = kubectl_complete_in(&layout.bin_dir, &["tree", "--kubeconfig", &unreachable, "-n", ""]);
+    assert_eq!(values(&run), Vec::<String>::new(), "{run:?}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+}
+
+/// Defect 2: `completion install` is idempotent, repairs links left dangling (by an older install
+/// that linked into a krew store directory `kubectl krew upgrade` removed), refuses to replace a
+/// file it did not make, and `uninstall` removes only its own links.
+#[test]
+fn completion_install_is_idempotent_self_healing_and_careful() {
+    let layout = krew_layout();
+    let install = |dir: &std::path::Path| {
+        Cmd::program(dir.join("kubectl-fleet"))
+            .args(["completion", "install"])
+            .env("PATH", format!("{}:/usr/bin:/bin", dir.display()))
+            .run()
+    };
+    let helper = layout.bin_dir.join("kubectl_complete-fleet");
+    assert_eq!(
+        std::fs::read_link(&helper).expect("a link"),
+        PathBuf::from("kubectl-fleet"),
+        "relative to krew's link, which krew re-points on upgrade"
+    );
+    let again = install(&layout.bin_dir);
+    assert_eq!(again.code, 0, "{again:?}");
+    assert!(
+        again.stderr.contains("kept kubectl_complete-fleet"),
+        "{}",
+        again.stderr
+    );
+    assert!(!again.stderr.contains("installed"), "{}", again.stderr);
+
+    std::fs::remove_file(&helper).expect("rm");
+    symlink(
+        layout.bin_dir.join("../store/fleet/v0.0.1/kubectl-fleet"),
+        &helper,
+    )
+    .expect("dangling");
+    let broken = kubectl_complete(&layout, &["tree", "--comp"]);
+    assert!(
+        values(&broken).is_empty(),
+        "a dangling helper completes nothing: {broken:?}"
+    );
+    let repaired = install(&layout.bin_dir);
+    assert_eq!(repaired.code, 0, "{repaired:?}");
+    assert!(
+        repaired.stderr.contains("repaired kubectl_complete-fleet"),
+        "{}",
+        repaired.stderr
+    );
+    assert_eq!(
+        values(&kubectl_complete(&layout, &["tree", "--comp"])),
+        ["--compact"]
+    );
+
+    let foreign = layout.bin_dir.join("kubectl_complete-fleet-tree");
+    std::fs::remove_file(&foreign).expect("rm");
+    std::fs::write(&foreign, "#!/bin/sh\n").expect("foreign file");
+    let refused = install(&layout.bin_dir);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains(&foreign.display().to_string()),
+        "{}",
+        refused.stderr
+    );
+    let run = Cmd::program(layout.bin_dir.join("kubectl-fleet"))
+        .args(["completion", "uninstall", "--dir"])
+        .args([&layout.bin_dir])
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        !helper.exists() && helper.symlink_metadata().is_err(),
+        "ours removed"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&foreign).expect("kept"),
+        "#!/bin/sh\n",
+        "a file we did not make stays"
+    );
 }
 
 /// The static bash script, driven by a real bash the way readline does.

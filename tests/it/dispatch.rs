@@ -5,7 +5,7 @@ use std::{os::unix::fs::symlink, path::Path};
 
 use crate::common::{Cmd, bin, env};
 
-const SUBCOMMANDS: &[&str] = &["bootstrap", "tenant", "token", "tree"];
+const SUBCOMMANDS: &[&str] = &["bootstrap", "secret", "tenant", "token", "tree"];
 
 fn kubectl_dir() -> std::path::PathBuf {
     let kubectl = &env().kubectl;
@@ -20,12 +20,13 @@ fn path_with(first: &Path) -> String {
 const BINARIES: &[&str] = &[
     "kubectl-fleet",
     "kubectl-fleet-bootstrap",
+    "kubectl-fleet-secret",
     "kubectl-fleet-tenant",
     "kubectl-fleet-token",
     "kubectl-fleet-tree",
 ];
 
-/// A directory holding only our five binaries (target/debug also has `.d` files that kubectl
+/// A directory holding only our binaries (target/debug also has `.d` files that kubectl
 /// would report as non-executable plugins), as `cargo install` or a release archive lays them out.
 fn plugin_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -55,6 +56,29 @@ fn kubectl_fleet_help_lists_every_command() {
             "{cmd} missing from:\n{out}"
         );
     }
+    for builtin in ["completion", "help", "version"] {
+        assert!(
+            out.lines().any(|l| l.starts_with(&format!("  {builtin} "))),
+            "{builtin} missing from:\n{out}"
+        );
+    }
+    // Descriptions aligned in one column.
+    let columns: std::collections::BTreeSet<usize> = out
+        .lines()
+        .skip_while(|l| *l != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with("   "))
+        .map(|l| {
+            l.len()
+                - l[2..]
+                    .split_once(' ')
+                    .map_or("", |(_, rest)| rest)
+                    .trim_start()
+                    .len()
+        })
+        .collect();
+    assert_eq!(columns.len(), 1, "misaligned:\n{out}");
     // A bare `kubectl fleet` prints the same help.
     assert_eq!(kubectl_fleet(&path_with(dir.path()), &[]).ok(), out);
 }
@@ -97,7 +121,7 @@ fn unknown_command_lists_the_commands_and_exits_2() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("bootstrap, tenant, token, tree"),
+        run.stderr.contains("bootstrap, secret, tenant, token, tree"),
         "{}",
         run.stderr
     );
@@ -110,6 +134,60 @@ fn flags_before_the_command_are_explained() {
         .run();
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("flags go after it"), "{}", run.stderr);
+    // Through kubectl, which stops looking for a plugin at the first flag: the rewrite that works.
+    let dir = plugin_dir();
+    let run = kubectl_fleet(
+        &path_with(dir.path()),
+        &["--context", "staging", "tree", "ks/apps", "-o", "json"],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("\n    kubectl fleet tree --context staging ks/apps -o json"),
+        "{}",
+        run.stderr
+    );
+}
+
+/// kubectl's habit: a mistyped command gets a suggestion (every binary on PATH, so kubectl itself
+/// tries `kubectl-fleet-tre` first, then runs the dispatcher).
+#[test]
+fn a_mistyped_command_gets_did_you_mean() {
+    let dir = plugin_dir();
+    let run = kubectl_fleet(&path_with(dir.path()), &["tre", "--context", "x"]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("unknown command 'tre' for 'kubectl fleet'"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("Did you mean this?\n        tree\n"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn help_command_shows_each_commands_help() {
+    let dir = plugin_dir();
+    let path = path_with(dir.path());
+    let tree = kubectl_fleet(&path, &["help", "tree"]);
+    assert!(tree.ok().contains("Usage: kubectl fleet tree"), "{tree:?}");
+    let completion = kubectl_fleet(&path, &["help", "completion"]);
+    assert!(
+        completion
+            .ok()
+            .contains("Usage: kubectl fleet completion install"),
+        "{completion:?}"
+    );
+    let bad = kubectl_fleet(&path, &["completion"]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(
+        bad.stderr.contains("needs 'install' or 'uninstall'"),
+        "{}",
+        bad.stderr
+    );
 }
 
 /// A krew install: the store directory holds every binary, and only a symlink to the dispatcher

@@ -187,6 +187,22 @@ async fn krew_installs_the_plugin_from_the_manifest_and_archive() {
     assert_ne!(real.code, 127, "the sibling ran: {real:?}");
     assert!(!real.stderr.contains("needs 'kubectl-fleet-"), "{real:?}");
 
+    // The caveat's `kubectl fleet completion install`, through krew's link: the helpers point at
+    // that link (not into the versioned store), kubectl completes through them, and
+    // `completion uninstall` leaves krew's bin directory as krew made it.
+    let installed = kubectl(&only_krew, &krew_root, &["fleet", "completion", "install"]);
+    assert_eq!(installed.code, 0, "{installed:?}");
+    let helper = krew_root.join("bin/kubectl_complete-fleet");
+    assert_eq!(
+        std::fs::read_link(&helper).expect("helper link"),
+        PathBuf::from("kubectl-fleet")
+    );
+    let completed = kubectl(&only_krew, &krew_root, &["__complete", "fleet", "tree", "--comp"]);
+    assert!(completed.stdout.starts_with("--compact\t"), "{completed:?}");
+    let removed = kubectl(&only_krew, &krew_root, &["fleet", "completion", "uninstall"]);
+    assert_eq!(removed.code, 0, "{removed:?}");
+    assert!(helper.symlink_metadata().is_err(), "helper removed");
+
     let uninstall = kubectl(&path, &krew_root, &["krew", "uninstall", "fleet"]);
     assert_eq!(uninstall.code, 0, "{uninstall:?}");
     assert!(!krew_root.join("bin/kubectl-fleet").exists(), "link removed");

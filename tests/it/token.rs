@@ -1,30 +1,47 @@
-//! `kubectl fleet token` without the keyring: the rotation engine against the three real
-//! apiservers (annotated Secrets, tenant copies, GitRepositories and a stand-in source-controller),
-//! conflicting writers, RBAC refusal, provider checks against a loopback HTTP server, the golden
-//! renderings, and argument errors of the binary. The keyring tier (`tests/keyring`) runs the real
-//! binary end to end.
+//! `kubectl fleet token` without the keyring: the rotation operation (the code path of the
+//! binary) on an in-memory keyring and a temporary index against the three real apiservers
+//! (annotated Secrets, tenant copies, GitRepositories and a stand-in source-controller), with a
+//! failure or a crash injected after every step of its transaction; conflicting writers, RBAC
+//! refusal, provider checks against a loopback HTTP server, the golden renderings, and argument
+//! errors of the binary. The keyring tier (`tests/keyring`) runs the real binary end to end.
 
 #[path = "../support/token.rs"]
 mod support;
 
 use std::{collections::BTreeMap, time::Duration};
 
-use fleet::credentials::{
-    CREDENTIAL_ANNOTATION, PROPAGATED_FROM_LABEL, Provider, ProviderError, Token, TokenStatus,
-    cluster::{self, ClusterPlan, ClusterReport, ObjectKey, RepoState, RotateOptions, SecretTarget},
-    meta::{CheckRecord, CheckResult, CredentialMeta},
-    provider::check_token,
-    report::{self, RotationReport},
-    rotated_secret,
-    rotation::{Operation, RotationState},
-    update_secret,
+use fleet::{
+    credentials::{
+        CREDENTIAL_ANNOTATION, CredentialMeta, MetaStore, PROPAGATED_FROM_LABEL, Provider, ProviderError,
+        Token, TokenStatus,
+        cluster::{self, ClusterPlan, ClusterRotation, ObjectKey, RepoState, RotateOptions, SecretTarget},
+        meta::{CheckRecord, CheckResult},
+        provider::check_token,
+        report, rotated_secret,
+        rotation::{Operation, RotationState, RotationStore, previous_entry},
+        update_secret,
+    },
+    error::ExitStatus,
+    kube::KubeTarget,
+    ops::{
+        TargetError, TargetReport,
+        token::{
+            Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, Stores,
+            report::{
+                LIST_KIND, PLAN_KIND, ROTATION_KIND, RotationPlan, RotationReport, plan_table, rotation_table,
+            },
+            rotate,
+        },
+    },
+    output::{Paint, Recorder, Reporter, document::envelope},
 };
-use fleet::output::Paint;
+use futures::FutureExt;
 use k8s_openapi::api::core::v1::Secret;
 use kube::Api;
 use serde_json::json;
 use support::{
-    Answer, FakeProvider, FakeSourceController, git_repository, git_secret, requested_at, secret_data,
+    Answer, Call, CrashReporter, FakeProvider, FakeSourceController, FaultyStore, git_repository, git_secret,
+    requested_at, secret_data,
 };
 
 use crate::{
@@ -32,14 +49,162 @@ use crate::{
     fleet_snapshot,
 };
 
-fn options(timeout: Duration) -> RotateOptions {
-    RotateOptions {
-        fallback_username: "git".into(),
-        wait: true,
-        timeout,
-        interval: Duration::from_millis(250),
-        concurrency: 4,
-        requested_at: jiff::Timestamp::now().to_string(),
+/// A credential in an in-memory keyring (that fails on demand) and a temporary index, rotated on
+/// `contexts` through the operation the binary calls.
+struct Rig {
+    name: String,
+    old: String,
+    /// The metadata stored with the old token; it has an expiry and a check, which the metadata of
+    /// a new token stored with `check: false` has not, so the index shows which token it describes.
+    old_meta: CredentialMeta,
+    store: FaultyStore,
+    metas: MetaStore,
+    rotations: RotationStore,
+    contexts: Vec<String>,
+    kubeconfig: std::path::PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Rig {
+    fn new(prefix: &str, old: &str, contexts: &[String]) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let metas = MetaStore::at(dir.path().join("kubectl-fleet"));
+        let rotations = RotationStore::new(&metas);
+        let name = unique(prefix);
+        let old_meta = CredentialMeta {
+            expires: Some(ts("2030-01-01T00:00:00Z")),
+            last_check: Some(CheckRecord {
+                at: ts("2026-01-02T00:00:00Z"),
+                result: CheckResult::Valid,
+                identity: Some("fleet-bot".into()),
+                scopes: None,
+                message: None,
+            }),
+            ..CredentialMeta::new(
+                Provider::Github,
+                "https://api.github.com",
+                "fleet-bot",
+                ts("2026-01-01T00:00:00Z"),
+            )
+        };
+        let store = FaultyStore::default();
+        fleet::credentials::SecretStore::set(&store, &name, &Token::new(old).expect("valid")).expect("set");
+        store.calls.lock().expect("lock").clear();
+        metas
+            .update(|i| {
+                i.credentials.insert(name.clone(), old_meta.clone());
+                Ok(())
+            })
+            .expect("index");
+        Rig {
+            name,
+            old: old.into(),
+            old_meta,
+            store,
+            metas,
+            rotations,
+            contexts: contexts.to_vec(),
+            kubeconfig: env().kubeconfig.clone(),
+            _dir: dir,
+        }
+    }
+
+    fn stores(&self) -> Stores<'_> {
+        Stores {
+            secrets: &self.store,
+            metas: &self.metas,
+            rotations: &self.rotations,
+        }
+    }
+
+    fn access(&self, fresh: bool) -> ClusterAccess {
+        ClusterAccess {
+            kubeconfig: Some(self.kubeconfig.clone()),
+            contexts: if fresh { self.contexts.clone() } else { Vec::new() },
+            ..ClusterAccess::default()
+        }
+    }
+
+    async fn run(
+        &self,
+        mode: RotateMode<'static>,
+        wait: bool,
+        timeout: Duration,
+        reporter: &dyn Reporter,
+    ) -> fleet::error::Result<RotateOutcome> {
+        let fresh = matches!(mode, RotateMode::Fresh { .. });
+        let req = RotateRequest {
+            name: self.name.clone(),
+            mode,
+            dry_run: false,
+            check: false,
+            wait,
+            timeout,
+            interval: Duration::from_millis(250),
+        };
+        rotate(req, self.stores(), &self.access(fresh), reporter).await
+    }
+
+    /// Runs a fresh rotation to `new` without waiting for Flux, and returns its completed run.
+    async fn rotate_to(&self, new: &str, reporter: &dyn Reporter) -> fleet::error::Result<RotateOutcome> {
+        self.run(fresh(new), false, Duration::from_secs(5), reporter)
+            .await
+    }
+
+    /// Everything local agrees on `expected`: the keyring holds it and no previous token, the
+    /// index describes it, and no rotation is left.
+    fn assert_settled(&self, expected: &str, why: &str) {
+        assert_eq!(
+            self.store.value(&self.name).as_deref(),
+            Some(expected),
+            "{why}: keyring"
+        );
+        assert_eq!(
+            self.store.value(&previous_entry(&self.name)),
+            None,
+            "{why}: previous token"
+        );
+        assert_eq!(
+            self.rotations.load(&self.name).expect("state"),
+            None,
+            "{why}: rotation state"
+        );
+        let meta = self.metas.get(&self.name).expect("index").expect("listed");
+        if expected == self.old {
+            // A rollback stamps the time it put the old token back; everything else is the old's.
+            let restored = CredentialMeta {
+                updated: self.old_meta.updated,
+                ..meta
+            };
+            assert_eq!(
+                restored, self.old_meta,
+                "{why}: the index describes the old token"
+            );
+        } else {
+            assert_eq!(
+                (meta.expires, meta.last_check, meta.username.as_str()),
+                (None, None, "fleet-bot"),
+                "{why}: the index describes the new token"
+            );
+        }
+    }
+}
+
+fn ts(s: &str) -> jiff::Timestamp {
+    s.parse().expect("timestamp")
+}
+
+fn fresh(token: &str) -> RotateMode<'static> {
+    let token = token.to_string();
+    RotateMode::Fresh {
+        new_token: Box::new(move || async move { Ok(Token::new(token)?) }.boxed()),
+    }
+}
+
+fn ran(outcome: RotateOutcome) -> RotationRun {
+    match outcome {
+        RotateOutcome::Ran(run) => run,
+        other => panic!("the rotation did not run: {other:?}"),
     }
 }
 
@@ -49,7 +214,7 @@ struct Fixture {
     tenant: String,
 }
 
-async fn fixture(target: &fleet::kube::KubeTarget, credential: &str, old: &str) -> Fixture {
+async fn fixture(target: &KubeTarget, credential: &str, old: &str) -> Fixture {
     let system = namespace(target, "tok-sys").await;
     let tenant = namespace(target, "tok-app").await;
     let mut flux_system = git_secret(&system, "flux-system", Some(credential), "fleet-bot", old);
@@ -90,15 +255,16 @@ async fn fixture(target: &fleet::kube::KubeTarget, credential: &str, old: &str) 
     Fixture { system, tenant }
 }
 
-async fn resource_version(target: &fleet::kube::KubeTarget, ns: &str, name: &str) -> Option<String> {
+async fn resource_version(target: &KubeTarget, ns: &str, name: &str) -> Option<String> {
     let api: Api<Secret> = Api::namespaced(target.client.clone(), ns);
     api.get(name).await.expect("get").metadata.resource_version
 }
 
 #[tokio::test]
 async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_waits_for_flux() {
-    let credential = unique("fleet-bot");
     let (old, new) = ("ghp_OLD_rotation_3c", "ghp_NEW_rotation_3c");
+    let rig = Rig::new("fleet-bot", old, &env().contexts);
+    let credential = rig.name.clone();
     let mut clusters = Vec::new();
     for context in &env().contexts {
         let target = env().target(context).await;
@@ -112,19 +278,24 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
         clusters.push((target, fx, controller, untouched));
     }
 
-    let token = Token::new(new).expect("valid");
-    let opts = options(Duration::from_secs(60));
+    let rec = Recorder::new();
     let started = std::time::Instant::now();
-    let reports: Vec<ClusterReport> = futures::future::join_all(
-        clusters
-            .iter()
-            .map(|(target, ..)| cluster::rotate_cluster(target, &credential, &token, &opts, &|_| {})),
-    )
-    .await;
+    let run = ran(rig
+        .run(fresh(new), true, Duration::from_secs(60), &rec)
+        .await
+        .expect("rotated"));
     let took = started.elapsed();
+    assert_eq!(run.exit_status(), ExitStatus::Success, "{}", rec.text());
+    assert!(run.report.complete);
+    assert_eq!(run.report.operation, Operation::Rotate);
+    rig.assert_settled(new, "a finished rotation");
+    let requested = run.report.requested_at.clone();
 
-    for ((target, fx, controller, untouched), report) in clusters.iter().zip(&reports) {
-        assert!(report.succeeded(), "{}: {:?}", target.context, report.error);
+    for ((target, fx, controller, untouched), report) in clusters.iter().zip(&run.report.clusters) {
+        assert_eq!(report.target, target.context);
+        let report = report
+            .ok()
+            .unwrap_or_else(|| panic!("{}: {:?}", target.context, report.err()));
         let mut names: Vec<String> = report.secrets.iter().map(|s| s.target.key.to_string()).collect();
         names.sort();
         let mut expected = vec![
@@ -194,7 +365,7 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
         ] {
             assert_eq!(
                 requested_at(target, ns, name).await.as_deref(),
-                Some(opts.requested_at.as_str())
+                Some(requested.as_str())
             );
         }
         assert_eq!(requested_at(target, &fx.tenant, "paused").await, None);
@@ -205,18 +376,38 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
         let handled = controller.handled.lock().expect("lock").clone();
         assert_eq!(handled.len(), 3, "{handled:?}");
         assert!(
-            handled.iter().all(|(_, at, ok)| at == &opts.requested_at && *ok),
+            handled.iter().all(|(_, at, ok)| at == &requested && *ok),
             "{handled:?}"
         );
     }
+    let text = rec.text();
+    for context in &env().contexts {
+        assert!(
+            text.contains(&format!(
+                "Success {context}: 4 Secrets written (4 changed), 3/4 GitRepositories ready"
+            )),
+            "{text}"
+        );
+    }
+    assert!(!text.contains(old) && !text.contains(new), "{text}");
     eprintln!("rotation of 4 Secrets + 3 GitRepositories on 3 clusters took {took:?}");
 
-    // Running again with the same token writes nothing but still proves Flux fetches with it.
-    let again = options(Duration::from_secs(60));
+    // Applying the same token again writes nothing but still proves Flux fetches with it.
     let (target, fx, ..) = &clusters[0];
     let rv = resource_version(target, &fx.system, "flux-system").await;
-    let report = cluster::rotate_cluster(target, &credential, &token, &again, &|_| {}).await;
-    assert!(report.succeeded(), "{:?}", report.error);
+    let plan = cluster::plan_cluster(target, &credential).await.expect("plan");
+    let again = RotateOptions {
+        fallback_username: "git".into(),
+        wait: true,
+        timeout: Duration::from_secs(60),
+        interval: Duration::from_millis(250),
+        concurrency: 4,
+        requested_at: jiff::Timestamp::now().to_string(),
+    };
+    let token = Token::new(new).expect("valid");
+    let report = cluster::apply_plan(target, &plan, &credential, &token, &again, &|_| {})
+        .await
+        .expect("applied again");
     assert_eq!(report.updated(), 0);
     assert_eq!(resource_version(target, &fx.system, "flux-system").await, rv);
     assert_eq!(report.repos_in(RepoState::Ready), 3);
@@ -284,99 +475,520 @@ async fn a_concurrent_write_between_read_and_update_is_retried_and_not_lost() {
 }
 
 #[tokio::test]
-async fn a_repository_that_cannot_fetch_with_the_new_token_fails_the_cluster() {
+async fn a_repository_that_cannot_fetch_with_the_new_token_fails_the_cluster_and_rollback_undoes_it() {
     let target = env().target(env().first()).await;
-    let credential = unique("bot");
+    let rig = Rig::new("bot", "ghp_old_af", std::slice::from_ref(&target.context));
     let ns = namespace(&target, "tok-authfail").await;
     apply(
         &target,
-        git_secret(&ns, "flux-system", Some(&credential), "git", "ghp_old_af"),
+        git_secret(&ns, "flux-system", Some(&rig.name), "git", "ghp_old_af"),
     )
     .await;
     apply(&target, git_repository(&ns, "flux-system", "flux-system", false)).await;
     // The git server still only accepts the old token (the new PAT lacks access).
     let _controller = FakeSourceController::start(target.clone(), vec![ns.clone()], "ghp_old_af");
-    let token = Token::new("ghp_new_af").expect("valid");
-    let report = cluster::rotate_cluster(
-        &target,
-        &credential,
-        &token,
-        &options(Duration::from_secs(30)),
-        &|_| {},
-    )
-    .await;
-    let error = report.error.clone().expect("the cluster failed");
+    let rec = Recorder::new();
+    let run = ran(rig
+        .run(fresh("ghp_new_af"), true, Duration::from_secs(30), &rec)
+        .await
+        .expect("ran"));
+    assert_eq!(run.exit_status(), ExitStatus::Failure);
+    assert!(!run.report.complete);
+    let error = run.report.clusters[0]
+        .err()
+        .expect("the cluster failed")
+        .message
+        .clone();
     assert!(
-        error.contains(&format!("GitRepository {ns}/flux-system failed")),
+        error.starts_with(&format!(
+            "1 Secret written, but GitRepository {ns}/flux-system failed"
+        )),
         "{error}"
     );
     assert!(error.contains("AuthenticationFailed"), "{error}");
-    assert_eq!(report.repos_in(RepoState::Failed), 1);
+    // The rotation stays open: both tokens in the keyring, the cluster recorded as failed.
+    assert_eq!(rig.store.value(&rig.name).as_deref(), Some("ghp_new_af"));
+    assert_eq!(
+        rig.store.value(&previous_entry(&rig.name)).as_deref(),
+        Some("ghp_old_af")
+    );
+    let state = rig.rotations.load(&rig.name).expect("state").expect("unfinished");
+    assert_eq!(state.remaining(), std::slice::from_ref(&target.context));
+
+    // Rolling back puts the old token back, and Flux fetches with it again.
+    let run = ran(rig
+        .run(RotateMode::Rollback, true, Duration::from_secs(30), &rec)
+        .await
+        .expect("rolled back"));
+    assert_eq!(
+        run.exit_status(),
+        ExitStatus::Success,
+        "{:?}",
+        run.report.clusters[0].err()
+    );
+    assert_eq!(run.report.operation, Operation::Rollback);
+    assert_eq!(
+        run.report.clusters[0]
+            .ok()
+            .expect("done")
+            .repos_in(RepoState::Ready),
+        1
+    );
+    assert_eq!(
+        secret_data(&target, &ns, "flux-system").await["password"],
+        "ghp_old_af"
+    );
+    rig.assert_settled("ghp_old_af", "after the rollback");
 }
 
 #[tokio::test]
 async fn waiting_times_out_when_source_controller_never_handles_the_request() {
     let target = env().target(env().first()).await;
-    let credential = unique("bot");
+    let rig = Rig::new("bot", "ghp_old_to", std::slice::from_ref(&target.context));
     let ns = namespace(&target, "tok-timeout").await;
     apply(
         &target,
-        git_secret(&ns, "flux-system", Some(&credential), "git", "ghp_old_to"),
+        git_secret(&ns, "flux-system", Some(&rig.name), "git", "ghp_old_to"),
     )
     .await;
     apply(&target, git_repository(&ns, "flux-system", "flux-system", false)).await;
-    let token = Token::new("ghp_new_to").expect("valid");
-    let report = cluster::rotate_cluster(
-        &target,
-        &credential,
-        &token,
-        &options(Duration::from_secs(2)),
-        &|_| {},
-    )
-    .await;
-    let error = report.error.clone().expect("timed out");
+    let rec = Recorder::new();
+    let run = ran(rig
+        .run(fresh("ghp_new_to"), true, Duration::from_secs(2), &rec)
+        .await
+        .expect("ran"));
+    let error = run.report.clusters[0].err().expect("timed out").message.clone();
     assert!(error.contains("not Ready after 2s"), "{error}");
-    assert_eq!(report.repos_in(RepoState::TimedOut), 1);
     // The Secret was still written: --resume only has to wait again.
     assert_eq!(
         secret_data(&target, &ns, "flux-system").await["password"],
         "ghp_new_to"
     );
 
-    let mut no_wait = options(Duration::from_secs(2));
-    no_wait.wait = false;
-    let report = cluster::rotate_cluster(&target, &credential, &token, &no_wait, &|_| {}).await;
-    assert!(report.succeeded(), "{:?}", report.error);
+    let run = ran(rig
+        .run(RotateMode::Resume, false, Duration::from_secs(2), &rec)
+        .await
+        .expect("resumed"));
+    assert_eq!(run.exit_status(), ExitStatus::Success);
+    let report = run.report.clusters[0].ok().expect("done");
     assert_eq!(report.repos_in(RepoState::Requested), 1);
+    assert_eq!(report.updated(), 0, "the Secret already carried the new token");
+    rig.assert_settled("ghp_new_to", "after --resume");
 }
 
 #[tokio::test]
-async fn a_user_who_may_not_read_secrets_is_refused_before_any_write() {
+async fn a_user_who_may_not_read_secrets_is_refused_before_any_change() {
     let admin = env().target(env().first()).await;
-    let credential = unique("bot");
+    let mut rig = Rig::new("bot", "ghp_old_rbac", std::slice::from_ref(&admin.context));
+    rig.kubeconfig = env().restricted_kubeconfig.clone();
     let ns = namespace(&admin, "tok-rbac").await;
     apply(
         &admin,
-        git_secret(&ns, "flux-system", Some(&credential), "git", "ghp_old_rbac"),
+        git_secret(&ns, "flux-system", Some(&rig.name), "git", "ghp_old_rbac"),
     )
     .await;
-    let restricted = env().restricted_target(env().first()).await;
-    let token = Token::new("ghp_new_rbac").expect("valid");
-    let report = cluster::rotate_cluster(
-        &restricted,
-        &credential,
-        &token,
-        &options(Duration::from_secs(5)),
-        &|_| {},
-    )
-    .await;
-    let error = report.error.expect("refused");
+    let rec = Recorder::new();
+    let outcome = rig
+        .run(fresh("ghp_new_rbac"), false, Duration::from_secs(5), &rec)
+        .await
+        .expect("refused per cluster");
+    let RotateOutcome::Unreachable(plan) = &outcome else {
+        panic!("nothing can be planned: {outcome:?}");
+    };
+    assert_eq!(outcome.exit_status(), ExitStatus::Failure);
+    let error = plan.clusters[0].err().expect("refused").message.clone();
     assert!(error.contains("list Secrets in all namespaces"), "{error}");
     assert!(error.contains("forbidden"), "{error}");
+    assert!(
+        rec.text()
+            .contains("no selected cluster can be updated: nothing was changed"),
+        "{}",
+        rec.text()
+    );
     assert_eq!(
         secret_data(&admin, &ns, "flux-system").await["password"],
         "ghp_old_rbac"
     );
+    assert_eq!(
+        *rig.store.calls.lock().expect("lock"),
+        [],
+        "the keyring was not even read"
+    );
+    rig.assert_settled("ghp_old_rbac", "after a refused rotation");
+}
+
+/// One Secret and one tenant copy written from `credential` in `ns` of every cluster.
+async fn small_fixture(targets: &[KubeTarget], namespaces: &[String], credential: &str, old: &str) {
+    for (target, ns) in targets.iter().zip(namespaces) {
+        apply(
+            target,
+            git_secret(ns, credential, Some(credential), "fleet-bot", old),
+        )
+        .await;
+        let mut copy = git_secret(ns, &format!("{credential}-copy"), None, "git", old);
+        copy["metadata"]["labels"] = json!({PROPAGATED_FROM_LABEL: format!("{ns}.{credential}")});
+        apply(target, copy).await;
+    }
+}
+
+async fn assert_clusters_hold(
+    targets: &[KubeTarget],
+    namespaces: &[String],
+    credential: &str,
+    expected: &str,
+    why: &str,
+) {
+    for (target, ns) in targets.iter().zip(namespaces) {
+        for name in [credential.to_string(), format!("{credential}-copy")] {
+            assert_eq!(
+                secret_data(target, ns, &name).await["password"],
+                expected,
+                "{why}: {}/{ns}/{name}",
+                target.context
+            );
+        }
+    }
+}
+
+/// Whether a reported line (of the credential named first) is where a run is killed.
+type LineMatch = fn(&str, &str) -> bool;
+
+/// Where a crash stops the first run.
+struct CrashPoint {
+    what: &'static str,
+    /// Whether the new token was already stored (so `--resume` ends with it).
+    new_stored: bool,
+    /// Whether `--rollback` still can (not once the commit removed the previous token).
+    rollback_possible: bool,
+    /// Clusters the state records as done when the run is killed (of 3).
+    done: usize,
+    line: LineMatch,
+}
+
+fn crash_points() -> Vec<CrashPoint> {
+    fn at(step: Checkpoint) -> impl Fn(&str, &str) -> bool {
+        move |name, line| line == step.line(name)
+    }
+    vec![
+        CrashPoint {
+            what: "after the state was saved",
+            new_stored: false,
+            rollback_possible: true,
+            done: 0,
+            line: |n, l| at(Checkpoint::StateSaved)(n, l),
+        },
+        CrashPoint {
+            what: "after the previous token was kept",
+            new_stored: false,
+            rollback_possible: true,
+            done: 0,
+            line: |n, l| at(Checkpoint::PreviousKept)(n, l),
+        },
+        CrashPoint {
+            what: "after the index was updated",
+            new_stored: false,
+            rollback_possible: true,
+            done: 0,
+            line: |n, l| at(Checkpoint::MetaUpdated)(n, l),
+        },
+        CrashPoint {
+            what: "after the new token was stored",
+            new_stored: true,
+            rollback_possible: true,
+            done: 0,
+            line: |n, l| at(Checkpoint::NewStored)(n, l),
+        },
+        CrashPoint {
+            what: "after the first cluster was done",
+            new_stored: true,
+            rollback_possible: true,
+            done: 1,
+            line: |n, l| l.starts_with(&format!("rotation of '{n}': cluster ")),
+        },
+        CrashPoint {
+            what: "after every cluster was done, before the commit",
+            new_stored: true,
+            rollback_possible: true,
+            done: 3,
+            line: |n, l| at(Checkpoint::Applied)(n, l),
+        },
+        CrashPoint {
+            what: "half-way through the commit",
+            new_stored: true,
+            rollback_possible: false,
+            done: 3,
+            line: |n, l| at(Checkpoint::PreviousRemoved)(n, l),
+        },
+    ]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_killed_after_any_step_is_settled_by_resume_or_rollback() {
+    let mut targets = Vec::new();
+    let mut namespaces = Vec::new();
+    for context in &env().contexts {
+        let target = env().target(context).await;
+        namespaces.push(namespace(&target, "tok-crash").await);
+        targets.push(target);
+    }
+    let started = std::time::Instant::now();
+    let mut scenarios = 0;
+    for point in crash_points() {
+        for resume in [true, false] {
+            let (old, new) = ("ghp_crash_OLD", "ghp_crash_NEW");
+            let rig = Rig::new("crash", old, &env().contexts);
+            let why = format!(
+                "killed {} then {}",
+                point.what,
+                if resume { "--resume" } else { "--rollback" }
+            );
+            small_fixture(&targets, &namespaces, &rig.name, old).await;
+
+            let name = rig.name.clone();
+            let line = point.line;
+            let crash = CrashReporter::at(move |l| line(&name, l));
+            let killed = std::panic::AssertUnwindSafe(rig.rotate_to(new, &crash))
+                .catch_unwind()
+                .await;
+            assert!(
+                killed.is_err() && crash.crashed(),
+                "{why}: the crash point was reached"
+            );
+            let left = rig.rotations.load(&rig.name).expect("state");
+            let left = left.unwrap_or_else(|| panic!("{why}: the killed run left its rotation state"));
+            assert_eq!(
+                left.progress(),
+                (point.done, 3),
+                "{why}: clusters recorded as done"
+            );
+
+            let rec = Recorder::new();
+            let mode = if resume {
+                RotateMode::Resume
+            } else {
+                RotateMode::Rollback
+            };
+            let settled = rig.run(mode, false, Duration::from_secs(5), &rec).await;
+            let expected = match (resume, point.new_stored, point.rollback_possible) {
+                (true, true, _) => new,
+                (true, false, _) => old,
+                (false, _, true) => old,
+                (false, _, false) => {
+                    let err = settled.expect_err("the previous token is gone");
+                    assert!(
+                        err.to_string().contains("no longer in the keyring"),
+                        "{why}: {err}"
+                    );
+                    // --resume finishes the commit instead.
+                    let finished = rig
+                        .run(RotateMode::Resume, false, Duration::from_secs(5), &rec)
+                        .await
+                        .expect("finished");
+                    assert_eq!(finished.exit_status(), ExitStatus::Success, "{why}");
+                    rig.assert_settled(new, &why);
+                    assert_clusters_hold(&targets, &namespaces, &rig.name, new, &why).await;
+                    scenarios += 1;
+                    continue;
+                }
+            };
+            let outcome = settled.unwrap_or_else(|e| panic!("{why}: {e}\n{}", rec.text()));
+            let discarded = matches!(outcome, RotateOutcome::Discarded { .. });
+            assert_eq!(discarded, !point.new_stored, "{why}: {outcome:?}");
+            let succeeded = !(resume && discarded);
+            assert_eq!(
+                outcome.exit_status() == ExitStatus::Success,
+                succeeded,
+                "{why}: {outcome:?}\n{}",
+                rec.text()
+            );
+            rig.assert_settled(expected, &why);
+            assert_clusters_hold(&targets, &namespaces, &rig.name, expected, &why).await;
+            let text = rec.text() + &crash.recorder.text();
+            assert!(!text.contains(old) && !text.contains(new), "{why}: {text}");
+            scenarios += 1;
+        }
+    }
+    eprintln!(
+        "{scenarios} killed rotations on 3 clusters settled in {:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rollback_killed_after_any_step_is_finished_by_the_next_rollback() {
+    let mut targets = Vec::new();
+    let mut namespaces = Vec::new();
+    for context in &env().contexts {
+        let target = env().target(context).await;
+        namespaces.push(namespace(&target, "tok-rbcrash").await);
+        targets.push(target);
+    }
+    let steps: [(&str, LineMatch); 6] = [
+        ("after the state switched to rollback", |n, l| {
+            l == Checkpoint::RollbackStarted.line(n)
+        }),
+        ("after the first cluster was done", |n, l| {
+            l.starts_with(&format!("rotation of '{n}': cluster "))
+        }),
+        ("after every cluster was done", |n, l| {
+            l == Checkpoint::Applied.line(n)
+        }),
+        ("after the previous token was stored under its name", |n, l| {
+            l == Checkpoint::TokenRestored.line(n)
+        }),
+        ("after the previous metadata was restored", |n, l| {
+            l == Checkpoint::MetaRestored.line(n)
+        }),
+        ("after the previous token was removed", |n, l| {
+            l == Checkpoint::PreviousRemoved.line(n)
+        }),
+    ];
+    for (what, line) in steps {
+        let (old, new) = ("ghp_rbcrash_OLD", "ghp_rbcrash_NEW");
+        let rig = Rig::new("rbcrash", old, &env().contexts);
+        let why = format!("a rollback killed {what}");
+        small_fixture(&targets, &namespaces, &rig.name, old).await;
+        // A rotation left unfinished: every cluster has the new token, the commit never ran.
+        let name = rig.name.clone();
+        let before_commit = CrashReporter::at(move |l| l == Checkpoint::Applied.line(&name));
+        let killed = std::panic::AssertUnwindSafe(rig.rotate_to(new, &before_commit))
+            .catch_unwind()
+            .await;
+        assert!(killed.is_err(), "{why}: the rotation was left unfinished");
+
+        let name = rig.name.clone();
+        let crash = CrashReporter::at(move |l| line(&name, l));
+        let killed = std::panic::AssertUnwindSafe(rig.run(
+            RotateMode::Rollback,
+            false,
+            Duration::from_secs(5),
+            &crash,
+        ))
+        .catch_unwind()
+        .await;
+        assert!(
+            killed.is_err() && crash.crashed(),
+            "{why}: the crash point was reached"
+        );
+        let left = rig.rotations.load(&rig.name).expect("state").expect("left");
+        assert_eq!(left.operation, Operation::Rollback, "{why}");
+
+        let rec = Recorder::new();
+        let err = rig
+            .run(RotateMode::Resume, false, Duration::from_secs(5), &rec)
+            .await
+            .expect_err("a rollback is not resumed as a rotation");
+        assert!(err.to_string().contains("unfinished rollback"), "{why}: {err}");
+        let outcome = rig
+            .run(RotateMode::Rollback, false, Duration::from_secs(5), &rec)
+            .await
+            .unwrap_or_else(|e| panic!("{why}: {e}\n{}", rec.text()));
+        assert_eq!(outcome.exit_status(), ExitStatus::Success, "{why}: {outcome:?}");
+        rig.assert_settled(old, &why);
+        assert_clusters_hold(&targets, &namespaces, &rig.name, old, &why).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_step_is_undone_before_the_rotation_returns_its_error() {
+    let target = env().target(env().first()).await;
+    let targets = [target.clone()];
+    let namespaces = [namespace(&target, "tok-fail").await];
+    let contexts = [target.context.clone()];
+    let (old, new) = ("ghp_fail_OLD", "ghp_fail_NEW");
+
+    // The keyring refuses to keep the previous token, then to store the new one.
+    for entry_of in [previous_entry as fn(&str) -> String, |n: &str| n.to_string()] {
+        let rig = Rig::new("fail", old, &contexts);
+        small_fixture(&targets, &namespaces, &rig.name, old).await;
+        rig.store.fail(Call::Set, &entry_of(&rig.name), 1);
+        let err = rig.rotate_to(new, &Recorder::new()).await.expect_err("failed");
+        assert!(err.to_string().contains("did not answer within 10s"), "{err}");
+        rig.assert_settled(old, &format!("a failed write of {}", entry_of(&rig.name)));
+        assert_clusters_hold(&targets, &namespaces, &rig.name, old, "nothing was pushed").await;
+    }
+
+    // The index cannot be written (a directory where its temporary file goes).
+    let rig = Rig::new("fail", old, &contexts);
+    small_fixture(&targets, &namespaces, &rig.name, old).await;
+    let blocker = rig
+        .metas
+        .index_path()
+        .with_extension(format!("tmp.{}", std::process::id()));
+    std::fs::create_dir_all(&blocker).expect("blocker");
+    let err = rig.rotate_to(new, &Recorder::new()).await.expect_err("failed");
+    assert!(err.to_string().contains("failed to write"), "{err}");
+    std::fs::remove_dir(&blocker).expect("unblock");
+    rig.assert_settled(old, "a failed index write");
+
+    // The state file cannot be written: refused before anything changes.
+    let rig = Rig::new("fail", old, &contexts);
+    let blocker = rig
+        .rotations
+        .path(&rig.name)
+        .with_extension(format!("tmp.{}", std::process::id()));
+    std::fs::create_dir_all(&blocker).expect("blocker");
+    rig.rotate_to(new, &Recorder::new()).await.expect_err("failed");
+    std::fs::remove_dir(&blocker).expect("unblock");
+    assert_eq!(rig.store.value(&previous_entry(&rig.name)), None);
+    rig.assert_settled(old, "a failed state write");
+
+    // Storing the new token fails and so does writing the current one back: the rotation stays
+    // open (the keyring may hold either token), and --rollback settles it.
+    let rig = Rig::new("fail", old, &contexts);
+    small_fixture(&targets, &namespaces, &rig.name, old).await;
+    rig.store.fail(Call::Set, &rig.name, 2);
+    let rec = Recorder::new();
+    rig.rotate_to(new, &rec).await.expect_err("failed");
+    assert!(
+        rec.text().contains("--rollback' finishes undoing it"),
+        "{}",
+        rec.text()
+    );
+    assert!(rig.rotations.load(&rig.name).expect("state").is_some());
+    let outcome = rig
+        .run(RotateMode::Rollback, false, Duration::from_secs(5), &rec)
+        .await
+        .expect("settled");
+    assert!(
+        matches!(outcome, RotateOutcome::Discarded { resumed: false, .. }),
+        "{outcome:?}"
+    );
+    rig.assert_settled(old, "an undo that failed, then --rollback");
+
+    // The commit cannot remove the previous token: every cluster is done, the run fails with the
+    // keyring's error, and --resume finishes the commit.
+    let rig = Rig::new("fail", old, &contexts);
+    small_fixture(&targets, &namespaces, &rig.name, old).await;
+    rig.store.fail(Call::Delete, &previous_entry(&rig.name), 1);
+    let run = ran(rig.rotate_to(new, &Recorder::new()).await.expect("ran"));
+    assert!(run.report.complete);
+    assert_eq!(run.exit_status(), ExitStatus::Failure);
+    let commit_error = run.commit_error.as_ref().expect("the commit failed").to_string();
+    assert!(
+        commit_error.contains("while trying to delete credential"),
+        "{commit_error}"
+    );
+    let run = ran(rig
+        .run(
+            RotateMode::Resume,
+            false,
+            Duration::from_secs(5),
+            &Recorder::new(),
+        )
+        .await
+        .expect("resumed"));
+    assert_eq!(run.exit_status(), ExitStatus::Success);
+    assert!(run.report.clusters.is_empty(), "no cluster was left to do");
+    rig.assert_settled(new, "a failed commit, then --resume");
+    assert_clusters_hold(
+        &targets,
+        &namespaces,
+        &rig.name,
+        new,
+        "a failed commit, then --resume",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -526,10 +1138,6 @@ async fn provider_checks_read_validity_expiry_and_identity_from_a_loopback_serve
     );
 }
 
-fn ts(s: &str) -> jiff::Timestamp {
-    s.parse().expect("timestamp")
-}
-
 fn meta(
     provider: Provider,
     api: &str,
@@ -640,7 +1248,7 @@ fn list_and_check_render_expiry_days_left_and_warnings() {
     fleet_snapshot!("token_list_warnings", warnings.join("\n"));
     fleet_snapshot!(
         "token_list_json",
-        serde_json::to_string_pretty(&views[..2]).expect("json")
+        serde_json::to_string_pretty(&envelope(LIST_KIND, &views[..2]).expect("document")).expect("json")
     );
 }
 
@@ -670,8 +1278,7 @@ fn rotation_results_and_plans_render_as_tables() {
         state,
         message: None,
     };
-    let ok = ClusterReport {
-        context: "staging".into(),
+    let ok = ClusterRotation {
         secrets: vec![
             SecretReport {
                 target: secret("flux-system", "flux-system", None),
@@ -689,34 +1296,39 @@ fn rotation_results_and_plans_render_as_tables() {
         ],
         conflicts: 0,
         flux_installed: true,
-        error: None,
     };
-    let unreachable = ClusterReport::failed(
-        "prod-us",
-        "cluster 'prod-us' is unreachable at https://127.0.0.1:1: client error (Connect)".into(),
-    );
-    let no_flux = ClusterReport {
-        context: "edge".into(),
-        secrets: vec![],
-        git_repositories: vec![],
-        conflicts: 0,
+    let no_flux = ClusterRotation {
         flux_installed: false,
-        error: None,
+        ..ClusterRotation::default()
     };
     let result = RotationReport {
         credential: "fleet-bot".into(),
         operation: Operation::Rotate,
         requested_at: "2026-03-10T12:00:00.5Z".into(),
         complete: false,
-        clusters: vec![ok, unreachable, no_flux],
+        clusters: vec![
+            TargetReport {
+                target: "staging".into(),
+                outcome: Ok(ok),
+                seconds: 2.5,
+            },
+            TargetReport::failed(
+                "prod-us",
+                TargetError::new(
+                    "cluster 'prod-us' is unreachable at https://127.0.0.1:1: client error (Connect)",
+                ),
+            ),
+            TargetReport {
+                target: "edge".into(),
+                outcome: Ok(no_flux),
+                seconds: 0.25,
+            },
+        ],
     };
-    fleet_snapshot!(
-        "token_rotate_table",
-        report::rotation_table(&result, Paint::plain())
-    );
+    fleet_snapshot!("token_rotate_table", rotation_table(&result, Paint::plain()));
     fleet_snapshot!(
         "token_rotate_json",
-        serde_json::to_string_pretty(&result).expect("json")
+        serde_json::to_string_pretty(&envelope(ROTATION_KIND, &result).expect("document")).expect("json")
     );
 
     let plan = ClusterPlan {
@@ -748,17 +1360,29 @@ fn rotation_results_and_plans_render_as_tables() {
         ],
         flux_installed: true,
     };
-    let rows = vec![
-        ("staging".to_string(), Ok(plan)),
-        ("prod-eu".to_string(), Ok(ClusterPlan::default())),
-        (
-            "prod-us".to_string(),
-            Err("cluster 'prod-us' is unreachable at https://127.0.0.1:1".to_string()),
-        ),
-    ];
+    let plan = RotationPlan {
+        credential: "fleet-bot".into(),
+        clusters: vec![
+            TargetReport {
+                target: "staging".into(),
+                outcome: Ok(plan),
+                seconds: 0.5,
+            },
+            TargetReport {
+                target: "prod-eu".into(),
+                outcome: Ok(ClusterPlan::default()),
+                seconds: 0.5,
+            },
+            TargetReport::failed(
+                "prod-us",
+                TargetError::new("cluster 'prod-us' is unreachable at https://127.0.0.1:1"),
+            ),
+        ],
+    };
+    fleet_snapshot!("token_rotate_dry_run_table", plan_table(&plan, Paint::plain()));
     fleet_snapshot!(
-        "token_rotate_dry_run_table",
-        report::plan_table(&rows, Paint::plain())
+        "token_rotate_dry_run_json",
+        serde_json::to_string_pretty(&envelope(PLAN_KIND, &plan).expect("document")).expect("json")
     );
 }
 

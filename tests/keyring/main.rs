@@ -155,7 +155,9 @@ async fn set_list_check_delete_round_trip_through_the_real_secret_service() {
     let list = user.run(&["list", "-o", "json"], None).await;
     assert_eq!(list.code, 0, "{list:?}");
     let doc = json(&list);
-    let entry = &doc[0];
+    assert_eq!(doc["apiVersion"], "kubectl-fleet.dev/v1");
+    assert_eq!(doc["kind"], "TokenList");
+    let entry = &doc["items"][0];
     assert_eq!(entry["name"], name.as_str());
     assert_eq!(entry["provider"], "github");
     assert_eq!(entry["apiUrl"], api.as_str());
@@ -208,7 +210,8 @@ async fn set_list_check_delete_round_trip_through_the_real_secret_service() {
         .await;
     assert_eq!(set_gl.code, 0, "{set_gl:?}");
     let both = json(&user.run(&["check", "-o", "json"], None).await);
-    let statuses: BTreeMap<String, String> = both
+    assert_eq!(both["kind"], "TokenCheck");
+    let statuses: BTreeMap<String, String> = both["items"]
         .as_array()
         .expect("array")
         .iter()
@@ -499,8 +502,8 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
     assert_eq!(stored(&previous_entry(&name)), None);
     assert!(!user.state_file(&name).exists());
     let listed = json(&user.run(&["list", "-o", "json"], None).await);
-    assert_eq!(listed[0]["status"], "Valid");
-    assert!(listed[0].get("rotation").is_none());
+    assert_eq!(listed["items"][0]["status"], "Valid");
+    assert!(listed["items"][0].get("rotation").is_none());
     assert_eq!(user.run(&["delete", &name], None).await.code, 0);
 }
 
@@ -584,8 +587,8 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
         .await;
     assert_eq!(set.code, 2, "{set:?}");
     let list = json(&user.run(&["list", "-o", "json"], None).await);
-    assert_eq!(list[0]["status"], "Rotating");
-    assert_eq!(list[0]["rotation"]["remaining"], json!([dead_context]));
+    assert_eq!(list["items"][0]["status"], "Rotating");
+    assert_eq!(list["items"][0]["rotation"]["remaining"], json!([dead_context]));
 
     // The cluster is reachable again (kubeconfig fixed): --resume finishes only what is left.
     std::fs::write(

@@ -1,8 +1,10 @@
 //! Test doubles for the token tests, shared by the `it` and `keyring` binaries (included with
 //! `#[path]`): a loopback HTTP server that answers like GitHub's `/user` and GitLab's
-//! `/personal_access_tokens/self`, and a stand-in for source-controller that handles
+//! `/personal_access_tokens/self`, a stand-in for source-controller that handles
 //! `reconcile.fluxcd.io/requestedAt` on real apiservers the way the controller does, with a "git
-//! server" that accepts exactly one token.
+//! server" that accepts exactly one token, and the fault injectors of the rotation transaction
+//! tests: a keyring that fails chosen calls, and a reporter that stops an operation dead at a
+//! chosen step (a panic, so no undo code runs: what a killed process leaves behind).
 
 #![allow(dead_code)]
 
@@ -17,7 +19,11 @@ use std::{
     time::Duration,
 };
 
-use fleet::kube::KubeTarget;
+use fleet::{
+    credentials::{CredentialError, MemoryStore, SecretStore, Token},
+    kube::KubeTarget,
+    output::{Level, Progress, Recorder, Reporter},
+};
 use k8s_openapi::api::core::v1::Secret;
 use kube::{
     Api,
@@ -390,4 +396,121 @@ pub async fn requested_at(target: &KubeTarget, ns: &str, name: &str) -> Option<S
     repo.metadata
         .annotations
         .and_then(|a| a.get("reconcile.fluxcd.io/requestedAt").cloned())
+}
+
+/// A keyring call.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// `get`.
+    Get,
+    /// `set`.
+    Set,
+    /// `delete`.
+    Delete,
+}
+
+/// An in-memory keyring that fails chosen calls the way the OS keyring fails (a timeout), and
+/// records every call.
+#[derive(Default)]
+pub struct FaultyStore {
+    inner: MemoryStore,
+    /// (call, entry name, how many more times to fail).
+    faults: Mutex<Vec<(Call, String, usize)>>,
+    /// Every call made, in order.
+    pub calls: Mutex<Vec<(Call, String)>>,
+}
+
+impl FaultyStore {
+    /// Fails the next `times` calls of `call` on entry `name`.
+    pub fn fail(&self, call: Call, name: &str, times: usize) {
+        self.faults
+            .lock()
+            .expect("lock")
+            .push((call, name.to_string(), times));
+    }
+
+    /// The token under `name`, as a string.
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.inner
+            .get(name)
+            .expect("memory store")
+            .map(|t| t.expose().to_string())
+    }
+
+    fn enter(&self, call: Call, name: &str) -> Result<(), CredentialError> {
+        self.calls.lock().expect("lock").push((call, name.to_string()));
+        let mut faults = self.faults.lock().expect("lock");
+        if let Some(f) = faults
+            .iter_mut()
+            .find(|(c, n, left)| *c == call && n == name && *left > 0)
+        {
+            f.2 -= 1;
+            return Err(CredentialError::KeyringTimeout {
+                action: match call {
+                    Call::Get => "read",
+                    Call::Set => "store",
+                    Call::Delete => "delete",
+                },
+                name: name.to_string(),
+                seconds: 10,
+            });
+        }
+        Ok(())
+    }
+}
+
+impl SecretStore for FaultyStore {
+    fn get(&self, name: &str) -> Result<Option<Token>, CredentialError> {
+        self.enter(Call::Get, name)?;
+        self.inner.get(name)
+    }
+
+    fn set(&self, name: &str, token: &Token) -> Result<(), CredentialError> {
+        self.enter(Call::Set, name)?;
+        self.inner.set(name, token)
+    }
+
+    fn delete(&self, name: &str) -> Result<bool, CredentialError> {
+        self.enter(Call::Delete, name)?;
+        self.inner.delete(name)
+    }
+}
+
+/// A reporter that records every line and panics on the first line `at` matches: the operation
+/// stops right after the step that line reports, and nothing after it runs (no undo, no commit),
+/// which is what a killed process leaves behind.
+pub struct CrashReporter {
+    /// Everything reported, the crash line included.
+    pub recorder: Recorder,
+    at: Box<dyn Fn(&str) -> bool + Send + Sync>,
+    crashed: AtomicBool,
+}
+
+impl CrashReporter {
+    /// Crashes on the first line `at` matches.
+    pub fn at(at: impl Fn(&str) -> bool + Send + Sync + 'static) -> Self {
+        CrashReporter {
+            recorder: Recorder::new(),
+            at: Box::new(at),
+            crashed: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the crash happened.
+    pub fn crashed(&self) -> bool {
+        self.crashed.load(Ordering::SeqCst)
+    }
+}
+
+impl Reporter for CrashReporter {
+    fn line(&self, level: Level, msg: &str) {
+        self.recorder.line(level, msg);
+        if (self.at)(msg) && !self.crashed.swap(true, Ordering::SeqCst) {
+            panic!("simulated crash right after: {msg}");
+        }
+    }
+
+    fn progress(&self) -> Progress {
+        Progress::hidden()
+    }
 }

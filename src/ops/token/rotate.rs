@@ -1,0 +1,799 @@
+//! `token rotate`: replace a credential's token on every cluster that uses it, as a transaction that
+//! survives a failure or an interrupt at any point.
+//!
+//! A fresh rotation first plans every selected cluster (nothing changes if none can be planned, or
+//! on `--dry-run`), then changes the local stores in this order, each step durable before the next:
+//!
+//! 1. the rotation state is saved (the clusters, the previous metadata), so from here on
+//!    `--resume` and `--rollback` can finish or undo whatever happens next;
+//! 2. the current token is kept in the keyring as `NAME#previous`;
+//! 3. the index gets the new token's metadata;
+//! 4. the keyring gets the new token under `NAME`;
+//! 5. every cluster gets it (through the [`Runner`]), and is recorded as done or failed in the state
+//!    as soon as it finishes;
+//! 6. once every cluster is done, the commit removes `NAME#previous`, then the state.
+//!
+//! A rollback pushes the previous token to every cluster of the rotation, then puts it back under
+//! `NAME`, restores the previous metadata, removes `NAME#previous` and the state.
+//!
+//! A step that fails is undone before the error is returned (the current token is written back
+//! explicitly, because a keyring call that timed out may still complete). A run that is killed is
+//! recovered by the next `--resume` or `--rollback` from what the keyring holds: no
+//! `NAME#previous`, or one equal to `NAME`, means the new token was never stored, so no cluster was
+//! changed and the rotation is discarded; a commit that removed `NAME#previous` is finished. Each
+//! durable step is reported as a debug line ([`Checkpoint`], shown with `-v`).
+//!
+//! Which Secrets of a cluster a rotation rewrites is decided in one place,
+//! [`target_secrets`](crate::credentials::cluster::target_secrets), called by the planning step.
+
+use std::{path::PathBuf, sync::Mutex, time::Duration};
+
+use jiff::Timestamp;
+
+use super::{
+    Stores, TokenReader, in_progress,
+    report::{RotationPlan, RotationReport, cluster_summary, plan_summary},
+    verify,
+};
+use crate::{
+    credentials::{
+        CredentialError, CredentialMeta, Token,
+        cluster::{ClusterPlan, ClusterRotation, RotateOptions, apply_plan, plan_cluster},
+        meta::rfc3339,
+        report::{cluster_states, revert_warnings},
+        rotation::{ClusterState, Operation, RotationState, previous_entry},
+        validate_name,
+    },
+    error::{Error, Result, error_chain},
+    exit::ExitStatus,
+    kube::{ClientOptions, KubeTarget, load_kubeconfig},
+    ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
+    output::{Reporter, plural},
+};
+
+/// How many Secrets of one cluster are written at once.
+const SECRET_CONCURRENCY: usize = 8;
+
+/// Which way a rotation run goes.
+pub enum RotateMode<'a> {
+    /// A new rotation on the selected clusters; the new token is read once the plan is known, so a
+    /// dry run or an unreachable fleet never asks for one.
+    Fresh {
+        /// Reads the new token.
+        new_token: TokenReader<'a>,
+    },
+    /// Continue an unfinished rotation on the clusters that are not done yet.
+    Resume,
+    /// Put the previous token back on every cluster of an unfinished rotation.
+    Rollback,
+}
+
+/// The direction of a run, once the new token's reader is taken out of [`RotateMode`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Fresh,
+    Resume,
+    Rollback,
+}
+
+/// `token rotate`.
+pub struct RotateRequest<'a> {
+    /// The credential.
+    pub name: String,
+    /// Fresh, resume or rollback.
+    pub mode: RotateMode<'a>,
+    /// Plan only: change nothing.
+    pub dry_run: bool,
+    /// Check the new token with the provider before anything changes.
+    pub check: bool,
+    /// Wait for the GitRepositories to fetch with the token.
+    pub wait: bool,
+    /// How long to wait for the GitRepositories of each cluster.
+    pub timeout: Duration,
+    /// How often to look at them while waiting.
+    pub interval: Duration,
+}
+
+/// How the operation reaches the clusters. The kubeconfig is read only once a cluster is needed,
+/// so an unknown credential or an unfinished rotation is reported first; `--resume` and
+/// `--rollback` act on the clusters recorded in the rotation state, not on a selection.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterAccess {
+    /// `--kubeconfig` (default: `KUBECONFIG`, then `~/.kube/config`).
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context` (a fresh rotation only; default: the current context).
+    pub contexts: Vec<String>,
+    /// `--all-contexts` (a fresh rotation only).
+    pub all_contexts: bool,
+    /// Client timeouts.
+    pub options: ClientOptions,
+}
+
+/// A run that reached the clusters (or had none left to reach).
+#[derive(Debug)]
+pub struct RotationRun {
+    /// Where each cluster of this run ended.
+    pub report: RotationReport,
+    /// Clusters of the whole rotation done now.
+    pub done: usize,
+    /// Clusters of the whole rotation.
+    pub total: usize,
+    /// Why the commit failed after every cluster was done (the rotation stays unfinished, and
+    /// `--resume` or `--rollback` finishes it).
+    pub commit_error: Option<Error>,
+}
+
+impl RotationRun {
+    /// 0 only when every cluster is done and the commit went through.
+    pub fn exit_status(&self) -> ExitStatus {
+        if self.commit_error.is_some() || !self.report.complete {
+            ExitStatus::Failure
+        } else {
+            exit_status(&self.report.clusters)
+        }
+    }
+}
+
+/// What `token rotate` did.
+#[derive(Debug)]
+pub enum RotateOutcome {
+    /// `--dry-run`: what each cluster would get. Nothing was changed.
+    Planned(RotationPlan),
+    /// No selected cluster could be planned. Nothing was changed.
+    Unreachable(RotationPlan),
+    /// An interrupted rotation had not stored its new token yet, so no cluster was changed: it was
+    /// discarded, and the keyring and the index hold the current token.
+    Discarded {
+        /// The credential.
+        credential: String,
+        /// Whether `--resume` asked for it (the rotation it wanted to finish did not happen).
+        resumed: bool,
+    },
+    /// The rotation or rollback ran.
+    Ran(RotationRun),
+}
+
+impl RotateOutcome {
+    /// The exit status of the run.
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            RotateOutcome::Planned(_) => ExitStatus::Success,
+            RotateOutcome::Unreachable(_) => ExitStatus::Failure,
+            RotateOutcome::Discarded { resumed: true, .. } => ExitStatus::Failure,
+            RotateOutcome::Discarded { resumed: false, .. } => ExitStatus::Success,
+            RotateOutcome::Ran(run) => run.exit_status(),
+        }
+    }
+}
+
+/// A step of the rotation transaction, reported as a debug line once it is durable.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Checkpoint {
+    /// The rotation state file was written.
+    StateSaved,
+    /// The current token was kept as `NAME#previous`.
+    PreviousKept,
+    /// The index holds the new token's metadata.
+    MetaUpdated,
+    /// The keyring holds the new token under `NAME`.
+    NewStored,
+    /// The state now says "rollback".
+    RollbackStarted,
+    /// One cluster's outcome was recorded in the state.
+    ClusterRecorded {
+        /// The context.
+        context: String,
+        /// Done, or failed.
+        done: bool,
+    },
+    /// Every cluster of the rotation is done.
+    Applied,
+    /// A rollback put the previous token back under `NAME`.
+    TokenRestored,
+    /// The index holds the previous metadata again.
+    MetaRestored,
+    /// `NAME#previous` was removed.
+    PreviousRemoved,
+    /// The state file was removed: the rotation is over.
+    StateCleared,
+}
+
+impl Checkpoint {
+    /// The debug line reporting this step of `name`'s rotation.
+    pub fn line(&self, name: &str) -> String {
+        let what = match self {
+            Checkpoint::StateSaved => "rotation state saved".to_string(),
+            Checkpoint::PreviousKept => format!("current token kept as '{}'", previous_entry(name)),
+            Checkpoint::MetaUpdated => "metadata of the new token recorded".to_string(),
+            Checkpoint::NewStored => "new token stored in the keyring".to_string(),
+            Checkpoint::RollbackStarted => "rotation state switched to rollback".to_string(),
+            Checkpoint::ClusterRecorded { context, done } => format!(
+                "cluster {context} recorded as {}",
+                if *done { "done" } else { "failed" }
+            ),
+            Checkpoint::Applied => "every cluster is done".to_string(),
+            Checkpoint::TokenRestored => "previous token stored under its name again".to_string(),
+            Checkpoint::MetaRestored => "previous metadata restored".to_string(),
+            Checkpoint::PreviousRemoved => format!("'{}' removed from the keyring", previous_entry(name)),
+            Checkpoint::StateCleared => "rotation state removed".to_string(),
+        };
+        format!("rotation of '{name}': {what}")
+    }
+}
+
+/// What an unfinished rotation left in the keyring, and so what a `--resume` or `--rollback` does.
+enum Recovery {
+    /// Push this token to the clusters not done yet, then commit.
+    Continue(Token),
+    /// The new token was never stored, so no cluster has it: discard the rotation.
+    NeverStarted,
+    /// Every cluster is done and the commit already removed `NAME#previous`: finish the commit.
+    Finish,
+}
+
+/// `token rotate` (see the module documentation for the transaction).
+pub async fn rotate(
+    req: RotateRequest<'_>,
+    stores: Stores<'_>,
+    clusters: &ClusterAccess,
+    reporter: &dyn Reporter,
+) -> Result<RotateOutcome> {
+    let RotateRequest {
+        name,
+        mode,
+        dry_run,
+        check,
+        wait,
+        timeout,
+        interval,
+    } = req;
+    let (kind, new_token) = match mode {
+        RotateMode::Fresh { new_token } => (Kind::Fresh, Some(new_token)),
+        RotateMode::Resume => (Kind::Resume, None),
+        RotateMode::Rollback => (Kind::Rollback, None),
+    };
+    validate_name(&name)?;
+    if kind != Kind::Fresh && (!clusters.contexts.is_empty() || clusters.all_contexts) {
+        return Err(Error::Usage(
+            "--resume and --rollback act on the clusters of the unfinished rotation: do not pass --context or --all-contexts".into(),
+        ));
+    }
+    let txn = Txn {
+        name: &name,
+        stores,
+        reporter,
+    };
+    let _lock = if dry_run {
+        None
+    } else {
+        Some(stores.rotations.lock(&name)?)
+    };
+    let meta = stores
+        .metas
+        .get(&name)?
+        .ok_or_else(|| CredentialError::NotFound { name: name.clone() })?;
+    let state = unfinished(&name, kind, stores.rotations.load(&name)?)?;
+
+    // What an earlier run left in the keyring decides what this one does.
+    let mut recovered = None;
+    if let Some(s) = &state
+        && !dry_run
+    {
+        match txn.recover(kind, s)? {
+            Recovery::Continue(token) => recovered = Some(token),
+            Recovery::NeverStarted => return txn.discard(kind, s),
+            Recovery::Finish => return Ok(RotateOutcome::Ran(txn.finish(s))),
+        }
+    }
+
+    let targets = select_targets(kind, state.as_ref(), clusters, reporter).await?;
+    let plans = txn.plan_all(&targets).await;
+    if dry_run {
+        return Ok(RotateOutcome::Planned(RotationPlan {
+            credential: name,
+            clusters: plans,
+        }));
+    }
+    if !plans.is_empty() && plans.iter().all(TargetReport::is_failed) {
+        for p in &plans {
+            if let Some(e) = p.err() {
+                reporter.failure(&format!("{}: {e}", p.target));
+            }
+        }
+        if kind == Kind::Fresh {
+            reporter.failure(
+                "no selected cluster can be updated: nothing was changed, the keyring still holds the current token",
+            );
+        }
+        return Ok(RotateOutcome::Unreachable(RotationPlan {
+            credential: name,
+            clusters: plans,
+        }));
+    }
+
+    let (token, mut state) = match (state, recovered, new_token) {
+        (None, _, Some(read)) => {
+            let current = stores
+                .secrets
+                .get(&name)?
+                .ok_or_else(|| CredentialError::NotFound { name: name.clone() })?;
+            let new = read().await?;
+            if new == current {
+                return Err(CredentialError::SameToken { name }.into());
+            }
+            let mut new_meta = CredentialMeta {
+                updated: rfc3339::now(),
+                expires: None,
+                last_check: None,
+                ..meta.clone()
+            };
+            if check {
+                verify(&name, &mut new_meta, &new, reporter).await?;
+            }
+            let recorded: Vec<(String, String)> = targets
+                .iter()
+                .map(|t| (t.context.clone(), t.server.clone()))
+                .collect();
+            let state = RotationState::new(&name, meta.clone(), &recorded);
+            txn.start(&current, &new, &new_meta, &state)?;
+            reporter.success(&format!(
+                "stored the new token of '{name}'; the previous one is kept until every cluster is done"
+            ));
+            (new, state)
+        }
+        (Some(s), Some(token), _) if kind == Kind::Resume => {
+            reporter.action(&format!(
+                "resuming the rotation of '{name}': {}",
+                cluster_states(&s)
+            ));
+            (token, s)
+        }
+        (Some(mut s), Some(previous), _) => {
+            if s.operation == Operation::Rotate {
+                s.start_rollback();
+                stores.rotations.save(&s)?;
+                txn.checkpoint(Checkpoint::RollbackStarted);
+            }
+            reporter.action(&format!("rolling back credential '{name}' to its previous token"));
+            (previous, s)
+        }
+        _ => {
+            return Err(Error::Internal("a rotation run without a token to push".into()));
+        }
+    };
+    for t in &targets {
+        if let Some(rec) = state.clusters.iter_mut().find(|r| r.context == t.context) {
+            rec.server = t.server.clone();
+        }
+    }
+
+    let push = Push {
+        token: &token,
+        opts: RotateOptions {
+            fallback_username: meta.username.clone(),
+            wait,
+            timeout,
+            interval,
+            concurrency: SECRET_CONCURRENCY,
+            requested_at: Timestamp::now().to_string(),
+        },
+    };
+    let (reports, state_now) = txn.apply_all(targets, plans, &push, state).await?;
+    state = state_now;
+    let complete = state.remaining().is_empty();
+    let commit_error = if complete {
+        txn.checkpoint(Checkpoint::Applied);
+        txn.commit(&state, &token).err()
+    } else {
+        None
+    };
+    let (done, total) = state.progress();
+    Ok(RotateOutcome::Ran(RotationRun {
+        report: RotationReport {
+            credential: name.clone(),
+            operation: state.operation,
+            requested_at: push.opts.requested_at,
+            complete,
+            clusters: reports,
+        },
+        done,
+        total,
+        commit_error,
+    }))
+}
+
+/// The unfinished rotation this run goes on with (none for a fresh one), or why the run cannot
+/// start: a fresh rotation over an unfinished one, a resume or rollback with nothing to go on
+/// with, a resume of a rollback.
+fn unfinished(name: &str, kind: Kind, state: Option<RotationState>) -> Result<Option<RotationState>> {
+    match (kind, state) {
+        (Kind::Fresh, Some(s)) => Err(in_progress(name, &s).into()),
+        (Kind::Fresh, None) => Ok(None),
+        (Kind::Resume, None) => Err(CredentialError::NoRotation {
+            name: name.into(),
+            action: "resume",
+        }
+        .into()),
+        (Kind::Rollback, None) => Err(CredentialError::NoRotation {
+            name: name.into(),
+            action: "roll back",
+        }
+        .into()),
+        (Kind::Resume, Some(s)) if s.operation == Operation::Rollback => Err(in_progress(name, &s).into()),
+        (_, Some(s)) => Ok(Some(s)),
+    }
+}
+
+/// The clusters of this run, validated against the kubeconfig before any request: the selection
+/// of a fresh rotation, the clusters not done yet of a resume, every cluster of a rollback that
+/// starts. Warns about a context that points elsewhere than when the rotation started.
+async fn select_targets(
+    kind: Kind,
+    state: Option<&RotationState>,
+    clusters: &ClusterAccess,
+    reporter: &dyn Reporter,
+) -> Result<Vec<KubeTarget>> {
+    let kubeconfig = load_kubeconfig(clusters.kubeconfig.as_deref())?;
+    let contexts: Vec<String> = match state {
+        None => kubeconfig.select(&clusters.contexts, clusters.all_contexts)?,
+        Some(s) if kind == Kind::Rollback && s.operation == Operation::Rotate => {
+            s.clusters.iter().map(|c| c.context.clone()).collect()
+        }
+        Some(s) => s.remaining(),
+    };
+    for c in &contexts {
+        kubeconfig.require_context(c)?;
+    }
+    let mut targets = Vec::new();
+    for c in &contexts {
+        targets.push(kubeconfig.target(c, clusters.options).await?);
+    }
+    if let Some(s) = state {
+        for t in &targets {
+            if let Some(rec) = s.clusters.iter().find(|r| r.context == t.context)
+                && rec.server != t.server
+            {
+                reporter.warn(&format!(
+                    "context '{}' now points at {} (it was {} when the rotation started)",
+                    t.context, t.server, rec.server
+                ));
+            }
+        }
+    }
+    Ok(targets)
+}
+
+/// What every cluster of a run gets.
+struct Push<'a> {
+    token: &'a Token,
+    opts: RotateOptions,
+}
+
+/// One run of the transaction: the credential, and the stores and reporter every step uses.
+struct Txn<'a> {
+    name: &'a str,
+    stores: Stores<'a>,
+    reporter: &'a dyn Reporter,
+}
+
+impl Txn<'_> {
+    /// Reports a durable step.
+    fn checkpoint(&self, step: Checkpoint) {
+        self.reporter.debug(&step.line(self.name));
+    }
+
+    /// Reads what the keyring holds for an unfinished rotation and decides how to go on; the
+    /// keyring is the truth, the state file only says which clusters are done.
+    fn recover(&self, kind: Kind, state: &RotationState) -> Result<Recovery> {
+        let name = self.name;
+        let previous = self.stores.secrets.get(&previous_entry(name))?;
+        let all_done = state.remaining().is_empty();
+        let previous_gone = || CredentialError::NoRotation {
+            name: name.into(),
+            action: "roll back (the previous token is no longer in the keyring)",
+        };
+        match state.operation {
+            Operation::Rotate => {
+                let current = self
+                    .stores
+                    .secrets
+                    .get(name)?
+                    .ok_or_else(|| CredentialError::NotFound { name: name.into() })?;
+                match previous {
+                    None if all_done && kind == Kind::Resume => Ok(Recovery::Finish),
+                    None if all_done => Err(previous_gone().into()),
+                    None => Ok(Recovery::NeverStarted),
+                    Some(p) if p == current => Ok(Recovery::NeverStarted),
+                    Some(p) if kind == Kind::Rollback => Ok(Recovery::Continue(p)),
+                    Some(_) => Ok(Recovery::Continue(current)),
+                }
+            }
+            Operation::Rollback => match previous {
+                Some(p) => Ok(Recovery::Continue(p)),
+                None if all_done => Ok(Recovery::Finish),
+                None => Err(previous_gone().into()),
+            },
+        }
+    }
+
+    /// Steps 1 to 4 of a fresh rotation. A failing step undoes the ones before it and returns its
+    /// error; if undoing fails too, the state stays so that `--rollback` finishes the undo.
+    fn start(
+        &self,
+        current: &Token,
+        new: &Token,
+        new_meta: &CredentialMeta,
+        state: &RotationState,
+    ) -> Result<()> {
+        let (name, stores) = (self.name, self.stores);
+        stores.rotations.save(state)?;
+        self.checkpoint(Checkpoint::StateSaved);
+        if let Err(e) = stores.secrets.set(&previous_entry(name), current) {
+            self.undo_start(None);
+            return Err(e.into());
+        }
+        self.checkpoint(Checkpoint::PreviousKept);
+        let updated = stores.metas.update(|index| {
+            index.credentials.insert(name.to_string(), new_meta.clone());
+            Ok(())
+        });
+        if let Err(e) = updated {
+            self.undo_start(None);
+            return Err(e.into());
+        }
+        self.checkpoint(Checkpoint::MetaUpdated);
+        if let Err(e) = stores.secrets.set(name, new) {
+            self.undo_start(Some((current, &state.previous)));
+            return Err(e.into());
+        }
+        self.checkpoint(Checkpoint::NewStored);
+        Ok(())
+    }
+
+    /// Undoes a failed start. With `restore`, the keyring may hold the new token (a write that
+    /// timed out can still land), so the current token and its metadata are written back first,
+    /// and the state is only dropped once they are. A `NAME#previous` left behind is a copy of the
+    /// current token, so removing it is best effort.
+    fn undo_start(&self, restore: Option<(&Token, &CredentialMeta)>) {
+        let (name, stores) = (self.name, self.stores);
+        let undone = (|| -> Result<(), CredentialError> {
+            if let Some((current, previous_meta)) = restore {
+                stores.secrets.set(name, current)?;
+                stores.metas.update(|index| {
+                    index.credentials.insert(name.to_string(), previous_meta.clone());
+                    Ok(())
+                })?;
+            }
+            let _ = stores.secrets.delete(&previous_entry(name));
+            stores.rotations.clear(name)
+        })();
+        if let Err(e) = undone {
+            self.reporter.warn(&format!(
+                "could not undo the start of the rotation ({}); 'kubectl fleet token rotate {name} --rollback' finishes undoing it",
+                error_chain(&e)
+            ));
+        }
+    }
+
+    /// Discards a rotation whose new token was never stored: the index gets the previous metadata
+    /// back (step 3 may have happened), `NAME#previous` and the state go.
+    fn discard(&self, kind: Kind, state: &RotationState) -> Result<RotateOutcome> {
+        let (name, stores) = (self.name, self.stores);
+        if stores.metas.get(name)?.as_ref() != Some(&state.previous) {
+            stores.metas.update(|index| {
+                index.credentials.insert(name.to_string(), state.previous.clone());
+                Ok(())
+            })?;
+            self.checkpoint(Checkpoint::MetaRestored);
+        }
+        stores.secrets.delete(&previous_entry(name))?;
+        self.checkpoint(Checkpoint::PreviousRemoved);
+        stores.rotations.clear(name)?;
+        self.checkpoint(Checkpoint::StateCleared);
+        let resumed = kind == Kind::Resume;
+        if resumed {
+            self.reporter.failure(&format!(
+                "the rotation of '{name}' was interrupted before its new token was stored, so there is nothing to resume: \
+                 no cluster was changed and the keyring holds the current token; start it again with 'kubectl fleet token rotate {name}'"
+            ));
+        } else {
+            self.reporter.success(&format!(
+                "the rotation of '{name}' was interrupted before its new token was stored: no cluster was changed, \
+                 nothing to roll back; the unfinished rotation was discarded"
+            ));
+        }
+        Ok(RotateOutcome::Discarded {
+            credential: name.into(),
+            resumed,
+        })
+    }
+
+    /// Finishes a commit that was interrupted after `NAME#previous` was removed (every cluster is
+    /// done).
+    fn finish(&self, state: &RotationState) -> RotationRun {
+        let finished = (|| -> Result<()> {
+            if state.operation == Operation::Rollback {
+                self.restore_meta(state)?;
+                self.checkpoint(Checkpoint::MetaRestored);
+            }
+            self.stores.rotations.clear(self.name)?;
+            self.checkpoint(Checkpoint::StateCleared);
+            Ok(())
+        })();
+        let (done, total) = state.progress();
+        RotationRun {
+            report: RotationReport {
+                credential: self.name.into(),
+                operation: state.operation,
+                requested_at: Timestamp::now().to_string(),
+                complete: true,
+                clusters: Vec::new(),
+            },
+            done,
+            total,
+            commit_error: finished.err(),
+        }
+    }
+
+    /// Step 6: every cluster carries `token`; the keyring and the index are made to agree, and the
+    /// state goes last.
+    fn commit(&self, state: &RotationState, token: &Token) -> Result<()> {
+        let (name, stores) = (self.name, self.stores);
+        if state.operation == Operation::Rollback {
+            stores.secrets.set(name, token)?;
+            self.checkpoint(Checkpoint::TokenRestored);
+            self.restore_meta(state)?;
+            self.checkpoint(Checkpoint::MetaRestored);
+        }
+        stores.secrets.delete(&previous_entry(name))?;
+        self.checkpoint(Checkpoint::PreviousRemoved);
+        stores.rotations.clear(name)?;
+        self.checkpoint(Checkpoint::StateCleared);
+        Ok(())
+    }
+
+    /// Puts the metadata of the token a rollback restored back into the index.
+    fn restore_meta(&self, state: &RotationState) -> Result<()> {
+        let restored = CredentialMeta {
+            updated: rfc3339::now(),
+            ..state.previous.clone()
+        };
+        self.stores.metas.update(|index| {
+            index.credentials.insert(self.name.to_string(), restored);
+            Ok(())
+        })?;
+        Ok(())
+    }
+
+    /// Plans every cluster concurrently (the Secrets written from the credential, the
+    /// GitRepositories using them, whether we may write them) and warns about Secrets a Flux
+    /// Kustomization would revert.
+    async fn plan_all(&self, targets: &[KubeTarget]) -> Vec<TargetReport<ClusterPlan>> {
+        if targets.is_empty() {
+            return Vec::new();
+        }
+        let (name, reporter) = (self.name, self.reporter);
+        reporter.action(&format!(
+            "finding what uses credential '{name}' on {}",
+            plural(targets.len(), "cluster")
+        ));
+        let items = targets.iter().map(|t| (t.context.clone(), t)).collect();
+        let plans = Runner::new(reporter, DEFAULT_CONCURRENCY)
+            .run(
+                items,
+                |target, step| async move {
+                    step.set("finding Secrets and GitRepositories");
+                    Ok(plan_cluster(target, name).await?)
+                },
+                plan_summary,
+            )
+            .await;
+        for p in &plans {
+            if let Some(plan) = p.ok() {
+                for w in revert_warnings(&p.target, &plan.secrets) {
+                    reporter.warn(&w);
+                }
+            }
+        }
+        plans
+    }
+
+    /// Step 5: applies every plan concurrently and records each cluster in the state as it
+    /// finishes (so an interrupted run loses at most the clusters still in flight). A cluster that
+    /// could not be planned is recorded as failed without being touched. Reports come back in the
+    /// clusters' order.
+    async fn apply_all(
+        &self,
+        targets: Vec<KubeTarget>,
+        plans: Vec<TargetReport<ClusterPlan>>,
+        push: &Push<'_>,
+        state: RotationState,
+    ) -> Result<(Vec<TargetReport<ClusterRotation>>, RotationState)> {
+        let reporter = self.reporter;
+        let shared = Mutex::new(state);
+        let save_error: Mutex<Option<CredentialError>> = Mutex::new(None);
+        // Without progress bars (not a terminal, -v) each cluster gets a line as it finishes.
+        let lines = !reporter.progress().enabled();
+        let record = |context: &str, failure: Option<String>| -> Result<()> {
+            let mut s = shared
+                .lock()
+                .map_err(|_| Error::Internal("the rotation state lock was poisoned".into()))?;
+            let done = failure.is_none();
+            let cluster_state = if done {
+                ClusterState::Done
+            } else {
+                ClusterState::Failed
+            };
+            s.mark(context, cluster_state, failure);
+            match self.stores.rotations.save(&s) {
+                // Reported under the lock, so the state on disk has exactly what the line says.
+                Ok(()) => self.checkpoint(Checkpoint::ClusterRecorded {
+                    context: context.into(),
+                    done,
+                }),
+                Err(e) => {
+                    if let Ok(mut slot) = save_error.lock() {
+                        slot.get_or_insert(e);
+                    }
+                }
+            }
+            Ok(())
+        };
+
+        let mut slots: Vec<Option<TargetReport<ClusterRotation>>> = Vec::new();
+        let mut work = Vec::new();
+        let mut work_slots = Vec::new();
+        for (target, plan) in targets.into_iter().zip(plans) {
+            match plan.outcome {
+                Ok(p) => {
+                    work_slots.push(slots.len());
+                    slots.push(None);
+                    work.push((target.context.clone(), (target, p)));
+                }
+                Err(e) => {
+                    record(&target.context, Some(e.message.clone()))?;
+                    if lines {
+                        reporter.failure(&format!("{}: {e}", target.context));
+                    }
+                    slots.push(Some(TargetReport::failed(target.context, e)));
+                }
+            }
+        }
+        let ran = Runner::new(reporter, DEFAULT_CONCURRENCY)
+            .run(
+                work,
+                |(target, plan): (KubeTarget, ClusterPlan), step| {
+                    let record = &record;
+                    async move {
+                        let progress = move |m: String| step.set(m);
+                        let result =
+                            apply_plan(&target, &plan, self.name, push.token, &push.opts, &progress).await;
+                        record(&target.context, result.as_ref().err().map(|e| error_chain(e)))?;
+                        if lines {
+                            match &result {
+                                Ok(r) => {
+                                    reporter.success(&format!("{}: {}", target.context, cluster_summary(r)))
+                                }
+                                Err(e) => {
+                                    reporter.failure(&format!("{}: {}", target.context, error_chain(e)))
+                                }
+                            }
+                        }
+                        result
+                    }
+                },
+                cluster_summary,
+            )
+            .await;
+        for (slot, report) in work_slots.into_iter().zip(ran) {
+            slots[slot] = Some(report);
+        }
+        let state = shared
+            .into_inner()
+            .map_err(|_| Error::Internal("the rotation state lock was poisoned".into()))?;
+        if let Some(e) = save_error.into_inner().ok().flatten() {
+            reporter.warn(&format!("failed to record the rotation state: {e}"));
+        }
+        Ok((slots.into_iter().flatten().collect(), state))
+    }
+}
