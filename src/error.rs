@@ -120,14 +120,41 @@ impl Error {
         }
     }
 
-    /// The full report: `error: …` then one `caused by: …` line per cause (see [`causes`]).
+    /// The full report: `error: …`, one `caused by: …` line per cause (see [`causes`]), then a
+    /// `hint:` line when there is a next step to suggest.
     pub fn report(&self) -> String {
         let mut lines = causes(self).into_iter();
         let mut out = format!("error: {}", lines.next().unwrap_or_default());
         for cause in lines {
             let _ = write!(out, "\n  caused by: {cause}");
         }
+        if let Some(hint) = self.hint() {
+            let _ = write!(out, "\n  hint: {hint}");
+        }
         out
+    }
+
+    /// The next step for the user, when the error suggests one.
+    pub fn hint(&self) -> Option<String> {
+        if let Error::Config(ConfigError::UnknownContext { name, available }) = self {
+            return closest(name, available).map(|c| format!("did you mean '{c}'?"));
+        }
+        let direct = match self {
+            Error::Kube(k) | Error::Tree(TreeError::Kube(k)) => Some(k),
+            _ => None,
+        };
+        let mut chain = Vec::new();
+        let mut next = std::error::Error::source(self);
+        while let Some(e) = next {
+            chain.extend(e.downcast_ref::<KubeError>());
+            next = e.source();
+        }
+        direct.into_iter().chain(chain).find_map(|k| match k {
+            KubeError::Unreachable { context, .. } => Some(format!(
+                "check the cluster with `kubectl --context {context} cluster-info`"
+            )),
+            _ => None,
+        })
     }
 }
 
@@ -163,9 +190,23 @@ pub enum ConfigError {
         #[source]
         source: kube::config::KubeconfigError,
     },
-    /// No kubeconfig could be found at all.
-    #[error("no kubeconfig found: set --kubeconfig or KUBECONFIG, or create ~/.kube/config")]
-    NoKubeconfig(#[source] kube::config::KubeconfigError),
+    /// No kubeconfig could be found at all: every file `KUBECONFIG` names is missing (kubectl
+    /// skips missing ones), or it is unset and the default file does not exist.
+    #[error("{}", no_kubeconfig(searched, *from_env))]
+    NoKubeconfig {
+        /// The files looked for.
+        searched: Vec<PathBuf>,
+        /// Whether they came from `KUBECONFIG` (else the default `~/.kube/config`).
+        from_env: bool,
+    },
+    /// A kubeconfig file could not be read (missing with `--kubeconfig`, unreadable).
+    #[error("cannot read kubeconfig '{}'", path.display())]
+    OpenKubeconfig {
+        /// The file.
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
     /// A `--context` names a context that is not in the kubeconfig.
     #[error(
         "context '{name}' not found in kubeconfig (available: {})",
@@ -196,6 +237,32 @@ pub enum ConfigError {
         #[source]
         source: kube::Error,
     },
+}
+
+/// The most similar name (clap's rule for suggestions: Jaro similarity above 0.7).
+fn closest<'a>(name: &str, candidates: &'a [String]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (strsim::jaro(name, c), c.as_str()))
+        .filter(|(score, _)| *score > 0.7)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+fn no_kubeconfig(searched: &[PathBuf], from_env: bool) -> String {
+    let names: Vec<String> = searched.iter().map(|p| format!("'{}'", p.display())).collect();
+    match (from_env, names.as_slice()) {
+        (true, [one]) => format!("no kubeconfig found: KUBECONFIG names {one}, which does not exist"),
+        (true, many) => format!(
+            "no kubeconfig found: none of the files KUBECONFIG names exists ({})",
+            many.join(", ")
+        ),
+        (false, []) => "no kubeconfig found: set --kubeconfig or KUBECONFIG (HOME is not set)".to_string(),
+        (false, many) => format!(
+            "no kubeconfig found at {}: set --kubeconfig or KUBECONFIG",
+            many.join(", ")
+        ),
+    }
 }
 
 fn fmt_list(items: &[String]) -> String {

@@ -47,7 +47,7 @@ _kubectl__fleet__secret() {
 
     case "${cmd}" in
         kubectl__fleet__secret)
-            opts="-q -v -h -V --fleet-dir --use-case --sops --quiet --verbose --color --no-progress --help --version set list apply help"
+            opts="-q -v -h -V --fleet-dir --use-case --sops --quiet --verbose --v --color --no-progress --help --version set list apply help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -65,6 +65,10 @@ _kubectl__fleet__secret() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -77,7 +81,7 @@ _kubectl__fleet__secret() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__secret__subcmd__apply)
-            opts="-o -q -v -h --dry-run --kubeconfig --context --all-contexts --request-timeout --output --fleet-dir --use-case --sops --quiet --verbose --color --no-progress --help"
+            opts="-o -q -v -h --dry-run --kubeconfig --context --all-contexts --request-timeout --output --fleet-dir --use-case --sops --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -123,6 +127,10 @@ _kubectl__fleet__secret() {
                     return 0
                     ;;
                 --sops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -208,7 +216,7 @@ _kubectl__fleet__secret() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__secret__subcmd__list)
-            opts="-o -q -v -h --output --fleet-dir --use-case --sops --quiet --verbose --color --no-progress --help"
+            opts="-o -q -v -h --output --fleet-dir --use-case --sops --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +242,10 @@ _kubectl__fleet__secret() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -246,7 +258,7 @@ _kubectl__fleet__secret() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__secret__subcmd__set)
-            opts="-n -q -v -h --from-file --from-env-file --from-stdin --from-literal --namespace --file --force --dry-run --fleet-dir --use-case --sops --quiet --verbose --color --no-progress --help"
+            opts="-n -q -v -h --from-file --from-env-file --from-stdin --from-literal --namespace --file --force --dry-run --fleet-dir --use-case --sops --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -289,6 +301,10 @@ _kubectl__fleet__secret() {
                     return 0
                     ;;
                 --sops)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -65,7 +65,7 @@ _kubectl__fleet__token() {
 
     case "${cmd}" in
         kubectl__fleet__token)
-            opts="-q -v -h -V --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --color --no-progress --help --version set list ls delete rm check rotate help"
+            opts="-q -v -h -V --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help --version set list ls delete rm check rotate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -94,6 +94,10 @@ _kubectl__fleet__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -106,7 +110,7 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__check)
-            opts="-o -q -v -h --warn-days --check-timeout --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --color --no-progress --help"
+            opts="-o -q -v -h --warn-days --check-timeout --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +155,10 @@ _kubectl__fleet__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -163,7 +171,7 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__delete)
-            opts="-q -v -h --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --color --no-progress --help"
+            opts="-q -v -h --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -189,6 +197,10 @@ _kubectl__fleet__token() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -302,7 +314,7 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__list)
-            opts="-o -q -v -h --output --warn-days --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --color --no-progress --help"
+            opts="-o -q -v -h --output --warn-days --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -343,6 +355,10 @@ _kubectl__fleet__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -355,7 +371,7 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__rotate)
-            opts="-o -q -v -h --from-stdin --check --no-check --resume --rollback --dry-run --no-wait --timeout --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --color --no-progress --help"
+            opts="-o -q -v -h --from-stdin --check --no-check --resume --rollback --dry-run --no-wait --timeout --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -396,6 +412,10 @@ _kubectl__fleet__token() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --color)
                     COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
                     return 0
@@ -408,7 +428,7 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__set)
-            opts="-q -v -h --from-stdin --provider --api-url --username --force --check --no-check --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --color --no-progress --help"
+            opts="-q -v -h --from-stdin --provider --api-url --username --force --check --no-check --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -446,6 +466,10 @@ _kubectl__fleet__token() {
                     return 0
                     ;;
                 --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_bootstrap_global_optspecs
-    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose color= no-progress h/help V/version
+    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_bootstrap_needs_command
@@ -38,6 +38,7 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_com
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -91,6 +92,7 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -119,6 +121,7 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"

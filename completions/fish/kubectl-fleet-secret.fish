@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_secret_global_optspecs
-    string join \n fleet-dir= use-case= sops= q/quiet v/verbose color= no-progress h/help V/version
+    string join \n fleet-dir= use-case= sops= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_secret_needs_command
@@ -27,6 +27,7 @@ end
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_needs_command" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_needs_command" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_needs_command" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_needs_command" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -48,6 +49,7 @@ complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcomman
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -63,6 +65,7 @@ yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -79,6 +82,7 @@ yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
+complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"

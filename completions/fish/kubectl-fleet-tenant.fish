@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_tenant_global_optspecs
-    string join \n fleet-dir= use-case= kubeconfig= context= all-contexts request-timeout= q/quiet v/verbose color= no-progress h/help V/version
+    string join \n fleet-dir= use-case= kubeconfig= context= all-contexts request-timeout= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_tenant_needs_command
@@ -29,6 +29,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" 
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -57,6 +58,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -78,6 +80,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -95,6 +98,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -112,6 +116,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -130,6 +135,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -147,6 +153,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -168,6 +175,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
@@ -187,6 +195,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"

@@ -7,6 +7,7 @@ json\t'JSON document keyed by context'
 yaml\t'YAML document keyed by context'"
 complete -c kubectl-fleet-tree -l status -d 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors'"
 complete -c kubectl-fleet-tree -l depth -d 'Expand at most N levels below the root' -r
+complete -c kubectl-fleet-tree -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tree -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"

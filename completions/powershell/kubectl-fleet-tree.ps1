@@ -28,6 +28,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tree' -ScriptBloc
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Expand at most N levels below the root')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the root object (default: flux-system)')
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the root object (default: flux-system)')

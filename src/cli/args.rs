@@ -11,8 +11,14 @@ use crate::{
     output::{ColorChoice, Printer, Verbosity},
 };
 
+/// The help heading of the flags that choose clusters, after each command's own flags.
+pub const CLUSTER_HEADING: &str = "Cluster selection";
+/// The help heading of the flags that shape output, last.
+pub const OUTPUT_HEADING: &str = "Output";
+
 /// `--kubeconfig`, repeatable `--context`, `--all-contexts`, `--request-timeout`.
 #[derive(Args, Clone, Debug, Default)]
+#[command(next_help_heading = CLUSTER_HEADING)]
 pub struct KubeArgs {
     /// Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config).
     #[arg(long, value_name = "PATH", global = true, value_hint = clap::ValueHint::FilePath)]
@@ -65,6 +71,7 @@ impl KubeArgs {
 
 /// `-n/--namespace`.
 #[derive(Args, Clone, Debug, Default)]
+#[command(next_help_heading = CLUSTER_HEADING)]
 pub struct NamespaceArg {
     /// Namespace (default: the context's namespace).
     #[arg(short, long, value_name = "NAMESPACE", global = true)]
@@ -96,6 +103,7 @@ impl OutputFormat {
 
 /// `-o/--output table|json|yaml`.
 #[derive(Args, Clone, Debug, Default)]
+#[command(next_help_heading = OUTPUT_HEADING)]
 pub struct OutputArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table, global = true)]
@@ -104,6 +112,7 @@ pub struct OutputArgs {
 
 /// `-q`, `-v`, `--color`, `--no-progress`.
 #[derive(Args, Clone, Debug, Default)]
+#[command(next_help_heading = OUTPUT_HEADING)]
 pub struct GlobalArgs {
     /// Print only errors and data.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
@@ -112,6 +121,11 @@ pub struct GlobalArgs {
     /// Print debug details (hides progress bars).
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// kubectl's log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`.
+    /// Hidden, so completion never offers a value after `-v`.
+    #[arg(long = "v", value_name = "LEVEL", hide = true, global = true)]
+    pub level: Option<u8>,
 
     /// When to use colours (NO_COLOR is honoured by auto).
     #[arg(long, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto, global = true)]
@@ -127,13 +141,30 @@ impl GlobalArgs {
     pub fn printer(&self) -> Printer {
         let verbosity = if self.quiet {
             Verbosity::Quiet
-        } else if self.verbose {
+        } else if self.verbose || self.level.is_some_and(|l| l > 0) {
             Verbosity::Verbose
         } else {
             Verbosity::Normal
         };
         Printer::new(verbosity, self.color, self.no_progress)
     }
+}
+
+/// kubectl's `-v=N` and `-vN` spelled as `--v=N`, which clap parses; every other argument as is.
+pub fn kubectl_log_level(args: impl IntoIterator<Item = std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    args.into_iter()
+        .map(|arg| {
+            let level = arg
+                .to_str()
+                .and_then(|a| a.strip_prefix("-v"))
+                .map(|rest| rest.strip_prefix('=').unwrap_or(rest))
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+            match level {
+                Some(n) => format!("--v={n}").into(),
+                None => arg,
+            }
+        })
+        .collect()
 }
 
 /// Parses `90s`, `5m`, `1h30m`, `500ms` or a bare number of seconds.
@@ -182,6 +213,16 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kubectl_log_levels_become_the_long_flag() {
+        let args = ["kubectl-fleet-tree", "-v=6", "-v8", "-v", "-vx", "ks/v=1"].map(std::ffi::OsString::from);
+        let out = kubectl_log_level(args);
+        assert_eq!(
+            out,
+            ["kubectl-fleet-tree", "--v=6", "--v=8", "-v", "-vx", "ks/v=1"].map(std::ffi::OsString::from)
+        );
+    }
 
     #[test]
     fn parses_durations() {

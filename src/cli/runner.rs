@@ -23,7 +23,15 @@ where
     }
     let bin_name = format!("kubectl fleet {name}");
     let command = A::command().bin_name(&bin_name);
-    let matches = command.get_matches();
+    let matches = command.get_matches_from(super::args::kubectl_log_level(std::env::args_os()));
+    // Every command flattens `GlobalArgs`; its `--color` also governs the `error:` prefix below.
+    let color = matches
+        .try_get_one::<ColorChoice>("color")
+        .ok()
+        .flatten()
+        .copied()
+        .unwrap_or_default();
+    color.apply_global();
     let args = match A::from_arg_matches(&matches) {
         Ok(args) => args,
         Err(e) => e.exit(),
@@ -42,15 +50,15 @@ where
         Ok(status) => status.into(),
         Err(e) if e.is_broken_pipe() => ExitCode::SUCCESS,
         Err(e) => {
-            report(&e);
+            report(&e, color);
             e.exit_status().into()
         }
     }
 }
 
-/// Prints an error report to stderr, with `error:` in red when stderr is a terminal.
-pub fn report(e: &Error) {
-    let paint = Paint::new(ColorChoice::Auto.for_stderr());
+/// Prints an error report to stderr, with `error:` in red when `color` allows it.
+pub fn report(e: &Error, color: ColorChoice) {
+    let paint = Paint::new(color.for_stderr());
     let text = e.report();
     let text = match text.strip_prefix("error:") {
         Some(rest) => format!("{}{rest}", paint.paint(Tone::Bad, "error:")),

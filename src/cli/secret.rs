@@ -39,10 +39,10 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Command,
 
-    #[command(flatten, next_help_heading = "Fleet repository")]
+    #[command(flatten)]
     pub repo: RepoArgs,
 
-    #[command(flatten, next_help_heading = "Output")]
+    #[command(flatten, next_help_heading = super::args::OUTPUT_HEADING)]
     pub global: GlobalArgs,
 }
 
@@ -159,7 +159,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    #[command(flatten, next_help_heading = "Clusters")]
+    #[command(flatten, next_help_heading = super::args::CLUSTER_HEADING)]
     pub kube: KubeArgs,
 
     #[command(flatten)]

@@ -55,7 +55,7 @@ pub struct Args {
     #[command(subcommand)]
     pub command: Command,
 
-    #[command(flatten, next_help_heading = "Fleet repository")]
+    #[command(flatten)]
     pub repo: RepoArgs,
 
     #[command(flatten, next_help_heading = "Clusters")]

@@ -40,15 +40,19 @@ pub fn load_kubeconfig_with(
             sources: vec![path.to_path_buf()],
         });
     }
+    let from_env = kubeconfig_env.is_some_and(|value| !value.is_empty());
     let paths: Vec<PathBuf> = match kubeconfig_env {
-        Some(value) if !value.is_empty() => std::env::split_paths(value)
+        Some(value) if from_env => std::env::split_paths(value)
             .filter(|p| !p.as_os_str().is_empty())
             .collect(),
         _ => default_path().into_iter().collect(),
     };
-    let existing: Vec<PathBuf> = paths.into_iter().filter(|p| p.exists()).collect();
+    let existing: Vec<PathBuf> = paths.iter().filter(|p| p.exists()).cloned().collect();
     if existing.is_empty() {
-        return Err(ConfigError::NoKubeconfig(KubeconfigError::FindPath));
+        return Err(ConfigError::NoKubeconfig {
+            searched: paths,
+            from_env,
+        });
     }
     let mut merged = Kubeconfig::default();
     for path in &existing {
@@ -65,9 +69,16 @@ pub fn load_kubeconfig_with(
 }
 
 fn read_one(path: &Path) -> Result<Kubeconfig, ConfigError> {
-    Kubeconfig::read_from(path).map_err(|source| ConfigError::ReadKubeconfig {
-        path: path.to_path_buf(),
-        source,
+    Kubeconfig::read_from(path).map_err(|source| match source {
+        // kube's message quotes the path a second time; the I/O error alone says what is wrong.
+        KubeconfigError::ReadConfig(source, _) => ConfigError::OpenKubeconfig {
+            path: path.to_path_buf(),
+            source,
+        },
+        source => ConfigError::ReadKubeconfig {
+            path: path.to_path_buf(),
+            source,
+        },
     })
 }
 
@@ -270,6 +281,7 @@ fn multiplexed_client(config: &kube::Config) -> Result<kube::Client, kube::Error
         h2,
         h1,
         fallback: Arc::new(AtomicBool::new(false)),
+        outcome: Arc::new(tokio::sync::watch::Sender::new(None)),
     };
     let service = ServiceBuilder::new()
         .layer(config.base_uri_layer())
@@ -295,11 +307,93 @@ struct Negotiated {
     h2: Hyper,
     h1: Hyper,
     fallback: Arc<AtomicBool>,
+    /// How the first connection attempt ended, for the requests that were waiting on it: hyper's
+    /// pool tells those only that their checkout is "no longer wanted" ("request was canceled").
+    outcome: Arc<tokio::sync::watch::Sender<Option<Arc<Outcome>>>>,
+}
+
+type HyperError = hyper_util::client::legacy::Error;
+
+/// How connecting over HTTP/2 ended, when it did not succeed.
+enum Outcome {
+    /// The server could not be reached at all (refused, timed out, DNS): HTTP/1.1 would fail too.
+    Unreachable(Arc<HyperError>),
+    /// The server was reached but not over HTTP/2 (e.g. TLS ALPN refused it): use HTTP/1.1.
+    Http1,
+}
+
+/// A connect failure shared by every request that waited for the same connection: its source is
+/// the failure itself, so error messages name the real cause (refused, timed out after 5s).
+#[derive(Debug)]
+struct SharedConnectFailure(Arc<HyperError>);
+
+impl std::fmt::Display for SharedConnectFailure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::error::Error for SharedConnectFailure {
+    // The hyper error itself (not the `Arc`), so callers can downcast to it.
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(self.0.as_ref())
+    }
+}
+
+/// The connect error's cause: `Some(true)` when the server is unreachable (I/O or timeout, TLS
+/// aside), `Some(false)` for any other cause, `None` for a pool cancellation (no cause at all).
+fn unreachable(e: &HyperError) -> Option<bool> {
+    let mut next = std::error::Error::source(e);
+    let mut any = false;
+    while let Some(cause) = next {
+        if cause.is::<tokio::time::error::Elapsed>() {
+            return Some(true);
+        }
+        if let Some(io) = cause.downcast_ref::<std::io::Error>() {
+            let tls = io.get_ref().is_some_and(|inner| inner.is::<rustls::Error>());
+            return Some(!tls);
+        }
+        any = true;
+        next = cause.source();
+    }
+    any.then_some(false)
+}
+
+impl Negotiated {
+    fn publish(&self, outcome: Outcome) {
+        self.outcome.send_replace(Some(Arc::new(outcome)));
+    }
+
+    /// What a request that waited on a failed connect should do: share the failure, or retry over
+    /// HTTP/1.1 (`None`) when the server was reached but refused HTTP/2.
+    async fn waited(&self) -> Option<Arc<HyperError>> {
+        let mut outcomes = self.outcome.subscribe();
+        let seen = tokio::time::timeout(Duration::from_secs(1), outcomes.wait_for(Option::is_some)).await;
+        match seen.ok()?.ok()?.as_ref().map(|o| o.as_ref()) {
+            Some(Outcome::Unreachable(e)) => Some(e.clone()),
+            _ => None,
+        }
+    }
+
+    async fn over_http1(
+        &self,
+        retry: Option<http::Request<kube::client::Body>>,
+        e: HyperError,
+    ) -> Result<http::Response<hyper::body::Incoming>, tower::BoxError> {
+        match retry {
+            Some(again) => {
+                self.fallback.store(true, Ordering::Relaxed);
+                self.publish(Outcome::Http1);
+                Ok(self.h1.request(again).await?)
+            }
+            None => Err(e.into()),
+        }
+    }
 }
 
 impl tower::Service<http::Request<kube::client::Body>> for Negotiated {
     type Response = http::Response<hyper::body::Incoming>;
-    type Error = hyper_util::client::legacy::Error;
+    type Error = tower::BoxError;
     type Future = futures::future::BoxFuture<'static, Result<Self::Response, Self::Error>>;
 
     fn poll_ready(&mut self, _: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), Self::Error>> {
@@ -310,7 +404,7 @@ impl tower::Service<http::Request<kube::client::Body>> for Negotiated {
         let this = self.clone();
         Box::pin(async move {
             if this.fallback.load(Ordering::Relaxed) {
-                return this.h1.request(request).await;
+                return Ok(this.h1.request(request).await?);
             }
             let retry = request.body().try_clone().map(|body| {
                 let mut again = http::Request::new(body);
@@ -320,14 +414,22 @@ impl tower::Service<http::Request<kube::client::Body>> for Negotiated {
                 again
             });
             match this.h2.request(request).await {
-                Err(e) if retry.is_some() => {
-                    this.fallback.store(true, Ordering::Relaxed);
-                    match retry {
-                        Some(again) => this.h1.request(again).await,
-                        None => Err(e),
+                Ok(response) => Ok(response),
+                Err(e) if e.is_connect() => match unreachable(&e) {
+                    // A server that cannot be reached is not one that lacks HTTP/2: retrying over
+                    // HTTP/1.1 would only double the wait before the error.
+                    Some(true) => {
+                        let e = Arc::new(e);
+                        this.publish(Outcome::Unreachable(e.clone()));
+                        Err(tower::BoxError::from(SharedConnectFailure(e)))
                     }
-                }
-                other => other,
+                    Some(false) => this.over_http1(retry, e).await,
+                    None => match this.waited().await {
+                        Some(failure) => Err(tower::BoxError::from(SharedConnectFailure(failure))),
+                        None => this.over_http1(retry, e).await,
+                    },
+                },
+                Err(e) => this.over_http1(retry, e).await,
             }
         })
     }
@@ -344,6 +446,8 @@ pub struct KubeTarget {
     pub namespace: String,
     /// The client.
     pub client: kube::Client,
+    /// The client's timeouts, so errors say how long it waited.
+    pub timeouts: ClientOptions,
 }
 
 impl std::fmt::Debug for KubeTarget {
@@ -362,12 +466,20 @@ impl KubeTarget {
             server: config.cluster_url.to_string().trim_end_matches('/').to_string(),
             namespace: config.default_namespace.clone(),
             client,
+            timeouts: ClientOptions {
+                connect_timeout: config
+                    .connect_timeout
+                    .unwrap_or(ClientOptions::default().connect_timeout),
+                request_timeout: config
+                    .read_timeout
+                    .unwrap_or(ClientOptions::default().request_timeout),
+            },
         }
     }
 
     /// Wraps a kube error with this target's context and server.
     pub fn err(&self, action: impl Into<String>, e: kube::Error) -> KubeError {
-        KubeError::from_kube(&self.context, &self.server, action, e)
+        KubeError::from_kube(&self.context, &self.server, self.timeouts, action, e)
     }
 
     /// Asks the apiserver whether the current user may `verb` a resource (one

@@ -1,19 +1,23 @@
 //! Errors from talking to a cluster, classified so users can tell "unreachable" from "forbidden".
 
-use std::time::Duration;
+use std::{error::Error as StdError, io, time::Duration};
+
+use super::client::ClientOptions;
 
 /// A request to a cluster failed.
 #[derive(Debug, thiserror::Error)]
 pub enum KubeError {
     /// The apiserver could not be reached at all (connection refused, TLS, DNS, timeout).
-    #[error("cluster '{context}' is unreachable at {server}")]
+    #[error("cluster '{context}' is unreachable at {server}: {reason}")]
     Unreachable {
         /// The kube context.
         context: String,
         /// The server URL from the kubeconfig.
         server: String,
-        #[source]
-        source: kube::Error,
+        /// The innermost cause in the user's words ("connection refused", "timed out after 5s
+        /// connecting"); the client's wrapper layers (`ServiceError: client error (Connect)`)
+        /// say nothing a user can act on, so they are not kept as a source chain.
+        reason: String,
     },
     /// The apiserver answered with an error status.
     #[error("failed to {action} on cluster '{context}': {message}")]
@@ -64,8 +68,15 @@ pub enum KubeError {
 }
 
 impl KubeError {
-    /// Classifies a kube client error for a request on `context`.
-    pub fn from_kube(context: &str, server: &str, action: impl Into<String>, err: kube::Error) -> Self {
+    /// Classifies a kube client error for a request on `context`; `timeouts` are the client's, so
+    /// a timeout says how long it waited.
+    pub fn from_kube(
+        context: &str,
+        server: &str,
+        timeouts: ClientOptions,
+        action: impl Into<String>,
+        err: kube::Error,
+    ) -> Self {
         match err {
             kube::Error::Api(status) => KubeError::Api {
                 context: context.to_string(),
@@ -77,7 +88,7 @@ impl KubeError {
             e @ (kube::Error::HyperError(_) | kube::Error::Service(_)) => KubeError::Unreachable {
                 context: context.to_string(),
                 server: server.to_string(),
-                source: e,
+                reason: unreachable_reason(&e, timeouts),
             },
             e => KubeError::Client {
                 context: context.to_string(),
@@ -118,7 +129,7 @@ impl KubeError {
     /// A short one-line description for tables (no context name, which the table already shows).
     pub fn short(&self) -> String {
         match self {
-            KubeError::Unreachable { server, .. } => format!("unreachable at {server}"),
+            KubeError::Unreachable { server, reason, .. } => format!("unreachable at {server}: {reason}"),
             KubeError::Api { action, message, .. } => format!("{action}: {message}"),
             KubeError::Client { action, source, .. } => format!("{action}: {source}"),
             KubeError::UnknownKind { group, kind, .. } => format!("kind {kind} ({group}) not served"),
@@ -128,5 +139,77 @@ impl KubeError {
                 format!("timed out after {}s waiting for {what}: {last}", after.as_secs())
             }
         }
+    }
+}
+
+/// The innermost cause of a connection failure, in the user's words. Timeouts name the limit
+/// (`timed out after 5s connecting`, not tokio's "deadline has elapsed"); refused connections and
+/// TLS or DNS failures keep the text of the layer that knows what went wrong.
+fn unreachable_reason(err: &kube::Error, timeouts: ClientOptions) -> String {
+    let mut chain: Vec<&(dyn StdError + 'static)> = Vec::new();
+    let mut next: Option<&(dyn StdError + 'static)> = Some(err);
+    while let Some(e) = next {
+        chain.push(e);
+        next = e.source();
+    }
+    let connecting = chain.iter().any(|e| {
+        e.downcast_ref::<hyper_util::client::legacy::Error>()
+            .is_some_and(|h| h.is_connect())
+    });
+    let timed_out = chain.iter().any(|e| {
+        e.is::<tokio::time::error::Elapsed>()
+            || e.downcast_ref::<io::Error>()
+                .is_some_and(|io| io.kind() == io::ErrorKind::TimedOut)
+    });
+    if timed_out {
+        return if connecting {
+            format!(
+                "timed out after {} connecting",
+                human_duration(timeouts.connect_timeout)
+            )
+        } else {
+            format!(
+                "no answer within {} (--request-timeout)",
+                human_duration(timeouts.request_timeout)
+            )
+        };
+    }
+    if let Some(io) = chain.iter().find_map(|e| e.downcast_ref::<io::Error>()) {
+        match io.kind() {
+            io::ErrorKind::ConnectionRefused => return "connection refused".to_string(),
+            io::ErrorKind::ConnectionReset => return "connection reset by the server".to_string(),
+            _ => {}
+        }
+    }
+    chain
+        .last()
+        .map(|e| e.to_string())
+        .filter(|text| !text.is_empty())
+        .unwrap_or_else(|| err.to_string())
+}
+
+/// `5s`, `1m30s`, `250ms`: how long a limit was, as the flags spell it.
+pub fn human_duration(d: Duration) -> String {
+    let secs = d.as_secs();
+    if d.subsec_millis() != 0 || secs == 0 {
+        return format!("{}ms", d.as_millis());
+    }
+    match (secs / 60, secs % 60) {
+        (0, s) => format!("{s}s"),
+        (m, 0) => format!("{m}m"),
+        (m, s) => format!("{m}m{s}s"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_as_the_flags_spell_them() {
+        assert_eq!(human_duration(Duration::from_secs(5)), "5s");
+        assert_eq!(human_duration(Duration::from_secs(90)), "1m30s");
+        assert_eq!(human_duration(Duration::from_secs(120)), "2m");
+        assert_eq!(human_duration(Duration::from_millis(250)), "250ms");
     }
 }

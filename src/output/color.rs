@@ -1,6 +1,5 @@
-//! Colour decisions: `--color auto|always|never`, `NO_COLOR`, and whether the stream is a terminal.
-
-use std::io::IsTerminal;
+//! Colour decisions: `--color auto|always|never` over clap's own stack (anstream), which honours
+//! `NO_COLOR`, `CLICOLOR`, `CLICOLOR_FORCE`, `TERM=dumb` and whether the stream is a terminal.
 
 use anstyle::{AnsiColor, Style};
 
@@ -17,24 +16,39 @@ pub enum ColorChoice {
 }
 
 impl ColorChoice {
-    /// Resolves the choice for a stream. `NO_COLOR` (any non-empty value) disables `auto` only, as
-    /// the no-color.org convention says an explicit flag wins.
-    pub fn enabled_for(self, is_terminal: bool) -> bool {
+    /// Makes this the one process-wide choice, so clap's own help and errors follow it too.
+    pub fn apply_global(self) {
+        colorchoice::ColorChoice::write_global(match self {
+            ColorChoice::Auto => colorchoice::ColorChoice::Auto,
+            ColorChoice::Always => colorchoice::ColorChoice::Always,
+            ColorChoice::Never => colorchoice::ColorChoice::Never,
+        });
+    }
+
+    /// Resolves the choice, asking `auto` only for `auto`: an explicit flag wins over the
+    /// environment, as the no-color.org convention says.
+    fn resolve(self, auto: impl FnOnce() -> bool) -> bool {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => auto(),
         }
+    }
+
+    /// Resolves `auto` for a stream the way clap does (anstream): a terminal that supports colour,
+    /// unless `NO_COLOR` is set; `CLICOLOR_FORCE` colours pipes; `CLICOLOR=0` and `TERM=dumb` do not.
+    fn enabled_for<S: anstream::stream::RawStream>(self, stream: &S) -> bool {
+        self.resolve(|| anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never)
     }
 
     /// Resolves the choice for stdout.
     pub fn for_stdout(self) -> bool {
-        self.enabled_for(std::io::stdout().is_terminal())
+        self.enabled_for(&std::io::stdout())
     }
 
     /// Resolves the choice for stderr.
     pub fn for_stderr(self) -> bool {
-        self.enabled_for(std::io::stderr().is_terminal())
+        self.enabled_for(&std::io::stderr())
     }
 }
 
@@ -105,10 +119,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn explicit_choices_ignore_the_terminal() {
-        assert!(ColorChoice::Always.enabled_for(false));
-        assert!(!ColorChoice::Never.enabled_for(true));
-        assert!(!ColorChoice::Auto.enabled_for(false));
+    fn explicit_choices_ignore_the_environment() {
+        assert!(ColorChoice::Always.resolve(|| false));
+        assert!(!ColorChoice::Never.resolve(|| true));
+        assert!(ColorChoice::Auto.resolve(|| true));
+        assert!(!ColorChoice::Auto.resolve(|| false));
     }
 
     #[test]

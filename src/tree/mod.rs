@@ -36,15 +36,15 @@
 //! One document, the same for one cluster or many, keyed by kube context:
 //!
 //! ```yaml
-//! apiVersion: kubectl-fleet/v1     # bumped only on incompatible changes
+//! apiVersion: kubectl-fleet.dev/v1 # the one version of every document; bumped only on incompatible changes
 //! kind: Tree
 //! clusters:
 //!   staging:                       # kube context name
 //!     root:                        # a node (below)
-//!     summary:                     # node counts: total, then each non-zero status
+//!     summary:                     # node counts: total, then each non-zero status (camelCase)
 //!       total: 42
-//!       Ready: 38
-//!       NotReady: 2
+//!       ready: 38
+//!       notReady: 2
 //!     warnings: ["…"]              # only when something could not be read
 //!   prod-us:
 //!     error: "cluster 'prod-us' is unreachable at https://…"   # instead of root/summary

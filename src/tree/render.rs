@@ -132,9 +132,6 @@ pub fn table(root: &Node, paint: Paint, width: Option<u16>) -> String {
     t.render()
 }
 
-/// The `apiVersion` of the JSON/YAML document; bumped only on incompatible changes.
-pub const DOCUMENT_API_VERSION: &str = "kubectl-fleet/v1";
-
 /// The JSON document (two-space indentation, trailing newline).
 pub fn json(outcomes: &[ClusterOutcome]) -> Result<String, serde_json::Error> {
     let mut out = serde_json::to_string_pretty(&Document(outcomes))?;
@@ -152,7 +149,7 @@ struct Document<'a>(&'a [ClusterOutcome]);
 impl Serialize for Document<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(3))?;
-        map.serialize_entry("apiVersion", DOCUMENT_API_VERSION)?;
+        map.serialize_entry("apiVersion", crate::output::document::API_VERSION)?;
         map.serialize_entry("kind", "Tree")?;
         map.serialize_entry("clusters", &Clusters(self.0))?;
         map.end()
@@ -196,11 +193,21 @@ impl Serialize for SummaryDoc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(None)?;
         map.serialize_entry("total", &self.0.total())?;
+        // Keys in camelCase like every other document field (`notReady`, not `NotReady`).
         for (word, n) in self.0.entries() {
-            map.serialize_entry(word, &n)?;
+            map.serialize_entry(&lower_camel(word), &n)?;
         }
         map.end()
     }
+}
+
+/// `NotReady` -> `notReady`.
+fn lower_camel(word: &str) -> String {
+    let mut chars = word.chars();
+    chars
+        .next()
+        .map(|first| first.to_ascii_lowercase().to_string() + chars.as_str())
+        .unwrap_or_default()
 }
 
 struct NodeDoc<'a>(&'a Node);

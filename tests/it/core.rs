@@ -12,7 +12,7 @@ use fleet::{
 use k8s_openapi::apiextensions_apiserver::pkg::apis::apiextensions::v1::CustomResourceDefinition;
 use kube::{Api, api::ListParams};
 
-use crate::common::env;
+use crate::common::{Cmd, env};
 
 fn args(contexts: &[&str]) -> KubeArgs {
     KubeArgs {
@@ -158,4 +158,154 @@ async fn unreachable_server_is_a_target_failure() {
         )),
         "{err}"
     );
+}
+
+/// A kubeconfig whose only context `gone` points at `server`.
+fn lone_kubeconfig(dir: &std::path::Path, server: &str) -> std::path::PathBuf {
+    let path = dir.join("kubeconfig");
+    std::fs::write(
+        &path,
+        format!(
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: gone\n  cluster:\n    server: {server}\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: x\ncontexts:\n- name: gone\n  context:\n    cluster: gone\n    user: u\ncurrent-context: gone\n"
+        ),
+    )
+    .expect("write");
+    path
+}
+
+#[test]
+fn error_reports_name_the_cause_and_the_next_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let refused = lone_kubeconfig(dir.path(), &format!("https://127.0.0.1:{port}"));
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .args(["--kubeconfig".as_ref(), refused.as_os_str()])
+        .run();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: cluster 'gone' is unreachable at https://127.0.0.1:{port}: connection refused\n  \
+             hint: check the cluster with `kubectl --context gone cluster-info`\n"
+        ),
+        "one cause, no client internals, and the next step"
+    );
+
+    // A server that accepts the connection and never answers the TLS handshake: the message says
+    // how long the connect waited, not tokio's "deadline has elapsed", and the wait is not doubled
+    // by an HTTP/1.1 retry.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let hung_dir = tempfile::tempdir().expect("temp dir");
+    let hung = lone_kubeconfig(
+        hung_dir.path(),
+        &format!("https://{}", silent.local_addr().expect("addr")),
+    );
+    let started = std::time::Instant::now();
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .args(["--kubeconfig".as_ref(), hung.as_os_str()])
+        .run();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("unreachable at https://127.0.0.1:")
+            && run.stderr.contains(": timed out after 5s connecting\n"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("deadline"), "{}", run.stderr);
+    assert!(
+        started.elapsed() < Duration::from_secs(9),
+        "one connect attempt, not two: {:?}",
+        started.elapsed()
+    );
+
+    // KUBECONFIG naming a missing file: the message names it (kubectl skips missing files, so
+    // only "none exists" is an error).
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .env("KUBECONFIG", "/nonexistent/kubeconfig")
+        .run();
+    assert_eq!(run.code, 2, "{run:?}");
+    assert_eq!(
+        run.stderr,
+        "error: no kubeconfig found: KUBECONFIG names '/nonexistent/kubeconfig', which does not exist\n"
+    );
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .args(["--kubeconfig", "/nonexistent/kubeconfig"])
+        .run();
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.starts_with(
+            "error: cannot read kubeconfig '/nonexistent/kubeconfig'\n  caused by: No such file"
+        ),
+        "{}",
+        run.stderr
+    );
+
+    // A mistyped context gets a suggestion.
+    let typo = format!("{}x", env().first());
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .kubeconfig()
+        .args(["--context", &typo])
+        .run();
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains(&format!("  hint: did you mean '{}'?", env().first())),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn color_never_holds_for_the_error_prefix_too() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let refused = lone_kubeconfig(dir.path(), &format!("https://127.0.0.1:{port}"));
+    let run_with = |extra: &[&str]| {
+        Cmd::fleet("kubectl-fleet-tree")
+            .env_remove("NO_COLOR")
+            .env("CLICOLOR_FORCE", "1")
+            .args(["--kubeconfig".as_ref(), refused.as_os_str()])
+            .args(extra)
+            .run()
+    };
+    let forced = run_with(&[]);
+    assert!(
+        forced.stderr.starts_with("\u{1b}["),
+        "CLICOLOR_FORCE colours a pipe: {:?}",
+        forced.stderr
+    );
+    let never = run_with(&["--color", "never"]);
+    assert!(never.stderr.starts_with("error: "), "{:?}", never.stderr);
+    assert!(!never.stderr.contains('\u{1b}'), "{:?}", never.stderr);
+}
+
+#[test]
+fn kubectl_log_levels_are_accepted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        l.local_addr().expect("addr").port()
+    };
+    let refused = lone_kubeconfig(dir.path(), &format!("https://127.0.0.1:{port}"));
+    for level in [&["-v=6"][..], &["--v=6"], &["--v", "6"], &["-v6"], &["-v"]] {
+        let run = Cmd::fleet("kubectl-fleet-tree")
+            .args(["--kubeconfig".as_ref(), refused.as_os_str()])
+            .args(level)
+            .run();
+        assert_eq!(
+            run.code, 1,
+            "{level:?} parses and the run fails on the cluster only: {run:?}"
+        );
+        assert!(
+            run.stderr.contains("connection refused"),
+            "{level:?}: {}",
+            run.stderr
+        );
+    }
 }

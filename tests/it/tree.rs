@@ -166,7 +166,7 @@ async fn d1_tree_shows_live_status_at_every_level() {
     snapshot("tree_d1_json", &p, json.ok());
     assert_eq!(json.stderr, "", "no summary line for documents");
     let doc: Value = serde_json::from_str(&json.stdout).expect("valid JSON");
-    assert_eq!(doc["apiVersion"], "kubectl-fleet/v1");
+    assert_eq!(doc["apiVersion"], "kubectl-fleet.dev/v1");
     assert_eq!(doc["clusters"][env.first()]["summary"]["total"], 25);
 
     let yaml = tree_cmd(env.first())
@@ -762,7 +762,7 @@ async fn every_fetch_strategy_builds_the_same_tree() {
     let (auto, stats) = tree_json(&target, &root, Strategy::Auto).await;
     let cluster = &auto["clusters"][env.first()];
     assert_eq!(cluster["summary"]["total"], 1 + 2 + 14 + 10 + 10, "{cluster}");
-    assert_eq!(cluster["summary"]["Missing"], 2, "{cluster}");
+    assert_eq!(cluster["summary"]["missing"], 2, "{cluster}");
     let text = auto.to_string();
     assert!(text.contains("cfg-unlabelled"), "{text}");
     let mut nodes = BTreeSet::new();
@@ -841,7 +841,7 @@ async fn forbidden_objects_are_reported_on_their_nodes_whatever_the_strategy() {
         for _ in 0..50 {
             let (doc, _) = tree_json(&target, &root, strategy).await;
             let summary = doc["clusters"][env.first()]["summary"].clone();
-            if summary["Exists"] == 8 {
+            if summary["exists"] == 8 {
                 last = doc;
                 break;
             }
@@ -849,8 +849,8 @@ async fn forbidden_objects_are_reported_on_their_nodes_whatever_the_strategy() {
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
         let cluster = &last["clusters"][env.first()];
-        assert_eq!(cluster["summary"]["Exists"], 8, "{strategy:?}: {cluster}");
-        assert_eq!(cluster["summary"]["Unknown"], 4, "{strategy:?}: {cluster}");
+        assert_eq!(cluster["summary"]["exists"], 8, "{strategy:?}: {cluster}");
+        assert_eq!(cluster["summary"]["unknown"], 4, "{strategy:?}: {cluster}");
         let forbidden: Vec<&Value> = cluster["root"]["children"]
             .as_array()
             .expect("children")
