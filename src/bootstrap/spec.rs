@@ -9,8 +9,8 @@ use std::{collections::BTreeMap, path::PathBuf};
 
 use serde_json::Value;
 
-/// The namespace Flux runs in unless told otherwise.
-pub const DEFAULT_NAMESPACE: &str = "flux-system";
+/// The namespace Flux runs in unless told otherwise: the fleet model's one default.
+pub use crate::repo::layout::DEFAULT_FLUX_NAMESPACE as DEFAULT_NAMESPACE;
 
 /// Flux controllers a FluxInstance can run, in the order the d1 files list them.
 pub const KNOWN_COMPONENTS: &[&str] = &[

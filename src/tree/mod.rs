@@ -86,9 +86,9 @@ pub use walk::WalkOptions;
 
 use crate::kube::{KubeError, find_alias};
 
-/// The namespace of a root given without one and without `-n`: where Flux lives, as in the
-/// flux CLI.
-pub const DEFAULT_NAMESPACE: &str = "flux-system";
+/// The namespace of a root given without one and without `-n`: where Flux lives (the fleet
+/// model's one default), as in the flux CLI.
+pub use crate::repo::layout::DEFAULT_FLUX_NAMESPACE as DEFAULT_NAMESPACE;
 
 /// The root given on the command line: `KIND/NAME` or `KIND/NAMESPACE/NAME`.
 #[derive(Clone, Debug, PartialEq, Eq)]
