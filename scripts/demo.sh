@@ -52,7 +52,7 @@ operator_manifest=$(tests/testenv/testenv paths | sed -n 's/^operator_manifest=/
 step "Start a local fleet: clusters staging and production, each with the real flux-operator, source-controller and kustomize-controller, and a git server"
 eval "$(tests/testenv/testenv up --clusters staging,production --flux)"
 for b in kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-secret kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree; do
-  ln -s "$ROOT/target/debug/$b" "$DEMO/bin/$b"
+  ln -s "${CARGO_TARGET_DIR:-$ROOT/target}/debug/$b" "$DEMO/bin/$b"
 done
 export PATH="$DEMO/bin:$(dirname "$FLEET_TEST_KUBECTL"):$PATH"
 GIT=$FLEET_TEST_GIT_URL
@@ -160,14 +160,14 @@ run kubectl fleet bootstrap status --all-contexts
 cat <<EOF
 
 ${bold}The local fleet keeps running.${reset} Explore it:
-  export KUBECONFIG=$FLEET_TEST_KUBECONFIG PATH=$DEMO/bin:\$PATH
+  export KUBECONFIG=$FLEET_TEST_KUBECONFIG PATH=$DEMO/bin:\$PATH XDG_CONFIG_HOME=$DEMO/config XDG_DATA_HOME=$DEMO/data
   kubectl fleet tree --context staging
   kubectl fleet tree --all-contexts --status failing -o yaml
   kubectl fleet tenant list --all-contexts
   cd $DEMO/fleet && kubectl fleet tenant create backend --tenant apps --dry-run
-  FLEET_TESTENV_STATE=$FLEET_TESTENV_STATE tests/testenv/testenv status
-(The demo's keyring lived in its own D-Bus session and is gone now; pass tokens with --token-env or
---token-stdin, or re-run the demo.)
+  FLEET_TESTENV_STATE=$FLEET_TESTENV_STATE $ROOT/tests/testenv/testenv status
+(token list reads the demo's credential index; the tokens themselves lived in the demo's own D-Bus
+session keyring, which is gone now: pass tokens with --token-env or --token-stdin, or re-run the demo.)
 Tear it down:
-  FLEET_TESTENV_STATE=$FLEET_TESTENV_STATE tests/testenv/testenv down && rm -rf $DEMO
+  FLEET_TESTENV_STATE=$FLEET_TESTENV_STATE $ROOT/tests/testenv/testenv down && rm -rf $DEMO
 EOF

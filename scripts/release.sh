@@ -57,10 +57,10 @@ build() {
   if [ -z "$BIN_DIR" ]; then
     if [ "$target" = "$host" ]; then
       cargo build --release --locked --bins
-      dir=target/release
+      dir=${CARGO_TARGET_DIR:-target}/release
     else
       cargo build --release --locked --bins --target "$target"
-      dir=target/$target/release
+      dir=${CARGO_TARGET_DIR:-target}/$target/release
     fi
   else
     dir=$BIN_DIR

@@ -128,9 +128,16 @@ impl Step {
 }
 
 /// Runs per-target work with bounded concurrency and one progress line per target.
+///
+/// The one rule for per-target lines: a finished target leaves exactly one line — its bar's last
+/// state on a terminal, else a `✔ target: summary` / `✗ target: error` status line as it finishes —
+/// unless the caller reports the results itself ([`Runner::reported_by_caller`]: a table, a
+/// preflight verdict), in which case the bars vanish and nothing else is printed. Operations never
+/// print their own per-target success lines.
 pub struct Runner<'r> {
     reporter: &'r dyn Reporter,
     concurrency: usize,
+    reported_by_caller: bool,
 }
 
 impl<'r> Runner<'r> {
@@ -139,7 +146,15 @@ impl<'r> Runner<'r> {
         Runner {
             reporter,
             concurrency: concurrency.max(1),
+            reported_by_caller: false,
         }
+    }
+
+    /// The caller prints the results (a table, a verdict): bars are cleared when their target
+    /// finishes and no per-target line is printed, so nothing is said twice.
+    pub fn reported_by_caller(mut self) -> Self {
+        self.reported_by_caller = true;
+        self
     }
 
     /// Runs `work` for every `(name, item)` on the current task. `summary` is the line a finished
@@ -157,6 +172,11 @@ impl<'r> Runner<'r> {
         S: Fn(&T) -> String,
     {
         let progress = self.reporter.progress();
+        // One line per finished target, always: the bar's last state on a terminal, else a status
+        // line as it finishes. Operations never print their own per-target lines.
+        let lines = !progress.enabled() && !self.reported_by_caller;
+        let clear = self.reported_by_caller;
+        let reporter = self.reporter;
         let started: Vec<(usize, String, I, Step)> = items
             .into_iter()
             .enumerate()
@@ -173,7 +193,17 @@ impl<'r> Runner<'r> {
             .map(|(i, name, item, step)| async move {
                 let begin = Instant::now();
                 let outcome = work(item, step.clone()).await.map_err(TargetError::from);
-                finish(&step, &outcome, summary);
+                if clear {
+                    step.bar.clear();
+                } else {
+                    finish(&step, &outcome, summary);
+                }
+                if lines {
+                    match &outcome {
+                        Ok(v) => reporter.success(&format!("{name}: {}", summary(v))),
+                        Err(e) => reporter.failure(&format!("{name}: {e}")),
+                    }
+                }
                 (
                     i,
                     TargetReport {
@@ -317,5 +347,29 @@ mod tests {
             serde_json::to_value(&failed).expect("json"),
             serde_json::json!({"target": "prod", "error": "unreachable", "seconds": 0.0})
         );
+    }
+
+    #[tokio::test]
+    async fn each_finished_target_leaves_one_line_unless_the_caller_reports() {
+        let work = |i: u64, _step: Step| async move {
+            if i == 1 {
+                Err(Error::Internal("boom".into()))
+            } else {
+                Ok(i)
+            }
+        };
+        let items = || vec![("staging".to_string(), 0u64), ("prod".to_string(), 1u64)];
+        let recorder = Recorder::new();
+        Runner::new(&recorder, 2).run(items(), work, |_| "applied".to_string()).await;
+        let text = recorder.text();
+        assert_eq!(text.matches("staging: applied").count(), 1, "{text}");
+        assert_eq!(text.matches("prod: ").count(), 1, "{text}");
+
+        let recorder = Recorder::new();
+        Runner::new(&recorder, 2)
+            .reported_by_caller()
+            .run(items(), work, |_| "applied".to_string())
+            .await;
+        assert_eq!(recorder.text(), "", "the caller's table says it once");
     }
 }

@@ -886,6 +886,7 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
         .map(|(cluster, target, prepared)| (cluster.clone(), (target, prepared)))
         .collect();
     let preflight = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .reported_by_caller()
         .run(
             items,
             |(target, prepared), step| async move {
@@ -933,6 +934,7 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
         })
         .collect();
     let applied = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .reported_by_caller()
         .run(
             items,
             |(target, prepared, planned), step| async move {
@@ -941,16 +943,10 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
             },
             |c: &ClusterSecrets| {
                 let changed = c.changes.iter().filter(|ch| ch.result != "unchanged").count();
-                format!("applied ({changed} changed)")
+                format!("secrets applied ({changed} changed)")
             },
         )
         .await;
-    for report in &applied {
-        match &report.outcome {
-            Ok(_) => reporter.success(&format!("{}: secrets applied", report.target)),
-            Err(e) => reporter.failure(&format!("{}: {e}", report.target)),
-        }
-    }
     Ok(ApplyOutcome {
         preflight,
         applied,

@@ -79,6 +79,11 @@ impl TargetBar {
         self.bar.finish_with_message(msg);
     }
 
+    /// Finishes the bar and removes it (the caller reports the result itself, e.g. in a table).
+    pub fn clear(&self) {
+        self.bar.finish_and_clear();
+    }
+
     /// Finishes the bar as failed: `✗` where a finished bar shows `✔`.
     pub fn fail(&self, msg: impl Into<Cow<'static, str>>) {
         // The template is fixed, so this cannot fail; keep the current style just in case.

@@ -579,7 +579,7 @@ where
         .into_iter()
         .map(|(cluster, item)| (cluster.clone(), (cluster, item)))
         .collect();
-    let runner = Runner::new(reporter, DEFAULT_CONCURRENCY);
+    let runner = Runner::new(reporter, DEFAULT_CONCURRENCY).reported_by_caller();
     let run = runner.spawn(
         items,
         move |(cluster, item), step| {

@@ -89,6 +89,7 @@ pub async fn status(req: StatusRequest, reporter: &dyn Reporter) -> Result<Statu
         items.push((cluster.clone(), (cluster.clone(), target, req.namespace.clone())));
     }
     let reports = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .reported_by_caller()
         .spawn(
             items,
             |(cluster, target, namespace), _| async move {

@@ -60,6 +60,7 @@ pub async fn list(req: ListRequest, reporter: &dyn Reporter) -> Result<ListOutco
     }
     let (layout, tenant) = (&layout, req.tenant.as_deref());
     let reports = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .reported_by_caller()
         .run(
             items,
             |(target, flux_namespace), step| async move {

@@ -175,6 +175,7 @@ where
         .collect();
     let work = &work;
     let reports = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .reported_by_caller()
         .run(
             runs,
             |(target, item), step| async move {
@@ -242,10 +243,6 @@ where
             for w in &changes.warnings {
                 reporter.warn(&format!("{}: {w}", report.target));
             }
-        }
-        match &report.outcome {
-            Ok(_) => reporter.success(&format!("{}: {verb}", report.target)),
-            Err(e) => reporter.failure(&format!("{}: {e}", report.target)),
         }
     }
     results

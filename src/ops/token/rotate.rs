@@ -679,6 +679,7 @@ impl Txn<'_> {
         ));
         let items = targets.iter().map(|t| (t.context.clone(), t)).collect();
         let plans = Runner::new(reporter, DEFAULT_CONCURRENCY)
+            .reported_by_caller()
             .run(
                 items,
                 |target, step| async move {
@@ -712,8 +713,6 @@ impl Txn<'_> {
         let reporter = self.reporter;
         let shared = Mutex::new(state);
         let save_error: Mutex<Option<CredentialError>> = Mutex::new(None);
-        // Without progress bars (not a terminal, -v) each cluster gets a line as it finishes.
-        let lines = !reporter.progress().enabled();
         let record = |context: &str, failure: Option<String>| -> Result<()> {
             let mut s = shared
                 .lock()
@@ -752,14 +751,12 @@ impl Txn<'_> {
                 }
                 Err(e) => {
                     record(&target.context, Some(e.message.clone()))?;
-                    if lines {
-                        reporter.failure(&format!("{}: {e}", target.context));
-                    }
                     slots.push(Some(TargetReport::failed(target.context, e)));
                 }
             }
         }
         let ran = Runner::new(reporter, DEFAULT_CONCURRENCY)
+            .reported_by_caller()
             .run(
                 work,
                 |(target, plan): (KubeTarget, ClusterPlan), step| {
@@ -769,16 +766,6 @@ impl Txn<'_> {
                         let result =
                             apply_plan(&target, &plan, self.name, push.token, &push.opts, &progress).await;
                         record(&target.context, result.as_ref().err().map(|e| error_chain(e)))?;
-                        if lines {
-                            match &result {
-                                Ok(r) => {
-                                    reporter.success(&format!("{}: {}", target.context, cluster_summary(r)))
-                                }
-                                Err(e) => {
-                                    reporter.failure(&format!("{}: {}", target.context, error_chain(e)))
-                                }
-                            }
-                        }
                         result
                     }
                 },
