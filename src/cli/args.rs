@@ -81,9 +81,11 @@ pub struct NamespaceArg {
 /// Output formats of table-shaped commands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum OutputFormat {
-    /// A kubectl-style table.
+    /// A kubectl-style table, cut to the terminal width, revisions shortened.
     #[default]
     Table,
+    /// The table with whole revisions and messages, never cut (kubectl's `-o wide`).
+    Wide,
     /// JSON, for scripts.
     Json,
     /// YAML, for scripts.
@@ -91,10 +93,15 @@ pub enum OutputFormat {
 }
 
 impl OutputFormat {
+    /// Whether tables show everything (`-o wide`).
+    pub fn is_wide(self) -> bool {
+        self == OutputFormat::Wide
+    }
+
     /// The document format, or `None` for the human-readable table.
     pub fn document(self) -> Option<crate::output::DocumentFormat> {
         match self {
-            OutputFormat::Table => None,
+            OutputFormat::Table | OutputFormat::Wide => None,
             OutputFormat::Json => Some(crate::output::DocumentFormat::Json),
             OutputFormat::Yaml => Some(crate::output::DocumentFormat::Yaml),
         }

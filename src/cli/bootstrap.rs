@@ -22,7 +22,7 @@ use crate::{
         self as op, BootstrapRequest, ClusterReport, ClusterResult, ClusterSelection, InitRequest,
         StatusRequest, StatusTargets,
     },
-    output::{Paint, Printer, TableBuilder, Tone, plural},
+    output::{Paint, Printer, TableBuilder, Tone, plural, short_revision, table_message},
     repo::{FileChange, FleetRepo},
     status::State,
 };
@@ -307,7 +307,10 @@ async fn run_status(
     let rows = out.rows();
     match output.output.document() {
         Some(format) => printer.document(format, "BootstrapStatusList", &rows)?,
-        None => printer.data(&status_table(&rows, printer.stdout_paint()))?,
+        None => {
+            let wide = output.output.is_wide();
+            printer.table(&status_table(&rows, printer.stdout_paint(), wide), wide)?
+        }
     }
     Ok(out.exit_status())
 }
@@ -368,7 +371,10 @@ async fn run_bootstrap(
         let rows = out.rows();
         match output.output.document() {
             Some(format) => printer.document(format, "BootstrapResultList", &rows)?,
-            None => printer.data(&summary_table(&rows, printer.stdout_paint()))?,
+            None => printer.table(
+                &summary_table(&rows, printer.stdout_paint()),
+                output.output.is_wide(),
+            )?,
         }
     }
     let failed = out.failed();
@@ -419,8 +425,9 @@ fn state_cell(r: &Option<Readiness>) -> (String, Tone) {
     }
 }
 
-/// The `bootstrap status` table (kubectl style).
-pub fn status_table(rows: &[ClusterStatus], paint: Paint) -> String {
+/// The `bootstrap status` table (kubectl style): short revisions and no routine message unless
+/// `wide`.
+pub fn status_table(rows: &[ClusterStatus], paint: Paint, wide: bool) -> String {
     let mut t = TableBuilder::new(
         [
             "cluster", "context", "operator", "flux", "instance", "sync", "revision", "failing", "tenants",
@@ -445,13 +452,19 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint) -> String {
             ]);
             continue;
         }
-        let message = r
+        let shown = r
             .instance
             .as_ref()
             .filter(|i| i.state != State::Ready)
             .or(r.sync.as_ref())
-            .or(r.instance.as_ref())
-            .and_then(|i| i.message.clone())
+            .or(r.instance.as_ref());
+        let message = shown
+            .and_then(|i| {
+                let ready = i.state == State::Ready;
+                i.message
+                    .as_deref()
+                    .map(|m| if wide { m } else { table_message(ready, m) }.to_string())
+            })
             .unwrap_or_else(|| {
                 if r.instance.is_none() && r.sync.is_none() {
                     "Flux is not installed".into()
@@ -473,7 +486,13 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint) -> String {
             (dash(&r.flux_version), Tone::Plain),
             (instance, itone),
             (sync, stone),
-            (dash(&r.revision), Tone::Plain),
+            (
+                match &r.revision {
+                    Some(rev) if !wide => short_revision(rev),
+                    other => dash(other),
+                },
+                Tone::Plain,
+            ),
             (failing, if r.failing > 0 { Tone::Bad } else { Tone::Plain }),
             (
                 r.tenants_ready(),

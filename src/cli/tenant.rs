@@ -560,7 +560,11 @@ async fn list_cmd(
         None if rows.is_empty() => printer.note("no tenant namespaces found"),
         None => {
             let with_cluster = outcome.reports.len() > 1;
-            printer.data(&list::render_table(&rows, with_cluster, printer.stdout_paint()))?;
+            let wide = args.output.output.is_wide();
+            printer.table(
+                &list::render_table(&rows, with_cluster, printer.stdout_paint(), wide),
+                wide,
+            )?;
         }
     }
     Ok(outcome.exit_status())

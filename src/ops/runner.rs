@@ -360,7 +360,9 @@ mod tests {
         };
         let items = || vec![("staging".to_string(), 0u64), ("prod".to_string(), 1u64)];
         let recorder = Recorder::new();
-        Runner::new(&recorder, 2).run(items(), work, |_| "applied".to_string()).await;
+        Runner::new(&recorder, 2)
+            .run(items(), work, |_| "applied".to_string())
+            .await;
         let text = recorder.text();
         assert_eq!(text.matches("staging: applied").count(), 1, "{text}");
         assert_eq!(text.matches("prod: ").count(), 1, "{text}");

@@ -13,4 +13,4 @@ pub use color::{ColorChoice, Paint, Tone};
 pub use printer::{DocumentFormat, Printer, Verbosity};
 pub use progress::{Progress, TargetBar};
 pub use reporter::{Level, Recorder, Reporter};
-pub use table::{TableBuilder, plural};
+pub use table::{TableBuilder, fit_lines, plural, short_revision, table_message};

@@ -74,6 +74,15 @@ impl Printer {
         self.progress
     }
 
+    /// Writes a table to stdout: on a terminal, every line is cut to its width (the message column
+    /// last gives way) unless `wide` (`-o wide`), as kubectl users expect; pipes get whole lines.
+    pub fn table(&self, text: &str, wide: bool) -> Result<()> {
+        match console::Term::stdout().size_checked() {
+            Some((_, cols)) if !wide => self.data(&super::table::fit_lines(text, usize::from(cols))),
+            _ => self.data(text),
+        }
+    }
+
     /// Writes data to stdout, exactly as given.
     pub fn data(&self, text: &str) -> Result<()> {
         let mut out = io::stdout().lock();

@@ -18,7 +18,7 @@ use super::{Layout, tenant_object_name};
 use crate::{
     credentials::{CREDENTIAL_ANNOTATION, TENANT_LABEL},
     kube::{KubeError, KubeTarget, Resolver, find_known},
-    output::{Paint, TableBuilder, Tone},
+    output::{Paint, TableBuilder, Tone, short_revision, table_message},
     status::{self, Health, State},
 };
 
@@ -245,18 +245,9 @@ pub async fn collect(
     Ok(rows)
 }
 
-/// `main@sha1:0123456789abcdef…` shortened to 12 hex digits, as users compare revisions.
-fn short_revision(rev: &str) -> String {
-    match rev.rsplit_once(':') {
-        Some((prefix, hash)) if hash.len() > 12 && hash.chars().all(|c| c.is_ascii_hexdigit()) => {
-            format!("{prefix}:{}", &hash[..12])
-        }
-        _ => rev.to_string(),
-    }
-}
-
-/// The table: a CLUSTER column when several clusters are listed.
-pub fn render_table(rows: &[&TenantRow], with_cluster: bool, paint: Paint) -> String {
+/// The table: a CLUSTER column when several clusters are listed; short revisions and no routine
+/// message unless `wide`.
+pub fn render_table(rows: &[&TenantRow], with_cluster: bool, paint: Paint, wide: bool) -> String {
     let mut headers = Vec::new();
     if with_cluster {
         headers.push("cluster");
@@ -283,15 +274,22 @@ pub fn render_table(rows: &[&TenantRow], with_cluster: bool, paint: Paint) -> St
         cells.push((row.namespace.clone(), Tone::Bold));
         cells.push((git.health.label(), git.health.state.tone()));
         cells.push((
-            git.revision
-                .as_deref()
-                .map(short_revision)
-                .unwrap_or_else(|| "-".into()),
+            match git.revision.as_deref() {
+                Some(rev) if wide => rev.to_string(),
+                Some(rev) => short_revision(rev),
+                None => "-".into(),
+            },
             Tone::Plain,
         ));
         cells.push((ks.health.label(), ks.health.state.tone()));
+        let ready = ks.health.state == crate::status::State::Ready;
+        let message = match ks.health.message.as_deref() {
+            Some(m) if wide => m,
+            Some(m) => table_message(ready, m),
+            None => "",
+        };
         cells.push((
-            ks.health.message.clone().unwrap_or_else(|| "-".into()),
+            if message.is_empty() { "-" } else { message }.to_string(),
             Tone::Plain,
         ));
         cells.push((row.secret.state.label().to_string(), row.secret.state.tone()));
@@ -304,15 +302,6 @@ pub fn render_table(rows: &[&TenantRow], with_cluster: bool, paint: Paint) -> St
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn shortens_revisions() {
-        assert_eq!(
-            short_revision("main@sha1:0123456789abcdef0123456789abcdef01234567"),
-            "main@sha1:0123456789ab"
-        );
-        assert_eq!(short_revision("v1.0.0"), "v1.0.0");
-    }
 
     #[test]
     fn renders_rows() {
@@ -336,10 +325,12 @@ mod tests {
             },
             credential: Some("apps-bot".into()),
         };
-        let out = render_table(&[&row], false, Paint::plain());
+        let out = render_table(&[&row], false, Paint::plain(), false);
         assert_eq!(
             out,
-            "TENANT   NAMESPACE   SOURCE   REVISION                 KUSTOMIZATION   MESSAGE   SECRET    CREDENTIAL\napps     backend     Ready    main@sha1:0123456789ab   Missing         -         Drifted   apps-bot\n"
+            "TENANT   NAMESPACE   SOURCE   REVISION             KUSTOMIZATION   MESSAGE   SECRET    CREDENTIAL\napps     backend     Ready    main@sha1:01234567   Missing         -         Drifted   apps-bot\n"
         );
+        let wide = render_table(&[&row], false, Paint::plain(), true);
+        assert!(wide.contains("main@sha1:0123456789abcdef0123 "), "{wide}");
     }
 }

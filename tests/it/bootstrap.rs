@@ -1680,7 +1680,7 @@ async fn status_reports_versions_readiness_failing_objects_and_tenants() {
     unreachable.error = Some("unreachable at https://127.0.0.1:[PORT]".into());
     fleet_snapshot!(
         "bootstrap_status_table",
-        status_table(&[row, unreachable], Paint::plain()).replace(ns.as_str(), "NS")
+        status_table(&[row, unreachable], Paint::plain(), false).replace(ns.as_str(), "NS")
     );
 }
 

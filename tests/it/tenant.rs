@@ -1619,6 +1619,19 @@ async fn list_shows_every_cluster_with_readiness_and_secret_drift() {
     let table = mask(run.ok(), &tenant_name);
     fleet_snapshot!("tenant_list_three_clusters", table);
     assert!(run.stderr.is_empty(), "{}", run.stderr);
+    // The default table fits 100 columns: short revisions, no routine message of Ready objects.
+    assert!(
+        table.contains("main@sha1:4c5ffd4b ") && !table.contains("Applied revision"),
+        "{table}"
+    );
+
+    // `-o wide`: whole revisions and every message.
+    let wide = tenant()
+        .args(["list", "--all-contexts", "--tenant", &tenant_name, "-o", "wide"])
+        .kubeconfig()
+        .run();
+    let wide = mask(wide.ok(), &tenant_name);
+    assert!(wide.contains(&format!("Applied revision: {main_rev}")), "{wide}");
 
     let json_run = tenant()
         .args(["list", "--all-contexts", "--tenant", &tenant_name, "-o", "json"])
