@@ -206,6 +206,11 @@ pub struct RotateArgs {
     /// How long to wait for the GitRepositories of each cluster.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// The namespace Flux runs in on every selected cluster: the only namespace trusted to hold
+    /// the credential besides its tenants' (default: found on each cluster, from its FluxInstance
+    /// or sync objects, else flux-system).
+    #[arg(long, value_name = "NAMESPACE", conflicts_with_all = ["resume", "rollback"])]
+    pub flux_namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -326,6 +331,7 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
         wait: !a.no_wait,
         timeout: a.timeout,
         interval: Duration::from_secs(1),
+        flux_namespace: a.flux_namespace,
     };
     let access = ClusterAccess {
         kubeconfig: kube.kubeconfig.clone(),

@@ -9,6 +9,7 @@
 //! - [`cluster`]: rotating a credential on one cluster (Secrets, propagated copies, GitRepositories).
 //! - [`rotation`]: the local record of an unfinished rotation, for `--resume` and `--rollback`.
 //! - [`report`]: views and tables for `token list` and `check`, and what a rotation plan warns about.
+//! - [`trust`]: the trust model: which Secrets of a cluster may receive a credential at all.
 //!
 //! A token only ever lives in memory inside a [`Token`], whose `Debug` is redacted and which has
 //! no `Display`, so it cannot end up in a log line or an error message by accident. It is read from
@@ -22,6 +23,7 @@ pub mod rotation;
 mod secret;
 mod source;
 mod store;
+pub mod trust;
 
 pub use cluster::PROPAGATED_FROM_LABEL;
 pub use meta::{CredentialMeta, MetaStore, stored_credential_names};
@@ -237,6 +239,28 @@ pub enum CredentialError {
         /// Each GitRepository that failed, and why.
         failures: String,
     },
+    /// The cluster's Flux namespace, the trust root of its credentials, cannot be told.
+    #[error(
+        "cannot tell which namespace Flux runs in on cluster '{context}' ({reason}): name it with --flux-namespace"
+    )]
+    AmbiguousFluxNamespace {
+        /// The kube context.
+        context: String,
+        /// What was found.
+        reason: String,
+    },
+    /// The namespace trusted as the Flux namespace belongs to a tenant.
+    #[error(
+        "namespace '{namespace}' on cluster '{context}' belongs to tenant '{tenant}' (label toolkit.fluxcd.io/tenant): it cannot be the Flux namespace"
+    )]
+    TenantFluxNamespace {
+        /// The kube context.
+        context: String,
+        /// The namespace.
+        namespace: String,
+        /// Its tenant.
+        tenant: String,
+    },
     /// The provider could not be asked.
     #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
     Provider {
@@ -259,6 +283,8 @@ impl CredentialError {
             | CredentialError::RotationRunning { .. }
             | CredentialError::TokenRejected { .. }
             | CredentialError::FetchFailed { .. }
+            | CredentialError::AmbiguousFluxNamespace { .. }
+            | CredentialError::TenantFluxNamespace { .. }
             | CredentialError::Provider { .. } => ExitStatus::Failure,
             _ => ExitStatus::Usage,
         }

@@ -81,6 +81,10 @@ pub struct RotationState {
     pub started: Timestamp,
     /// The metadata of the previous token, restored by a rollback.
     pub previous: CredentialMeta,
+    /// The Flux namespace the caller named (`--flux-namespace`), so `--resume` and `--rollback`
+    /// trust the same namespace as the run that started; `None`: found on each cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flux_namespace: Option<String>,
     /// Every cluster of the rotation, in the order given.
     pub clusters: Vec<ClusterRecord>,
 }
@@ -95,6 +99,7 @@ impl RotationState {
             operation: Operation::Rotate,
             started: rfc3339::now(),
             previous,
+            flux_namespace: None,
             clusters: clusters
                 .iter()
                 .map(|(context, server)| ClusterRecord {

@@ -14,3 +14,4 @@ mod krew;
 mod tenant;
 mod token;
 mod tree;
+mod trust;

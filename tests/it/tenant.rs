@@ -758,7 +758,7 @@ async fn bootstrapped(context: &str) -> KubeTarget {
 /// Installs Flux's aggregated ClusterRoles and does what kube-controller-manager's ClusterRole
 /// aggregation controller would (there is none here): fill every aggregated role with the rules
 /// of the roles its selectors match, until nothing changes.
-async fn aggregate_cluster_roles(target: &KubeTarget) {
+pub(crate) async fn aggregate_cluster_roles(target: &KubeTarget) {
     let text = std::fs::read_to_string(fixtures().join("cluster/flux-aggregated-clusterroles.yaml"))
         .expect("fixture");
     for obj in yaml::objects_from_multi_doc(&text, "fixture").expect("parses") {
@@ -810,7 +810,7 @@ async fn aggregate_cluster_roles(target: &KubeTarget) {
 }
 
 /// A client that acts as the given ServiceAccount (impersonation by the admin user).
-async fn as_service_account(context: &str, namespace: &str, name: &str) -> kube::Client {
+pub(crate) async fn as_service_account(context: &str, namespace: &str, name: &str) -> kube::Client {
     let kubeconfig = kube::config::Kubeconfig::read_from(&env().kubeconfig).expect("kubeconfig");
     let options = kube::config::KubeConfigOptions {
         context: Some(context.to_string()),

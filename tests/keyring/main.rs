@@ -345,20 +345,36 @@ struct Prepared {
     controller: FakeSourceController,
 }
 
+/// Every cluster gets the same two namespaces: `ns`, trusted as the Flux namespace
+/// (`--flux-namespace`: the shared clusters hold the FluxInstances of many bootstrap tests), with
+/// the sync Secret, the tenant's Secret and a hand-made one; and a namespace of tenant `apps` with
+/// the copy `--propagate` made.
 async fn prepare(credential: &str, old: &str, new: &str) -> Vec<Prepared> {
+    let ns = unique("rot-sys");
+    let tenant = unique("rot-app");
     let mut out = Vec::new();
     for context in &env().contexts {
         let target = env().target(context).await;
-        let ns = namespace(&target, "rot-sys").await;
-        let tenant = namespace(&target, "rot-app").await;
+        for (name, labels) in [
+            (&ns, json!({})),
+            (&tenant, json!({"toolkit.fluxcd.io/tenant": "apps"})),
+        ] {
+            apply(
+                &target,
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}),
+            )
+            .await;
+        }
         apply(
             &target,
             git_secret(&ns, "flux-system", Some(credential), "fleet-bot", old),
         )
         .await;
+        let mut source = git_secret(&ns, "flux-apps", Some(credential), "git", old);
+        source["metadata"]["labels"] = json!({"toolkit.fluxcd.io/tenant": "apps"});
+        apply(&target, source).await;
         let mut copy = git_secret(&tenant, "flux-apps", Some(credential), "git", old);
-        copy["metadata"]["labels"] =
-            json!({"kubectl-fleet.dev/propagated-from": format!("{ns}.flux-system")});
+        copy["metadata"]["labels"] = json!({"kubectl-fleet.dev/propagated-from": format!("{ns}.flux-apps")});
         apply(&target, copy).await;
         apply(&target, git_secret(&ns, "hand-made", None, "git", old)).await;
         apply(&target, git_repository(&ns, "flux-system", "flux-system", false)).await;
@@ -366,8 +382,8 @@ async fn prepare(credential: &str, old: &str, new: &str) -> Vec<Prepared> {
         let controller = FakeSourceController::start(target.clone(), vec![ns.clone(), tenant.clone()], new);
         out.push(Prepared {
             target,
-            ns,
-            tenant,
+            ns: ns.clone(),
+            tenant: tenant.clone(),
             controller,
         });
     }
@@ -426,12 +442,22 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
     );
 
     let dry = user
-        .run(&["rotate", &name, "--all-contexts", "--dry-run"], None)
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+            ],
+            None,
+        )
         .await;
     assert_eq!(dry.code, 0, "{dry:?}");
     assert_eq!(
         dry.stdout.matches("replace data with the new token").count(),
-        6,
+        9,
         "{}",
         dry.stdout
     );
@@ -439,7 +465,17 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
     assert_eq!(passwords(&clusters[0]).await.0, old);
 
     let same = user
-        .run(&["rotate", &name, "--all-contexts", "--from-stdin"], Some(old))
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+            ],
+            Some(old),
+        )
         .await;
     assert_eq!(same.code, 2, "{same:?}");
     assert!(same.stderr.contains("is the one credential"), "{}", same.stderr);
@@ -451,6 +487,8 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
                 "rotate",
                 &name,
                 "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
                 "--from-stdin",
                 "--timeout",
                 "60s",
@@ -474,7 +512,7 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
             .collect();
         assert_eq!(
             cells,
-            [context.as_str(), "2 updated", "2/2 ready", "done"],
+            [context.as_str(), "3 updated", "2/2 ready", "done"],
             "{line}"
         );
     }
@@ -529,7 +567,15 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
 
     let rotate = user
         .run(
-            &["rotate", &name, "--all-contexts", "--from-stdin", "--no-check"],
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
             Some(new),
         )
         .await;
@@ -569,7 +615,15 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
     // Everything else refuses to run over an unfinished rotation and says what to do.
     let again = user
         .run(
-            &["rotate", &name, "--all-contexts", "--from-stdin", "--no-check"],
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
             Some("ghp_third"),
         )
         .await;
@@ -650,7 +704,15 @@ async fn rollback_puts_the_previous_token_back_everywhere() {
     );
     let rotate = user
         .run(
-            &["rotate", &name, "--all-contexts", "--from-stdin", "--no-check"],
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
             Some(new),
         )
         .await;
@@ -779,11 +841,10 @@ async fn killing_the_apiserver_mid_rotation_leaves_every_secret_entirely_old_or_
             let target = &target;
             let (ns, name) = (&ns, &name);
             async move {
-                apply(
-                    target,
-                    git_secret(ns, &format!("git-{i:03}"), Some(name), "fleet-bot", old),
-                )
-                .await;
+                // Tenant Secrets of the trusted Flux namespace (one tenant each).
+                let mut secret = git_secret(ns, &format!("git-{i:03}"), Some(name), "fleet-bot", old);
+                secret["metadata"]["labels"] = json!({"toolkit.fluxcd.io/tenant": format!("t{i:03}")});
+                apply(target, secret).await;
             }
         })
         .await;
@@ -812,6 +873,8 @@ async fn killing_the_apiserver_mid_rotation_leaves_every_secret_entirely_old_or_
                 &name,
                 "--context",
                 cluster,
+                "--flux-namespace",
+                &ns,
                 "--from-stdin",
                 "--no-check",
                 "--no-wait",
@@ -990,12 +1053,39 @@ async fn no_command_ever_prints_or_writes_a_token() {
         (vec!["check", "-o", "json"], None),
         (vec!["check", "-o", "yaml"], None),
         (
-            vec!["rotate", &name, "--all-contexts", "--dry-run", "-o", "json"],
+            vec![
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+                "-o",
+                "json",
+            ],
             None,
         ),
-        (vec!["rotate", &name, "--all-contexts", "--dry-run"], None),
         (
-            vec!["rotate", &name, "--all-contexts", "--from-stdin", "-v"],
+            vec![
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+            ],
+            None,
+        ),
+        (
+            vec![
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "-v",
+            ],
             Some(rejected),
         ),
         (
@@ -1003,6 +1093,8 @@ async fn no_command_ever_prints_or_writes_a_token() {
                 "rotate",
                 &name,
                 "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
                 "--from-stdin",
                 "-v",
                 "-o",

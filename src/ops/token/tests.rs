@@ -347,6 +347,7 @@ fn rotate_request(name: &str, mode: RotateMode<'static>) -> RotateRequest<'stati
         wait: false,
         timeout: Duration::from_secs(1),
         interval: Duration::from_millis(100),
+        flux_namespace: None,
     }
 }
 
