@@ -8,6 +8,9 @@ command -v curl >/dev/null || need_pkgs+=(curl)
 command -v flock >/dev/null || need_pkgs+=(util-linux)
 command -v dbus-run-session >/dev/null || need_pkgs+=(dbus)
 command -v gnome-keyring-daemon >/dev/null || need_pkgs+=(gnome-keyring)
+# gpg and gpg-agent: sops encrypts to and decrypts with PGP keys through the gpg binary, and
+# kustomize-controller imports the `sops-gpg` Secret's keys with it.
+{ command -v gpg >/dev/null && command -v gpg-agent >/dev/null; } || need_pkgs+=(gnupg)
 python3 -c 'import venv, ensurepip' 2>/dev/null || need_pkgs+=(python3-venv)
 command -v tmux >/dev/null || need_pkgs+=(tmux)
 [ -f /usr/share/bash-completion/bash_completion ] || need_pkgs+=(bash-completion)

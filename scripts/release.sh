@@ -4,7 +4,7 @@
 #   scripts/release.sh build [--version vX.Y.Z] [--target TRIPLE] [--bin-dir DIR] [--out DIR]
 #       Builds size-optimised, stripped release binaries (profile.release: opt-level z, LTO, one
 #       codegen unit, strip) for TRIPLE (default: the host) and packages
-#       OUT/kubectl-fleet_<version>_<os>_<arch>.tar.gz with all five binaries, LICENSE, README.md and
+#       OUT/kubectl-fleet_<version>_<os>_<arch>.tar.gz with every binary, LICENSE, README.md and
 #       completions/, plus a .sha256 file. --bin-dir packages already built binaries instead.
 #   scripts/release.sh manifest [--version vX.Y.Z] [--out DIR] [--partial]
 #       Renders krew-manifest.yaml into OUT/fleet.yaml, filling the version, and each platform's
@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-BINS=(kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree)
+BINS=(kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-secret kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree)
 die() { echo "release: error: $*" >&2; exit 2; }
 
 cmd=${1:-}; [ $# -gt 0 ] && shift

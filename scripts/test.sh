@@ -36,16 +36,19 @@ if command -v rustup >/dev/null; then
   rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy
 fi
 
-phase "build control plane, Flux and krew (Go)"
-# etcd + kube-apiserver always; the flux CLI (tree peer check), krew (manifest install test).
-tests/testenv/testenv build --krew --flux-cli --flux ${FLEET_TEST_BUILD_FLAGS:-}
+phase "build control plane, Flux, krew and sops (Go)"
+# etcd + kube-apiserver always; the flux CLI (tree peer check), krew (manifest install test),
+# sops and age (secret tests).
+tests/testenv/testenv build --krew --flux-cli --flux --sops ${FLEET_TEST_BUILD_FLAGS:-}
 paths=$(tests/testenv/testenv paths)
 path_of() { sed -n "s/^$1=//p" <<<"$paths"; }
-export FLEET_TEST_KREW FLEET_TEST_KREW_VALIDATOR FLEET_TEST_FLUX FLEET_TEST_FLUX_OPERATOR
+export FLEET_TEST_KREW FLEET_TEST_KREW_VALIDATOR FLEET_TEST_FLUX FLEET_TEST_FLUX_OPERATOR FLEET_TEST_SOPS FLEET_TEST_AGE_KEYGEN
 FLEET_TEST_KREW=$(path_of krew)
 FLEET_TEST_KREW_VALIDATOR=$(path_of validate_krew_manifest)
 FLEET_TEST_FLUX=$(path_of flux)
 FLEET_TEST_FLUX_OPERATOR=$(path_of flux_operator_cli)
+FLEET_TEST_SOPS=$(path_of sops)
+FLEET_TEST_AGE_KEYGEN=$(path_of age_keygen)
 
 phase "cargo fmt --check"
 cargo fmt --all -- --check

@@ -11,7 +11,7 @@ use std::{fmt::Write as _, io, path::PathBuf};
 pub use crate::exit::ExitStatus;
 use crate::{
     bootstrap::BootstrapError, credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError,
-    repo::RepoError, tenant::TenantError, tree::TreeError,
+    repo::RepoError, secrets::SecretError, sops::SopsError, tenant::TenantError, tree::TreeError,
 };
 
 /// Everything a command can fail with.
@@ -41,6 +41,12 @@ pub enum Error {
     /// A bootstrap input (cluster directory, manifest, flag) is invalid.
     #[error(transparent)]
     Bootstrap(#[from] BootstrapError),
+    /// A cluster secrets file or flag is invalid (no .sops.yaml, a clash, plaintext in git).
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// The sops binary is missing, too old, or refused the file.
+    #[error(transparent)]
+    Sops(#[from] SopsError),
     /// The arguments are valid clap-wise but contradict each other or name something invalid.
     #[error("{0}")]
     Usage(String),
@@ -90,6 +96,8 @@ impl Error {
             Error::Credential(e) => e.exit_status(),
             Error::Tenant(e) => e.exit_status(),
             Error::Bootstrap(e) => e.exit_status(),
+            Error::Secret(e) => e.exit_status(),
+            Error::Sops(e) => e.exit_status(),
             Error::Kube(_)
             | Error::Tree(_)
             | Error::Io { .. }

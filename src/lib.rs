@@ -13,6 +13,8 @@
 //! - [`manifests`]: pure, deterministic generation; `manifests::yaml` is the only YAML module.
 //! - [`repo`]: the fleet repository checkout and its layout profiles.
 //! - [`credentials`]: git tokens in the OS keyring, provider checks, Secret builders.
+//! - [`secrets`]: SOPS-encrypted cluster secrets in the fleet repository (read without
+//!   decrypting, the pre-commit rule); [`sops`]: the real `sops` binary, plaintext on pipes only.
 //! - [`tenant`]: tenant and platform-component onboarding (generation, apply, list, delete).
 //! - [`tree`]: the live-status tree of what Flux manages: model, fetching, rendering.
 //! - [`output`]: the printer (stdout data, stderr status), tables, progress bars, colours.
@@ -29,6 +31,8 @@ pub mod manifests;
 pub mod ops;
 pub mod output;
 pub mod repo;
+pub mod secrets;
+pub mod sops;
 pub mod status;
 pub mod tenant;
 pub mod tree;

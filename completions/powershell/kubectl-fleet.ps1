@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show what Flux manages as a live-status tree, on one cluster or the fleet')
@@ -156,6 +157,105 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         'kubectl-fleet;bootstrap;help;help' {
             break
         }
+        'kubectl-fleet;secret' {
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster''s .sops.yaml')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the cluster secrets in the repository without decrypting them')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply clusters'' secrets (and Namespaces) directly, decrypted in memory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet;secret;set' {
+            [CompletionResult]::new('--from-file', '--from-file', [CompletionResultType]::ParameterName, 'A value from a file: KEY=PATH, or PATH (key: the file name). Repeatable')
+            [CompletionResult]::new('--from-env-file', '--from-env-file', [CompletionResultType]::ParameterName, 'Values from KEY=VALUE lines of a file. Repeatable')
+            [CompletionResult]::new('--from-stdin', '--from-stdin', [CompletionResultType]::ParameterName, 'A value from stdin, byte for byte (use printf %s, not echo, to leave out a newline)')
+            [CompletionResult]::new('--from-literal', '--from-literal', [CompletionResultType]::ParameterName, 'Refused: a value in argv lands in shell history and in ps; use --from-file, --from-env-file or --from-stdin')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'The Secret''s namespace (default, keos: the component''s, set by its secrets Kustomization)')
+            [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'The Secret''s namespace (default, keos: the component''s, set by its secrets Kustomization)')
+            [CompletionResult]::new('--file', '--file', [CompletionResultType]::ParameterName, 'The file name below the component directory (default: NAME.yaml)')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Replace the file when it exists')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the Secret that would be encrypted (values redacted); write nothing')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;secret;list' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;secret;apply' {
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary (default: $SOPS, else sops on PATH)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Preflight, then show what would be applied (values redacted) instead of applying')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;secret;help' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster''s .sops.yaml')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the cluster secrets in the repository without decrypting them')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply clusters'' secrets (and Namespaces) directly, decrypted in memory')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet;secret;help;set' {
+            break
+        }
+        'kubectl-fleet;secret;help;list' {
+            break
+        }
+        'kubectl-fleet;secret;help;apply' {
+            break
+        }
+        'kubectl-fleet;secret;help;help' {
+            break
+        }
         'kubectl-fleet;tenant' {
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
             [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
@@ -176,6 +276,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace (writes its directory; --apply also applies it)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)')
             [CompletionResult]::new('component', 'component', [CompletionResultType]::ParameterValue, 'Platform components (reconciled as cluster admin)')
+            [CompletionResult]::new('app', 'app', [CompletionResultType]::ParameterValue, 'keos: app components of an apps namespace (one Kustomization each)')
             [CompletionResult]::new('automation', 'automation', [CompletionResultType]::ParameterValue, 'Write a tenant''s image-automation directory')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show tenants'' health on one or more clusters')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -183,9 +284,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         }
         'kubectl-fleet;tenant;create' {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant the namespace belongs to (its ServiceAccount, Secret and label)')
-            [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The tenant''s git repository (default: the one its other namespaces use)')
+            [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The tenant''s git repository (default: the one its other namespaces use). keos: the apps repository, only to scaffold domain/apps/<use-case>/prerequisites when it does not exist')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'ClusterRole bound to the tenant ServiceAccount in its namespace')
-            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Kustomization path; must contain the overlay variable (d1: ${ENVIRONMENT}, keos: ${STRATIO_SIZE}). Default: ./components/<namespace>/${ENVIRONMENT}')
+            [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Kustomization path; must contain the overlay variable ${ENVIRONMENT}. Default: ./components/<namespace>/${ENVIRONMENT}. d1 only (keos: per component, `tenant app add`)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'With --apply: write Secret flux-<tenant> in the Flux namespace from this stored credential (kubectl fleet token set NAME)')
             [CompletionResult]::new('--token-env', '--token-env', [CompletionResultType]::ParameterName, 'With --apply: read the tenant''s token from this environment variable')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'With --apply: basic-auth username of the tenant Secret (default: the username stored with the --token credential, else git)')
@@ -195,6 +296,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--existing-namespace', '--existing-namespace', [CompletionResultType]::ParameterName, 'The namespace is created outside the fleet repository (keos-installer creates keos-core): write no namespace.yaml; with --apply, require that it exists')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite files that exist with other content')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff (and, with --apply, the objects per cluster) without changing anything')
             [CompletionResult]::new('--apply', '--apply', [CompletionResultType]::ParameterName, 'Also apply the tenant to the selected clusters (--context, --all-contexts)')
@@ -249,12 +351,12 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
             [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs (keos: system-services-<name>-configs), listed in the components kustomization.yaml')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'kubectl-fleet;tenant;component;add' {
-            [CompletionResult]::new('--depends-on', '--depends-on', [CompletionResultType]::ParameterName, 'Kustomizations the controllers wait for (repeatable)')
+            [CompletionResult]::new('--depends-on', '--depends-on', [CompletionResultType]::ParameterName, 'Kustomizations the component waits for (repeatable; d1: its -controllers wait)')
             [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The platform repository; needed only to scaffold a components directory that does not exist')
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
             [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
@@ -262,6 +364,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--substitute', '--substitute', [CompletionResultType]::ParameterName, 'Substitute ${VAR}s in the component''s manifests from the runtime-info ConfigMap (flux-runtime-info, keos-runtime-info)')
             [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite a component file that exists with other content')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff without writing')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
@@ -275,7 +378,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;tenant;component;help' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs (keos: system-services-<name>-configs), listed in the components kustomization.yaml')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -283,6 +386,58 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;tenant;component;help;help' {
+            break
+        }
+        'kubectl-fleet;tenant;app' {
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'keos: add an app component to an apps namespace (<namespace>/<component>/, Kustomization apps-<component>), listed in the namespace''s kustomization.yaml in the order added')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet;tenant;app;add' {
+            [CompletionResult]::new('--depends-on', '--depends-on', [CompletionResultType]::ParameterName, 'A component apps-<component> waits for: COMPONENT in the same namespace, or NAMESPACE/COMPONENT (repeatable, in order; it must exist already)')
+            [CompletionResult]::new('--retry-interval', '--retry-interval', [CompletionResultType]::ParameterName, 'Retry interval of the component''s Kustomizations (default 3m)')
+            [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--secrets', '--secrets', [CompletionResultType]::ParameterName, 'Also reconcile the cluster''s SOPS-encrypted secrets of the component (clusters/${CLUSTER_NAME}/secrets/<component>/, see `kubectl fleet secret set`) before it')
+            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Overwrite component files that exist with other content')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the diff without writing')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet;tenant;app;help' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'keos: add an app component to an apps namespace (<namespace>/<component>/, Kustomization apps-<component>), listed in the namespace''s kustomization.yaml in the order added')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'kubectl-fleet;tenant;app;help;add' {
+            break
+        }
+        'kubectl-fleet;tenant;app;help;help' {
             break
         }
         'kubectl-fleet;tenant;automation' {
@@ -331,6 +486,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace (writes its directory; --apply also applies it)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)')
             [CompletionResult]::new('component', 'component', [CompletionResultType]::ParameterValue, 'Platform components (reconciled as cluster admin)')
+            [CompletionResult]::new('app', 'app', [CompletionResultType]::ParameterValue, 'keos: app components of an apps namespace (one Kustomization each)')
             [CompletionResult]::new('automation', 'automation', [CompletionResultType]::ParameterValue, 'Write a tenant''s image-automation directory')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show tenants'' health on one or more clusters')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
@@ -343,10 +499,17 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;tenant;help;component' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs (keos: system-services-<name>-configs), listed in the components kustomization.yaml')
             break
         }
         'kubectl-fleet;tenant;help;component;add' {
+            break
+        }
+        'kubectl-fleet;tenant;help;app' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'keos: add an app component to an apps namespace (<namespace>/<component>/, Kustomization apps-<component>), listed in the namespace''s kustomization.yaml in the order added')
+            break
+        }
+        'kubectl-fleet;tenant;help;app;add' {
             break
         }
         'kubectl-fleet;tenant;help;automation' {
@@ -608,6 +771,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         }
         'kubectl-fleet;help' {
             [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
+            [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
             [CompletionResult]::new('tree', 'tree', [CompletionResultType]::ParameterValue, 'Show what Flux manages as a live-status tree, on one cluster or the fleet')
@@ -627,10 +791,26 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         'kubectl-fleet;help;bootstrap;status' {
             break
         }
+        'kubectl-fleet;help;secret' {
+            [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster''s .sops.yaml')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show the cluster secrets in the repository without decrypting them')
+            [CompletionResult]::new('apply', 'apply', [CompletionResultType]::ParameterValue, 'Apply clusters'' secrets (and Namespaces) directly, decrypted in memory')
+            break
+        }
+        'kubectl-fleet;help;secret;set' {
+            break
+        }
+        'kubectl-fleet;help;secret;list' {
+            break
+        }
+        'kubectl-fleet;help;secret;apply' {
+            break
+        }
         'kubectl-fleet;help;tenant' {
             [CompletionResult]::new('create', 'create', [CompletionResultType]::ParameterValue, 'Onboard a tenant namespace (writes its directory; --apply also applies it)')
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Remove a tenant namespace (its directory; --apply also deletes it from clusters)')
             [CompletionResult]::new('component', 'component', [CompletionResultType]::ParameterValue, 'Platform components (reconciled as cluster admin)')
+            [CompletionResult]::new('app', 'app', [CompletionResultType]::ParameterValue, 'keos: app components of an apps namespace (one Kustomization each)')
             [CompletionResult]::new('automation', 'automation', [CompletionResultType]::ParameterValue, 'Write a tenant''s image-automation directory')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'Show tenants'' health on one or more clusters')
             break
@@ -642,10 +822,17 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;help;tenant;component' {
-            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs, listed in the components kustomization.yaml')
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'Onboard a platform component: <name>-controllers and <name>-configs (keos: system-services-<name>-configs), listed in the components kustomization.yaml')
             break
         }
         'kubectl-fleet;help;tenant;component;add' {
+            break
+        }
+        'kubectl-fleet;help;tenant;app' {
+            [CompletionResult]::new('add', 'add', [CompletionResultType]::ParameterValue, 'keos: add an app component to an apps namespace (<namespace>/<component>/, Kustomization apps-<component>), listed in the namespace''s kustomization.yaml in the order added')
+            break
+        }
+        'kubectl-fleet;help;tenant;app;add' {
             break
         }
         'kubectl-fleet;help;tenant;automation' {

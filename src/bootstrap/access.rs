@@ -9,7 +9,10 @@ use k8s_openapi::api::authentication::v1::SelfSubjectReview;
 use kube::api::{Api, PostParams};
 use serde_json::Value;
 
-use crate::kube::{Gvk, KubeError, KubeTarget, Resolver};
+use crate::{
+    kube::{Gvk, KubeError, KubeTarget, Resolver},
+    manifests::pointer,
+};
 
 /// One permission: a verb on a resource, optionally in a namespace and for one name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -78,17 +81,14 @@ pub async fn for_objects(resolver: &Resolver, objects: &[Value]) -> Result<Vec<A
             Err(e) => return Err(e),
         };
         let ns = namespaced
-            .then(|| o.pointer("/metadata/namespace").and_then(Value::as_str))
+            .then(|| pointer::str_at(o, "/metadata/namespace"))
             .flatten();
         out.extend(for_apply(&gvk.group, &plural, ns));
         if gvk.group == "rbac.authorization.k8s.io"
             && (gvk.kind == "ClusterRoleBinding" || gvk.kind == "RoleBinding")
-            && let Some(role) = o.pointer("/roleRef/name").and_then(Value::as_str)
+            && let Some(role) = pointer::str_at(o, "/roleRef/name")
         {
-            let role_kind = o
-                .pointer("/roleRef/kind")
-                .and_then(Value::as_str)
-                .unwrap_or("ClusterRole");
+            let role_kind = pointer::str_at(o, "/roleRef/kind").unwrap_or("ClusterRole");
             let resource = if role_kind == "Role" {
                 "roles"
             } else {
@@ -115,12 +115,12 @@ fn defined_by(objects: &[Value], group: &str, kind: &str) -> Option<(String, boo
         .iter()
         .filter(|o| o.get("kind").and_then(Value::as_str) == Some("CustomResourceDefinition"))
         .find(|c| {
-            c.pointer("/spec/group").and_then(Value::as_str) == Some(group)
-                && c.pointer("/spec/names/kind").and_then(Value::as_str) == Some(kind)
+            pointer::str_at(c, "/spec/group") == Some(group)
+                && pointer::str_at(c, "/spec/names/kind") == Some(kind)
         })
         .and_then(|c| {
-            let plural = c.pointer("/spec/names/plural").and_then(Value::as_str)?;
-            let namespaced = c.pointer("/spec/scope").and_then(Value::as_str) != Some("Cluster");
+            let plural = pointer::str_at(c, "/spec/names/plural")?;
+            let namespaced = pointer::str_at(c, "/spec/scope") != Some("Cluster");
             Some((plural.to_string(), namespaced))
         })
 }

@@ -5,7 +5,7 @@
 //! applied with the suite's field manager, Secrets are written only when their data differs — so a
 //! second run leaves every resourceVersion as it was.
 
-use std::{collections::BTreeMap, ops::ControlFlow, time::Duration};
+use std::{ops::ControlFlow, time::Duration};
 
 use k8s_openapi::api::core::v1::Namespace;
 use kube::{
@@ -15,16 +15,18 @@ use kube::{
 use serde_json::Value;
 
 use super::{
-    clusterdir::{ClusterDir, ClusterLayout, ObjectKey},
+    clusterdir::{ClusterDir, ObjectKey},
     operator::{self, Changes, OperatorAction, OperatorManifest},
     preflight::Preflight,
+    spec::ClusterLayout,
 };
 use crate::{
-    credentials::{GitSecret, TENANT_LABEL, Token, upsert_git_secret},
+    credentials::{GitSecret, ResolvedToken, Token, upsert_git_secret},
+    error::error_chain,
     kube::{
         Applier, ApplyOutcome, FIELD_MANAGER, Gvk, KubeError, KubeTarget, Resolver, WaitOutcome, wait_until,
     },
-    output::{Printer, TargetBar},
+    manifests::pointer,
     status::{State, condition, flux_health, revision},
 };
 
@@ -32,63 +34,68 @@ use crate::{
 /// second, slow enough to cost nothing.
 const POLL: Duration = Duration::from_millis(500);
 
-/// A token and the credential name it came from (for the rotation annotation).
-#[derive(Clone, Debug)]
-pub struct SecretToken {
-    /// The token.
-    pub token: Token,
-    /// The keyring credential name, when it came from the keyring.
-    pub credential: Option<String>,
-    /// The git username stored with the credential (`kubectl fleet token set --username`).
-    pub username: Option<String>,
-}
-
-impl SecretToken {
-    /// The basic-auth username: `--username`, else the credential's, else `git`.
-    pub fn username(&self, explicit: Option<&str>) -> String {
-        explicit
-            .or(self.username.as_deref())
-            .unwrap_or(DEFAULT_USERNAME)
-            .to_string()
-    }
-}
-
-/// GitHub and GitLab ignore the basic-auth user of a PAT, but it must not be empty.
-pub const DEFAULT_USERNAME: &str = "git";
-
 /// A tenant's token (`--tenant-token apps=NAME`).
 #[derive(Clone, Debug)]
 pub struct TenantToken {
     /// The tenant, e.g. `apps`.
     pub tenant: String,
     /// Its token.
-    pub secret: SecretToken,
+    pub token: ResolvedToken,
 }
 
 /// Every token a bootstrap writes, read once before any cluster is touched.
 #[derive(Clone, Debug, Default)]
 pub struct Credentials {
     /// The fleet token for the sync Secret.
-    pub fleet: Option<SecretToken>,
+    pub fleet: Option<ResolvedToken>,
     /// Tenant tokens.
     pub tenants: Vec<TenantToken>,
 }
 
-impl Credentials {
-    /// The Secrets these credentials write on a cluster.
-    pub fn secrets(&self, dir: &ClusterDir) -> Vec<String> {
-        let mut out = Vec::new();
-        if let (Some(_), Some(name)) = (&self.fleet, &dir.pull_secret) {
-            out.push(name.clone());
-        }
-        out.extend(self.tenants.iter().map(|t| tenant_secret_name(&t.tenant)));
-        out
-    }
+/// One git Secret bootstrap writes on a cluster, with its token.
+pub struct SecretWrite<'a> {
+    /// The Secret (name, namespace, username, credential annotation, labels).
+    pub secret: GitSecret,
+    /// Its token.
+    pub token: &'a Token,
+    /// The step, for the failure message ("failed to write the git Secret").
+    step: &'static str,
 }
 
-/// The tenant Secret name d1 uses: `flux-<tenant>`.
-pub fn tenant_secret_name(tenant: &str) -> String {
-    format!("flux-{tenant}")
+impl Credentials {
+    /// The git Secrets these credentials write on a cluster: the sync Secret when the cluster
+    /// directory names one and a fleet token was given, then one Secret per tenant.
+    pub fn writes(&self, dir: &ClusterDir, username: Option<&str>) -> Vec<SecretWrite<'_>> {
+        let mut out = Vec::new();
+        if let (Some(t), Some(name)) = (&self.fleet, &dir.pull_secret) {
+            out.push(SecretWrite {
+                secret: GitSecret::sync(&dir.namespace, name, t.username(username), t.credential.clone()),
+                token: &t.token,
+                step: "write the git Secret",
+            });
+        }
+        for t in &self.tenants {
+            out.push(SecretWrite {
+                secret: GitSecret::tenant(
+                    &dir.namespace,
+                    &t.tenant,
+                    t.token.username(username),
+                    t.token.credential.clone(),
+                ),
+                token: &t.token.token,
+                step: "write a tenant Secret",
+            });
+        }
+        out
+    }
+
+    /// The names of the Secrets [`Credentials::writes`] writes, for the permission checks.
+    pub fn secret_names(&self, dir: &ClusterDir) -> Vec<String> {
+        self.writes(dir, None)
+            .into_iter()
+            .map(|w| w.secret.name)
+            .collect()
+    }
 }
 
 /// Options of the in-cluster steps.
@@ -102,57 +109,14 @@ pub struct Options {
     pub username: Option<String>,
 }
 
-/// Reports the progress of one cluster: a spinner when bars are drawn, step lines otherwise.
-#[derive(Clone)]
-pub struct Reporter {
-    printer: Printer,
-    bar: Option<TargetBar>,
-    cluster: String,
-}
-
-impl Reporter {
-    /// A reporter for one cluster.
-    pub fn new(printer: Printer, bar: Option<TargetBar>, cluster: &str) -> Self {
-        Reporter {
-            printer,
-            bar,
-            cluster: cluster.to_string(),
-        }
-    }
-
+/// Where one cluster's steps are reported (a progress bar, or status lines naming the cluster).
+pub trait StepReporter: Send + Sync {
     /// A step starts.
-    pub fn step(&self, msg: &str) {
-        match &self.bar {
-            Some(b) => b.set(msg.to_string()),
-            None => self.printer.action(&format!("{}: {msg}", self.cluster)),
-        }
-    }
-
+    fn step(&self, msg: &str);
     /// A step finished.
-    pub fn done(&self, msg: &str) {
-        match &self.bar {
-            Some(b) => b.set(msg.to_string()),
-            None => self.printer.success(&format!("{}: {msg}", self.cluster)),
-        }
-    }
-
+    fn done(&self, msg: &str);
     /// The current state while waiting.
-    pub fn waiting(&self, msg: &str) {
-        match &self.bar {
-            Some(b) => b.set(format!("waiting: {msg}")),
-            None => self.printer.waiting(&format!("{}: {msg}", self.cluster)),
-        }
-    }
-
-    /// The cluster is finished.
-    pub fn finish(&self, ok: bool, msg: &str) {
-        match &self.bar {
-            Some(b) if ok => b.finish(msg.to_string()),
-            Some(b) => b.fail(msg.to_string()),
-            None if ok => self.printer.success(&format!("{}: {msg}", self.cluster)),
-            None => self.printer.failure(&format!("{}: {msg}", self.cluster)),
-        }
-    }
+    fn waiting(&self, msg: &str);
 }
 
 /// What a bootstrap did on one cluster.
@@ -183,7 +147,7 @@ pub enum StepFailure {
 
 /// A failed step on one cluster.
 #[derive(Debug, thiserror::Error)]
-#[error("failed to {step}: {source}")]
+#[error("failed to {step}")]
 pub struct StepError {
     /// The step.
     pub step: &'static str,
@@ -192,17 +156,6 @@ pub struct StepError {
     pub source: StepFailure,
     /// What the cluster got before failing.
     pub partial: Outcome,
-}
-
-impl StepError {
-    /// One line for the summary table.
-    pub fn short(&self) -> String {
-        let reason = match &self.source {
-            StepFailure::Kube(e) => e.short(),
-            StepFailure::Stalled(m) => m.clone(),
-        };
-        format!("failed to {}: {reason}", self.step)
-    }
 }
 
 /// Creates the namespace when it does not exist. It is never patched: the operator manifest or
@@ -255,7 +208,7 @@ pub async fn bootstrap(
     manifest: Option<&OperatorManifest>,
     creds: &Credentials,
     opts: &Options,
-    rep: &Reporter,
+    rep: &dyn StepReporter,
 ) -> Result<Outcome, StepError> {
     let mut out = Outcome {
         operator: "-".into(),
@@ -299,8 +252,8 @@ pub async fn bootstrap(
         ClusterLayout::D1 => (Vec::new(), dir.objects.clone()),
         ClusterLayout::Classic => dir.objects.iter().cloned().partition(|o| {
             !matches!(
-                o.get("kind").and_then(Value::as_str),
-                Some("GitRepository" | "Kustomization" | "OCIRepository" | "Bucket")
+                pointer::kind(o),
+                "GitRepository" | "Kustomization" | "OCIRepository" | "Bucket"
             )
         }),
     };
@@ -313,35 +266,15 @@ pub async fn bootstrap(
     }
 
     let mut secret_changes = Changes::default();
-    if let (Some(t), Some(name)) = (&creds.fleet, &dir.pull_secret) {
-        rep.step(&format!("writing Secret {}/{name}", dir.namespace));
-        let s = GitSecret {
-            name: name.clone(),
-            namespace: dir.namespace.clone(),
-            username: t.username(opts.username.as_deref()),
-            credential: t.credential.clone(),
-            labels: BTreeMap::new(),
-        };
+    for w in creds.writes(dir, opts.username.as_deref()) {
+        rep.step(&format!(
+            "writing Secret {}/{}",
+            w.secret.namespace, w.secret.name
+        ));
         secret_changes.add(
-            upsert_git_secret(target, &s, &t.token)
+            upsert_git_secret(target, &w.secret, w.token)
                 .await
-                .map_err(fail("write the git Secret", &out))?,
-        );
-    }
-    for t in &creds.tenants {
-        let name = tenant_secret_name(&t.tenant);
-        rep.step(&format!("writing Secret {}/{name}", dir.namespace));
-        let s = GitSecret {
-            name,
-            namespace: dir.namespace.clone(),
-            username: t.secret.username(opts.username.as_deref()),
-            credential: t.secret.credential.clone(),
-            labels: BTreeMap::from([(TENANT_LABEL.to_string(), t.tenant.clone())]),
-        };
-        secret_changes.add(
-            upsert_git_secret(target, &s, &t.secret.token)
-                .await
-                .map_err(fail("write a tenant Secret", &out))?,
+                .map_err(fail(w.step, &out))?,
         );
     }
     out.secrets = if creds.fleet.is_none() && creds.tenants.is_empty() {
@@ -407,7 +340,7 @@ pub async fn wait_ready(
     target: &KubeTarget,
     keys: &[ObjectKey],
     timeout: Duration,
-    rep: &Reporter,
+    rep: &dyn StepReporter,
 ) -> Result<String, StepFailure> {
     let resolver = Resolver::new(target.clone());
     let resolver = &resolver;
@@ -431,7 +364,7 @@ pub async fn wait_ready(
                         };
                         return ControlFlow::Continue(format!("{key} does not exist yet{by}"));
                     }
-                    Err(e) => return ControlFlow::Continue(format!("{key}: {}", e.short())),
+                    Err(e) => return ControlFlow::Continue(format!("{key}: {}", error_chain(&e))),
                 };
                 if let Some(s) = condition(&obj, "Stalled").filter(|c| c.status == "True") {
                     return ControlFlow::Break(Poll::Stalled(format!(

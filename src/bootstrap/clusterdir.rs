@@ -10,28 +10,20 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use super::{BootstrapError, DEFAULT_NAMESPACE, kustomize};
-use crate::{error::Result, manifests::yaml, repo::FleetRepo};
-
-/// The layout of a cluster directory.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum ClusterLayout {
-    /// Flux Operator: `flux-system/flux-instance.yaml` + `flux-operator.yaml` (d1 today).
-    D1,
-    /// `flux bootstrap`: `flux-system/gotk-components.yaml`, `gotk-sync.yaml` and
-    /// `kustomization.yaml` (d1 before the operator, keos fleets).
-    Classic,
-}
-
-impl ClusterLayout {
-    /// The name used in flags and messages.
-    pub fn name(self) -> &'static str {
-        match self {
-            ClusterLayout::D1 => "d1",
-            ClusterLayout::Classic => "classic",
-        }
-    }
-}
+use super::{
+    BootstrapError,
+    files::{is_kustomization_file, read, yaml_files},
+    kustomize,
+    spec::{ClusterLayout, DEFAULT_NAMESPACE},
+};
+use crate::{
+    error::Result,
+    manifests::{
+        pointer::{self, str_at},
+        yaml,
+    },
+    repo::FleetRepo,
+};
 
 /// The Flux object bootstrap waits for, with its kind for messages.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -104,50 +96,6 @@ pub fn locate(repo: &FleetRepo, name: &str) -> Result<PathBuf, BootstrapError> {
     }
 }
 
-/// Every `*.yaml`/`*.yml` file under `dir`, sorted, skipping hidden files (e.g. `.sops.yaml`).
-pub fn yaml_files(dir: &Path) -> Result<Vec<PathBuf>, BootstrapError> {
-    let mut out = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        let entries = std::fs::read_dir(&d).map_err(|source| BootstrapError::ReadFile {
-            what: "cluster directory",
-            path: d.clone(),
-            source,
-        })?;
-        for e in entries.filter_map(|e| e.ok()) {
-            let p = e.path();
-            let name = e.file_name().to_string_lossy().into_owned();
-            if name.starts_with('.') {
-                continue;
-            }
-            if p.is_dir() {
-                stack.push(p);
-            } else if name.ends_with(".yaml") || name.ends_with(".yml") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-/// Whether a file is a kustomize config (no Kubernetes object, no `metadata.name`).
-pub fn is_kustomization_file(path: &Path) -> bool {
-    matches!(
-        path.file_name().and_then(|n| n.to_str()),
-        Some("kustomization.yaml" | "kustomization.yml" | "Kustomization")
-    )
-}
-
-/// Reads a file of the repository (with its repository-relative path in errors).
-pub fn read(repo: &FleetRepo, rel: &Path) -> Result<String, BootstrapError> {
-    std::fs::read_to_string(repo.path(rel)).map_err(|source| BootstrapError::ReadFile {
-        what: "file",
-        path: rel.to_path_buf(),
-        source,
-    })
-}
-
 /// Parses every YAML file under a cluster directory; returns `(relative path, objects)`.
 pub fn parse_all(repo: &FleetRepo, rel_dir: &Path) -> Result<Vec<(PathBuf, Vec<Value>)>> {
     let mut out = Vec::new();
@@ -164,10 +112,6 @@ pub fn parse_all(repo: &FleetRepo, rel_dir: &Path) -> Result<Vec<(PathBuf, Vec<V
         out.push((rel, docs));
     }
     Ok(out)
-}
-
-fn str_at<'a>(v: &'a Value, pointer: &str) -> Option<&'a str> {
-    v.pointer(pointer).and_then(Value::as_str)
 }
 
 fn normalize_path(p: &str) -> String {
@@ -203,7 +147,7 @@ pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
         .iter()
         .flat_map(|(p, docs)| docs.iter().map(move |d| (p, d)))
         .filter(|(_, d)| {
-            d.get("kind").and_then(Value::as_str) == Some("FluxInstance")
+            pointer::kind(d) == "FluxInstance"
                 && str_at(d, "/apiVersion").is_some_and(|a| a.starts_with("fluxcd.controlplane.io/"))
         })
         .collect();
@@ -215,7 +159,7 @@ pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
                 .unwrap_or(DEFAULT_NAMESPACE)
                 .to_string();
             let mut instance = (*instance).clone();
-            crate::bootstrap::init::set_path(
+            pointer::set(
                 &mut instance,
                 "/metadata/namespace",
                 Some(namespace.clone().into()),
@@ -282,10 +226,10 @@ pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
             let objects = kustomize::build(repo, &fs)?;
             let repos: Vec<&Value> = objects
                 .iter()
-                .filter(|o| o.get("kind").and_then(Value::as_str) == Some("GitRepository"))
+                .filter(|o| pointer::kind(o) == "GitRepository")
                 .collect();
             let sync = objects.iter().find(|o| {
-                o.get("kind").and_then(Value::as_str) == Some("Kustomization")
+                pointer::kind(o) == "Kustomization"
                     && str_at(o, "/spec/sourceRef/kind") == Some("GitRepository")
                     && repos
                         .iter()

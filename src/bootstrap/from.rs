@@ -7,56 +7,25 @@ use std::{collections::BTreeMap, path::Path};
 use serde_json::Value;
 
 use super::{
-    BootstrapError, ClusterLayout, DEFAULT_NAMESPACE,
-    clusterdir::{self, read},
-    init::{
-        ClusterSpec, DEFAULT_FLUX_VERSION, DEFAULT_OPERATOR_CHART, DEFAULT_REGISTRY, Distribution,
-        KNOWN_COMPONENTS, RuntimeInfo, is_automation_patch,
+    BootstrapError,
+    clusterdir::locate,
+    files::{read, yaml_files},
+    render::is_automation_patch,
+    spec::{
+        ClusterLayout, ClusterSpec, DEFAULT_BRANCH, DEFAULT_CLUSTER_TYPE, DEFAULT_DNS_DOMAIN,
+        DEFAULT_FLUX_VERSION, DEFAULT_INSTANCE_COMPONENTS, DEFAULT_NAMESPACE, DEFAULT_OPERATOR_CHART,
+        DEFAULT_REGISTRY, DEFAULT_TENANT_SERVICE_ACCOUNT, Distribution, FromCluster, KNOWN_COMPONENTS,
+        RUNTIME_KEYS, RuntimeInfo,
     },
 };
-use crate::{error::Result, manifests::yaml, repo::FleetRepo};
-
-/// The files `init` writes, per layout (relative to the cluster directory).
-pub const D1_FILES: &[&str] = &[
-    "flux-system/flux-instance.yaml",
-    "flux-system/flux-operator.yaml",
-    "runtime-info.yaml",
-    "infra-tenant.yaml",
-    "apps-tenant.yaml",
-];
-
-/// The classic layout's files.
-pub const CLASSIC_FILES: &[&str] = &[
-    "flux-system/gotk-components.yaml",
-    "flux-system/gotk-sync.yaml",
-    "flux-system/kustomization.yaml",
-    "runtime-info.yaml",
-    "infra-tenant.yaml",
-    "apps-tenant.yaml",
-];
-
-/// Another cluster's settings and objects.
-#[derive(Clone, Debug)]
-pub struct FromCluster {
-    /// Its settings (its own cluster name and CLUSTER_NAME).
-    pub spec: ClusterSpec,
-    /// Its single-object files by file name (`flux-instance.yaml`, `runtime-info.yaml` …).
-    pub objects: BTreeMap<String, Value>,
-    /// Its classic `gotk-sync.yaml` documents.
-    pub sync_docs: Option<Vec<Value>>,
-    /// Its classic `gotk-components.yaml`, copied byte for byte.
-    pub components_manifest: Option<String>,
-    /// Files in its directory that `init` does not generate, so they are not copied.
-    pub not_copied: Vec<String>,
-}
-
-fn s(v: &Value, pointer: &str) -> Option<String> {
-    v.pointer(pointer).and_then(Value::as_str).map(str::to_string)
-}
-
-fn b(v: &Value, pointer: &str) -> Option<bool> {
-    v.pointer(pointer).and_then(Value::as_bool)
-}
+use crate::{
+    error::Result,
+    manifests::{
+        pointer::{self, bool_at, string_at},
+        yaml,
+    },
+    repo::FleetRepo,
+};
 
 fn one_object(repo: &FleetRepo, rel: &Path, kind: &str) -> Result<Option<Value>> {
     if !repo.path(rel).is_file() {
@@ -65,7 +34,7 @@ fn one_object(repo: &FleetRepo, rel: &Path, kind: &str) -> Result<Option<Value>>
     let text = read(repo, rel)?;
     let docs = yaml::objects_from_multi_doc(&text, &rel.display().to_string())?;
     match docs.as_slice() {
-        [one] if one.get("kind").and_then(Value::as_str) == Some(kind) => Ok(Some(one.clone())),
+        [one] if pointer::kind(one) == kind => Ok(Some(one.clone())),
         _ => Err(BootstrapError::InvalidClusterDir {
             path: rel.to_path_buf(),
             reason: format!("expected a single {kind}"),
@@ -83,7 +52,7 @@ fn required(rel: &Path, v: Option<Value>) -> Result<Value, BootstrapError> {
 
 /// Reads `clusters/OTHER`.
 pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
-    let dir = clusterdir::locate(repo, other)?;
+    let dir = locate(repo, other)?;
     let fs = dir.join("flux-system");
     let layout = if repo.path(fs.join("flux-instance.yaml")).is_file() {
         ClusterLayout::D1
@@ -111,12 +80,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
     let extra: Vec<(String, String)> = data
         .map(|d| {
             d.iter()
-                .filter(|(k, _)| {
-                    !matches!(
-                        k.as_str(),
-                        "ENVIRONMENT" | "GIT_BRANCH" | "CLUSTER_NAME" | "CLUSTER_DOMAIN"
-                    )
-                })
+                .filter(|(k, _)| !RUNTIME_KEYS.iter().any(|(key, _)| key == k))
                 .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_string()))
                 .collect()
         })
@@ -146,7 +110,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
         ClusterLayout::D1 => {
             let rel = fs.join("flux-instance.yaml");
             let fi = required(&rel, one_object(repo, &rel, "FluxInstance")?)?;
-            if let Some(kind) = s(&fi, "/spec/sync/kind")
+            if let Some(kind) = string_at(&fi, "/spec/sync/kind")
                 && kind != "GitRepository"
             {
                 return Err(BootstrapError::InvalidClusterDir {
@@ -159,19 +123,21 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 .pointer("/spec/components")
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|c| c.as_str().map(str::to_string)).collect())
-                .unwrap_or_else(|| KNOWN_COMPONENTS[..4].iter().map(|c| c.to_string()).collect());
+                .unwrap_or_else(|| {
+                    DEFAULT_INSTANCE_COMPONENTS
+                        .iter()
+                        .map(|c| c.to_string())
+                        .collect()
+                });
             let automation = components.iter().any(|c| c == "image-automation-controller");
-            let namespace = s(&fi, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
+            let namespace = string_at(&fi, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
             let resource_set = one_object(repo, &fs.join("flux-operator.yaml"), "ResourceSet")?;
             // No ResourceSet: the new cluster gets none either (`--operator-chart none`).
             let operator_chart = resource_set.as_ref().map(|rs| {
                 rs.pointer("/spec/resources")
                     .and_then(Value::as_array)
-                    .and_then(|rs| {
-                        rs.iter()
-                            .find(|r| r.get("kind").and_then(Value::as_str) == Some("OCIRepository"))
-                    })
-                    .and_then(|r| s(r, "/spec/url"))
+                    .and_then(|rs| rs.iter().find(|r| pointer::kind(r) == "OCIRepository"))
+                    .and_then(|r| string_at(r, "/spec/url"))
                     .unwrap_or_else(|| DEFAULT_OPERATOR_CHART.into())
             });
             let spec = ClusterSpec {
@@ -180,31 +146,34 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 layout,
                 runtime: runtime_info,
                 automation,
-                git_url: s(&fi, "/spec/sync/url").unwrap_or_default(),
-                git_ref: s(&fi, "/spec/sync/ref").unwrap_or_else(|| "refs/heads/main".into()),
-                pull_secret: s(&fi, "/spec/sync/pullSecret"),
+                git_url: string_at(&fi, "/spec/sync/url").unwrap_or_default(),
+                git_ref: string_at(&fi, "/spec/sync/ref")
+                    .unwrap_or_else(|| ClusterSpec::branch_ref(DEFAULT_BRANCH)),
+                pull_secret: string_at(&fi, "/spec/sync/pullSecret"),
                 distribution: Distribution {
-                    version: s(&fi, "/spec/distribution/version")
+                    version: string_at(&fi, "/spec/distribution/version")
                         .unwrap_or_else(|| DEFAULT_FLUX_VERSION.into()),
-                    registry: s(&fi, "/spec/distribution/registry")
+                    registry: string_at(&fi, "/spec/distribution/registry")
                         .unwrap_or_else(|| DEFAULT_REGISTRY.into()),
-                    artifact: s(&fi, "/spec/distribution/artifact"),
-                    variant: s(&fi, "/spec/distribution/variant"),
-                    image_pull_secret: s(&fi, "/spec/distribution/imagePullSecret"),
+                    artifact: string_at(&fi, "/spec/distribution/artifact"),
+                    variant: string_at(&fi, "/spec/distribution/variant"),
+                    image_pull_secret: string_at(&fi, "/spec/distribution/imagePullSecret"),
                 },
                 components,
-                cluster_type: s(&fi, "/spec/cluster/type").unwrap_or_else(|| "kubernetes".into()),
-                multitenant: b(&fi, "/spec/cluster/multitenant").unwrap_or(false),
-                tenant_default_service_account: s(&fi, "/spec/cluster/tenantDefaultServiceAccount")
-                    .unwrap_or_else(|| "default".into()),
-                network_policy: b(&fi, "/spec/cluster/networkPolicy").unwrap_or(true),
-                dns_domain: s(&fi, "/spec/cluster/domain").unwrap_or_else(|| "cluster.local".into()),
+                cluster_type: string_at(&fi, "/spec/cluster/type")
+                    .unwrap_or_else(|| DEFAULT_CLUSTER_TYPE.into()),
+                multitenant: bool_at(&fi, "/spec/cluster/multitenant").unwrap_or(false),
+                tenant_default_service_account: string_at(&fi, "/spec/cluster/tenantDefaultServiceAccount")
+                    .unwrap_or_else(|| DEFAULT_TENANT_SERVICE_ACCOUNT.into()),
+                network_policy: bool_at(&fi, "/spec/cluster/networkPolicy").unwrap_or(true),
+                dns_domain: string_at(&fi, "/spec/cluster/domain")
+                    .unwrap_or_else(|| DEFAULT_DNS_DOMAIN.into()),
                 patches: fi
                     .pointer("/spec/kustomize/patches")
                     .and_then(Value::as_array)
                     .cloned()
                     .unwrap_or_default(),
-                instance_wait: b(&fi, "/spec/wait"),
+                instance_wait: bool_at(&fi, "/spec/wait"),
                 operator_chart,
             };
             objects.insert("flux-instance.yaml".to_string(), fi);
@@ -219,7 +188,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 yaml::objects_from_multi_doc(&read(repo, &sync_rel)?, &sync_rel.display().to_string())?;
             let repo_doc = docs
                 .iter()
-                .find(|d| d.get("kind").and_then(Value::as_str) == Some("GitRepository"))
+                .find(|d| pointer::kind(d) == "GitRepository")
                 .ok_or_else(|| BootstrapError::InvalidClusterDir {
                     path: sync_rel.clone(),
                     reason: "no GitRepository".into(),
@@ -229,8 +198,8 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
             let components: Vec<String> =
                 yaml::objects_from_multi_doc(&components_text, &components_rel.display().to_string())?
                     .iter()
-                    .filter(|o| o.get("kind").and_then(Value::as_str) == Some("Deployment"))
-                    .filter_map(|o| s(o, "/metadata/name"))
+                    .filter(|o| pointer::kind(o) == "Deployment")
+                    .filter_map(|o| string_at(o, "/metadata/name"))
                     .filter(|n| KNOWN_COMPONENTS.contains(&n.as_str()))
                     .collect();
             let k_rel = fs.join("kustomization.yaml");
@@ -238,17 +207,18 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
             let multitenant = serde_json::to_string(&kustomization)
                 .unwrap_or_default()
                 .contains("--no-cross-namespace-refs=true");
-            let namespace = s(repo_doc, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
-            let branch = s(repo_doc, "/spec/ref/branch").unwrap_or_else(|| "main".into());
+            let namespace =
+                string_at(repo_doc, "/metadata/namespace").unwrap_or_else(|| DEFAULT_NAMESPACE.into());
+            let branch = string_at(repo_doc, "/spec/ref/branch").unwrap_or_else(|| DEFAULT_BRANCH.into());
             let spec = ClusterSpec {
                 cluster: other.to_string(),
                 namespace,
                 layout,
                 runtime: runtime_info,
                 automation: !apps_deletes_automation,
-                git_url: s(repo_doc, "/spec/url").unwrap_or_default(),
+                git_url: string_at(repo_doc, "/spec/url").unwrap_or_default(),
                 git_ref: ClusterSpec::branch_ref(&branch),
-                pull_secret: s(repo_doc, "/spec/secretRef/name"),
+                pull_secret: string_at(repo_doc, "/spec/secretRef/name"),
                 distribution: Distribution {
                     version: DEFAULT_FLUX_VERSION.into(),
                     registry: DEFAULT_REGISTRY.into(),
@@ -257,11 +227,11 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                     image_pull_secret: None,
                 },
                 components,
-                cluster_type: "kubernetes".into(),
+                cluster_type: DEFAULT_CLUSTER_TYPE.into(),
                 multitenant,
-                tenant_default_service_account: "default".into(),
+                tenant_default_service_account: DEFAULT_TENANT_SERVICE_ACCOUNT.into(),
                 network_policy: true,
-                dns_domain: "cluster.local".into(),
+                dns_domain: DEFAULT_DNS_DOMAIN.into(),
                 patches: Vec::new(),
                 instance_wait: None,
                 operator_chart: None,
@@ -271,11 +241,8 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
         }
     };
 
-    let known: &[&str] = match layout {
-        ClusterLayout::D1 => D1_FILES,
-        ClusterLayout::Classic => CLASSIC_FILES,
-    };
-    let not_copied = clusterdir::yaml_files(&repo.path(&dir))?
+    let known = layout.files();
+    let not_copied = yaml_files(&repo.path(&dir))?
         .into_iter()
         .filter_map(|abs| {
             let rel = abs

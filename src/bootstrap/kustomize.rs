@@ -13,8 +13,12 @@ use std::path::{Path, PathBuf};
 use regex::Regex;
 use serde_json::{Map, Value};
 
-use super::{BootstrapError, clusterdir::read};
-use crate::{error::Result, manifests::yaml, repo::FleetRepo};
+use super::{BootstrapError, files::read};
+use crate::{
+    error::Result,
+    manifests::{pointer, yaml},
+    repo::FleetRepo,
+};
 
 const SUPPORTED: &[&str] = &["apiVersion", "kind", "resources", "patches"];
 
@@ -248,7 +252,7 @@ impl Target {
     fn matches(&self, obj: &Value) -> bool {
         let api = obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default();
         let (group, version) = api.split_once('/').unwrap_or(("", api));
-        let str_at = |p: &str| obj.pointer(p).and_then(Value::as_str).unwrap_or_default();
+        let str_at = |p: &str| pointer::str_at(obj, p).unwrap_or_default();
         let map_match = |pointer: &str, terms: &[(String, String, bool)]| {
             terms.iter().all(|(k, v, eq)| {
                 let actual = obj

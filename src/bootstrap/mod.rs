@@ -1,16 +1,24 @@
 //! `kubectl fleet bootstrap`: the fleet repository side (scaffold `clusters/CLUSTER/` in the d1 or
 //! classic layout) and the cluster side (install Flux Operator, write the git Secrets, apply the
-//! FluxInstance or the classic manifests, wait for readiness), one job per module:
+//! FluxInstance or the classic manifests, wait for readiness), one job per module. The workflows
+//! that tie them together are the operations in `ops::bootstrap` (the layer above).
 //!
-//! - [`init`]: pure, deterministic generation of a cluster directory from a [`ClusterSpec`];
-//! - [`from`]: reading an existing cluster directory back into a spec, to re-target it (`--from`);
+//! The cluster directory, generated (`bootstrap init`):
+//! - [`spec`]: the model: layouts, defaults, the inputs ([`InitInput`]) and the resolved
+//!   [`ClusterSpec`];
+//! - [`resolve`]: flags (over another cluster's settings with `--from`) → spec;
+//! - [`from`]: reading an existing cluster directory back into a spec, to re-target it;
+//! - [`render`]: pure, deterministic generation: spec → files.
+//!
+//! The cluster directory, applied (`bootstrap CLUSTER…`):
+//! - [`files`]: reading the repository's files, with repository-relative paths in errors;
 //! - [`clusterdir`]: loading a cluster directory for bootstrapping (what to apply, which Secret);
 //! - [`kustomize`]: the small subset of `kustomize build` the classic `flux-system/` directory needs;
 //! - [`operator`]: the Flux Operator manifest (file or URL) with Helm ownership metadata;
+//! - [`fleet`]: the fleet-level inputs (token sources, cluster → context mapping, dry-run plans);
 //! - [`access`]: SelfSubjectAccessReview checks for every verb and resource a bootstrap uses;
 //! - [`preflight`]: every read-only check, for every cluster, before any change anywhere;
 //! - [`apply`]: the in-cluster steps for one cluster, reporting progress;
-//! - [`run`]: the fleet-level orchestration (cluster → context mapping, concurrency, summary);
 //! - [`status`]: `bootstrap status`, per-cluster Flux health.
 //!
 //! Errors that make the whole command invalid (an unknown cluster directory, malformed YAML, an
@@ -21,25 +29,26 @@
 pub mod access;
 pub mod apply;
 pub mod clusterdir;
+pub mod files;
+pub mod fleet;
 pub mod from;
-pub mod init;
 pub mod kustomize;
 pub mod operator;
 pub mod preflight;
-pub mod run;
+pub mod render;
+pub mod resolve;
+pub mod spec;
 pub mod status;
 
 use std::path::PathBuf;
 
-pub use clusterdir::{ClusterDir, ClusterLayout};
-pub use init::{ClusterSpec, InitInput};
+pub use clusterdir::ClusterDir;
+pub use spec::{ClusterLayout, ClusterSpec, DEFAULT_NAMESPACE, InitInput};
 
 use crate::exit::ExitStatus;
 
-/// The namespace Flux runs in unless told otherwise.
-pub const DEFAULT_NAMESPACE: &str = "flux-system";
-
-/// A bootstrap input is invalid; nothing was changed anywhere.
+/// A bootstrap failed: an input is invalid (nothing was changed anywhere), or one cluster failed
+/// its preflight or a step (that cluster's row says so; the others went on).
 #[derive(Debug, thiserror::Error)]
 pub enum BootstrapError {
     /// A cluster named on the command line has no directory in the fleet repository.
@@ -134,14 +143,22 @@ pub enum BootstrapError {
         /// What is unsupported or wrong.
         reason: String,
     },
+    /// A cluster failed a read-only check; nothing was changed on it.
+    #[error("preflight")]
+    Preflight(#[source] Box<preflight::PreflightError>),
+    /// A step failed on a cluster that passed preflight.
+    #[error(transparent)]
+    Step(Box<apply::StepError>),
 }
 
 impl BootstrapError {
-    /// Exit status: a failed download is an operation failure (1); everything else is an input the
-    /// user has to fix (2).
+    /// Exit status: a failed download or a failed cluster is an operation failure (1); everything
+    /// else is an input the user has to fix (2).
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            BootstrapError::Download { .. } => ExitStatus::Failure,
+            BootstrapError::Download { .. } | BootstrapError::Preflight(_) | BootstrapError::Step(_) => {
+                ExitStatus::Failure
+            }
             _ => ExitStatus::Usage,
         }
     }

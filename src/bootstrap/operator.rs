@@ -9,10 +9,10 @@ use std::{ops::ControlFlow, time::Duration};
 use futures::future::try_join_all;
 use serde_json::{Value, json};
 
-use super::BootstrapError;
+use super::{BootstrapError, spec::DEFAULT_NAMESPACE};
 use crate::{
     kube::{Applier, ApplyOutcome, Gvk, KubeError, KubeTarget, find_known, wait_until},
-    manifests::yaml,
+    manifests::{pointer, yaml},
     status::{State, kstatus_health},
 };
 
@@ -71,14 +71,10 @@ pub enum OperatorAction {
 /// The version of an operator Deployment: its `app.kubernetes.io/version` label, else the tag of
 /// its first container image.
 pub fn deployment_version(d: &Value) -> Option<String> {
-    let v = d
-        .pointer("/metadata/labels/app.kubernetes.io~1version")
-        .and_then(Value::as_str)
+    let v = pointer::str_at(d, "/metadata/labels/app.kubernetes.io~1version")
         .map(str::to_string)
         .or_else(|| {
-            let image = d
-                .pointer("/spec/template/spec/containers/0/image")
-                .and_then(Value::as_str)?;
+            let image = pointer::str_at(d, "/spec/template/spec/containers/0/image")?;
             let image = image.split('@').next()?;
             let (_, tag) = image.rsplit_once(':').filter(|(repo, _)| !repo.ends_with('/'))?;
             (!tag.contains('/')).then(|| tag.to_string())
@@ -88,10 +84,8 @@ pub fn deployment_version(d: &Value) -> Option<String> {
 
 fn is_operator_deployment(o: &Value) -> bool {
     o.get("kind").and_then(Value::as_str) == Some("Deployment")
-        && (o.pointer("/metadata/name").and_then(Value::as_str) == Some("flux-operator")
-            || o.pointer("/metadata/labels/app.kubernetes.io~1name")
-                .and_then(Value::as_str)
-                == Some("flux-operator"))
+        && (pointer::str_at(o, "/metadata/name") == Some("flux-operator")
+            || pointer::str_at(o, "/metadata/labels/app.kubernetes.io~1name") == Some("flux-operator"))
 }
 
 /// Parses a manifest, finds the operator Deployment (version, namespace) and stamps every object
@@ -109,10 +103,8 @@ pub fn parse(text: &str, origin: &str) -> Result<OperatorManifest, crate::Error>
         .ok_or_else(|| bad("no flux-operator Deployment in it".into()))?;
     let version = deployment_version(deployment)
         .ok_or_else(|| bad("the flux-operator Deployment has no version label and no image tag".into()))?;
-    let namespace = deployment
-        .pointer("/metadata/namespace")
-        .and_then(Value::as_str)
-        .unwrap_or(super::DEFAULT_NAMESPACE)
+    let namespace = pointer::str_at(deployment, "/metadata/namespace")
+        .unwrap_or(DEFAULT_NAMESPACE)
         .to_string();
     for o in &mut objects {
         let gvk = Gvk::from_api_version(
@@ -198,11 +190,7 @@ pub fn decide(manifest: &OperatorManifest, installed: Option<&Value>) -> Operato
         return OperatorAction::Install;
     };
     let version = deployment_version(d).unwrap_or_else(|| "unknown".into());
-    let label = |k: &str| {
-        d.pointer(&format!("/metadata/labels/{}", k.replace('/', "~1")))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let label = |k: &str| pointer::string_at(d, &format!("/metadata/labels/{}", pointer::escape(k)));
     if let Some(hr) = label("helm.toolkit.fluxcd.io/name") {
         let ns = label("helm.toolkit.fluxcd.io/namespace").unwrap_or_default();
         return OperatorAction::Skip {
@@ -244,7 +232,7 @@ pub async fn installed(target: &KubeTarget, manifest: &OperatorManifest) -> Resu
 pub fn running_elsewhere(deployments: &[Value], namespace: &str) -> Vec<(String, String)> {
     deployments
         .iter()
-        .filter(|d| d.pointer("/metadata/namespace").and_then(Value::as_str) != Some(namespace))
+        .filter(|d| pointer::str_at(d, "/metadata/namespace") != Some(namespace))
         .filter(|d| {
             d.pointer("/status/availableReplicas")
                 .and_then(Value::as_i64)
@@ -253,8 +241,7 @@ pub fn running_elsewhere(deployments: &[Value], namespace: &str) -> Vec<(String,
         })
         .map(|d| {
             (
-                d.pointer("/metadata/namespace")
-                    .and_then(Value::as_str)
+                pointer::str_at(d, "/metadata/namespace")
                     .unwrap_or_default()
                     .to_string(),
                 deployment_version(d).unwrap_or_else(|| "unknown".into()),
@@ -385,11 +372,7 @@ async fn wait_established(applier: &Applier, crds: &[&Value]) -> Result<(), Kube
     );
     let names: Vec<String> = crds
         .iter()
-        .filter_map(|c| {
-            c.pointer("/metadata/name")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-        })
+        .filter_map(|c| pointer::str_at(c, "/metadata/name").map(str::to_string))
         .collect();
     let outcome = wait_until(
         CRD_TIMEOUT,

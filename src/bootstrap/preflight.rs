@@ -8,10 +8,14 @@ use kube::Api;
 
 use super::{
     access::{self, Access},
-    clusterdir::{ClusterDir, ClusterLayout},
+    clusterdir::ClusterDir,
     operator::{self, OperatorAction, OperatorManifest},
+    spec::ClusterLayout,
 };
-use crate::kube::{KubeError, KubeTarget, Resolver};
+use crate::{
+    kube::{KubeError, KubeTarget, Resolver},
+    manifests::pointer,
+};
 
 /// What preflight learned about a cluster that passed.
 #[derive(Clone, Debug)]
@@ -72,16 +76,6 @@ pub enum PreflightError {
         /// Secret name.
         name: String,
     },
-}
-
-impl PreflightError {
-    /// A one-line description without the context name (the table shows it).
-    pub fn short(&self) -> String {
-        match self {
-            PreflightError::Kube(e) => e.short(),
-            other => other.to_string(),
-        }
-    }
 }
 
 /// Parses `v1.36.3` (or `v1.30.2+k3s1`) into (major, minor).
@@ -148,7 +142,7 @@ async fn wanted(
         && dir
             .objects
             .iter()
-            .any(|o| o.get("kind").and_then(|k| k.as_str()) == Some("CustomResourceDefinition"))
+            .any(|o| pointer::kind(o) == "CustomResourceDefinition")
     {
         out.push(Access::new(
             "get",

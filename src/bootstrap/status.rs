@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::operator::deployment_version;
 use crate::{
     kube::{KubeError, KubeTarget, Resolver, known_kinds},
-    output::{Paint, TableBuilder, Tone},
+    manifests::pointer::str_at,
     status::{State, flux_health, revision},
 };
 
@@ -86,7 +86,8 @@ pub struct ClusterStatus {
 }
 
 impl ClusterStatus {
-    fn empty(cluster: &str, context: &str) -> Self {
+    /// A cluster with nothing read yet (or that could not be read: see `error`).
+    pub fn empty(cluster: &str, context: &str) -> Self {
         ClusterStatus {
             cluster: cluster.to_string(),
             context: context.to_string(),
@@ -113,17 +114,13 @@ impl ClusterStatus {
     }
 }
 
-fn s<'a>(v: &'a Value, p: &str) -> Option<&'a str> {
-    v.pointer(p).and_then(Value::as_str)
-}
-
 fn readiness(kind: &str, obj: &Value) -> Readiness {
     let h = flux_health(obj);
     Readiness {
         object: format!(
             "{kind}/{}/{}",
-            s(obj, "/metadata/namespace").unwrap_or_default(),
-            s(obj, "/metadata/name").unwrap_or_default()
+            str_at(obj, "/metadata/namespace").unwrap_or_default(),
+            str_at(obj, "/metadata/name").unwrap_or_default()
         ),
         state: h.state,
         message: h.message,
@@ -151,12 +148,14 @@ async fn get_flux(
 }
 
 /// Reads the status of one cluster. `namespace` is where Flux runs.
-pub async fn cluster_status(cluster: &str, target: &KubeTarget, namespace: &str) -> ClusterStatus {
+pub async fn cluster_status(
+    cluster: &str,
+    target: &KubeTarget,
+    namespace: &str,
+) -> Result<ClusterStatus, KubeError> {
     let mut st = ClusterStatus::empty(cluster, &target.context);
-    if let Err(e) = fill(&mut st, target, namespace).await {
-        st.error = Some(e.short());
-    }
-    st
+    fill(&mut st, target, namespace).await?;
+    Ok(st)
 }
 
 async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(), KubeError> {
@@ -174,20 +173,20 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
         .filter_map(|d| serde_json::to_value(d).ok())
         .collect();
     // Prefer the operator in the Flux namespace when there are several.
-    ops.sort_by_key(|d| s(d, "/metadata/namespace") != Some(ns));
+    ops.sort_by_key(|d| str_at(d, "/metadata/namespace") != Some(ns));
     st.operator_version = ops.first().and_then(deployment_version);
 
     let instance = get_flux(&resolver, "fluxcd.controlplane.io", "FluxInstance", ns, "flux").await?;
     let sync_name = match &instance {
         Some(fi) => {
             st.instance = Some(readiness("FluxInstance", fi));
-            st.flux_version = s(fi, "/status/lastAppliedRevision")
+            st.flux_version = str_at(fi, "/status/lastAppliedRevision")
                 .and_then(|r| r.split('@').next())
                 .filter(|v| !v.is_empty())
-                .or_else(|| s(fi, "/spec/distribution/version"))
+                .or_else(|| str_at(fi, "/spec/distribution/version"))
                 .map(str::to_string);
             fi.pointer("/spec/sync")
-                .map(|sync| s(sync, "/name").unwrap_or(ns).to_string())
+                .map(|sync| str_at(sync, "/name").unwrap_or(ns).to_string())
         }
         None => {
             // Classic: the components carry their version on the namespace.
@@ -252,8 +251,8 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
 
 fn applied_by<'a>(all: &'a [Value], ns: &'a str, name: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
     all.iter().filter(move |k| {
-        s(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1name") == Some(name)
-            && s(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1namespace") == Some(ns)
+        str_at(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1name") == Some(name)
+            && str_at(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1namespace") == Some(ns)
     })
 }
 
@@ -261,8 +260,8 @@ fn applied_by<'a>(all: &'a [Value], ns: &'a str, name: &'a str) -> impl Iterator
 pub fn tenants(all: &[Value], ns: &str, sync: &str) -> Vec<TenantStatus> {
     let mut out: Vec<TenantStatus> = applied_by(all, ns, sync)
         .map(|t| {
-            let name = s(t, "/metadata/name").unwrap_or_default();
-            let t_ns = s(t, "/metadata/namespace").unwrap_or_default();
+            let name = str_at(t, "/metadata/name").unwrap_or_default();
+            let t_ns = str_at(t, "/metadata/namespace").unwrap_or_default();
             let mut members = vec![t];
             members.extend(applied_by(all, t_ns, name));
             let not_ready: Vec<String> = members
@@ -271,8 +270,8 @@ pub fn tenants(all: &[Value], ns: &str, sync: &str) -> Vec<TenantStatus> {
                 .map(|k| {
                     format!(
                         "Kustomization/{}/{}",
-                        s(k, "/metadata/namespace").unwrap_or_default(),
-                        s(k, "/metadata/name").unwrap_or_default()
+                        str_at(k, "/metadata/namespace").unwrap_or_default(),
+                        str_at(k, "/metadata/name").unwrap_or_default()
                     )
                 })
                 .collect();
@@ -288,83 +287,6 @@ pub fn tenants(all: &[Value], ns: &str, sync: &str) -> Vec<TenantStatus> {
         .collect();
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
-}
-
-fn state_cell(r: &Option<Readiness>) -> (String, Tone) {
-    match r {
-        Some(r) => (r.state.label().to_string(), r.state.tone()),
-        None => ("-".into(), Tone::Dim),
-    }
-}
-
-/// The kubectl-style table.
-pub fn render_table(rows: &[ClusterStatus], paint: Paint) -> String {
-    let mut t = TableBuilder::new(
-        [
-            "cluster", "context", "operator", "flux", "instance", "sync", "revision", "failing", "tenants",
-            "message",
-        ],
-        paint,
-    );
-    for r in rows {
-        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
-        if let Some(e) = &r.error {
-            t.toned_row([
-                (r.cluster.clone(), Tone::Bold),
-                (r.context.clone(), Tone::Plain),
-                ("-".into(), Tone::Dim),
-                ("-".into(), Tone::Dim),
-                ("-".into(), Tone::Dim),
-                ("-".into(), Tone::Dim),
-                ("-".into(), Tone::Dim),
-                ("-".into(), Tone::Dim),
-                ("-".into(), Tone::Dim),
-                (e.clone(), Tone::Bad),
-            ]);
-            continue;
-        }
-        let message = r
-            .instance
-            .as_ref()
-            .filter(|i| i.state != State::Ready)
-            .or(r.sync.as_ref())
-            .or(r.instance.as_ref())
-            .and_then(|i| i.message.clone())
-            .unwrap_or_else(|| {
-                if r.instance.is_none() && r.sync.is_none() {
-                    "Flux is not installed".into()
-                } else {
-                    String::new()
-                }
-            });
-        let failing = if r.unreadable_kinds.is_empty() {
-            r.failing.to_string()
-        } else {
-            format!("{}+?", r.failing)
-        };
-        let (instance, itone) = state_cell(&r.instance);
-        let (sync, stone) = state_cell(&r.sync);
-        t.toned_row([
-            (r.cluster.clone(), Tone::Bold),
-            (r.context.clone(), Tone::Plain),
-            (dash(&r.operator_version), Tone::Plain),
-            (dash(&r.flux_version), Tone::Plain),
-            (instance, itone),
-            (sync, stone),
-            (dash(&r.revision), Tone::Plain),
-            (failing, if r.failing > 0 { Tone::Bad } else { Tone::Plain }),
-            (
-                r.tenants_ready(),
-                if r.tenants.iter().all(|t| t.ready) {
-                    Tone::Plain
-                } else {
-                    Tone::Warn
-                },
-            ),
-            (message, Tone::Plain),
-        ]);
-    }
-    t.render()
 }
 
 #[cfg(test)]

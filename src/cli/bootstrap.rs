@@ -1,28 +1,30 @@
 //! `kubectl fleet bootstrap`: scaffold clusters in the fleet repo (`init`), bootstrap Flux on one
 //! cluster or the whole fleet (bare `bootstrap CLUSTER…`), and show per-cluster Flux health
-//! (`status`). Argument handling only; the work is in [`crate::bootstrap`].
+//! (`status`). Argument handling and printing only; the work is in [`crate::ops::bootstrap`].
 
 use std::{path::PathBuf, time::Duration};
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
-use futures::future::join_all;
 
-use super::{GlobalArgs, KubeArgs, OutputArgs, OutputFormat, parse_duration};
+use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
     bootstrap::{
-        BootstrapError, ClusterLayout, DEFAULT_NAMESPACE,
+        DEFAULT_NAMESPACE, InitInput,
         apply::Options,
-        from,
-        init::{self, InitInput},
-        operator::{self, DEFAULT_OPERATOR_MANIFEST},
-        run::{self, Request, TokenSources},
-        status,
+        clusterdir,
+        fleet::TokenSources,
+        operator::DEFAULT_OPERATOR_MANIFEST,
+        status::{ClusterStatus, Readiness},
     },
-    credentials::{KeyringStore, MemoryStore, SecretStore, TokenSource},
+    credentials::{KeyringStore, MemoryStore, MetaStore, SecretStore, TokenSource},
     error::{Error, ExitStatus, Result},
-    manifests::yaml,
-    output::Printer,
-    repo::{FileChange, FleetRepo, Profile, WritePlan},
+    ops::bootstrap::{
+        self as op, BootstrapRequest, ClusterReport, ClusterResult, ClusterSelection, InitRequest,
+        StatusRequest, StatusTargets,
+    },
+    output::{Paint, Printer, TableBuilder, Tone, plural},
+    repo::{FileChange, FleetRepo},
+    status::State,
 };
 
 const EXAMPLES: &str = "\
@@ -169,141 +171,11 @@ Examples:
   kubectl fleet bootstrap status staging prod-eu prod-us
   kubectl fleet bootstrap status --all-contexts -o json";
 
-/// `bootstrap init` flags.
+/// `bootstrap init` flags: the inputs of the cluster directory, then how to write it.
 #[derive(ClapArgs, Debug)]
 pub struct InitArgs {
-    /// The cluster directory to write (clusters/CLUSTER).
-    pub cluster: String,
-
-    /// The namespace Flux runs in (default: flux-system, or the --from cluster's).
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
-
-    /// Copy another cluster's directory and re-target it (flags override its settings).
-    #[arg(long, value_name = "CLUSTER")]
-    pub from: Option<String>,
-
-    /// Directory layout.
-    #[arg(long, value_enum)]
-    pub layout: Option<ClusterLayout>,
-
-    /// ENVIRONMENT: the overlay the infra and apps repositories use (default: staging, or
-    /// production with --production).
-    #[arg(long, value_name = "NAME")]
-    pub environment: Option<String>,
-
-    /// GIT_BRANCH: the branch of the infra and apps repositories (default: main, or production with
-    /// --production).
-    #[arg(long, value_name = "BRANCH")]
-    pub git_branch: Option<String>,
-
-    /// CLUSTER_NAME (default: CLUSTER).
-    #[arg(long, value_name = "NAME")]
-    pub cluster_name: Option<String>,
-
-    /// CLUSTER_DOMAIN: the cluster's ingress domain, e.g. eu.example.com.
-    #[arg(long, value_name = "DOMAIN")]
-    pub domain: Option<String>,
-
-    /// A production cluster: no image automation (no image controllers, and the tenants delete
-    /// objects labelled toolkit.fluxcd.io/role=automation), ENVIRONMENT and GIT_BRANCH production.
-    #[arg(long)]
-    pub production: bool,
-
-    /// Run image automation (the default unless --production).
-    #[arg(long, overrides_with = "no_automation")]
-    pub automation: bool,
-
-    /// Do not run image automation.
-    #[arg(long)]
-    pub no_automation: bool,
-
-    /// The fleet repository URL Flux syncs from (https).
-    #[arg(long, value_name = "URL")]
-    pub git_url: Option<String>,
-
-    /// The fleet repository branch (or full ref) Flux syncs from.
-    #[arg(long, value_name = "BRANCH")]
-    pub branch: Option<String>,
-
-    /// The git Secret the sync reads.
-    #[arg(long, value_name = "NAME")]
-    pub pull_secret: Option<String>,
-
-    /// The fleet repository is public: no pull secret.
-    #[arg(long, conflicts_with = "pull_secret")]
-    pub public_repo: bool,
-
-    /// Flux version expression (default 2.x, the latest).
-    #[arg(long, value_name = "VERSION")]
-    pub flux_version: Option<String>,
-
-    /// Registry of the Flux images.
-    #[arg(long, value_name = "REGISTRY")]
-    pub registry: Option<String>,
-
-    /// OCI artifact of the distribution manifests ('none' for the manifests bundled with the
-    /// operator, e.g. on air-gapped clusters).
-    #[arg(long, value_name = "URL")]
-    pub artifact: Option<String>,
-
-    /// Enterprise distribution variant.
-    #[arg(long, value_parser = ["upstream-alpine", "enterprise-alpine", "enterprise-distroless", "enterprise-distroless-fips"])]
-    pub variant: Option<String>,
-
-    /// Image pull secret for the distribution registry (e.g. flux-enterprise-auth).
-    #[arg(long, value_name = "NAME")]
-    pub image_pull_secret: Option<String>,
-
-    /// Flux controllers (comma-separated; the image automation controllers follow --production).
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub components: Option<Vec<String>>,
-
-    /// Cluster type.
-    #[arg(long, value_parser = ["kubernetes", "openshift", "aws", "azure", "gcp"])]
-    pub cluster_type: Option<String>,
-
-    /// Multi-tenancy lockdown (the default).
-    #[arg(long, overrides_with = "no_multitenant")]
-    pub multitenant: bool,
-
-    /// No multi-tenancy lockdown.
-    #[arg(long)]
-    pub no_multitenant: bool,
-
-    /// Service account tenants' reconcilers impersonate by default.
-    #[arg(long, value_name = "NAME")]
-    pub tenant_default_sa: Option<String>,
-
-    /// Network policies for the Flux controllers (the default).
-    #[arg(long, overrides_with = "no_network_policy")]
-    pub network_policy: bool,
-
-    /// No network policies.
-    #[arg(long)]
-    pub no_network_policy: bool,
-
-    /// Let the FluxInstance wait for the Flux controllers to be healthy (the operator's default).
-    #[arg(long, overrides_with = "no_instance_wait")]
-    pub instance_wait: bool,
-
-    /// Set spec.wait: false on the FluxInstance (clusters where Deployments never become ready,
-    /// e.g. a control plane without nodes).
-    #[arg(long)]
-    pub no_instance_wait: bool,
-
-    /// The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or 'none'
-    /// for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest).
-    #[arg(long, value_name = "URL|none")]
-    pub operator_chart: Option<String>,
-
-    /// The cluster's DNS domain (spec.cluster.domain).
-    #[arg(long, value_name = "DOMAIN")]
-    pub cluster_dns_domain: Option<String>,
-
-    /// An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1.
-    #[arg(long, value_name = "KEY=VALUE")]
-    pub set: Vec<String>,
+    #[command(flatten)]
+    pub input: InitInput,
 
     /// Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL).
     #[arg(long, value_name = "FILE|URL", value_hint = clap::ValueHint::FilePath)]
@@ -339,30 +211,12 @@ fn cluster_dir_completer() -> clap_complete::engine::ArgValueCompleter {
         let Ok(repo) = FleetRepo::open(std::path::Path::new(".")) else {
             return Vec::new();
         };
-        crate::bootstrap::clusterdir::cluster_names(&repo)
+        clusterdir::cluster_names(&repo)
             .into_iter()
             .filter(|n| n.starts_with(prefix.as_ref()))
             .map(clap_complete::engine::CompletionCandidate::new)
             .collect()
     })
-}
-
-fn flag_pair(yes: bool, no: bool) -> Option<bool> {
-    match (yes, no) {
-        (true, _) => Some(true),
-        (_, true) => Some(false),
-        _ => None,
-    }
-}
-
-fn dedupe(names: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for n in names {
-        if !out.contains(n) {
-            out.push(n.clone());
-        }
-    }
-    out
 }
 
 /// Runs the command.
@@ -386,101 +240,26 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
 }
 
 async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result<ExitStatus> {
-    let repo = FleetRepo::open(&fleet.fleet_dir)?;
-    if repo.config().profile == Profile::Keos {
-        return Err(Error::Usage(format!(
-            "{} selects the keos profile, whose cluster directories (clusters/NAME/default/…) bootstrap \
-             init does not generate; use --fleet-dir on a d1 fleet",
-            repo.path(crate::repo::CONFIG_FILE).display()
-        )));
-    }
-    let mut set = Vec::new();
-    for s in &a.set {
-        set.push(init::parse_set(s)?);
-    }
-    let input = InitInput {
-        cluster: a.cluster.clone(),
-        namespace: a.namespace.clone(),
-        layout: a.layout,
-        environment: a.environment,
-        git_branch: a.git_branch,
-        cluster_name: a.cluster_name,
-        domain: a.domain.clone(),
-        production: a.production,
-        automation: flag_pair(a.automation, a.no_automation),
-        git_url: a.git_url,
-        branch: a.branch,
-        pull_secret: a.pull_secret,
-        public_repo: a.public_repo,
-        flux_version: a.flux_version,
-        registry: a.registry,
-        artifact: a.artifact,
-        variant: a.variant,
-        image_pull_secret: a.image_pull_secret,
-        components: a.components,
-        cluster_type: a.cluster_type,
-        multitenant: flag_pair(a.multitenant, a.no_multitenant),
-        tenant_default_service_account: a.tenant_default_sa,
-        network_policy: flag_pair(a.network_policy, a.no_network_policy),
-        dns_domain: a.cluster_dns_domain,
-        instance_wait: flag_pair(a.instance_wait, a.no_instance_wait),
-        operator_chart: a.operator_chart,
-        set,
+    let request = InitRequest {
+        repo: FleetRepo::open(&fleet.fleet_dir)?,
+        input: a.input,
+        components_manifest: a.components_manifest,
+        force: a.force,
+        dry_run: a.dry_run,
     };
-    let base = a
-        .from
-        .as_deref()
-        .map(|o| from::read_cluster(&repo, o))
-        .transpose()?;
-    let spec = init::resolve(&input, base.as_ref())?;
-    let components = match (&a.components_manifest, spec.layout) {
-        (Some(_), ClusterLayout::D1) => {
-            return Err(BootstrapError::InvalidFlag {
-                flag: "--components-manifest",
-                value: a.components_manifest.clone().unwrap_or_default(),
-                reason: "only the classic layout has a components manifest (--layout classic); the d1 \
-                         layout's FluxInstance installs the components"
-                    .into(),
-            }
-            .into());
-        }
-        (Some(src), ClusterLayout::Classic) => {
-            let text = operator::fetch_text(src, "the Flux components manifest").await?;
-            // Refuse a file kustomize-controller could not apply later.
-            yaml::objects_from_multi_doc(&text, src)?;
-            Some(text)
-        }
-        (None, _) => None,
-    };
-    if let Some(b) = &base {
-        if a.domain.is_none() {
-            printer.warn(&format!(
-                "CLUSTER_DOMAIN copied from {}: {} (pass --domain to change it)",
-                b.spec.cluster, spec.runtime.cluster_domain
-            ));
-        }
-        for f in &b.not_copied {
-            printer.warn(&format!(
-                "clusters/{}/{f} was not copied (bootstrap init generates only the standard files)",
-                b.spec.cluster
-            ));
-        }
-    }
-    let files = init::generate(&spec, base.as_ref(), components.as_deref())?;
-    let plan = WritePlan::new(&repo, files)?;
-    if a.dry_run {
-        if plan.is_noop() {
+    let out = op::init(request, printer).await?;
+    if !out.written {
+        if out.plan.is_noop() {
             printer.success(&format!(
                 "{} is up to date; nothing would change",
-                spec.dir().display()
+                out.dir.display()
             ));
         } else {
-            printer.data(&plan.diff())?;
+            printer.data(&out.plan.diff())?;
         }
         return Ok(ExitStatus::Success);
     }
-    plan.apply(&repo, a.force)?;
-    for (f, change) in plan.entries() {
+    for (f, change) in out.plan.entries() {
         let verb = match change {
             FileChange::Create => "created",
             FileChange::Update { .. } => "updated",
@@ -488,11 +267,11 @@ async fn run_init(a: InitArgs, fleet: &FleetDirArg, printer: &Printer) -> Result
         };
         printer.success(&format!("{verb} {}", f.path.display()));
     }
-    if !plan.is_noop() {
+    if !out.plan.is_noop() {
         printer.note(&format!(
             "next: commit and push {}, then run: kubectl fleet bootstrap {} --token NAME",
-            spec.dir().display(),
-            spec.cluster
+            out.dir.display(),
+            out.cluster
         ));
     }
     Ok(ExitStatus::Success)
@@ -505,47 +284,32 @@ async fn run_status(
     printer: &Printer,
 ) -> Result<ExitStatus> {
     let kubeconfig = kube.kubeconfig()?;
-    let pairs: Vec<(String, String)> = if a.clusters.is_empty() {
-        kube.select(&kubeconfig)?
-            .into_iter()
-            .map(|c| (c.clone(), c))
-            .collect()
+    let targets = if a.clusters.is_empty() {
+        StatusTargets::Contexts(kube.select(&kubeconfig)?)
     } else {
         if kube.all_contexts {
             return Err(Error::Usage(
                 "name clusters or pass --all-contexts, not both".into(),
             ));
         }
-        run::map_contexts(&dedupe(&a.clusters), &kube.contexts, &kubeconfig)?
-    };
-    let namespace = a.namespace.clone();
-    let mut targets = Vec::new();
-    for (_, context) in &pairs {
-        targets.push(kubeconfig.target(context, kube.client_options()).await?);
-    }
-    let rows = join_all(
-        pairs
-            .iter()
-            .zip(&targets)
-            .map(|((cluster, _), t)| status::cluster_status(cluster, t, &namespace)),
-    )
-    .await;
-    let text = match output.output {
-        OutputFormat::Table => status::render_table(&rows, printer.stdout_paint()),
-        OutputFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&rows).map_err(|e| Error::io("JSON", e.into()))?;
-            s.push('\n');
-            s
+        StatusTargets::Clusters {
+            clusters: a.clusters,
+            contexts: kube.contexts.clone(),
         }
-        OutputFormat::Yaml => yaml::to_string(&rows, "the status")?,
     };
-    printer.data(&text)?;
-    let failed = rows.iter().filter(|r| r.error.is_some()).count();
-    Ok(if failed > 0 {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    })
+    let request = StatusRequest {
+        targets,
+        kubeconfig,
+        client: kube.client_options(),
+        namespace: a.namespace,
+    };
+    let out = op::status(request, printer).await?;
+    let rows = out.rows();
+    match output.output.document() {
+        Some(format) => printer.document(format, "BootstrapStatusList", &rows)?,
+        None => printer.data(&status_table(&rows, printer.stdout_paint()))?,
+    }
+    Ok(out.exit_status())
 }
 
 async fn run_bootstrap(
@@ -563,103 +327,164 @@ async fn run_bootstrap(
         ));
     }
     let repo = FleetRepo::open(&fleet.fleet_dir)?;
-    let clusters = if a.all {
-        let all = crate::bootstrap::clusterdir::cluster_names(&repo);
-        if all.is_empty() {
-            return Err(Error::Usage(format!(
-                "no cluster directories under {}",
-                repo.path("clusters").display()
-            )));
-        }
-        all
-    } else if clusters.is_empty() {
-        return Err(Error::Usage(
-            "name the clusters to bootstrap (e.g. kubectl fleet bootstrap staging prod-eu), or pass --all; \
-             see kubectl fleet bootstrap --help"
-                .into(),
-        ));
-    } else {
-        dedupe(&clusters)
-    };
-
-    let fleet_token = match (&a.token, a.token_stdin, &a.token_env) {
-        (Some(name), _, _) => {
-            crate::credentials::validate_name(name)?;
-            Some(TokenSource::Keyring(name.clone()))
-        }
+    let fleet_token = match (a.token, a.token_stdin, a.token_env) {
+        (Some(name), _, _) => Some(TokenSource::Keyring(name)),
         (_, true, _) => Some(TokenSource::Stdin),
-        (_, _, Some(var)) => Some(TokenSource::Env(var.clone())),
+        (_, _, Some(var)) => Some(TokenSource::Env(var)),
         _ => None,
     };
-    let mut tenants = Vec::new();
-    for t in &a.tenant_token {
-        let (tenant, name) = run::parse_tenant("--tenant-token", t)?;
-        crate::credentials::validate_name(&name)?;
-        tenants.push((tenant, TokenSource::Keyring(name)));
-    }
-    for t in &a.tenant_token_env {
-        let (tenant, var) = run::parse_tenant("--tenant-token-env", t)?;
-        tenants.push((tenant, TokenSource::Env(var)));
-    }
-    if let Some(dup) = tenants
-        .iter()
-        .enumerate()
-        .find(|(i, (t, _))| tenants[..*i].iter().any(|(o, _)| o == t))
-        .map(|(_, (t, _))| t.clone())
-    {
-        return Err(Error::Usage(format!(
-            "tenant '{dup}' is given more than one token"
-        )));
-    }
-    let tokens = TokenSources {
-        fleet: fleet_token,
-        tenants,
-    };
+    let tokens = TokenSources::parse(fleet_token, &a.tenant_token, &a.tenant_token_env)?;
     let store: Box<dyn SecretStore> = if tokens.needs_keyring() {
         Box::new(KeyringStore::open()?)
     } else {
         Box::new(MemoryStore::default())
     };
-
-    let request = Request {
+    // The credential index only supplies the username stored with a credential; without a config
+    // directory the default username is used.
+    let metas = MetaStore::open().ok();
+    let request = BootstrapRequest {
         repo,
-        clusters,
+        clusters: if a.all {
+            ClusterSelection::All
+        } else {
+            ClusterSelection::Named(clusters)
+        },
         contexts: kube.contexts.clone(),
         kubeconfig: kube.kubeconfig()?,
         client: kube.client_options(),
         tokens,
-        operator_manifest: a.operator_manifest.clone(),
+        operator_manifest: a.operator_manifest,
         options: Options {
             wait: !a.no_wait,
             timeout: a.timeout,
-            username: a.username.clone(),
+            username: a.username,
         },
         dry_run: a.dry_run,
     };
-    let prepared = run::prepare(&request, store.as_ref()).await?;
-    let outcome = run::run(&request, prepared, printer).await?;
+    let out = op::bootstrap(request, store.as_ref(), metas.as_ref(), printer).await?;
     if a.dry_run {
-        printer.data(&outcome.plans.join("---\n"))?;
+        printer.data(&out.plans().join("---\n"))?;
     } else {
-        let text = match output.output {
-            OutputFormat::Table => run::render_table(&outcome.reports, printer.stdout_paint()),
-            OutputFormat::Json => {
-                let mut s = serde_json::to_string_pretty(&outcome.reports)
-                    .map_err(|e| Error::io("JSON", e.into()))?;
-                s.push('\n');
-                s
-            }
-            OutputFormat::Yaml => yaml::to_string(&outcome.reports, "the summary")?,
-        };
-        printer.data(&text)?;
+        let rows = out.rows();
+        match output.output.document() {
+            Some(format) => printer.document(format, "BootstrapResultList", &rows)?,
+            None => printer.data(&summary_table(&rows, printer.stdout_paint()))?,
+        }
     }
-    let failed = outcome.reports.iter().filter(|r| r.failed()).count();
+    let failed = out.failed();
     if failed > 0 {
         printer.failure(&format!(
             "{failed} of {} failed",
-            crate::output::plural(outcome.reports.len(), "cluster")
+            plural(out.reports.len(), "cluster")
         ));
-        return Ok(ExitStatus::Failure);
     }
-    Ok(ExitStatus::Success)
+    Ok(out.exit_status())
+}
+
+/// The bootstrap summary (kubectl style).
+pub fn summary_table(reports: &[ClusterReport], paint: Paint) -> String {
+    let mut t = TableBuilder::new(
+        [
+            "cluster", "context", "result", "operator", "secrets", "flux", "time", "message",
+        ],
+        paint,
+    );
+    for r in reports {
+        let tone = match r.result {
+            ClusterResult::Ready => Tone::Good,
+            ClusterResult::Applied | ClusterResult::Planned => Tone::Plain,
+            ClusterResult::Failed => Tone::Bad,
+        };
+        t.toned_row([
+            (r.cluster.clone(), Tone::Bold),
+            (r.context.clone(), Tone::Plain),
+            (format!("{:?}", r.result), tone),
+            (r.operator.clone(), Tone::Plain),
+            (r.secrets.clone(), Tone::Plain),
+            (r.flux.clone(), Tone::Plain),
+            (format!("{:.1}s", r.seconds), Tone::Dim),
+            (
+                r.message.clone(),
+                if r.failed() { Tone::Bad } else { Tone::Plain },
+            ),
+        ]);
+    }
+    t.render()
+}
+
+fn state_cell(r: &Option<Readiness>) -> (String, Tone) {
+    match r {
+        Some(r) => (r.state.label().to_string(), r.state.tone()),
+        None => ("-".into(), Tone::Dim),
+    }
+}
+
+/// The `bootstrap status` table (kubectl style).
+pub fn status_table(rows: &[ClusterStatus], paint: Paint) -> String {
+    let mut t = TableBuilder::new(
+        [
+            "cluster", "context", "operator", "flux", "instance", "sync", "revision", "failing", "tenants",
+            "message",
+        ],
+        paint,
+    );
+    for r in rows {
+        let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        if let Some(e) = &r.error {
+            t.toned_row([
+                (r.cluster.clone(), Tone::Bold),
+                (r.context.clone(), Tone::Plain),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                (e.clone(), Tone::Bad),
+            ]);
+            continue;
+        }
+        let message = r
+            .instance
+            .as_ref()
+            .filter(|i| i.state != State::Ready)
+            .or(r.sync.as_ref())
+            .or(r.instance.as_ref())
+            .and_then(|i| i.message.clone())
+            .unwrap_or_else(|| {
+                if r.instance.is_none() && r.sync.is_none() {
+                    "Flux is not installed".into()
+                } else {
+                    String::new()
+                }
+            });
+        let failing = if r.unreadable_kinds.is_empty() {
+            r.failing.to_string()
+        } else {
+            format!("{}+?", r.failing)
+        };
+        let (instance, itone) = state_cell(&r.instance);
+        let (sync, stone) = state_cell(&r.sync);
+        t.toned_row([
+            (r.cluster.clone(), Tone::Bold),
+            (r.context.clone(), Tone::Plain),
+            (dash(&r.operator_version), Tone::Plain),
+            (dash(&r.flux_version), Tone::Plain),
+            (instance, itone),
+            (sync, stone),
+            (dash(&r.revision), Tone::Plain),
+            (failing, if r.failing > 0 { Tone::Bad } else { Tone::Plain }),
+            (
+                r.tenants_ready(),
+                if r.tenants.iter().all(|t| t.ready) {
+                    Tone::Plain
+                } else {
+                    Tone::Warn
+                },
+            ),
+            (message, Tone::Plain),
+        ]);
+    }
+    t.render()
 }

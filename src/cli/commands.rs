@@ -100,6 +100,10 @@ pub const COMMANDS: &[Command] = &[
         "Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet",
     ),
     Command::own(
+        "secret",
+        "Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them",
+    ),
+    Command::own(
         "tenant",
         "Onboard tenant namespaces and platform components, and show tenants' health",
     ),

@@ -8,6 +8,7 @@ pub mod completion;
 pub mod dispatch;
 pub mod registry;
 pub mod runner;
+pub mod secret;
 pub mod tenant;
 pub mod token;
 pub mod tree;

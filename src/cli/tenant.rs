@@ -15,8 +15,8 @@ use crate::{
     credentials::{LazyKeyring, MetaStore, TokenSource},
     error::{ExitStatus, Result},
     ops::tenant::{
-        self as ops, AutomationRequest, ClusterResults, ClusterSelection, ComponentAddRequest, CreateRequest,
-        DeleteRequest, ListRequest, RepoSelection, TokenStores,
+        self as ops, AppAddRequest, AutomationRequest, ClusterResults, ClusterSelection, ComponentAddRequest,
+        CreateRequest, DeleteRequest, ListRequest, RepoSelection, TokenStores,
     },
     output::{Printer, TableBuilder},
     tenant::{create::DEFAULT_ROLE, list},
@@ -33,6 +33,11 @@ const EXAMPLES: &str = "Examples:
 
   # Onboard platform component admission after monitoring
   kubectl fleet tenant component add admission --depends-on monitoring-controllers
+
+  # keos: an apps namespace and two of its components, the second after the first
+  kubectl fleet tenant create stratio-datastores --tenant apps --role cluster-admin
+  kubectl fleet tenant app add stratio-datastores postgres
+  kubectl fleet tenant app add stratio-datastores pgbouncer --depends-on postgres
 
   # Image automation for tenant apps
   kubectl fleet tenant automation apps
@@ -86,6 +91,11 @@ pub enum Command {
         #[command(subcommand)]
         command: ComponentCommand,
     },
+    /// keos: app components of an apps namespace (one Kustomization each).
+    App {
+        #[command(subcommand)]
+        command: AppCommand,
+    },
     /// Write a tenant's image-automation directory.
     #[command(after_help = AUTOMATION_EXAMPLES)]
     Automation(AutomationArgs),
@@ -115,7 +125,15 @@ const LIST_EXAMPLES: &str = "Examples:
 
 const COMPONENT_EXAMPLES: &str = "Examples:
   kubectl fleet tenant component add monitoring
-  kubectl fleet tenant component add admission --depends-on monitoring-controllers";
+  kubectl fleet tenant component add admission --depends-on monitoring-controllers
+  kubectl fleet tenant component add gosec --substitute        # keos: system-services-gosec-configs";
+
+const APP_EXAMPLES: &str = "Examples:
+  kubectl fleet tenant app add stratio-datastores postgres
+  kubectl fleet tenant app add stratio-datastores pgbouncer --depends-on postgres
+  kubectl fleet tenant app add stratio-apps virtualizer --depends-on stratio-datastores/pgbouncer
+  kubectl fleet tenant app add stratio-datastores dg-s3-agent --secrets --retry-interval 5m \\
+      --depends-on stratio-apps/connectors-management";
 
 /// Where a tenant Secret's token comes from (never argv).
 #[derive(ClapArgs, Clone, Debug)]
@@ -162,7 +180,8 @@ pub struct CreateArgs {
     #[arg(long, value_name = "TENANT", add = super::completion::tenant_completer())]
     pub tenant: String,
 
-    /// The tenant's git repository (default: the one its other namespaces use).
+    /// The tenant's git repository (default: the one its other namespaces use). keos: the apps
+    /// repository, only to scaffold domain/apps/<use-case>/prerequisites when it does not exist.
     #[arg(long, value_name = "URL")]
     pub git_url: Option<String>,
 
@@ -170,10 +189,15 @@ pub struct CreateArgs {
     #[arg(long, value_name = "CLUSTERROLE", default_value = DEFAULT_ROLE)]
     pub role: String,
 
-    /// Kustomization path; must contain the overlay variable (d1: ${ENVIRONMENT}, keos:
-    /// ${STRATIO_SIZE}). Default: ./components/<namespace>/${ENVIRONMENT}.
+    /// Kustomization path; must contain the overlay variable ${ENVIRONMENT}. Default:
+    /// ./components/<namespace>/${ENVIRONMENT}. d1 only (keos: per component, `tenant app add`).
     #[arg(long, value_name = "TEMPLATE")]
     pub path: Option<String>,
+
+    /// The namespace is created outside the fleet repository (keos-installer creates keos-core):
+    /// write no namespace.yaml; with --apply, require that it exists.
+    #[arg(long)]
+    pub existing_namespace: bool,
 
     /// Overwrite files that exist with other content.
     #[arg(long)]
@@ -231,10 +255,52 @@ pub struct DeleteArgs {
 /// `tenant component …`.
 #[derive(Subcommand, Debug)]
 pub enum ComponentCommand {
-    /// Onboard a platform component: <name>-controllers and <name>-configs, listed in the
-    /// components kustomization.yaml.
+    /// Onboard a platform component: <name>-controllers and <name>-configs (keos:
+    /// system-services-<name>-configs), listed in the components kustomization.yaml.
     #[command(after_help = COMPONENT_EXAMPLES)]
     Add(ComponentAddArgs),
+}
+
+/// `tenant app …`.
+#[derive(Subcommand, Debug)]
+pub enum AppCommand {
+    /// keos: add an app component to an apps namespace (<namespace>/<component>/, Kustomization
+    /// apps-<component>), listed in the namespace's kustomization.yaml in the order added.
+    #[command(after_help = APP_EXAMPLES)]
+    Add(AppAddArgs),
+}
+
+/// `tenant app add`.
+#[derive(ClapArgs, Debug)]
+pub struct AppAddArgs {
+    /// The apps namespace (onboarded with `tenant create NAMESPACE --tenant apps`).
+    #[arg(add = super::completion::tenant_namespace_completer())]
+    pub namespace: String,
+
+    /// The component: its directory under components/ in the apps repository (keos-apps).
+    pub component: String,
+
+    /// A component apps-<component> waits for: COMPONENT in the same namespace, or
+    /// NAMESPACE/COMPONENT (repeatable, in order; it must exist already).
+    #[arg(long, value_name = "[NAMESPACE/]COMPONENT")]
+    pub depends_on: Vec<String>,
+
+    /// Also reconcile the cluster's SOPS-encrypted secrets of the component
+    /// (clusters/${CLUSTER_NAME}/secrets/<component>/, see `kubectl fleet secret set`) before it.
+    #[arg(long)]
+    pub secrets: bool,
+
+    /// Retry interval of the component's Kustomizations (default 3m).
+    #[arg(long, value_name = "DURATION")]
+    pub retry_interval: Option<String>,
+
+    /// Overwrite component files that exist with other content.
+    #[arg(long)]
+    pub force: bool,
+
+    /// Show the diff without writing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// `tenant component add`.
@@ -243,9 +309,14 @@ pub struct ComponentAddArgs {
     /// The component (its directory under components/ in the platform repository).
     pub name: String,
 
-    /// Kustomizations the controllers wait for (repeatable).
+    /// Kustomizations the component waits for (repeatable; d1: its -controllers wait).
     #[arg(long, value_name = "KUSTOMIZATION")]
     pub depends_on: Vec<String>,
+
+    /// Substitute ${VAR}s in the component's manifests from the runtime-info ConfigMap
+    /// (flux-runtime-info, keos-runtime-info).
+    #[arg(long)]
+    pub substitute: bool,
 
     /// The platform repository; needed only to scaffold a components directory that does not exist.
     #[arg(long, value_name = "URL")]
@@ -303,7 +374,6 @@ pub struct ListArgs {
 }
 
 /// Runs the command.
-/// Runs the command.
 pub async fn run(args: Args) -> Result<ExitStatus> {
     let printer = args.global.printer();
     let repo = RepoSelection {
@@ -322,6 +392,9 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         Command::Component {
             command: ComponentCommand::Add(c),
         } => component_cmd(repo, &printer, c),
+        Command::App {
+            command: AppCommand::Add(a),
+        } => app_cmd(repo, &printer, a),
         Command::Automation(a) => automation_cmd(repo, &printer, a),
         Command::List(l) => list_cmd(repo, clusters, &printer, l).await,
     }
@@ -349,6 +422,7 @@ async fn create_cmd(
         git_url: args.git_url,
         role: args.role,
         path: args.path,
+        existing_namespace: args.existing_namespace,
         force: args.force,
         dry_run: args.dry_run,
         apply: args.apply,
@@ -433,11 +507,26 @@ fn component_cmd(repo: RepoSelection, printer: &Printer, args: ComponentAddArgs)
         repo,
         name: args.name,
         depends_on: args.depends_on,
+        substitute: args.substitute,
         git_url: args.git_url,
         force: args.force,
         dry_run: args.dry_run,
     };
     print_diff(printer, &ops::component_add(request, printer)?)
+}
+
+fn app_cmd(repo: RepoSelection, printer: &Printer, args: AppAddArgs) -> Result<ExitStatus> {
+    let request = AppAddRequest {
+        repo,
+        namespace: args.namespace,
+        component: args.component,
+        depends_on: args.depends_on,
+        secrets: args.secrets,
+        retry_interval: args.retry_interval,
+        force: args.force,
+        dry_run: args.dry_run,
+    };
+    print_diff(printer, &ops::app_add(request, printer)?)
 }
 
 fn automation_cmd(repo: RepoSelection, printer: &Printer, args: AutomationArgs) -> Result<ExitStatus> {

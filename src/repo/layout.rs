@@ -37,6 +37,17 @@ pub const KEOS_APPS_OVERLAY_VAR: &str = "${STRATIO_SIZE}";
 /// The keos variable that selects a system service's use-case overlay.
 pub const KEOS_SERVICES_OVERLAY_VAR: &str = "${STRATIO_USE_CASE}";
 
+/// keos: the label naming the domain (`apps`, `system-services`) of everything under `domain/`.
+pub const DOMAIN_LABEL: &str = "toolkit.fluxcd.io/domain";
+/// keos: the label naming an app component; the override procedure deletes by it.
+pub const COMPONENT_LABEL: &str = "toolkit.fluxcd.io/component";
+/// keos: the label the `apps-components` decryption patch selects (`"true"` = decrypt with the
+/// cluster's `sops-gpg`/`sops-age` key).
+pub const SOPS_SECRET_PROVIDED_LABEL: &str = "app.kubernetes.io/sops-secret-provided";
+/// keos: the one tenant of the apps domain; its ServiceAccount `flux-apps` reconciles every app
+/// namespace, and the domain label says `apps`.
+pub const KEOS_APPS_TENANT: &str = "apps";
+
 /// The resolved layout of one fleet repository.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
@@ -202,12 +213,62 @@ impl Layout {
         }
     }
 
-    /// Extra label pairs of a tenant namespace's kustomization.yaml (besides the tenant label).
-    pub fn extra_namespace_labels(&self) -> Vec<(&'static str, String)> {
+    /// The label pairs of a tenant namespace's kustomization.yaml: d1 the tenant label; keos the
+    /// apps domain label instead (keos has no tenant label: the domain is the tenant).
+    pub fn namespace_labels(&self, tenant: &str) -> Vec<(String, String)> {
+        let (key, value) = (self.namespace_owner_label(), tenant);
+        vec![(key.to_string(), value.to_string())]
+    }
+
+    /// The Namespace label that says which tenant owns a namespace on a cluster (kustomize puts
+    /// the namespace labels on the Namespace): d1 `toolkit.fluxcd.io/tenant`, keos
+    /// `toolkit.fluxcd.io/domain`.
+    pub fn namespace_owner_label(&self) -> &'static str {
         match self.profile {
-            Profile::D1 => Vec::new(),
-            Profile::Keos => vec![("toolkit.fluxcd.io/domain", "apps".to_string())],
+            Profile::D1 => crate::credentials::TENANT_LABEL,
+            Profile::Keos => DOMAIN_LABEL,
         }
+    }
+
+    /// How a tenant namespace is reconciled: d1 one Kustomization per namespace (its `sync.yaml`),
+    /// keos one per app component (`tenant app add`, [`Layout::apps`]).
+    pub fn namespace_sync(&self) -> NamespaceSync {
+        match self.profile {
+            Profile::D1 => NamespaceSync::PerNamespace,
+            Profile::Keos => NamespaceSync::PerComponent,
+        }
+    }
+
+    /// keos: the apps domain's per-component Kustomizations; `None` for d1.
+    pub fn apps(&self) -> Option<Apps> {
+        match self.profile {
+            Profile::D1 => None,
+            Profile::Keos => Some(Apps {
+                source: "keos-apps",
+                secrets_source: "keos-fleet",
+                name_prefix: "apps-",
+                secrets_suffix: "-secrets",
+                interval: "1m",
+                retry_interval: "3m",
+                timeout: "15m",
+            }),
+        }
+    }
+
+    /// keos: `domain/apps/<use-case>/prerequisites`, which defines GitRepository `keos-apps` that
+    /// every app component reads.
+    pub fn prerequisites_dir(&self) -> PathBuf {
+        PathBuf::from(format!("domain/apps/{}/prerequisites", self.use_case()))
+    }
+
+    /// keos: the directory of app component `component` in namespace `namespace`.
+    pub fn app_dir(&self, namespace: &str, component: &str) -> PathBuf {
+        self.namespace_dir(KEOS_APPS_TENANT, namespace).join(component)
+    }
+
+    /// keos: the directory holding every app namespace of the use case.
+    pub fn apps_components_dir(&self) -> PathBuf {
+        PathBuf::from(format!("domain/apps/{}/components", self.use_case()))
     }
 
     /// The platform-component tenant: its ServiceAccount, GitRepository, Secret and the label
@@ -222,25 +283,43 @@ impl Layout {
                 label: ("toolkit.fluxcd.io/tenant", "infra"),
                 interval: "1h",
                 cluster_admin_rbac: true,
+                parts: &[
+                    ComponentPart {
+                        name: "controllers",
+                        timeout: "10m",
+                    },
+                    ComponentPart {
+                        name: "configs",
+                        timeout: "5m",
+                    },
+                ],
             },
             Profile::Keos => Platform {
                 service_account: "kustomize-controller",
                 source: "keos-system-services",
                 secret: "flux-system",
                 name_prefix: "system-services-",
-                label: ("toolkit.fluxcd.io/domain", "system-services"),
+                label: (DOMAIN_LABEL, "system-services"),
                 interval: "1m",
                 cluster_admin_rbac: false,
+                parts: &[ComponentPart {
+                    name: "configs",
+                    timeout: "5m",
+                }],
             },
         }
     }
 
-    /// Tenant names that cannot be used for `tenant create`.
+    /// Why a tenant name cannot be used for `tenant create`, if it cannot.
     pub fn reserved_tenant(&self, tenant: &str) -> Option<&'static str> {
         match (self.profile, tenant) {
             (Profile::D1, "infra") => {
                 Some("'infra' holds platform components: use `kubectl fleet tenant component add`")
             }
+            (Profile::Keos, KEOS_APPS_TENANT) => None,
+            (Profile::Keos, _) => Some(
+                "keos has one tenant, 'apps': the apps domain reconciles every namespace as ServiceAccount flux-apps (pass --tenant apps)",
+            ),
             _ => None,
         }
     }
@@ -375,6 +454,67 @@ pub enum NamespaceRoots {
     },
 }
 
+/// How the namespaces of a profile are reconciled.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NamespaceSync {
+    /// d1: the namespace directory's `sync.yaml` holds a GitRepository and one Kustomization.
+    PerNamespace,
+    /// keos: one sub-directory per app component, each with its own Kustomization.
+    PerComponent,
+}
+
+/// keos: the profile data of the per-component app Kustomizations (`tenant app add`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Apps {
+    /// GitRepository (in the Flux namespace) the components are built from.
+    pub source: &'static str,
+    /// GitRepository (in the Flux namespace) of the fleet repository, which holds the cluster
+    /// secrets (`clusters/${CLUSTER_NAME}/secrets/<component>`).
+    pub secrets_source: &'static str,
+    /// Prefix of a component's Kustomization name (`apps-<component>`).
+    pub name_prefix: &'static str,
+    /// Suffix of its secrets Kustomization name (`apps-<component>-secrets`).
+    pub secrets_suffix: &'static str,
+    /// Reconciliation interval.
+    pub interval: &'static str,
+    /// Default retry interval (`--retry-interval`).
+    pub retry_interval: &'static str,
+    /// Health-check timeout of the component Kustomization.
+    pub timeout: &'static str,
+}
+
+impl Apps {
+    /// The Kustomization of a component.
+    pub fn kustomization_name(&self, component: &str) -> String {
+        format!("{}{component}", self.name_prefix)
+    }
+
+    /// The secrets Kustomization of a component.
+    pub fn secrets_name(&self, component: &str) -> String {
+        format!("{}{component}{}", self.name_prefix, self.secrets_suffix)
+    }
+
+    /// The component's path in the apps repository: its size overlay.
+    pub fn path(&self, component: &str) -> String {
+        format!("./components/{component}/{KEOS_APPS_OVERLAY_VAR}")
+    }
+
+    /// The component's secrets in the fleet repository, per cluster.
+    pub fn secrets_path(&self, component: &str) -> String {
+        format!("./clusters/${{CLUSTER_NAME}}/secrets/{component}")
+    }
+}
+
+/// One Kustomization of a platform component: `<prefix><name>-<part>` from
+/// `components/<name>/<part>/<overlay>`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComponentPart {
+    /// `controllers`, `configs`.
+    pub name: &'static str,
+    /// Health-check timeout.
+    pub timeout: &'static str,
+}
+
 /// The platform-component tenant of a profile.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Platform {
@@ -392,6 +532,9 @@ pub struct Platform {
     pub interval: &'static str,
     /// Whether the platform tenant brings its own cluster-admin ServiceAccount (d1 `rbac.yaml`).
     pub cluster_admin_rbac: bool,
+    /// The Kustomizations of one component, in dependency order (each waits for the one before;
+    /// d1 controllers then configs, keos configs only).
+    pub parts: &'static [ComponentPart],
 }
 
 #[cfg(test)]

@@ -152,6 +152,41 @@ pub fn substitution_key(what: &str, key: &str) -> Result<(), NameError> {
     }
 }
 
+/// Checks a duration for a Flux spec field (`interval`, `retryInterval`, `timeout`): Go's
+/// `time.Duration` syntax as the Flux CRDs' schema pattern allows it (`5m`, `1h30m`, `1.5s`), so
+/// the apiserver never refuses what we wrote. A bare number is refused (Flux has no unit default).
+pub fn flux_duration(what: &str, text: &str) -> Result<(), NameError> {
+    let mut rest = text;
+    let mut parts = 0;
+    while !rest.is_empty() {
+        let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        let mut end = digits;
+        if digits > 0 && rest[end..].starts_with('.') {
+            let frac = rest[end + 1..].len()
+                - rest[end + 1..]
+                    .trim_start_matches(|c: char| c.is_ascii_digit())
+                    .len();
+            end = if frac > 0 { end + 1 + frac } else { 0 };
+        }
+        let unit = ["ms", "h", "m", "s"]
+            .iter()
+            .find(|u| digits > 0 && end > 0 && rest[end..].starts_with(**u));
+        let Some(unit) = unit else {
+            return Err(NameError::new(
+                what,
+                text,
+                "use a Flux duration such as 30s, 5m or 1h30m (a number followed by ms, s, m or h)",
+            ));
+        };
+        rest = &rest[end + unit.len()..];
+        parts += 1;
+    }
+    if parts == 0 {
+        return Err(NameError::new(what, text, "must not be empty"));
+    }
+    Ok(())
+}
+
 /// How a git URL will be used, which decides the schemes it may have.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GitAccess {
@@ -296,5 +331,16 @@ mod tests {
         let err = git_url("--git-url", "https://git:ghp_secret@github.com/org/apps", any).unwrap_err();
         assert!(!err.to_string().contains("ghp_secret"), "{err}");
         assert!(err.to_string().contains("***@github.com"), "{err}");
+    }
+
+    #[test]
+    fn flux_durations_follow_the_crd_pattern() {
+        for ok in ["5m", "1m0s", "1h30m", "250ms", "1.5s", "12h"] {
+            assert!(flux_duration("--retry-interval", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "5", "m", "5x", "5m3", "-5m", "1.m", ".5s", "5 m"] {
+            let err = flux_duration("--retry-interval", bad).expect_err(bad);
+            assert!(err.to_string().starts_with("invalid --retry-interval"), "{err}");
+        }
     }
 }

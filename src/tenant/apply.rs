@@ -30,8 +30,9 @@ use super::{
     render::{UndefinedVariables, substitute},
 };
 use crate::{
-    credentials::{GitSecret, TENANT_LABEL, Token, upsert_git_secret},
+    credentials::{GitSecret, Token, upsert_git_secret},
     kube::{Applier, Gvk, KubeError, KubeTarget, Resolver, find_known, object_ref},
+    repo::layout::NamespaceSync,
 };
 
 /// The CRD whose presence means Kyverno clones tenant Secrets (d1 §6.1).
@@ -70,6 +71,14 @@ pub enum ClusterError {
     /// The manifests use variables the runtime info does not define.
     #[error(transparent)]
     Undefined(#[from] UndefinedVariables),
+    /// `--existing-namespace`, and the namespace is not there.
+    #[error(
+        "namespace '{namespace}' does not exist: --existing-namespace expects it to be created outside the fleet repository (keos-installer creates keos-core)"
+    )]
+    NoNamespace {
+        /// The namespace.
+        namespace: String,
+    },
     /// The namespace exists and belongs to another tenant.
     #[error("namespace '{namespace}' belongs to tenant '{owner}' on this cluster")]
     NamespaceOwned {
@@ -133,6 +142,8 @@ pub struct ApplyRequest {
     pub secret: Option<SecretRequest>,
     /// Copy the tenant Secret and runtime info into tenant namespaces when there is no Kyverno.
     pub propagate: bool,
+    /// The namespace is not ours to create: it must exist already.
+    pub existing_namespace: bool,
 }
 
 /// What preflight found on one cluster.
@@ -283,12 +294,18 @@ pub async fn preflight(
         .map(|o| substitute(o, &vars, &origin))
         .collect::<Result<Vec<_>, _>>()?;
 
-    if let Some(ns) = namespaces
+    let existing = namespaces
         .get_opt(&req.namespace)
         .await
-        .map_err(|e| target.err(format!("get namespace {}", req.namespace), e))?
-    {
-        match ns.metadata.labels.as_ref().and_then(|l| l.get(TENANT_LABEL)) {
+        .map_err(|e| target.err(format!("get namespace {}", req.namespace), e))?;
+    if existing.is_none() && req.existing_namespace {
+        return Err(ClusterError::NoNamespace {
+            namespace: req.namespace.clone(),
+        });
+    }
+    let owner_label = req.layout.namespace_owner_label();
+    if let Some(ns) = existing {
+        match ns.metadata.labels.as_ref().and_then(|l| l.get(owner_label)) {
             Some(owner) if *owner != req.tenant => {
                 return Err(ClusterError::NamespaceOwned {
                     namespace: req.namespace.clone(),
@@ -297,10 +314,20 @@ pub async fn preflight(
             }
             Some(_) => {}
             None => warnings.push(format!(
-                "namespace {} already exists without a tenant label; it is adopted by tenant {}",
+                "namespace {} already exists without label {owner_label}; it is adopted by tenant {}",
                 req.namespace, req.tenant
             )),
         }
+    }
+    if req.layout.namespace_sync() == NamespaceSync::PerComponent {
+        // keos: no tenant Secret, and kubernetes-replicator (not Kyverno) copies the runtime info.
+        return Ok(Preflight {
+            flux_namespace: flux_namespace.to_string(),
+            objects,
+            kyverno: false,
+            source_secret: None,
+            warnings,
+        });
     }
 
     let kyverno = crd_exists(target, KYVERNO_CRD).await?;

@@ -94,6 +94,7 @@ pub fn bundle(layout: &Layout, opts: &AutomationOptions) -> Bundle {
                     docs: vec![automation(platform.source, opts)],
                 },
             ],
+            subdirs: Vec::new(),
         };
     }
     let name = tenant_object_name(&opts.tenant);
@@ -144,6 +145,7 @@ pub fn bundle(layout: &Layout, opts: &AutomationOptions) -> Bundle {
                 docs: vec![automation(&name, opts)],
             },
         ],
+        subdirs: Vec::new(),
     }
 }
 

@@ -1,16 +1,18 @@
 //! `tenant component add`: onboarding a platform component (reconciled as cluster admin, §5.1 of
-//! the d1 reference). One file per component holds `<name>-controllers` and `<name>-configs`
-//! (configs after controllers, controllers after any `--depends-on`), and the file is appended to
-//! the `resources:` of the components kustomization.yaml with a comment-preserving text edit.
-//! There is deliberately no `postBuild`: `${ENVIRONMENT}` here is substituted one level up, and the
-//! component manifests may contain literal `${…}` (Grafana dashboards do).
+//! the d1 reference). One file per component holds its Kustomizations, one per part of the
+//! profile ([`Platform::parts`]): d1 `<name>-controllers` then `<name>-configs` (configs after
+//! controllers, controllers after any `--depends-on`), keos `system-services-<name>-configs` alone.
+//! The file is appended to the `resources:` of the components kustomization.yaml with a
+//! comment-preserving text edit. By default there is no `postBuild`: `${ENVIRONMENT}` /
+//! `${STRATIO_USE_CASE}` in the path is substituted one level up, and the component manifests may
+//! contain literal `${…}` (Grafana dashboards do); `--substitute` opts in (keos' gosec).
 
 use std::path::PathBuf;
 
 use serde_json::{Value, json};
 
 use super::{Layout, TenantError, validate};
-use crate::repo::names;
+use crate::repo::{layout::Platform, names};
 use crate::{
     manifests::yaml::{self, EditError, SequenceEdit},
     repo::{FleetRepo, GeneratedFile},
@@ -21,8 +23,10 @@ use crate::{
 pub struct ComponentOptions {
     /// Component name: the directory under `components/` of the platform repository.
     pub name: String,
-    /// Kustomizations the controllers wait for (e.g. `monitoring-controllers`).
+    /// Kustomizations the first part waits for (e.g. `monitoring-controllers`).
     pub depends_on: Vec<String>,
+    /// Substitute `${VAR}`s in the component's manifests from the runtime-info ConfigMap.
+    pub substitute: bool,
     /// The platform repository, needed only when the components directory does not exist yet.
     pub git_url: Option<String>,
 }
@@ -40,20 +44,22 @@ pub struct ComponentPlan {
     pub warnings: Vec<String>,
 }
 
-/// Names of the two Kustomizations of a component.
-pub fn kustomization_names(layout: &Layout, name: &str) -> (String, String) {
-    let prefix = layout.platform().name_prefix;
-    (
-        format!("{prefix}{name}-controllers"),
-        format!("{prefix}{name}-configs"),
-    )
+/// Names of a component's Kustomizations, in dependency order.
+pub fn kustomization_names(layout: &Layout, name: &str) -> Vec<String> {
+    let platform = layout.platform();
+    platform
+        .parts
+        .iter()
+        .map(|part| format!("{}{name}-{}", platform.name_prefix, part.name))
+        .collect()
 }
 
 /// Validates the options: names short enough for Kustomization names (which Flux copies into
 /// label values), dependencies that are valid names.
 pub fn validate_options(layout: &Layout, opts: &ComponentOptions) -> Result<(), TenantError> {
-    let overhead = layout.platform().name_prefix.len() + "-controllers".len();
-    names::dns_label_max("component", &opts.name, 63 - overhead)?;
+    let platform = layout.platform();
+    let longest = platform.parts.iter().map(|p| p.name.len() + 1).max().unwrap_or(0);
+    names::dns_label_max("component", &opts.name, 63 - platform.name_prefix.len() - longest)?;
     for dep in &opts.depends_on {
         names::dns_label("dependency", dep)?;
     }
@@ -63,12 +69,14 @@ pub fn validate_options(layout: &Layout, opts: &ComponentOptions) -> Result<(), 
     Ok(())
 }
 
-/// The component file's two Kustomizations.
+/// The component file's Kustomizations: one per part of the profile, each after the one before,
+/// the first after `--depends-on`.
 pub fn component_docs(layout: &Layout, opts: &ComponentOptions) -> Vec<Value> {
-    let (controllers, configs) = kustomization_names(layout, &opts.name);
+    let platform = layout.platform();
     let var = layout.component_overlay_var();
-    let one = |name: &str, depends_on: &[String], timeout: &str, part: &str| {
-        let platform = layout.platform();
+    let mut docs = Vec::new();
+    let mut depends_on = opts.depends_on.clone();
+    for (part, name) in platform.parts.iter().zip(kustomization_names(layout, &opts.name)) {
         let mut spec = serde_json::Map::new();
         spec.insert("serviceAccountName".into(), json!(platform.service_account));
         if !depends_on.is_empty() {
@@ -79,7 +87,7 @@ pub fn component_docs(layout: &Layout, opts: &ComponentOptions) -> Vec<Value> {
         }
         spec.insert("interval".into(), json!(platform.interval));
         spec.insert("retryInterval".into(), json!("2m"));
-        spec.insert("timeout".into(), json!(timeout));
+        spec.insert("timeout".into(), json!(part.timeout));
         spec.insert("prune".into(), json!(true));
         spec.insert("wait".into(), json!(true));
         spec.insert(
@@ -88,56 +96,93 @@ pub fn component_docs(layout: &Layout, opts: &ComponentOptions) -> Vec<Value> {
         );
         spec.insert(
             "path".into(),
-            json!(format!("components/{}/{part}/{var}", opts.name)),
+            json!(format!("components/{}/{}/{var}", opts.name, part.name)),
         );
-        json!({
+        if opts.substitute {
+            spec.insert(
+                "postBuild".into(),
+                json!({"substituteFrom": [{"kind": "ConfigMap", "name": layout.runtime_info()}]}),
+            );
+        }
+        docs.push(json!({
             "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
             "kind": "Kustomization",
             "metadata": {"name": name},
             "spec": spec,
-        })
-    };
+        }));
+        depends_on = vec![name];
+    }
+    docs
+}
+
+/// The components directory as it starts: its kustomization.yaml (the Flux namespace, the
+/// platform label, `resources` = the scaffold files), the platform tenant's RBAC (d1) and the
+/// GitRepository of the platform repository (`${GIT_BRANCH}`, the Flux Secret). `bootstrap init`
+/// writes the same directory for a keos use case that has none.
+pub fn scaffold_files(layout: &Layout, git_url: &str) -> Result<Vec<GeneratedFile>, yaml::YamlError> {
+    let platform = layout.platform();
+    let dir = layout.components_dir();
+    let mut manifests = Vec::new();
+    if platform.cluster_admin_rbac {
+        manifests.push(("rbac.yaml", rbac(&platform)));
+    }
+    manifests.push((
+        "source.yaml",
+        vec![git_source(platform.source, None, platform.secret, git_url)],
+    ));
+    let (label_key, label_value) = platform.label;
+    let kustomization = json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "namespace": layout.flux_namespace(),
+        "resources": manifests.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
+        "labels": [{"pairs": {label_key: label_value}}],
+    });
+    let mut files = vec![GeneratedFile {
+        path: dir.join("kustomization.yaml"),
+        content: yaml::to_string(&kustomization, "kustomization.yaml")?,
+    }];
+    for (name, docs) in manifests {
+        files.push(GeneratedFile {
+            path: dir.join(name),
+            content: yaml::to_multi_doc(&docs, name)?,
+        });
+    }
+    Ok(files)
+}
+
+/// The platform tenant's cluster-admin ServiceAccount (d1 `rbac.yaml`).
+fn rbac(platform: &Platform) -> Vec<Value> {
     vec![
-        one(&controllers, &opts.depends_on, "10m", "controllers"),
-        one(&configs, std::slice::from_ref(&controllers), "5m", "configs"),
+        json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": platform.service_account}}),
+        json!({
+            "apiVersion": "rbac.authorization.k8s.io/v1",
+            "kind": "ClusterRoleBinding",
+            "metadata": {"name": platform.service_account},
+            "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+            "subjects": [{"kind": "ServiceAccount", "name": platform.service_account}],
+        }),
     ]
 }
 
-/// One-time scaffolding of the components directory: the platform tenant's RBAC (d1) and the
-/// GitRepository of the platform repository.
-fn scaffold(layout: &Layout, git_url: &str) -> Vec<(String, Vec<Value>)> {
-    let platform = layout.platform();
-    let mut files = Vec::new();
-    if platform.cluster_admin_rbac {
-        files.push((
-            "rbac.yaml".to_string(),
-            vec![
-                json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": platform.service_account}}),
-                json!({
-                    "apiVersion": "rbac.authorization.k8s.io/v1",
-                    "kind": "ClusterRoleBinding",
-                    "metadata": {"name": platform.service_account},
-                    "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
-                    "subjects": [{"kind": "ServiceAccount", "name": platform.service_account}],
-                }),
-            ],
-        ));
+/// A domain GitRepository: branch `${GIT_BRANCH}` (runtime info), authenticated with `secret`.
+/// `namespace` only where no kustomization sets it (keos prerequisites).
+pub fn git_source(name: &str, namespace: Option<&str>, secret: &str, git_url: &str) -> Value {
+    let mut metadata = json!({"name": name});
+    if let Some(ns) = namespace {
+        metadata["namespace"] = json!(ns);
     }
-    files.push((
-        "source.yaml".to_string(),
-        vec![json!({
-            "apiVersion": "source.toolkit.fluxcd.io/v1",
-            "kind": "GitRepository",
-            "metadata": {"name": platform.source},
-            "spec": {
-                "interval": "1m",
-                "ref": {"branch": "${GIT_BRANCH}"},
-                "secretRef": {"name": platform.secret},
-                "url": git_url,
-            },
-        })],
-    ));
-    files
+    json!({
+        "apiVersion": "source.toolkit.fluxcd.io/v1",
+        "kind": "GitRepository",
+        "metadata": metadata,
+        "spec": {
+            "interval": "1m",
+            "ref": {"branch": "${GIT_BRANCH}"},
+            "secretRef": {"name": secret},
+            "url": git_url,
+        },
+    })
 }
 
 /// Kustomization names defined in the components directory, with the file defining each.
@@ -175,11 +220,11 @@ pub fn plan(
     let dir = layout.components_dir();
     let file_name = format!("{}.yaml", opts.name);
     let component_path = dir.join(&file_name);
-    let (controllers, configs) = kustomization_names(layout, &opts.name);
+    let own = kustomization_names(layout, &opts.name);
 
     let defined = defined_kustomizations(repo, layout)?;
     for (name, file) in &defined {
-        if (*name == controllers || *name == configs) && *file != component_path {
+        if own.contains(name) && *file != component_path {
             return Err(TenantError::RepoContent {
                 path: file.clone(),
                 reason: format!(
@@ -194,8 +239,9 @@ pub fn plan(
     for dep in &opts.depends_on {
         if !defined.iter().any(|(n, _)| n == dep) {
             warnings.push(format!(
-                "dependency '{dep}' is not defined in {}: {controllers} will wait until a Kustomization of that name exists in {}",
+                "dependency '{dep}' is not defined in {}: {} will wait until a Kustomization of that name exists in {}",
                 dir.display(),
+                own[0],
                 layout.flux_namespace()
             ));
         }
@@ -207,28 +253,10 @@ pub fn plan(
     }];
     let kustomization_path = dir.join("kustomization.yaml");
     let origin = kustomization_path.display().to_string();
-    let existing = repo.read_optional(&kustomization_path)?;
     let mut edited = None;
     let mut scaffolded = false;
-    match existing {
-        Some(text) => match yaml::append_to_sequence(&text, "resources", &file_name, &origin) {
-            Ok(SequenceEdit::Added(new)) => {
-                files.push(GeneratedFile {
-                    path: kustomization_path.clone(),
-                    content: new,
-                });
-                edited = Some(kustomization_path);
-            }
-            Ok(SequenceEdit::AlreadyPresent) => {}
-            Err(EditError::Parse(e)) => return Err(e.into()),
-            Err(e @ EditError::Unsupported { .. }) => {
-                return Err(TenantError::RepoContent {
-                    path: kustomization_path,
-                    reason: e.to_string(),
-                }
-                .into());
-            }
-        },
+    let (existing, mut scaffold) = match repo.read_optional(&kustomization_path)? {
+        Some(text) => (text, Vec::new()),
         None => {
             let Some(url) = &opts.git_url else {
                 return Err(TenantError::MissingGitUrl {
@@ -237,30 +265,33 @@ pub fn plan(
                 }
                 .into());
             };
-            let scaffold_files = scaffold(layout, url);
-            let mut resources: Vec<String> = scaffold_files.iter().map(|(n, _)| n.clone()).collect();
-            resources.push(file_name.clone());
-            let (label_key, label_value) = layout.platform().label;
-            let kustomization = json!({
-                "apiVersion": "kustomize.config.k8s.io/v1beta1",
-                "kind": "Kustomization",
-                "namespace": layout.flux_namespace(),
-                "resources": resources,
-                "labels": [{"pairs": {label_key: label_value}}],
-            });
-            files.push(GeneratedFile {
-                path: kustomization_path,
-                content: yaml::to_string(&kustomization, "kustomization.yaml")?,
-            });
-            for (name, docs) in scaffold_files {
-                files.push(GeneratedFile {
-                    path: dir.join(&name),
-                    content: yaml::to_multi_doc(&docs, &name)?,
-                });
-            }
             scaffolded = true;
+            let mut scaffold = scaffold_files(layout, url)?;
+            let kustomization = scaffold.remove(0);
+            (kustomization.content, scaffold)
+        }
+    };
+    match yaml::append_to_sequence(&existing, "resources", &file_name, &origin) {
+        Ok(SequenceEdit::Added(new)) => {
+            files.push(GeneratedFile {
+                path: kustomization_path.clone(),
+                content: new,
+            });
+            if !scaffolded {
+                edited = Some(kustomization_path);
+            }
+        }
+        Ok(SequenceEdit::AlreadyPresent) => {}
+        Err(EditError::Parse(e)) => return Err(e.into()),
+        Err(e @ EditError::Unsupported { .. }) => {
+            return Err(TenantError::RepoContent {
+                path: kustomization_path,
+                reason: e.to_string(),
+            }
+            .into());
         }
     }
+    files.append(&mut scaffold);
     Ok(ComponentPlan {
         files,
         edited,
@@ -278,6 +309,7 @@ mod tests {
         let opts = ComponentOptions {
             name: "admission".into(),
             depends_on: vec!["monitoring-controllers".into()],
+            substitute: false,
             git_url: None,
         };
         let docs = component_docs(&Layout::d1(), &opts);
@@ -304,8 +336,44 @@ mod tests {
         let long = ComponentOptions {
             name: "x".repeat(52),
             depends_on: vec![],
+            substitute: false,
             git_url: None,
         };
         assert!(validate_options(&Layout::d1(), &long).is_err());
+    }
+
+    #[test]
+    fn keos_components_have_only_configs_and_opt_into_substitution() {
+        let config = crate::repo::FleetConfig {
+            profile: crate::repo::Profile::Keos,
+            use_case: Some("talk-to-your-data".into()),
+            ..Default::default()
+        };
+        let layout = Layout::new(&config, None).expect("layout");
+        let opts = ComponentOptions {
+            name: "gosec".into(),
+            depends_on: vec!["system-services-sis-configs".into()],
+            substitute: true,
+            git_url: None,
+        };
+        let docs = component_docs(&layout, &opts);
+        assert_eq!(docs.len(), 1);
+        assert_eq!(docs[0]["metadata"]["name"], "system-services-gosec-configs");
+        assert_eq!(
+            docs[0]["spec"]["dependsOn"],
+            json!([{"name": "system-services-sis-configs"}])
+        );
+        assert_eq!(docs[0]["spec"]["timeout"], "5m");
+        assert_eq!(
+            docs[0]["spec"]["path"],
+            "components/gosec/configs/${STRATIO_USE_CASE}"
+        );
+        assert_eq!(
+            docs[0]["spec"]["postBuild"],
+            json!({"substituteFrom": [{"kind": "ConfigMap", "name": "keos-runtime-info"}]})
+        );
+        // keos names only carry "-configs", so they leave more room than d1's "-controllers".
+        let name = "x".repeat(63 - "system-services-".len() - "-configs".len());
+        assert!(validate_options(&layout, &ComponentOptions { name, ..opts.clone() }).is_ok());
     }
 }

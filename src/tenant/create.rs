@@ -1,17 +1,24 @@
-//! `tenant create`: the files that onboard one tenant namespace, in the d1 shape (§5.3 of the d1
-//! reference): a kustomization.yaml that sets the namespace and the tenant label, the Namespace,
-//! the tenant's ServiceAccount with a RoleBinding to a namespace-scoped role, and the
-//! GitRepository + Kustomization that reconcile the tenant's repository as that ServiceAccount.
+//! `tenant create`: the files that onboard one tenant namespace. d1 (§5.3 of the d1 reference):
+//! a kustomization.yaml that sets the namespace and the tenant label, the Namespace, the tenant's
+//! ServiceAccount with a RoleBinding to a namespace-scoped role, and the GitRepository +
+//! Kustomization that reconcile the tenant's repository as that ServiceAccount. keos: the same
+//! kustomization.yaml (with the apps domain label instead of the tenant label), Namespace and
+//! RBAC, but no `sync.yaml`: each app component gets its own directory (`tenant app add`) that the
+//! namespace's kustomization.yaml lists after the files.
 //! Pure and deterministic: the same options always give the same bytes.
 
 use serde_json::{Value, json};
 
 use super::{
     Layout,
+    component::git_source,
     render::{Bundle, ManifestFile},
     tenant_object_name,
 };
-use crate::credentials::TENANT_LABEL;
+use crate::{
+    manifests::yaml::{self, YamlError},
+    repo::GeneratedFile,
+};
 
 /// The ClusterRole tenants are bound to unless `--role` says otherwise.
 pub const DEFAULT_ROLE: &str = "admin";
@@ -23,42 +30,82 @@ pub struct CreateOptions {
     pub namespace: String,
     /// The tenant it belongs to.
     pub tenant: String,
-    /// The tenant's git repository.
-    pub git_url: String,
     /// The ClusterRole bound in the namespace (default `admin`).
     pub role: String,
+    /// The namespace is created by someone else (keos-installer creates `keos-core`): no
+    /// `namespace.yaml`.
+    pub existing_namespace: bool,
+    /// d1: how the namespace is reconciled (`sync.yaml`); `None` for keos.
+    pub sync: Option<SyncOptions>,
+    /// keos: the app component directories the namespace's kustomization.yaml already lists, kept
+    /// in order when `tenant create` runs again.
+    pub components: Vec<String>,
+}
+
+/// The d1 namespace sync: the tenant repository and the overlay path in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyncOptions {
+    /// The tenant's git repository.
+    pub git_url: String,
     /// The Kustomization path (contains the overlay variable).
     pub path: String,
 }
 
 /// The tenant namespace directory as a bundle.
 pub fn bundle(layout: &Layout, opts: &CreateOptions) -> Bundle {
-    let mut labels = vec![(TENANT_LABEL.to_string(), opts.tenant.clone())];
-    labels.extend(
-        layout
-            .extra_namespace_labels()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v)),
-    );
+    let mut files = Vec::new();
+    if !opts.existing_namespace {
+        files.push(ManifestFile {
+            name: "namespace.yaml".into(),
+            docs: vec![namespace(&opts.namespace)],
+        });
+    }
+    files.push(ManifestFile {
+        name: "rbac.yaml".into(),
+        docs: rbac(&opts.tenant, &opts.role),
+    });
+    if let Some(sync_opts) = &opts.sync {
+        files.push(ManifestFile {
+            name: "sync.yaml".into(),
+            docs: sync(layout, opts, sync_opts),
+        });
+    }
     Bundle {
         dir: layout.namespace_dir(&opts.tenant, &opts.namespace),
         namespace: opts.namespace.clone(),
-        labels,
-        files: vec![
-            ManifestFile {
-                name: "namespace.yaml".into(),
-                docs: vec![namespace(&opts.namespace)],
-            },
-            ManifestFile {
-                name: "rbac.yaml".into(),
-                docs: rbac(&opts.tenant, &opts.role),
-            },
-            ManifestFile {
-                name: "sync.yaml".into(),
-                docs: sync(layout, opts),
-            },
-        ],
+        labels: layout.namespace_labels(&opts.tenant),
+        files,
+        subdirs: opts.components.clone(),
     }
+}
+
+/// keos: `domain/apps/<use-case>/prerequisites/` as it starts: GitRepository `keos-apps` in the
+/// Flux namespace (named explicitly: this kustomization sets no namespace, and every app
+/// component's `sourceRef` names it) and a kustomization.yaml with the apps domain label.
+/// `bootstrap init` writes the same directory for a use case that has none.
+pub fn prerequisites_files(layout: &Layout, git_url: &str) -> Result<Vec<GeneratedFile>, YamlError> {
+    let dir = layout.prerequisites_dir();
+    let source = layout.apps().map(|a| a.source).unwrap_or_default();
+    let secret = layout.platform().secret;
+    let kustomization = json!({
+        "apiVersion": "kustomize.config.k8s.io/v1beta1",
+        "kind": "Kustomization",
+        "resources": ["source.yaml"],
+        "labels": [{"pairs": {layout.namespace_owner_label(): crate::repo::layout::KEOS_APPS_TENANT}}],
+    });
+    Ok(vec![
+        GeneratedFile {
+            path: dir.join("kustomization.yaml"),
+            content: yaml::to_string(&kustomization, "kustomization.yaml")?,
+        },
+        GeneratedFile {
+            path: dir.join("source.yaml"),
+            content: yaml::to_string(
+                &git_source(source, Some(layout.flux_namespace()), secret, git_url),
+                "source.yaml",
+            )?,
+        },
+    ])
 }
 
 /// `namespace.yaml`: the Namespace, without labels (the kustomization adds the tenant label).
@@ -94,7 +141,7 @@ pub fn impersonation_patch(service_account: &str) -> Value {
 /// `sync.yaml`: GitRepository `flux-<tenant>` (branch `${GIT_BRANCH}`, the tenant Secret) and the
 /// Kustomization that applies the tenant's overlay as the tenant ServiceAccount, with post-build
 /// substitution from the namespace's copy of the runtime info.
-pub fn sync(layout: &Layout, opts: &CreateOptions) -> Vec<Value> {
+pub fn sync(layout: &Layout, opts: &CreateOptions, sync: &SyncOptions) -> Vec<Value> {
     let name = tenant_object_name(&opts.tenant);
     let git = json!({
         "apiVersion": "source.toolkit.fluxcd.io/v1",
@@ -104,7 +151,7 @@ pub fn sync(layout: &Layout, opts: &CreateOptions) -> Vec<Value> {
             "interval": "1m",
             "ref": {"branch": "${GIT_BRANCH}"},
             "secretRef": {"name": layout.tenant_secret(&opts.tenant)},
-            "url": opts.git_url,
+            "url": sync.git_url,
         },
     });
     let ks = json!({
@@ -115,7 +162,7 @@ pub fn sync(layout: &Layout, opts: &CreateOptions) -> Vec<Value> {
             "serviceAccountName": name,
             "interval": layout.tenant_interval(),
             "retryInterval": "3m",
-            "path": opts.path,
+            "path": sync.path,
             "prune": true,
             "sourceRef": {"kind": "GitRepository", "name": name},
             "timeout": "15m",
@@ -135,9 +182,13 @@ mod tests {
         CreateOptions {
             namespace: ns.into(),
             tenant: "apps".into(),
-            git_url: "https://github.com/controlplaneio-fluxcd/d1-apps.git".into(),
             role: DEFAULT_ROLE.into(),
-            path: Layout::d1().default_path(ns),
+            existing_namespace: false,
+            sync: Some(SyncOptions {
+                git_url: "https://github.com/controlplaneio-fluxcd/d1-apps.git".into(),
+                path: Layout::d1().default_path(ns),
+            }),
+            components: Vec::new(),
         }
     }
 
@@ -160,7 +211,8 @@ mod tests {
 
     #[test]
     fn the_kustomization_impersonates_the_tenant() {
-        let docs = sync(&Layout::d1(), &opts("frontend"));
+        let o = opts("frontend");
+        let docs = sync(&Layout::d1(), &o, o.sync.as_ref().expect("d1 sync"));
         assert_eq!(docs[1]["metadata"]["name"], "flux-frontend");
         assert_eq!(docs[1]["spec"]["serviceAccountName"], "flux-apps");
         assert_eq!(docs[1]["spec"]["path"], "./components/frontend/${ENVIRONMENT}");

@@ -7,6 +7,10 @@
 //! leave the namespace stuck in Terminating. Only then is the namespace deleted, which takes the
 //! GitRepository, RBAC and Secret copies with it. A namespace labelled for another tenant is never
 //! touched.
+//!
+//! keos namespaces have one Kustomization per app component (`<namespace>/<component>/`): all of
+//! them go first, and a namespace the repository does not create (`--existing-namespace`, no
+//! `namespace.yaml`) is left on the cluster.
 
 use std::{ops::ControlFlow, path::PathBuf, time::Duration};
 
@@ -18,13 +22,15 @@ use kube::{
 
 use super::{Layout, TenantError, apply::Applied, apply::ClusterError, validate};
 use crate::{
-    credentials::TENANT_LABEL,
     kube::{KubeTarget, Resolver, WaitOutcome, find_known, wait_until},
-    repo::FleetRepo,
+    repo::{FleetRepo, layout::NamespaceSync},
 };
 
 /// The files `tenant create` writes into a namespace directory.
 pub const GENERATED_FILES: &[&str] = &["kustomization.yaml", "namespace.yaml", "rbac.yaml", "sync.yaml"];
+
+/// The files `tenant app add` writes into a keos component directory.
+pub const COMPONENT_FILES: &[&str] = &["kustomization.yaml", "sync.yaml"];
 
 /// The repository side of a deletion.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -35,6 +41,9 @@ pub struct FilePlan {
     pub files: Vec<PathBuf>,
     /// Files that `tenant create` does not generate (removing them needs `--force`).
     pub foreign: Vec<PathBuf>,
+    /// Whether the repository creates the namespace (`namespace.yaml`); keos `--existing-namespace`
+    /// namespaces are not deleted on clusters.
+    pub creates_namespace: bool,
 }
 
 fn walk(repo: &FleetRepo, dir: &std::path::Path, out: &mut Vec<PathBuf>) -> Result<(), TenantError> {
@@ -80,28 +89,67 @@ pub fn find(
     let mut files = Vec::new();
     walk(repo, &found.dir, &mut files)?;
     files.sort();
-    let foreign = files
-        .iter()
-        .filter(|f| {
-            f.parent() != Some(found.dir.as_path())
-                || !f
-                    .file_name()
-                    .and_then(|n| n.to_str())
-                    .is_some_and(|n| GENERATED_FILES.contains(&n))
-        })
-        .cloned()
-        .collect();
+    let per_component = layout.namespace_sync() == NamespaceSync::PerComponent;
+    let named = |f: &std::path::Path, names: &[&str]| {
+        f.file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| names.contains(&n))
+    };
+    let generated = |f: &PathBuf| {
+        let parent = f.parent();
+        if parent == Some(found.dir.as_path()) {
+            return named(f, GENERATED_FILES);
+        }
+        per_component
+            && parent.and_then(std::path::Path::parent) == Some(found.dir.as_path())
+            && named(f, COMPONENT_FILES)
+    };
+    let foreign = files.iter().filter(|f| !generated(f)).cloned().collect();
+    let creates_namespace = !per_component || files.contains(&found.dir.join("namespace.yaml"));
     Ok(Some((
         found.tenant.clone(),
         FilePlan {
             dir: found.dir.clone(),
             files,
             foreign,
+            creates_namespace,
         },
     )))
 }
 
 impl FilePlan {
+    /// keos: the Flux Kustomizations the namespace's component directories define (their
+    /// `sync.yaml`), in directory order.
+    pub fn component_kustomizations(&self, repo: &FleetRepo) -> Result<Vec<String>, TenantError> {
+        let mut out = Vec::new();
+        for file in &self.files {
+            let in_component = file.parent().and_then(std::path::Path::parent) == Some(self.dir.as_path());
+            if !in_component || file.file_name().and_then(|n| n.to_str()) != Some("sync.yaml") {
+                continue;
+            }
+            let Some(text) = repo.read_optional(file)? else {
+                continue;
+            };
+            let docs =
+                crate::manifests::yaml::from_multi_doc(&text, &file.display().to_string()).map_err(|e| {
+                    TenantError::RepoContent {
+                        path: file.clone(),
+                        reason: format!("is not valid YAML: {}", crate::error::error_chain(&e)),
+                    }
+                })?;
+            out.extend(docs.iter().filter_map(|d| {
+                let flux = d
+                    .get("apiVersion")
+                    .and_then(serde_json::Value::as_str)
+                    .is_some_and(|v| v.starts_with("kustomize.toolkit.fluxcd.io/"));
+                flux.then(|| d.pointer("/metadata/name").and_then(serde_json::Value::as_str))
+                    .flatten()
+                    .map(str::to_string)
+            }));
+        }
+        Ok(out)
+    }
+
     /// Refuses when the directory holds files we did not generate, unless `force`.
     pub fn check(&self, force: bool) -> Result<(), TenantError> {
         if self.foreign.is_empty() || force {
@@ -141,9 +189,10 @@ pub enum ClusterState {
 }
 
 /// Read-only check before deleting on a cluster: the namespace must not be the one Flux runs in
-/// there, nor belong to another tenant.
+/// there, nor belong to another tenant (the layout's owner label).
 pub async fn preflight(
     target: &KubeTarget,
+    layout: &Layout,
     namespace: &str,
     tenant: &str,
     flux_namespace: &str,
@@ -161,7 +210,8 @@ pub async fn preflight(
     let Some(ns) = ns else {
         return Ok(ClusterState::Absent);
     };
-    match ns.metadata.labels.as_ref().and_then(|l| l.get(TENANT_LABEL)) {
+    let owner_label = layout.namespace_owner_label();
+    match ns.metadata.labels.as_ref().and_then(|l| l.get(owner_label)) {
         Some(owner) if owner != tenant => Err(ClusterError::NamespaceOwned {
             namespace: namespace.to_string(),
             owner: owner.clone(),
@@ -170,26 +220,43 @@ pub async fn preflight(
     }
 }
 
-/// Deletes the tenant Kustomization, waits (up to `timeout`) until its finalizer has pruned and
-/// it is gone, then deletes the namespace.
+/// What `delete_on_cluster` removes from one cluster.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClusterDeletion {
+    /// The namespace.
+    pub namespace: String,
+    /// The Kustomizations in it that reconcile the tenant (d1 `flux-<ns>`; keos one per
+    /// component), deleted first.
+    pub kustomizations: Vec<String>,
+    /// Whether the namespace itself is deleted afterwards.
+    pub namespace_too: bool,
+}
+
+/// Deletes the tenant Kustomizations, waits (up to `timeout`) until their finalizers have pruned
+/// and they are gone, then deletes the namespace.
 pub async fn delete_on_cluster(
     target: &KubeTarget,
-    layout: &Layout,
-    namespace: &str,
+    deletion: &ClusterDeletion,
     timeout: Duration,
     applied: &mut Vec<Applied>,
 ) -> Result<(), ClusterError> {
+    let namespace = deletion.namespace.as_str();
     let known =
         find_known("kustomize.toolkit.fluxcd.io", "Kustomization").expect("Kustomization is a known kind");
     let kss = Resolver::new(target.clone()).api(&known.api_resource(), true, Some(namespace));
-    let ks_name = layout.kustomization_name(namespace);
-    let what = format!("Kustomization/{namespace}/{ks_name}");
-    let existed = match kss.delete(&ks_name, &DeleteParams::background()).await {
-        Ok(_) => true,
-        Err(kube::Error::Api(s)) if s.code == 404 => false,
-        Err(e) => return Err(target.err(format!("delete {what}"), e).into()),
-    };
-    if existed {
+    let mut deleting = Vec::new();
+    for ks_name in &deletion.kustomizations {
+        let what = format!("Kustomization/{namespace}/{ks_name}");
+        match kss.delete(ks_name, &DeleteParams::background()).await {
+            Ok(_) => deleting.push((ks_name.clone(), what)),
+            Err(kube::Error::Api(s)) if s.code == 404 => applied.push(Applied {
+                object: what,
+                result: "already absent".into(),
+            }),
+            Err(e) => return Err(target.err(format!("delete {what}"), e).into()),
+        }
+    }
+    for (ks_name, what) in deleting {
         let outcome = wait_until(
             timeout,
             Duration::from_secs(1),
@@ -217,11 +284,18 @@ pub async fn delete_on_cluster(
                 seconds: timeout.as_secs(),
             });
         }
+        applied.push(Applied {
+            object: what,
+            result: "deleted".into(),
+        });
     }
-    applied.push(Applied {
-        object: what,
-        result: if existed { "deleted" } else { "already absent" }.into(),
-    });
+    if !deletion.namespace_too {
+        applied.push(Applied {
+            object: format!("Namespace/{namespace}"),
+            result: "kept (not created by the fleet repository)".into(),
+        });
+        return Ok(());
+    }
     let namespaces: Api<Namespace> = Api::all(target.client.clone());
     let current = namespaces
         .get_opt(namespace)

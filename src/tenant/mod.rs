@@ -9,7 +9,8 @@
 //! These are the building blocks; the workflows that combine them (validate, write the files,
 //! preflight every cluster, apply) are the tenant operations (`ops::tenant`). One file per job:
 //! - [`validate`]: DNS-1123 names, git URLs, path templates, namespace ownership in the repo;
-//! - [`create`], [`component`], [`automation`]: pure, deterministic generation of the files;
+//! - [`create`], [`component`], [`app`] (keos), [`automation`]: pure, deterministic generation of
+//!   the files;
 //! - [`render`]: the objects a file set stands for (kustomize's namespace and label transforms)
 //!   and Flux-style `${VAR}` substitution from a runtime-info ConfigMap;
 //! - [`apply`]: preflight, server-side apply, the tenant Secret and the post-apply RBAC check;
@@ -32,11 +33,14 @@
 //! | | d1 | keos |
 //! |---|---|---|
 //! | tenant namespace | `tenants/<tenant>/components/<ns>/` | `domain/apps/<use-case>/components/<ns>/` |
-//! | platform components | `tenants/infra/components/<name>.yaml` | `domain/system-services/<use-case>/components/<name>.yaml` |
-//! | image automation | `tenants/<tenant>/update/` | `domain/apps/<use-case>/components/<tenant>-update/` |
+//! | namespace reconciled by | `sync.yaml`: Kustomization `flux-<ns>` | one `apps-<c>` per component `<ns>/<c>/` (`tenant app add`) |
+//! | namespace label | `toolkit.fluxcd.io/tenant: <tenant>` | `toolkit.fluxcd.io/domain: apps` (one tenant, `apps`) |
+//! | platform components | `tenants/infra/components/<name>.yaml` (`-controllers`, `-configs`) | `domain/system-services/<use-case>/components/<name>.yaml` (`system-services-<name>-configs`) |
+//! | image automation | `tenants/<tenant>/update/` | not supported (no per-tenant repository) |
 //! | runtime info | ConfigMap `flux-runtime-info` | ConfigMap `keos-runtime-info` (STRATIO_* keys) |
 //! | overlay variable | `${ENVIRONMENT}` | `${STRATIO_SIZE}` (apps), `${STRATIO_USE_CASE}` (system services) |
 
+pub mod app;
 pub mod apply;
 pub mod automation;
 pub mod component;

@@ -33,6 +33,9 @@ pub struct Bundle {
     pub labels: Vec<(String, String)>,
     /// The manifest files, in `resources:` order.
     pub files: Vec<ManifestFile>,
+    /// Sub-directories listed after the files in `resources:` (keos app components), each a
+    /// kustomization of its own that is not part of this bundle's objects.
+    pub subdirs: Vec<String>,
 }
 
 impl Bundle {
@@ -47,7 +50,7 @@ impl Bundle {
             "apiVersion": "kustomize.config.k8s.io/v1beta1",
             "kind": "Kustomization",
             "namespace": self.namespace,
-            "resources": self.files.iter().map(|f| f.name.clone()).collect::<Vec<_>>(),
+            "resources": self.files.iter().map(|f| f.name.clone()).chain(self.subdirs.iter().cloned()).collect::<Vec<_>>(),
             "labels": [{"pairs": pairs}],
         })
     }
@@ -288,6 +291,7 @@ mod tests {
                     ],
                 },
             ],
+            subdirs: Vec::new(),
         };
         let objs = bundle.objects();
         assert_eq!(

@@ -188,6 +188,104 @@ pub fn tenant_git_url(
     Ok(None)
 }
 
+/// keos: an app component in the repository (`<namespace>/<component>/` with a kustomization.yaml).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AppComponent {
+    /// The apps namespace directory's name.
+    pub namespace: String,
+    /// The component directory's name.
+    pub component: String,
+    /// The component directory, relative to the repository root.
+    pub dir: PathBuf,
+    /// The Flux Kustomizations its files define.
+    pub kustomizations: Vec<String>,
+}
+
+/// keos: every app component of the use case (`domain/apps/<use-case>/components/*/*/`), sorted.
+/// Component names are use-case wide: the component label, the override selector and the
+/// secrets path `clusters/*/secrets/<component>` do not name the namespace.
+pub fn app_components(repo: &FleetRepo, layout: &Layout) -> Result<Vec<AppComponent>, TenantError> {
+    let mut out = Vec::new();
+    for ns_dir in subdirs(repo, &layout.apps_components_dir())? {
+        for dir in subdirs(repo, &ns_dir)? {
+            if repo.read_optional(dir.join("kustomization.yaml"))?.is_none() {
+                continue;
+            }
+            let mut kustomizations = Vec::new();
+            for file in yaml_files(repo, &dir)? {
+                let Some(text) = repo.read_optional(&file)? else {
+                    continue;
+                };
+                let docs = yaml::from_multi_doc(&text, &file.display().to_string()).map_err(|e| {
+                    TenantError::RepoContent {
+                        path: file.clone(),
+                        reason: format!("is not valid YAML: {}", error_chain(&e)),
+                    }
+                })?;
+                kustomizations.extend(docs.iter().filter_map(|d| {
+                    let flux = d
+                        .get("apiVersion")
+                        .and_then(Value::as_str)
+                        .is_some_and(|v| v.starts_with("kustomize.toolkit.fluxcd.io/"));
+                    let kind = d.get("kind").and_then(Value::as_str) == Some("Kustomization");
+                    (flux && kind)
+                        .then(|| d.pointer("/metadata/name").and_then(Value::as_str))
+                        .flatten()
+                        .map(str::to_string)
+                }));
+            }
+            out.push(AppComponent {
+                namespace: file_name(&ns_dir),
+                component: file_name(&dir),
+                dir,
+                kustomizations,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// The ServiceAccount a namespace directory's `rbac.yaml` declares (`flux-<tenant>`), which its
+/// app components run as.
+pub fn namespace_service_account(repo: &FleetRepo, dir: &Path) -> Result<Option<String>, TenantError> {
+    let file = dir.join("rbac.yaml");
+    let Some(text) = repo.read_optional(&file)? else {
+        return Ok(None);
+    };
+    let docs =
+        yaml::from_multi_doc(&text, &file.display().to_string()).map_err(|e| TenantError::RepoContent {
+            path: file.clone(),
+            reason: format!("is not valid YAML: {}", error_chain(&e)),
+        })?;
+    Ok(docs
+        .iter()
+        .filter(|d| d.get("kind").and_then(Value::as_str) == Some("ServiceAccount"))
+        .find_map(|d| d.pointer("/metadata/name").and_then(Value::as_str))
+        .map(str::to_string))
+}
+
+/// The `resources:` of a kustomization.yaml, `None` when the file does not exist.
+pub fn kustomization_resources(repo: &FleetRepo, dir: &Path) -> Result<Option<Vec<String>>, TenantError> {
+    let file = dir.join("kustomization.yaml");
+    let Some(text) = repo.read_optional(&file)? else {
+        return Ok(None);
+    };
+    let doc: Value =
+        yaml::from_str(&text, &file.display().to_string()).map_err(|e| TenantError::RepoContent {
+            path: file.clone(),
+            reason: format!("is not valid YAML: {}", error_chain(&e)),
+        })?;
+    Ok(Some(
+        doc.get("resources")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .map(str::to_string)
+            .collect(),
+    ))
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())

@@ -19,12 +19,11 @@ use std::{
 };
 
 use fleet::{
-    bootstrap::{
-        run::{ClusterReport, ClusterResult, render_table},
-        status::{self as bstatus},
-    },
+    bootstrap::status::{self as bstatus},
+    cli::bootstrap::{status_table, summary_table},
     kube::KubeTarget,
     manifests::yaml,
+    ops::bootstrap::{ClusterReport, ClusterResult},
     output::Paint,
 };
 use k8s_openapi::api::core::v1::{Namespace, Secret};
@@ -204,6 +203,14 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
     }
     out.sort();
     out
+}
+
+/// The items of a `-o json` document, checked to be the versioned envelope of `kind`.
+fn items(text: &str, kind: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(text).expect("json document");
+    assert_eq!(doc["apiVersion"], "kubectl-fleet.dev/v1", "{doc}");
+    assert_eq!(doc["kind"], kind, "{doc}");
+    doc["items"].as_array().expect("items").clone()
 }
 
 fn parse(text: &str) -> Value {
@@ -1008,7 +1015,7 @@ async fn bootstraps_three_clusters_at_once_and_a_rerun_changes_nothing() {
     let first = tokio::task::spawn_blocking(move || cmd.run())
         .await
         .expect("runs");
-    let reports: Vec<Value> = serde_json::from_str(first.ok()).expect("json summary");
+    let reports = items(first.ok(), "BootstrapResultList");
     assert_eq!(reports.len(), 3);
     for (r, c) in reports.iter().zip(["staging", "prod-eu", "prod-us"]) {
         assert_eq!(r["cluster"], c);
@@ -1161,7 +1168,7 @@ async fn bootstraps_three_clusters_at_once_and_a_rerun_changes_nothing() {
             "status", "staging", "prod-eu", "prod-us", "-n", &fleet.ns, "-o", "json",
         ])
         .run();
-    let rows: Vec<Value> = serde_json::from_str(status.ok()).expect("json");
+    let rows = items(status.ok(), "BootstrapStatusList");
     for r in &rows {
         assert_eq!(r["operatorVersion"], "v0.58.1", "{r}");
         assert_eq!(r["fluxVersion"], "v2.7.3");
@@ -1428,7 +1435,8 @@ async fn an_unreachable_cluster_fails_alone_and_the_others_are_bootstrapped() {
         .find(|l| l.starts_with("dead"))
         .expect("dead row");
     assert!(
-        dead.contains("Failed") && dead.contains("preflight: unreachable at https://127.0.0.1:"),
+        dead.contains("Failed")
+            && dead.contains("preflight: cluster 'dead' is unreachable at https://127.0.0.1:"),
         "{dead}"
     );
     assert!(run.stderr.contains("1 of 2 clusters failed"), "{}", run.stderr);
@@ -1515,7 +1523,7 @@ async fn bootstraps_a_classic_layout_cluster() {
     let run = tokio::task::spawn_blocking(move || cmd.run())
         .await
         .expect("runs");
-    let reports: Vec<Value> = serde_json::from_str(run.ok()).expect("json");
+    let reports = items(run.ok(), "BootstrapResultList");
     assert_eq!(reports[0]["result"], "Ready", "{}", run.stderr);
     assert_eq!(reports[0]["operator"], "-");
     let t = env().target("prod-us").await;
@@ -1577,7 +1585,7 @@ async fn bootstraps_a_classic_layout_cluster() {
         .kubeconfig()
         .args(["status", "prod-us", "-n", &fleet.ns, "-o", "json"])
         .run();
-    let rows: Vec<Value> = serde_json::from_str(status.ok()).expect("json");
+    let rows = items(status.ok(), "BootstrapStatusList");
     assert_eq!(rows[0]["fluxVersion"], "v2.7.3", "{}", status.stdout);
     assert!(rows[0].get("instance").is_none());
     assert_eq!(rows[0]["sync"]["state"], "Ready");
@@ -1625,7 +1633,7 @@ async fn status_reports_versions_readiness_failing_objects_and_tenants() {
         .kubeconfig()
         .args(["status", "staging", "-n", ns, "-o", "json"])
         .run();
-    let rows: Vec<Value> = serde_json::from_str(run.ok()).expect("json");
+    let rows = items(run.ok(), "BootstrapStatusList");
     let r = &rows[0];
     assert_eq!(r["tenants"][0]["name"], "apps");
     assert_eq!(r["tenants"][0]["ready"], false);
@@ -1654,7 +1662,7 @@ async fn status_reports_versions_readiness_failing_objects_and_tenants() {
     unreachable.error = Some("unreachable at https://127.0.0.1:[PORT]".into());
     fleet_snapshot!(
         "bootstrap_status_table",
-        bstatus::render_table(&[row, unreachable], Paint::plain()).replace(ns.as_str(), "NS")
+        status_table(&[row, unreachable], Paint::plain()).replace(ns.as_str(), "NS")
     );
 }
 
@@ -1716,7 +1724,7 @@ fn summary_table_is_kubectl_style() {
         message: message.into(),
         seconds: 1.25,
     };
-    let table = render_table(
+    let table = summary_table(
         &[
             r(
                 "staging",
@@ -1937,7 +1945,7 @@ async fn waiting_times_out_with_the_last_condition_message() {
         .expect("row");
     assert!(
         row.contains(&format!(
-            "failed to wait for readiness: timed out after 2s waiting for FluxInstance/{ns}/flux and Kustomization/{ns}/{ns}: FluxInstance/{ns}/flux is not reconciled by flux-operator yet",
+            "failed to wait for readiness: timed out after 2s waiting for FluxInstance/{ns}/flux and Kustomization/{ns}/{ns} on cluster 'staging': FluxInstance/{ns}/flux is not reconciled by flux-operator yet",
             ns = fleet.ns
         )),
         "{row}"

@@ -5,7 +5,7 @@ use std::{os::unix::fs::symlink, path::Path};
 
 use crate::common::{Cmd, bin, env};
 
-const SUBCOMMANDS: &[&str] = &["bootstrap", "tenant", "token", "tree"];
+const SUBCOMMANDS: &[&str] = &["bootstrap", "secret", "tenant", "token", "tree"];
 
 fn kubectl_dir() -> std::path::PathBuf {
     let kubectl = &env().kubectl;
@@ -20,12 +20,13 @@ fn path_with(first: &Path) -> String {
 const BINARIES: &[&str] = &[
     "kubectl-fleet",
     "kubectl-fleet-bootstrap",
+    "kubectl-fleet-secret",
     "kubectl-fleet-tenant",
     "kubectl-fleet-token",
     "kubectl-fleet-tree",
 ];
 
-/// A directory holding only our five binaries (target/debug also has `.d` files that kubectl
+/// A directory holding only our binaries (target/debug also has `.d` files that kubectl
 /// would report as non-executable plugins), as `cargo install` or a release archive lays them out.
 fn plugin_dir() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -120,7 +121,7 @@ fn unknown_command_lists_the_commands_and_exits_2() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("bootstrap, tenant, token, tree"),
+        run.stderr.contains("bootstrap, secret, tenant, token, tree"),
         "{}",
         run.stderr
     );

@@ -463,7 +463,8 @@ fn automation_apps_reproduces_d1() {
 fn keos_profile_places_files_in_the_keos_layout() {
     let dir = tempfile::tempdir().expect("temp dir");
     copy_dir(&fixtures().join("keos"), dir.path());
-    run_in(
+    // The first namespace scaffolds the use case's prerequisites (GitRepository keos-apps).
+    let created = run_in(
         dir.path(),
         &[
             "create",
@@ -472,6 +473,31 @@ fn keos_profile_places_files_in_the_keos_layout() {
             "apps",
             "--git-url",
             "https://github.com/Stratio/keos-apps.git",
+        ],
+    );
+    created.ok();
+    assert!(
+        created
+            .stderr
+            .contains("scaffolded domain/apps/talk-to-your-data/prerequisites/"),
+        "{}",
+        created.stderr
+    );
+    run_in(
+        dir.path(),
+        &["app", "add", "stratio-apps", "connectors-management"],
+    )
+    .ok();
+    run_in(
+        dir.path(),
+        &[
+            "app",
+            "add",
+            "stratio-apps",
+            "virtualizer",
+            "--depends-on",
+            "connectors-management",
+            "--secrets",
         ],
     )
     .ok();
@@ -492,21 +518,38 @@ fn keos_profile_places_files_in_the_keos_layout() {
             "component",
             "add",
             "gosec",
+            "--substitute",
             "--depends-on",
-            "system-services-monitoring-controllers",
+            "system-services-monitoring-configs",
         ],
     )
     .ok();
-    run_in(dir.path(), &["automation", "apps"]).ok();
     fleet_snapshot!("tenant_keos_layout", files_text(dir.path(), "domain"));
-    let sync = docs(
-        dir.path(),
-        "domain/apps/talk-to-your-data/components/stratio-apps/sync.yaml",
-    );
-    assert_eq!(sync[1]["metadata"]["name"], "apps-stratio-apps");
+
+    // keos reconciles each component, not the namespace: no sync.yaml in the namespace, no
+    // -controllers Kustomization, no tenant label.
+    let ns = "domain/apps/talk-to-your-data/components/stratio-apps";
+    assert!(!dir.path().join(ns).join("sync.yaml").exists());
+    let k = docs(dir.path(), &format!("{ns}/kustomization.yaml"));
     assert_eq!(
-        sync[1]["spec"]["path"],
-        "./components/stratio-apps/${STRATIO_SIZE}"
+        k[0]["resources"],
+        json!([
+            "namespace.yaml",
+            "rbac.yaml",
+            "connectors-management",
+            "virtualizer"
+        ])
+    );
+    assert_eq!(
+        k[0]["labels"],
+        json!([{"pairs": {"toolkit.fluxcd.io/domain": "apps"}}])
+    );
+    let sync = docs(dir.path(), &format!("{ns}/virtualizer/sync.yaml"));
+    assert_eq!(sync[0]["metadata"]["name"], "apps-virtualizer-secrets");
+    assert_eq!(sync[1]["metadata"]["name"], "apps-virtualizer");
+    assert_eq!(
+        sync[1]["spec"]["dependsOn"],
+        json!([{"name": "apps-virtualizer-secrets"}, {"name": "apps-connectors-management"}])
     );
     assert_eq!(
         sync[1]["spec"]["postBuild"]["substituteFrom"][0]["name"],
@@ -516,40 +559,67 @@ fn keos_profile_places_files_in_the_keos_layout() {
         dir.path(),
         "domain/system-services/talk-to-your-data/components/gosec.yaml",
     );
+    assert_eq!(comp.len(), 1);
+    assert_eq!(comp[0]["metadata"]["name"], "system-services-gosec-configs");
     assert_eq!(
         comp[0]["spec"]["path"],
-        "components/gosec/controllers/${STRATIO_USE_CASE}"
+        "components/gosec/configs/${STRATIO_USE_CASE}"
     );
-    // The keos overlay variable is the one a path template must contain.
-    let bad = run_in(
-        dir.path(),
-        &[
-            "create",
-            "other",
-            "--tenant",
-            "apps",
-            "--path",
-            "./components/other/${ENVIRONMENT}",
-        ],
-    );
-    assert_eq!(bad.code, 2);
-    assert!(bad.stderr.contains("${STRATIO_SIZE}"), "{}", bad.stderr);
-    // Deleting finds the namespace in any use case.
+
+    // Refused on keos, with what to do instead: a per-namespace path, another tenant, image
+    // automation, and `app add` in a namespace that is not onboarded.
+    for (args, says) in [
+        (
+            &[
+                "create",
+                "other",
+                "--tenant",
+                "apps",
+                "--path",
+                "./components/other/${STRATIO_SIZE}",
+            ][..],
+            "tenant app add",
+        ),
+        (
+            &["create", "other", "--tenant", "web"][..],
+            "keos has one tenant, 'apps'",
+        ),
+        (&["automation", "apps"][..], "does not support it"),
+        (
+            &["app", "add", "nowhere", "x"][..],
+            "tenant create nowhere --tenant apps",
+        ),
+        (
+            &[
+                "app",
+                "add",
+                "stratio-apps",
+                "discovery",
+                "--depends-on",
+                "pgbouncer",
+            ][..],
+            "component 'pgbouncer' does not exist in namespace stratio-apps",
+        ),
+    ] {
+        let before = tree(dir.path());
+        let bad = run_in(dir.path(), args);
+        assert_eq!(bad.code, 2, "{args:?}: {}", bad.stderr);
+        assert!(bad.stderr.contains(says), "{args:?}: {}", bad.stderr);
+        assert_eq!(tree(dir.path()), before, "{args:?} wrote something");
+    }
+
+    // Deleting finds the namespace in any use case, component directories included.
     std::fs::write(dir.path().join("kubectl-fleet.yaml"), "profile: keos\n").expect("write");
     let deleted = run_in(dir.path(), &["delete", "stratio-apps"]);
     deleted.ok();
     assert!(
         deleted
             .stderr
-            .contains("removed domain/apps/talk-to-your-data/components/stratio-apps/ (4 files)"),
+            .contains("removed domain/apps/talk-to-your-data/components/stratio-apps/ (7 files)"),
         "{}",
         deleted.stderr
     );
-    assert!(
-        !dir.path()
-            .join("domain/apps/talk-to-your-data/components/stratio-apps")
-            .exists()
-    );
+    assert!(!dir.path().join(ns).exists());
 }
 
 #[test]
@@ -1664,6 +1734,140 @@ async fn delete_needs_confirmation_then_removes_the_kustomization_and_the_namesp
     );
 }
 
+/// keos on a cluster: `--existing-namespace` needs the namespace (and does not create it), the
+/// namespace gets the apps domain label, and delete removes every component's Kustomization and
+/// keeps a namespace the repository does not create.
+#[tokio::test]
+async fn keos_apply_and_delete_follow_the_component_shape() {
+    let staging = bootstrapped("staging").await;
+    apply(
+        &staging,
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": "keos-runtime-info", "namespace": "flux-system"},
+            "data": {"STRATIO_USE_CASE": "talk-to-your-data", "STRATIO_SIZE": "S", "CLUSTER_NAME": "staging"}}),
+    )
+    .await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    copy_dir(&fixtures().join("keos"), dir.path());
+    let core = fixed_unique("core");
+    let apps_ns = fixed_unique("apps");
+    let keos = |args: &[&str]| {
+        tenant()
+            .args(args)
+            .args(["--context", "staging"])
+            .kubeconfig()
+            .current_dir(dir.path())
+            .run()
+    };
+    let create_core = [
+        "create",
+        core.as_str(),
+        "--tenant",
+        "apps",
+        "--role",
+        "cluster-admin",
+        "--existing-namespace",
+        "--apply",
+        "--git-url",
+        "https://github.com/Stratio/keos-apps.git",
+    ];
+    let missing = keos(&create_core);
+    assert_eq!(missing.code, 1, "{}", missing.stderr);
+    assert!(
+        missing.stderr.contains(&format!(
+            "namespace '{core}' does not exist: --existing-namespace expects it to be created outside the fleet repository"
+        )),
+        "{}",
+        missing.stderr
+    );
+    assert_eq!(
+        tree(dir.path()).len(),
+        1,
+        "nothing written: {:?}",
+        tree(dir.path()).keys()
+    );
+
+    apply(
+        &staging,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": core}}),
+    )
+    .await;
+    let run = keos(&create_core);
+    let objects: Vec<String> = run
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| mask(l.split_whitespace().nth(1).unwrap_or_default(), &core))
+        .collect();
+    assert_eq!(
+        objects,
+        [
+            "ServiceAccount/core-xxxxxx/flux-apps",
+            "RoleBinding/core-xxxxxx/flux-apps"
+        ],
+        "no Namespace object: {}",
+        run.stdout
+    );
+    let created = keos(&["create", apps_ns.as_str(), "--tenant", "apps", "--apply"]);
+    created.ok();
+    let ns = crate::common::get(
+        &staging,
+        &json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": apps_ns}}),
+    )
+    .await
+    .expect("created");
+    assert_eq!(
+        ns.metadata
+            .labels
+            .expect("labels")
+            .get("toolkit.fluxcd.io/domain")
+            .map(String::as_str),
+        Some("apps")
+    );
+
+    // Two components; what Flux would apply, applied by hand (no kustomize-controller here).
+    run_in(dir.path(), &["app", "add", &core, "governance", "--secrets"]).ok();
+    let sync = docs(
+        dir.path(),
+        &format!("domain/apps/talk-to-your-data/components/{core}/governance/sync.yaml"),
+    );
+    for mut doc in sync {
+        doc["metadata"]["namespace"] = json!(core);
+        apply(&staging, doc).await;
+    }
+    let deleted = keos(&["delete", core.as_str(), "--apply", "--yes"]);
+    let rows: Vec<String> = deleted
+        .ok()
+        .lines()
+        .skip(1)
+        .map(|l| mask(&l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "), &core))
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "Kustomization/core-xxxxxx/apps-governance-secrets deleted",
+            "Kustomization/core-xxxxxx/apps-governance deleted",
+            "Namespace/core-xxxxxx kept (not created by the fleet repository)",
+        ],
+        "{}",
+        deleted.stdout
+    );
+    assert!(
+        namespace_exists(&staging, &core).await,
+        "keos-installer's namespace is kept"
+    );
+    assert!(
+        !dir.path()
+            .join(format!("domain/apps/talk-to-your-data/components/{core}"))
+            .exists()
+    );
+    keos(&["delete", apps_ns.as_str(), "--apply", "--yes"]).ok();
+    let namespaces: Api<Namespace> = Api::all(staging.client.clone());
+    let gone = namespaces.get_opt(&apps_ns).await.expect("get");
+    assert!(gone.is_none_or(|n| n.metadata.deletion_timestamp.is_some()));
+    let _ = namespaces.delete(&core, &Default::default()).await;
+}
+
 // ---------------------------------------------------------------------------------------------
 // The Flux namespace of each cluster, and the operations called directly
 
@@ -1879,6 +2083,7 @@ fn create_request(dir: &Path, namespace: &str, tenant_name: &str) -> fleet::ops:
         git_url: Some(APPS_URL.to_string()),
         role: "admin".to_string(),
         path: None,
+        existing_namespace: false,
         force: false,
         dry_run: false,
         apply: true,

@@ -112,7 +112,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         )
         proc = subprocess.run(["git", "http-backend"], input=body, env=env, capture_output=True)
         if proc.stderr:
-            sys.stderr.write(proc.stderr.decode(errors="replace"))
+            sys.stderr.write(proc.stderr.decode(errors="replace").rstrip("\n") + "\n")
         head, _, payload = proc.stdout.partition(b"\r\n\r\n")
         status, hdrs = 200, []
         for line in head.split(b"\r\n"):

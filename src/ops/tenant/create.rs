@@ -14,11 +14,11 @@ use crate::{
     manifests::yaml,
     ops::{TargetReport, exit_status},
     output::{Reporter, plural},
-    repo::{WritePlan, names},
+    repo::{FleetRepo, GeneratedFile, Layout, WritePlan, layout::NamespaceSync, names},
     tenant::{
         TenantError,
         apply::{self, ApplyRequest, Preflight, SecretRequest},
-        create::{self, CreateOptions},
+        create::{self, CreateOptions, SyncOptions},
         validate,
     },
 };
@@ -40,6 +40,8 @@ pub struct CreateRequest {
     pub role: String,
     /// The Kustomization path template (default: the layout's).
     pub path: Option<String>,
+    /// The namespace is created by someone else: no `namespace.yaml` (`--apply` checks it exists).
+    pub existing_namespace: bool,
     /// Overwrite files that differ.
     pub force: bool,
     /// Show the diff (and the objects per cluster) without changing anything.
@@ -84,10 +86,18 @@ pub async fn create(
     validate::namespace(&layout, &req.namespace)?;
     validate::tenant(&layout, &req.tenant)?;
     names::dns_subdomain("role", &req.role)?;
-    let path = req
-        .path
-        .clone()
-        .unwrap_or_else(|| layout.default_path(&req.namespace));
+    let per_namespace = layout.namespace_sync() == NamespaceSync::PerNamespace;
+    let path = match (&req.path, per_namespace) {
+        (Some(_), false) => {
+            return Err(TenantError::Flags(
+                "--path: keos reconciles each app component from its own path (./components/<component>/${STRATIO_SIZE}); add components with `kubectl fleet tenant app add`".into(),
+            )
+            .into());
+        }
+        (path, _) => path
+            .clone()
+            .unwrap_or_else(|| layout.default_path(&req.namespace)),
+    };
     validate::path_template(&layout, &path)?;
     if let Some(TokenSource::Keyring(name)) = &req.token {
         validate_name(name)?;
@@ -104,52 +114,88 @@ pub async fn create(
             return Err(TenantError::Flags("--propagate needs --apply".into()).into());
         }
     }
+    if !per_namespace {
+        if req.token.is_some() {
+            return Err(TenantError::Flags(format!(
+                "--token, --token-stdin and --token-env: keos app components read GitRepository {} with Secret {} in the Flux namespace, which bootstrap writes; there is no tenant Secret",
+                layout.apps().map(|a| a.source).unwrap_or_default(),
+                layout.platform().secret,
+            ))
+            .into());
+        }
+        if req.propagate {
+            return Err(TenantError::Flags(format!(
+                "--propagate: on keos, kubernetes-replicator copies ConfigMap {} (and the SOPS key) into app namespaces",
+                layout.runtime_info()
+            ))
+            .into());
+        }
+    }
     let onboarded = validate::onboarded_namespaces(&fleet, &layout)?;
-    validate::namespace_is_free(
-        &onboarded,
-        &req.namespace,
-        &req.tenant,
-        &layout.namespace_dir(&req.tenant, &req.namespace),
-    )?;
-    let git_url = match &req.git_url {
-        Some(url) => url.clone(),
-        None => match validate::tenant_git_url(&fleet, &onboarded, &req.tenant)? {
-            Some((url, from)) => {
-                reporter.debug(&format!("git URL {url} from {}", from.display()));
-                url
-            }
-            None => {
-                return Err(TenantError::MissingGitUrl {
-                    what: format!("the first namespace of tenant '{}'", req.tenant),
-                    hint: " of the tenant's repository".into(),
+    let dir = layout.namespace_dir(&req.tenant, &req.namespace);
+    validate::namespace_is_free(&onboarded, &req.namespace, &req.tenant, &dir)?;
+    let mut extra_files = Vec::new();
+    let sync = if per_namespace {
+        let git_url = match &req.git_url {
+            Some(url) => url.clone(),
+            None => match validate::tenant_git_url(&fleet, &onboarded, &req.tenant)? {
+                Some((url, from)) => {
+                    reporter.debug(&format!("git URL {url} from {}", from.display()));
+                    url
                 }
-                .into());
-            }
-        },
+                None => {
+                    return Err(TenantError::MissingGitUrl {
+                        what: format!("the first namespace of tenant '{}'", req.tenant),
+                        hint: " of the tenant's repository".into(),
+                    }
+                    .into());
+                }
+            },
+        };
+        validate::git_url(&git_url)?;
+        Some(SyncOptions { git_url, path })
+    } else {
+        extra_files = keos_prerequisites(&fleet, &layout, req.git_url.as_deref())?;
+        None
     };
-    validate::git_url(&git_url)?;
     if req.role == "cluster-admin" {
         reporter.warn(&format!(
             "--role cluster-admin lets tenant {} change everything in namespace {}, including the ResourceQuotas and LimitRanges the platform team sets there (admin cannot)",
             req.tenant, req.namespace
         ));
     }
+    // keos: components already listed stay listed, in order, when the namespace is created again.
+    let components = match validate::kustomization_resources(&fleet, &dir)? {
+        Some(resources) if !per_namespace => resources
+            .into_iter()
+            .filter(|r| !r.ends_with(".yaml") && !r.ends_with(".yml"))
+            .collect(),
+        _ => Vec::new(),
+    };
 
     let opts = CreateOptions {
         namespace: req.namespace.clone(),
         tenant: req.tenant.clone(),
-        git_url,
         role: req.role.clone(),
-        path,
+        existing_namespace: req.existing_namespace,
+        sync,
+        components,
     };
     let bundle = create::bundle(&layout, &opts);
-    let plan = WritePlan::new(&fleet, bundle.generated_files()?)?;
+    let mut generated = bundle.generated_files()?;
+    let extra = extra_files.len();
+    generated.extend(extra_files);
+    let plan = WritePlan::new(&fleet, generated)?;
     check_conflicts(&plan, req.force, req.dry_run)?;
     let what = display_dir(&bundle.dir);
 
+    let scaffolded = (extra > 0).then(|| display_dir(&layout.prerequisites_dir()));
     if !req.apply {
         let files = write_plan(&fleet, &plan, reporter, req.dry_run, req.force, &what)?;
         if !req.dry_run {
+            if let Some(dir) = &scaffolded {
+                reporter.note(&format!("  scaffolded {dir}"));
+            }
             reporter.note(
                 "  commit and push to let Flux reconcile it, or apply it now: re-run with --apply and --context/--all-contexts",
             );
@@ -187,6 +233,7 @@ pub async fn create(
         objects: bundle.objects(),
         secret,
         propagate: req.propagate,
+        existing_namespace: req.existing_namespace,
     };
 
     // Phase 1: read-only preflight everywhere.
@@ -240,6 +287,9 @@ pub async fn create(
     }
 
     let files = write_plan(&fleet, &plan, reporter, false, req.force, &what)?;
+    if let Some(dir) = &scaffolded {
+        reporter.note(&format!("  scaffolded {dir}"));
+    }
 
     // Phase 2: apply, every cluster concurrently.
     let items: Vec<(&KubeTarget, &Preflight)> = targets.iter().zip(preflights.iter().copied()).collect();
@@ -322,4 +372,35 @@ fn planned_objects(
         }
     }
     Ok(out)
+}
+
+/// keos: the prerequisites every app component needs (GitRepository `keos-apps`). When the use case
+/// has none yet, `--git-url` (the apps repository) scaffolds them; otherwise `--git-url` has no
+/// meaning on keos and is refused rather than ignored.
+fn keos_prerequisites(
+    fleet: &FleetRepo,
+    layout: &Layout,
+    git_url: Option<&str>,
+) -> Result<Vec<GeneratedFile>> {
+    let dir = layout.prerequisites_dir();
+    let exists = fleet.path(&dir).is_dir();
+    match (exists, git_url) {
+        (true, None) => Ok(Vec::new()),
+        (true, Some(_)) => Err(TenantError::Flags(format!(
+            "--git-url: keos app components come from GitRepository {} ({}/source.yaml); --git-url only scaffolds a use case that has no {}/ yet",
+            layout.apps().map(|a| a.source).unwrap_or_default(),
+            dir.display(),
+            dir.display(),
+        ))
+        .into()),
+        (false, None) => Err(TenantError::RepoContent {
+            path: dir,
+            reason: "does not exist: run `kubectl fleet bootstrap init` with --apps-git-url, or pass --git-url URL (the keos apps repository) to scaffold it".into(),
+        }
+        .into()),
+        (false, Some(url)) => {
+            validate::git_url(url)?;
+            Ok(create::prerequisites_files(layout, url)?)
+        }
+    }
 }

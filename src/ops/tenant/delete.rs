@@ -14,10 +14,10 @@ use crate::{
     kube::KubeTarget,
     ops::{TargetReport, exit_status},
     output::{Reporter, plural},
-    repo::names,
+    repo::{layout::NamespaceSync, names},
     tenant::{
         TenantError,
-        delete::{self, ClusterState},
+        delete::{self, ClusterDeletion, ClusterState},
         validate,
     },
 };
@@ -113,6 +113,28 @@ pub async fn delete(
         // Refuse before touching any cluster.
         plan.check(req.force)?;
     }
+    // What goes on each cluster: d1 the namespace's Kustomization; keos every component's (read
+    // from the repository, so a keos namespace must be found there).
+    let per_component = layout.namespace_sync() == NamespaceSync::PerComponent;
+    let deletion = match &found {
+        Some((_, plan)) if per_component => ClusterDeletion {
+            namespace: req.namespace.clone(),
+            kustomizations: plan.component_kustomizations(&fleet)?,
+            namespace_too: plan.creates_namespace,
+        },
+        None if per_component && req.apply => {
+            return Err(TenantError::NotOnboarded {
+                namespace: req.namespace.clone(),
+                hint: " (keos: its components' Kustomizations are read from the repository)".into(),
+            }
+            .into());
+        }
+        _ => ClusterDeletion {
+            namespace: req.namespace.clone(),
+            kustomizations: vec![layout.kustomization_name(&req.namespace)],
+            namespace_too: true,
+        },
+    };
     if req.apply && !req.yes && !req.dry_run && confirm.is_none() {
         return Err(TenantError::ConfirmationRequired {
             action: format!("delete namespace {} on clusters", req.namespace),
@@ -141,7 +163,7 @@ pub async fn delete(
         outcome.checks = check_clusters(
             reporter,
             items,
-            |target, flux_namespace| delete::preflight(target, namespace, tenant, flux_namespace),
+            |target, flux_namespace| delete::preflight(target, &layout, namespace, tenant, flux_namespace),
             |context, state| {
                 if *state == ClusterState::Absent {
                     reporter.note(&format!("{context}: namespace {namespace} does not exist"));
@@ -162,13 +184,19 @@ pub async fn delete(
                 out.push_str(&format!("would remove {}\n", f.display()));
             }
         }
+        let kustomizations = deletion
+            .kustomizations
+            .iter()
+            .map(|ks| format!("Kustomization/{}/{ks}", req.namespace))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let then = if deletion.namespace_too {
+            format!(" then Namespace/{}", req.namespace)
+        } else {
+            format!(" (Namespace/{} is kept)", req.namespace)
+        };
         for t in &targets {
-            out.push_str(&format!(
-                "would delete Kustomization/{ns}/{ks} then Namespace/{ns} on {}\n",
-                t.context,
-                ns = req.namespace,
-                ks = layout.kustomization_name(&req.namespace)
-            ));
+            out.push_str(&format!("would delete {kustomizations}{then} on {}\n", t.context,));
         }
         outcome.planned = Some(out);
         return Ok(outcome);
@@ -192,11 +220,10 @@ pub async fn delete(
 
     if req.apply {
         let items: Vec<(&KubeTarget, ())> = targets.iter().map(|t| (t, ())).collect();
-        let (layout, namespace, timeout) = (&layout, req.namespace.as_str(), req.timeout);
+        let (deletion, timeout) = (&deletion, req.timeout);
         outcome.clusters = change_clusters(reporter, items, "deleting", "deleted", |target, ()| async move {
             let mut changes = ClusterChanges::default();
-            let result =
-                delete::delete_on_cluster(target, layout, namespace, timeout, &mut changes.applied).await;
+            let result = delete::delete_on_cluster(target, deletion, timeout, &mut changes.applied).await;
             (changes, result)
         })
         .await;

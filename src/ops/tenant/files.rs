@@ -4,7 +4,7 @@ use super::{RepoSelection, check_conflicts, display_dir, write_plan};
 use crate::{
     error::Result,
     output::Reporter,
-    repo::{WritePlan, names},
+    repo::{WritePlan, layout::NamespaceSync, names},
     tenant::{
         TenantError,
         automation::{self, AutomationOptions},
@@ -31,8 +31,10 @@ pub struct ComponentAddRequest {
     pub repo: RepoSelection,
     /// The component.
     pub name: String,
-    /// Kustomizations its controllers wait for.
+    /// Kustomizations its first Kustomization waits for.
     pub depends_on: Vec<String>,
+    /// Substitute `${VAR}`s in its manifests from the runtime-info ConfigMap.
+    pub substitute: bool,
     /// The platform repository, to scaffold a components directory that does not exist.
     pub git_url: Option<String>,
     /// Overwrite a component file that differs.
@@ -48,6 +50,7 @@ pub fn component_add(req: ComponentAddRequest, reporter: &dyn Reporter) -> Resul
     let opts = ComponentOptions {
         name: req.name.clone(),
         depends_on: req.depends_on.clone(),
+        substitute: req.substitute,
         git_url: req.git_url.clone(),
     };
     let plan = component::plan(&fleet, &layout, &opts)?;
@@ -94,6 +97,12 @@ pub struct AutomationRequest {
 /// Writes a tenant's image-automation directory.
 pub fn automation(req: AutomationRequest, reporter: &dyn Reporter) -> Result<FilesOutcome> {
     let (fleet, layout) = req.repo.open()?;
+    if layout.namespace_sync() == NamespaceSync::PerComponent {
+        return Err(TenantError::Flags(
+            "tenant automation writes a d1 tenant's own namespace, GitRepository and Secret; keos apps come from keos-apps and have no per-tenant repository to push image updates to, so the keos profile does not support it".into(),
+        )
+        .into());
+    }
     names::dns_label_max("tenant", &req.tenant, 56)?;
     let platform = automation::is_platform(&layout, &req.tenant);
     let git_url = if platform {

@@ -1,5 +1,5 @@
-//! The tenant operations: `tenant create`, `delete`, `list`, `component add` and `automation`,
-//! one function each, taking a request, the stores they need and a [`Reporter`].
+//! The tenant operations: `tenant create`, `delete`, `list`, `component add`, `app add` (keos) and
+//! `automation`, one function each, taking a request, the stores they need and a [`Reporter`].
 //!
 //! Generation stays pure (in [`crate::tenant`]); these functions decide the order of things:
 //!
@@ -20,6 +20,7 @@
 //! Status lines go to the reporter as they happen; what a command prints on stdout (diffs, the
 //! objects each cluster would get, the result table, the tenant list) comes back in the outcome.
 
+mod app;
 mod create;
 mod delete;
 mod files;
@@ -27,6 +28,7 @@ mod list;
 
 use std::{future::Future, path::PathBuf, sync::Mutex};
 
+pub use app::{AppAddRequest, app_add};
 pub use create::{CreateOutcome, CreateRequest, create};
 pub use delete::{Confirm, DeleteOutcome, DeleteRequest, RemovedFiles, delete};
 pub use files::{AutomationRequest, ComponentAddRequest, FilesOutcome, automation, component_add};
@@ -330,6 +332,7 @@ mod tests {
             git_url: Some(URL.into()),
             role: "admin".into(),
             path: None,
+            existing_namespace: false,
             force: false,
             dry_run: false,
             apply: false,
@@ -467,6 +470,7 @@ mod tests {
                 repo: repo(dir.path()),
                 name: "monitoring".into(),
                 depends_on: Vec::new(),
+                substitute: false,
                 git_url: Some(URL.into()),
                 force: false,
                 dry_run: true,

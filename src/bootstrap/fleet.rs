@@ -1,0 +1,354 @@
+//! The fleet-level inputs of a bootstrap run, checked before any cluster is contacted: where the
+//! tokens come from (read once), which kube context each cluster directory maps to, and what
+//! `--dry-run` prints for a cluster. The run itself (preflight everywhere, then the steps) is the
+//! operation `ops::bootstrap`.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use super::{
+    BootstrapError,
+    apply::{Credentials, TenantToken},
+    clusterdir::ClusterDir,
+    files::yaml_files,
+    operator::{OperatorAction, OperatorManifest},
+    preflight::Preflight,
+};
+use crate::{
+    credentials::{MetaStore, SecretStore, TokenSource, git_secret_object, validate_name},
+    error::{Error, Result},
+    kube::LoadedKubeconfig,
+    manifests::{
+        pointer::{self, str_at},
+        yaml,
+    },
+    repo::{FleetRepo, names},
+};
+
+/// Where the fleet token comes from, and the tenants' tokens.
+#[derive(Clone, Debug, Default)]
+pub struct TokenSources {
+    /// `--token NAME` / `--token-stdin` / `--token-env VAR`.
+    pub fleet: Option<TokenSource>,
+    /// `--tenant-token TENANT=NAME` / `--tenant-token-env TENANT=VAR`.
+    pub tenants: Vec<(String, TokenSource)>,
+}
+
+impl TokenSources {
+    /// Whether any source needs the OS keyring.
+    pub fn needs_keyring(&self) -> bool {
+        self.fleet
+            .iter()
+            .chain(self.tenants.iter().map(|(_, s)| s))
+            .any(|s| matches!(s, TokenSource::Keyring(_)))
+    }
+
+    /// The sources given on the command line: the fleet token's, then `--tenant-token
+    /// TENANT=NAME` (keyring credentials) and `--tenant-token-env TENANT=VAR` entries. Keyring
+    /// names follow the credential naming rule; a tenant may have one token.
+    pub fn parse(
+        fleet: Option<TokenSource>,
+        tenant_tokens: &[String],
+        tenant_token_envs: &[String],
+    ) -> Result<Self> {
+        if let Some(TokenSource::Keyring(name)) = &fleet {
+            validate_name(name)?;
+        }
+        let mut tenants = Vec::new();
+        for t in tenant_tokens {
+            let (tenant, name) = parse_tenant("--tenant-token", t)?;
+            validate_name(&name)?;
+            tenants.push((tenant, TokenSource::Keyring(name)));
+        }
+        for t in tenant_token_envs {
+            let (tenant, var) = parse_tenant("--tenant-token-env", t)?;
+            tenants.push((tenant, TokenSource::Env(var)));
+        }
+        if let Some(dup) = tenants
+            .iter()
+            .enumerate()
+            .find(|(i, (t, _))| tenants[..*i].iter().any(|(o, _)| o == t))
+            .map(|(_, (t, _))| t.clone())
+        {
+            return Err(Error::Usage(format!(
+                "tenant '{dup}' is given more than one token"
+            )));
+        }
+        Ok(TokenSources { fleet, tenants })
+    }
+
+    /// Reads every token once, before any cluster is touched, with the username stored with each
+    /// keyring credential (from `metas`). A missing credential is a usage error naming it.
+    pub fn read(&self, store: &dyn SecretStore, metas: Option<&MetaStore>) -> Result<Credentials> {
+        let fleet = self.fleet.as_ref().map(|s| s.resolve(store, metas)).transpose()?;
+        let mut tenants = Vec::new();
+        for (tenant, source) in &self.tenants {
+            tenants.push(TenantToken {
+                tenant: tenant.clone(),
+                token: source.resolve(store, metas)?,
+            });
+        }
+        Ok(Credentials { fleet, tenants })
+    }
+}
+
+/// Parses `--tenant-token TENANT=VALUE`.
+pub fn parse_tenant(flag: &'static str, text: &str) -> Result<(String, String), BootstrapError> {
+    let (tenant, value) = text.split_once('=').ok_or_else(|| BootstrapError::InvalidFlag {
+        flag,
+        value: text.to_string(),
+        reason: "expected TENANT=NAME, e.g. apps=apps-bot".into(),
+    })?;
+    names::dns_label(flag, tenant)?;
+    if value.is_empty() {
+        return Err(BootstrapError::InvalidFlag {
+            flag,
+            value: text.to_string(),
+            reason: "the value after '=' is empty".into(),
+        });
+    }
+    Ok((tenant.to_string(), value.to_string()))
+}
+
+/// Maps cluster directories to kube contexts: `--context CLUSTER=CONTEXT` entries, a bare
+/// `--context NAME` when exactly one cluster is bootstrapped, and otherwise the context named like
+/// the cluster. Every context must exist.
+pub fn map_contexts(
+    clusters: &[String],
+    raw: &[String],
+    kubeconfig: &LoadedKubeconfig,
+) -> Result<Vec<(String, String)>, BootstrapError> {
+    let mut explicit: BTreeMap<String, String> = BTreeMap::new();
+    for r in raw {
+        match r.split_once('=') {
+            Some((cluster, context)) => {
+                if !clusters.iter().any(|c| c == cluster) {
+                    return Err(BootstrapError::InvalidFlag {
+                        flag: "--context",
+                        value: r.clone(),
+                        reason: format!(
+                            "'{cluster}' is not one of the clusters being bootstrapped ({})",
+                            clusters.join(", ")
+                        ),
+                    });
+                }
+                if context.is_empty() {
+                    return Err(BootstrapError::InvalidFlag {
+                        flag: "--context",
+                        value: r.clone(),
+                        reason: "the context after '=' is empty".into(),
+                    });
+                }
+                explicit.insert(cluster.to_string(), context.to_string());
+            }
+            None if clusters.len() == 1 => {
+                explicit.insert(clusters[0].clone(), r.clone());
+            }
+            None => {
+                return Err(BootstrapError::InvalidFlag {
+                    flag: "--context",
+                    value: r.clone(),
+                    reason: "with several clusters, say which one: --context CLUSTER=CONTEXT".into(),
+                });
+            }
+        }
+    }
+    let mut out: Vec<(String, String)> = Vec::new();
+    for c in clusters {
+        let context = explicit.get(c).cloned().unwrap_or_else(|| c.clone());
+        if kubeconfig.require_context(&context).is_err() {
+            return Err(BootstrapError::UnknownContext {
+                cluster: c.clone(),
+                context,
+                available: kubeconfig.context_names(),
+            });
+        }
+        // Two directories on one cluster would overwrite each other's FluxInstance.
+        if let Some((other, _)) = out.iter().find(|(_, ctx)| *ctx == context) {
+            return Err(BootstrapError::InvalidFlag {
+                flag: "--context",
+                value: format!("{c}={context}"),
+                reason: format!(
+                    "clusters '{other}' and '{c}' would both bootstrap context '{context}'; each cluster \
+                     directory needs its own context"
+                ),
+            });
+        }
+        out.push((c.clone(), context));
+    }
+    Ok(out)
+}
+
+/// The plan printed by `--dry-run` for one cluster: what would be applied, Secrets redacted.
+pub fn dry_run_plan(
+    cluster: &str,
+    context: &str,
+    dir: &ClusterDir,
+    preflight: &Preflight,
+    manifest: Option<&OperatorManifest>,
+    creds: &Credentials,
+    username: Option<&str>,
+) -> Result<String> {
+    let mut docs: Vec<Value> = Vec::new();
+    let mut notes = vec![format!(
+        "# cluster {cluster} (context {context}, Kubernetes {})",
+        preflight.server_version
+    )];
+    if let (Some(m), Some(action)) = (manifest, &preflight.operator) {
+        match action {
+            OperatorAction::Skip { version, reason } => {
+                notes.push(format!("# Flux Operator {version}: {reason}, not applied"));
+            }
+            _ => {
+                notes.push(format!("# Flux Operator {} from {}", m.version, m.origin));
+                docs.extend(m.objects.iter().cloned());
+            }
+        }
+    }
+    docs.extend(
+        creds
+            .writes(dir, username)
+            .iter()
+            .map(|w| git_secret_object(&w.secret)),
+    );
+    docs.extend(dir.objects.iter().cloned());
+    let mut out = notes.join("\n");
+    out.push_str("\n---\n");
+    out.push_str(&yaml::to_multi_doc(&docs, &format!("the plan for {cluster}"))?);
+    Ok(out)
+}
+
+/// GitRepositories under `tenants/` that read the sync Secret too (d1's `flux-infra` reuses
+/// `flux-system`, d1-architecture.md §7): the token then also needs access to their repositories.
+pub fn secret_reusers(repo: &FleetRepo, secret: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Ok(files) = yaml_files(&repo.path("tenants")) else {
+        return out;
+    };
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let Ok(docs) = yaml::from_multi_doc(&text, &f.display().to_string()) else {
+            continue;
+        };
+        for d in docs {
+            if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret) {
+                let name = str_at(&d, "/metadata/name").unwrap_or("?");
+                let url = str_at(&d, "/spec/url").unwrap_or("?");
+                out.push((name.to_string(), url.to_string()));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::credentials::{CredentialMeta, MemoryStore, Provider, Token};
+
+    #[test]
+    fn token_flags_are_parsed_and_checked() {
+        let sources = TokenSources::parse(
+            Some(TokenSource::Env("FLEET_TOKEN".into())),
+            &["apps=apps-bot".into()],
+            &["infra=INFRA_TOKEN".into()],
+        )
+        .expect("valid");
+        assert_eq!(
+            sources.tenants,
+            [
+                ("apps".to_string(), TokenSource::Keyring("apps-bot".into())),
+                ("infra".to_string(), TokenSource::Env("INFRA_TOKEN".into()))
+            ]
+        );
+        assert!(sources.needs_keyring());
+        let err = TokenSources::parse(None, &["apps=a".into()], &["apps=B".into()]).unwrap_err();
+        assert_eq!(err.to_string(), "tenant 'apps' is given more than one token");
+        let err = TokenSources::parse(None, &["apps".into()], &[]).unwrap_err();
+        assert!(err.to_string().contains("expected TENANT=NAME"), "{err}");
+        let err = TokenSources::parse(None, &["Apps=a".into()], &[]).unwrap_err();
+        assert!(err.to_string().contains("invalid --tenant-token 'Apps'"), "{err}");
+        assert!(TokenSources::parse(Some(TokenSource::Keyring("Bad_Name".into())), &[], &[]).is_err());
+        assert!(
+            !TokenSources::parse(None, &[], &[])
+                .expect("valid")
+                .needs_keyring()
+        );
+    }
+
+    #[test]
+    fn tokens_are_read_with_their_stored_usernames() {
+        let store = MemoryStore::default();
+        store
+            .set("fleet-bot", &Token::new("ghp_fleet").expect("valid"))
+            .expect("set");
+        store
+            .set("apps-bot", &Token::new("ghp_apps").expect("valid"))
+            .expect("set");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let metas = MetaStore::at(dir.path());
+        metas
+            .update(|index| {
+                index.credentials.insert(
+                    "fleet-bot".into(),
+                    CredentialMeta::new(
+                        Provider::Github,
+                        "https://api.github.com",
+                        "fleet-user",
+                        jiff::Timestamp::now(),
+                    ),
+                );
+                Ok(())
+            })
+            .expect("saved");
+        let sources = TokenSources::parse(
+            Some(TokenSource::Keyring("fleet-bot".into())),
+            &["apps=apps-bot".into()],
+            &[],
+        )
+        .expect("valid");
+        let creds = sources.read(&store, Some(&metas)).expect("read");
+        let fleet = creds.fleet.as_ref().expect("fleet token");
+        assert_eq!(fleet.token.expose(), "ghp_fleet");
+        assert_eq!(fleet.username(None), "fleet-user");
+        assert_eq!(creds.tenants[0].token.username(None), "git");
+
+        let dir = ClusterDir {
+            name: "staging".into(),
+            path: "clusters/staging".into(),
+            layout: crate::bootstrap::ClusterLayout::D1,
+            namespace: "flux-system".into(),
+            objects: Vec::new(),
+            pull_secret: Some("flux-system".into()),
+            wait_for: Vec::new(),
+            flux_version: None,
+            warnings: Vec::new(),
+        };
+        let writes = creds.writes(&dir, Some("bot"));
+        let names: Vec<&str> = writes.iter().map(|w| w.secret.name.as_str()).collect();
+        assert_eq!(names, ["flux-system", "flux-apps"]);
+        assert_eq!(writes[0].secret.username, "bot");
+        assert_eq!(writes[0].secret.credential.as_deref(), Some("fleet-bot"));
+        assert_eq!(writes[1].token.expose(), "ghp_apps");
+        assert_eq!(
+            writes[1]
+                .secret
+                .labels
+                .get("toolkit.fluxcd.io/tenant")
+                .map(String::as_str),
+            Some("apps")
+        );
+
+        let missing = TokenSources::parse(Some(TokenSource::Keyring("nope".into())), &[], &[])
+            .expect("valid")
+            .read(&store, None)
+            .unwrap_err();
+        assert_eq!(missing.exit_status(), crate::ExitStatus::Usage);
+        assert!(missing.to_string().contains("nope"), "{missing}");
+    }
+}

@@ -1,0 +1,63 @@
+//! `kubectl fleet bootstrap` as operations: [`init`] writes a cluster directory, [`bootstrap`]
+//! bootstraps Flux on the clusters of the fleet, [`status`] reads per-cluster Flux health.
+//!
+//! A fleet bootstrap validates every input first (cluster directories, contexts, tokens, the
+//! operator manifest) and aborts on the first invalid one before any cluster is contacted; then
+//! runs every cluster's preflight (read-only) before any change anywhere; then runs the steps on
+//! the clusters that passed. Both phases go through the [`Runner`](super::Runner), each cluster on
+//! its own task so the client-side work of several clusters (TLS, large CRDs) uses every core. One
+//! cluster failing never stops the others: it is a failed [`TargetReport`](super::TargetReport).
+
+mod init;
+mod run;
+mod status;
+
+pub use init::{InitOutcome, InitRequest, init};
+pub use run::{
+    BootstrapOutcome, BootstrapRequest, ClusterReport, ClusterResult, ClusterRun, ClusterSelection, Steps,
+    bootstrap,
+};
+pub use status::{StatusOutcome, StatusRequest, StatusTargets, status};
+
+/// Names in the order given, each once.
+fn dedupe(names: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod testing {
+    use super::*;
+    use crate::{bootstrap::InitInput, output::Recorder, repo::FleetRepo};
+
+    /// A fleet checkout in `dir` with a d1 `staging` cluster written by `init`.
+    pub async fn fleet(dir: &std::path::Path) -> FleetRepo {
+        let repo = FleetRepo::open(dir).expect("fleet repo");
+        let recorder = Recorder::new();
+        let out = init(
+            InitRequest {
+                repo,
+                input: InitInput {
+                    cluster: "staging".into(),
+                    domain: Some("preview1.example.com".into()),
+                    git_url: Some("https://github.com/acme/fleet.git".into()),
+                    ..Default::default()
+                },
+                components_manifest: None,
+                force: false,
+                dry_run: false,
+            },
+            &recorder,
+        )
+        .await
+        .expect("init");
+        assert!(out.written);
+        assert_eq!(out.plan.entries().len(), 5);
+        FleetRepo::open(dir).expect("fleet repo")
+    }
+}

@@ -1,0 +1,766 @@
+//! `bootstrap CLUSTER…`: every input validated, then every cluster's preflight, then the steps on
+//! the clusters that passed.
+
+use std::{
+    collections::BTreeMap,
+    future::Future,
+    sync::{Arc, OnceLock},
+    time::Instant,
+};
+
+use serde::Serialize;
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use super::{
+    super::{DEFAULT_CONCURRENCY, Runner, Step, TargetReport, exit_status},
+    dedupe,
+};
+use crate::{
+    bootstrap::{
+        BootstrapError, ClusterDir, ClusterLayout,
+        apply::{self, Credentials, Options, StepReporter},
+        clusterdir,
+        fleet::{self, TokenSources},
+        operator::{self, OperatorManifest},
+        preflight::{self, Preflight},
+    },
+    credentials::{MetaStore, SecretStore},
+    error::{Error, ExitStatus, Result, error_chain},
+    kube::{ClientOptions, KubeTarget, LoadedKubeconfig},
+    output::{Level, Reporter, plural},
+    repo::FleetRepo,
+};
+
+/// Which cluster directories to bootstrap.
+#[derive(Clone, Debug)]
+pub enum ClusterSelection {
+    /// `--all`: every directory under `clusters/`.
+    All,
+    /// The clusters named on the command line, in order (duplicates are dropped).
+    Named(Vec<String>),
+}
+
+/// `bootstrap CLUSTER…`: what to do.
+pub struct BootstrapRequest {
+    /// The fleet repository checkout.
+    pub repo: FleetRepo,
+    /// The clusters.
+    pub clusters: ClusterSelection,
+    /// `--context` values (`CLUSTER=CONTEXT`, or a bare context for one cluster).
+    pub contexts: Vec<String>,
+    /// The kubeconfig.
+    pub kubeconfig: LoadedKubeconfig,
+    /// Client timeouts.
+    pub client: ClientOptions,
+    /// Where the tokens come from.
+    pub tokens: TokenSources,
+    /// `--operator-manifest FILE|URL`.
+    pub operator_manifest: String,
+    /// Step options.
+    pub options: Options,
+    /// `--dry-run`: preflight, then plan instead of applying.
+    pub dry_run: bool,
+}
+
+/// The result of one cluster.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum ClusterResult {
+    /// Bootstrapped and Ready.
+    Ready,
+    /// Bootstrapped without waiting.
+    Applied,
+    /// Preflight passed; nothing applied (`--dry-run`).
+    Planned,
+    /// Failed (preflight or a step).
+    Failed,
+}
+
+/// What each step did on a cluster (`-` for a step that did nothing or did not run).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Steps {
+    /// The operator step, e.g. `v0.58.1 installed`.
+    pub operator: String,
+    /// The Secrets step, e.g. `2 created`.
+    pub secrets: String,
+    /// The FluxInstance (or classic manifests) step.
+    pub flux: String,
+}
+
+impl Steps {
+    fn none() -> Self {
+        Steps {
+            operator: "-".into(),
+            secrets: "-".into(),
+            flux: "-".into(),
+        }
+    }
+
+    fn of(out: &apply::Outcome) -> Self {
+        let dash = |s: &str| {
+            if s.is_empty() {
+                "-".to_string()
+            } else {
+                s.to_string()
+            }
+        };
+        Steps {
+            operator: dash(&out.operator),
+            secrets: dash(&out.secrets),
+            flux: dash(&out.flux),
+        }
+    }
+}
+
+/// What a cluster that passed preflight got.
+#[derive(Clone, Debug)]
+pub struct ClusterRun {
+    /// Ready, Applied or Planned.
+    pub result: ClusterResult,
+    /// What each step did.
+    pub steps: Steps,
+    /// The Ready message or revision, or why nothing was applied.
+    pub message: String,
+    /// `--dry-run`: what would be applied (YAML with comments, Secrets redacted).
+    pub plan: Option<String>,
+}
+
+/// One row of the summary: a cluster's report with its context and steps.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClusterReport {
+    /// Cluster directory.
+    pub cluster: String,
+    /// Kube context.
+    pub context: String,
+    /// Outcome.
+    pub result: ClusterResult,
+    /// Operator step.
+    pub operator: String,
+    /// Secrets step.
+    pub secrets: String,
+    /// FluxInstance / classic manifests step.
+    pub flux: String,
+    /// Ready message, revision, or the failure.
+    pub message: String,
+    /// Wall time of this cluster (preflight included), in seconds.
+    pub seconds: f64,
+}
+
+impl ClusterReport {
+    /// Whether this cluster failed.
+    pub fn failed(&self) -> bool {
+        self.result == ClusterResult::Failed
+    }
+}
+
+/// What a fleet bootstrap did.
+#[derive(Debug)]
+pub struct BootstrapOutcome {
+    /// One report per cluster, in the order given (duplicates dropped).
+    pub reports: Vec<TargetReport<ClusterRun>>,
+    /// The kube context of every cluster.
+    pub contexts: BTreeMap<String, String>,
+    /// What was done on a cluster before one of its steps failed.
+    pub partial: BTreeMap<String, Steps>,
+}
+
+impl BootstrapOutcome {
+    /// The summary rows, in cluster order.
+    pub fn rows(&self) -> Vec<ClusterReport> {
+        self.reports
+            .iter()
+            .map(|r| {
+                let context = self.contexts.get(&r.target).cloned().unwrap_or_default();
+                let (result, steps, message) = match &r.outcome {
+                    Ok(run) => (run.result, run.steps.clone(), run.message.clone()),
+                    Err(e) => (
+                        ClusterResult::Failed,
+                        self.partial.get(&r.target).cloned().unwrap_or_else(Steps::none),
+                        e.message.clone(),
+                    ),
+                };
+                ClusterReport {
+                    cluster: r.target.clone(),
+                    context,
+                    result,
+                    operator: steps.operator,
+                    secrets: steps.secrets,
+                    flux: steps.flux,
+                    message,
+                    seconds: r.seconds,
+                }
+            })
+            .collect()
+    }
+
+    /// `--dry-run` plans, in cluster order.
+    pub fn plans(&self) -> Vec<&str> {
+        self.reports
+            .iter()
+            .filter_map(|r| r.ok().and_then(|run| run.plan.as_deref()))
+            .collect()
+    }
+
+    /// How many clusters failed.
+    pub fn failed(&self) -> usize {
+        self.reports.iter().filter(|r| r.is_failed()).count()
+    }
+
+    /// 0, or 1 when any cluster failed.
+    pub fn exit_status(&self) -> ExitStatus {
+        exit_status(&self.reports)
+    }
+}
+
+/// The cluster directories selected: `--all`, or the names given (at least one, in order,
+/// duplicates dropped).
+fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> {
+    match selection {
+        ClusterSelection::All => {
+            let all = clusterdir::cluster_names(repo);
+            if all.is_empty() {
+                return Err(Error::Usage(format!(
+                    "no cluster directories under {}",
+                    repo.path("clusters").display()
+                )));
+            }
+            Ok(all)
+        }
+        ClusterSelection::Named(names) if names.is_empty() => Err(Error::Usage(
+            "name the clusters to bootstrap (e.g. kubectl fleet bootstrap staging prod-eu), or pass --all; \
+             see kubectl fleet bootstrap --help"
+                .into(),
+        )),
+        ClusterSelection::Named(names) => Ok(dedupe(names)),
+    }
+}
+
+/// One cluster of the run, as loaded and mapped before anything is contacted.
+struct Target {
+    cluster: String,
+    context: String,
+    dir: Arc<ClusterDir>,
+    kube: KubeTarget,
+}
+
+/// Bootstraps Flux on the selected clusters: every input validated, then every cluster's
+/// preflight, then the steps (or, with `--dry-run`, the plan) on the clusters that passed.
+/// Tokens come from `store` (keyring credentials) with the usernames stored in `metas`.
+pub async fn bootstrap(
+    req: BootstrapRequest,
+    store: &dyn SecretStore,
+    metas: Option<&MetaStore>,
+    reporter: &dyn Reporter,
+) -> Result<BootstrapOutcome> {
+    let clusters = select(&req.repo, req.clusters.clone())?;
+    let mut dirs = Vec::new();
+    for c in &clusters {
+        dirs.push(clusterdir::load(&req.repo, c)?);
+    }
+    let mapping = fleet::map_contexts(&clusters, &req.contexts, &req.kubeconfig)?;
+    let credentials = Arc::new(req.tokens.read(store, metas)?);
+    let manifest = if dirs.iter().any(|d| d.layout == ClusterLayout::D1) {
+        Some(Arc::new(operator::load(&req.operator_manifest).await?))
+    } else {
+        None
+    };
+    for dir in &dirs {
+        for w in &dir.warnings {
+            reporter.warn(w);
+        }
+    }
+
+    let began = Instant::now();
+    let mut targets = Vec::new();
+    for ((cluster, context), dir) in mapping.into_iter().zip(dirs) {
+        let kube = req.kubeconfig.target(&context, req.client).await?;
+        targets.push(Target {
+            cluster,
+            context,
+            dir: Arc::new(dir),
+            kube,
+        });
+    }
+    reporter.debug(&format!(
+        "clients for {} contexts built in {:?}",
+        targets.len(),
+        began.elapsed()
+    ));
+    announce(&req, &targets, manifest.as_deref(), &credentials, reporter);
+
+    // Phase 1: every cluster's preflight, before any change anywhere.
+    let items = targets
+        .iter()
+        .map(|t| {
+            let job = PreflightJob {
+                kube: t.kube.clone(),
+                dir: t.dir.clone(),
+                manifest: manifest.clone(),
+                secrets: credentials.secret_names(&t.dir),
+            };
+            (t.cluster.clone(), job)
+        })
+        .collect();
+    let preflights = run_clusters(reporter, items, preflight_one, |_| "preflight passed".into()).await;
+    reporter.debug(&format!(
+        "preflight of every cluster done after {:?}",
+        began.elapsed()
+    ));
+
+    // Phase 2: the steps (or the plan) on the clusters that passed.
+    let options = Arc::new(req.options.clone());
+    let partial: Arc<BTreeMap<String, OnceLock<Steps>>> = Arc::new(
+        targets
+            .iter()
+            .map(|t| (t.cluster.clone(), OnceLock::new()))
+            .collect(),
+    );
+    let items = targets
+        .iter()
+        .zip(&preflights)
+        .filter_map(|(t, p)| {
+            let preflight = p.ok()?.clone();
+            let job = ApplyJob {
+                cluster: t.cluster.clone(),
+                context: t.context.clone(),
+                kube: t.kube.clone(),
+                dir: t.dir.clone(),
+                preflight,
+                manifest: manifest.clone(),
+                credentials: credentials.clone(),
+                options: options.clone(),
+                dry_run: req.dry_run,
+                partial: partial.clone(),
+            };
+            Some((t.cluster.clone(), job))
+        })
+        .collect();
+    let applied = run_clusters(reporter, items, apply_one, |run: &ClusterRun| {
+        format!("{:?}: {}", run.result, run.message)
+    })
+    .await;
+    reporter.debug(&format!("every cluster done after {:?}", began.elapsed()));
+
+    let mut applied = applied.into_iter();
+    let reports = preflights
+        .into_iter()
+        .map(|pre| match pre.outcome {
+            Err(error) => TargetReport {
+                target: pre.target,
+                outcome: Err(error),
+                seconds: pre.seconds,
+            },
+            Ok(_) => match applied.next() {
+                Some(run) => TargetReport {
+                    target: run.target,
+                    outcome: run.outcome,
+                    seconds: pre.seconds + run.seconds,
+                },
+                None => TargetReport::failed(
+                    pre.target,
+                    Error::Internal("a cluster that passed preflight has no result".into()).into(),
+                ),
+            },
+        })
+        .collect();
+    let partial = partial
+        .iter()
+        .filter_map(|(cluster, done)| done.get().map(|s| (cluster.clone(), s.clone())))
+        .collect();
+    Ok(BootstrapOutcome {
+        reports,
+        contexts: targets.into_iter().map(|t| (t.cluster, t.context)).collect(),
+        partial,
+    })
+}
+
+/// Tells the user what is about to happen: the repository, each cluster's directory, layout and
+/// context, the operator release, and repositories that read the same git Secret.
+fn announce(
+    req: &BootstrapRequest,
+    targets: &[Target],
+    manifest: Option<&OperatorManifest>,
+    credentials: &Credentials,
+    reporter: &dyn Reporter,
+) {
+    reporter.action(&format!(
+        "bootstrapping {} from {}",
+        plural(targets.len(), "cluster"),
+        std::fs::canonicalize(req.repo.root())
+            .unwrap_or_else(|_| req.repo.root().to_path_buf())
+            .display()
+    ));
+    for t in targets {
+        reporter.note(&format!(
+            "  {} ({}) → context {} at {}",
+            t.dir.path.display(),
+            t.dir.layout.name(),
+            t.context,
+            t.kube.server
+        ));
+    }
+    if let Some(m) = manifest {
+        reporter.note(&format!("  Flux Operator {} from {}", m.version, m.origin));
+    }
+    if credentials.fleet.is_some() {
+        let mut secrets: Vec<&str> = targets
+            .iter()
+            .filter_map(|t| t.dir.pull_secret.as_deref())
+            .collect();
+        secrets.sort();
+        secrets.dedup();
+        for s in secrets {
+            for (name, url) in fleet::secret_reusers(&req.repo, s) {
+                reporter.warn(&format!(
+                    "GitRepository {name} ({url}) also reads Secret {s}: the fleet token must be allowed to read \
+                     that repository too (and to push to it where image automation runs)"
+                ));
+            }
+        }
+    }
+}
+
+/// One cluster's preflight, owned so it runs on its own task.
+struct PreflightJob {
+    kube: KubeTarget,
+    dir: Arc<ClusterDir>,
+    manifest: Option<Arc<OperatorManifest>>,
+    secrets: Vec<String>,
+}
+
+async fn preflight_one(job: PreflightJob, log: ClusterLog) -> Result<Preflight> {
+    log.step("preflight: version, permissions, current state");
+    preflight::check(&job.kube, &job.dir, job.manifest.as_deref(), &job.secrets)
+        .await
+        .map_err(|e| log.failed(BootstrapError::Preflight(Box::new(e)).into()))
+}
+
+/// One cluster's steps, owned so they run on their own task.
+struct ApplyJob {
+    cluster: String,
+    context: String,
+    kube: KubeTarget,
+    dir: Arc<ClusterDir>,
+    preflight: Preflight,
+    manifest: Option<Arc<OperatorManifest>>,
+    credentials: Arc<Credentials>,
+    options: Arc<Options>,
+    dry_run: bool,
+    partial: Arc<BTreeMap<String, OnceLock<Steps>>>,
+}
+
+async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
+    if job.dry_run {
+        let plan = fleet::dry_run_plan(
+            &job.cluster,
+            &job.context,
+            &job.dir,
+            &job.preflight,
+            job.manifest.as_deref(),
+            &job.credentials,
+            job.options.username.as_deref(),
+        )
+        .map_err(|e| log.failed(e))?;
+        let run = ClusterRun {
+            result: ClusterResult::Planned,
+            steps: Steps::none(),
+            message: "preflight passed; nothing applied (--dry-run)".into(),
+            plan: Some(plan),
+        };
+        log.succeeded(&run.message);
+        return Ok(run);
+    }
+    match apply::bootstrap(
+        &job.kube,
+        &job.dir,
+        &job.preflight,
+        job.manifest.as_deref(),
+        &job.credentials,
+        &job.options,
+        &log,
+    )
+    .await
+    {
+        Ok(out) => {
+            let run = ClusterRun {
+                result: if out.ready {
+                    ClusterResult::Ready
+                } else {
+                    ClusterResult::Applied
+                },
+                steps: Steps::of(&out),
+                message: out.message,
+                plan: None,
+            };
+            log.succeeded(&format!("{:?}: {}", run.result, run.message));
+            Ok(run)
+        }
+        Err(e) => {
+            if let Some(slot) = job.partial.get(&job.cluster) {
+                // Set once: this is the cluster's only task.
+                let _ = slot.set(Steps::of(&e.partial));
+            }
+            Err(log.failed(BootstrapError::Step(Box::new(e)).into()))
+        }
+    }
+}
+
+/// One cluster's progress: its bar when bars are drawn, otherwise status lines naming the
+/// cluster. Cluster tasks cannot borrow the reporter, so lines travel over a channel that
+/// [`run_clusters`] forwards to it.
+#[derive(Clone)]
+struct ClusterLog {
+    cluster: String,
+    step: Step,
+    lines: Option<UnboundedSender<(Level, String)>>,
+}
+
+impl ClusterLog {
+    fn line(&self, level: Level, msg: &str) {
+        if let Some(tx) = &self.lines {
+            // The receiver lives until every task is done; a failed send loses one status line.
+            let _ = tx.send((level, format!("{}: {msg}", self.cluster)));
+        }
+    }
+
+    /// The cluster finished (the runner finishes its bar).
+    fn succeeded(&self, msg: &str) {
+        self.line(Level::Success, msg);
+    }
+
+    /// The cluster failed with `error` (the runner finishes its bar); returns the error.
+    fn failed(&self, error: Error) -> Error {
+        self.line(Level::Failure, &error_chain(&error));
+        error
+    }
+}
+
+impl StepReporter for ClusterLog {
+    fn step(&self, msg: &str) {
+        match &self.lines {
+            Some(_) => self.line(Level::Action, msg),
+            None => self.step.set(msg.to_string()),
+        }
+    }
+
+    fn done(&self, msg: &str) {
+        match &self.lines {
+            Some(_) => self.line(Level::Success, msg),
+            None => self.step.set(msg.to_string()),
+        }
+    }
+
+    fn waiting(&self, msg: &str) {
+        match &self.lines {
+            Some(_) => self.line(Level::Waiting, msg),
+            None => self.step.set(format!("waiting: {msg}")),
+        }
+    }
+}
+
+/// Runs `work` for every cluster through the [`Runner`], each on its own task, forwarding the
+/// status lines the tasks send to `reporter` as they come.
+async fn run_clusters<I, T, F, Fut, S>(
+    reporter: &dyn Reporter,
+    items: Vec<(String, I)>,
+    work: F,
+    summary: S,
+) -> Vec<TargetReport<T>>
+where
+    I: Send + 'static,
+    T: Send + 'static,
+    F: Fn(I, ClusterLog) -> Fut,
+    Fut: Future<Output = Result<T>> + Send + 'static,
+    S: Fn(&T) -> String,
+{
+    let bars = reporter.progress().enabled();
+    let (tx, mut rx) = unbounded_channel();
+    let items = items
+        .into_iter()
+        .map(|(cluster, item)| (cluster.clone(), (cluster, item)))
+        .collect();
+    let runner = Runner::new(reporter, DEFAULT_CONCURRENCY);
+    let run = runner.spawn(
+        items,
+        move |(cluster, item), step| {
+            let log = ClusterLog {
+                cluster,
+                step,
+                lines: (!bars).then(|| tx.clone()),
+            };
+            work(item, log)
+        },
+        summary,
+    );
+    // The senders are dropped when the run is done, which ends the forwarding.
+    let forward = async {
+        while let Some((level, msg)) = rx.recv().await {
+            reporter.line(level, &msg);
+        }
+    };
+    let (reports, ()) = tokio::join!(run, forward);
+    reports
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{super::testing::fleet, *};
+    use crate::{
+        credentials::{MemoryStore, TokenSource},
+        kube::load_kubeconfig,
+        output::Recorder,
+    };
+
+    #[tokio::test]
+    async fn inputs_are_validated_before_any_cluster_is_contacted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = fleet(dir.path()).await;
+        let kubeconfig_path = dir.path().join("kubeconfig");
+        std::fs::write(
+            &kubeconfig_path,
+            "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n\
+             contexts:\n- name: staging\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user: {}\n\
+             current-context: staging\n",
+        )
+        .expect("write kubeconfig");
+        let request = |repo: FleetRepo, clusters: ClusterSelection, tokens: TokenSources| BootstrapRequest {
+            repo,
+            clusters,
+            contexts: Vec::new(),
+            kubeconfig: load_kubeconfig(Some(&kubeconfig_path)).expect("kubeconfig"),
+            client: ClientOptions::default(),
+            tokens,
+            operator_manifest: dir.path().join("no-such-manifest.yaml").display().to_string(),
+            options: Options {
+                wait: false,
+                timeout: std::time::Duration::from_secs(1),
+                username: None,
+            },
+            dry_run: false,
+        };
+        let recorder = Recorder::new();
+        let store = MemoryStore::default();
+        let run = |req| bootstrap(req, &store, None, &recorder);
+
+        let err = run(request(
+            repo,
+            ClusterSelection::Named(vec![]),
+            TokenSources::default(),
+        ))
+        .await
+        .unwrap_err();
+        assert!(
+            err.to_string().starts_with("name the clusters to bootstrap"),
+            "{err}"
+        );
+
+        let repo = FleetRepo::open(dir.path()).expect("repo");
+        let err = run(request(
+            repo,
+            ClusterSelection::Named(vec!["staging".into(), "prod-ap".into()]),
+            TokenSources::default(),
+        ))
+        .await
+        .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("cluster directory 'clusters/prod-ap' does not exist"),
+            "{err}"
+        );
+        assert_eq!(err.exit_status(), ExitStatus::Usage);
+
+        let repo = FleetRepo::open(dir.path()).expect("repo");
+        let tokens = TokenSources {
+            fleet: Some(TokenSource::Keyring("fleet-bot".into())),
+            tenants: Vec::new(),
+        };
+        let err = run(request(repo, ClusterSelection::All, tokens))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("fleet-bot"), "{err}");
+        assert_eq!(err.exit_status(), ExitStatus::Usage);
+
+        // The operator manifest is read last; nothing reached a cluster before.
+        let repo = FleetRepo::open(dir.path()).expect("repo");
+        let err = run(request(repo, ClusterSelection::All, TokenSources::default()))
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("no-such-manifest.yaml"), "{err}");
+        assert!(recorder.lines().is_empty(), "{}", recorder.text());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_unreachable_cluster_fails_its_preflight_alone() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = fleet(dir.path()).await;
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("free port")
+            .port();
+        let kubeconfig_path = dir.path().join("kubeconfig");
+        std::fs::write(
+            &kubeconfig_path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:{port}\n    \
+                 insecure-skip-tls-verify: true\ncontexts:\n- name: dead\n  context:\n    cluster: c\n    user: u\n\
+                 users:\n- name: u\n  user:\n    token: x\ncurrent-context: dead\n"
+            ),
+        )
+        .expect("write kubeconfig");
+        std::fs::write(
+            dir.path().join("operator.yaml"),
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: flux-operator\n  namespace: flux-system\n  \
+             labels:\n    app.kubernetes.io/version: v0.58.1\n",
+        )
+        .expect("write manifest");
+        let recorder = Recorder::new();
+        let out = bootstrap(
+            BootstrapRequest {
+                repo,
+                clusters: ClusterSelection::Named(vec!["staging".into()]),
+                contexts: vec!["staging=dead".into()],
+                kubeconfig: load_kubeconfig(Some(&kubeconfig_path)).expect("kubeconfig"),
+                client: ClientOptions::default(),
+                tokens: TokenSources::default(),
+                operator_manifest: dir.path().join("operator.yaml").display().to_string(),
+                options: Options {
+                    wait: false,
+                    timeout: std::time::Duration::from_secs(1),
+                    username: None,
+                },
+                dry_run: false,
+            },
+            &MemoryStore::default(),
+            None,
+            &recorder,
+        )
+        .await
+        .expect("runs");
+        assert_eq!(out.exit_status(), ExitStatus::Failure);
+        let rows = out.rows();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            (rows[0].cluster.as_str(), rows[0].context.as_str()),
+            ("staging", "dead")
+        );
+        assert_eq!(rows[0].result, ClusterResult::Failed);
+        assert_eq!(rows[0].operator, "-");
+        assert!(
+            rows[0].message.starts_with(&format!(
+                "preflight: cluster 'dead' is unreachable at https://127.0.0.1:{port}"
+            )),
+            "{}",
+            rows[0].message
+        );
+        let text = recorder.text();
+        assert!(
+            text.contains("Action staging: preflight: version, permissions, current state"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Failure staging: preflight: cluster 'dead'"),
+            "{text}"
+        );
+        assert!(out.plans().is_empty());
+    }
+}
