@@ -870,7 +870,7 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
         }
     }
     let kubeconfig = load_kubeconfig(req.kubeconfig.as_deref())?;
-    let mapping = crate::bootstrap::run::map_contexts(&req.clusters, &req.contexts, &kubeconfig)?;
+    let mapping = crate::bootstrap::fleet::map_contexts(&req.clusters, &req.contexts, &kubeconfig)?;
     // Every file of every cluster is checked and decrypted before any cluster is contacted.
     let sops = Sops::locate(req.sops.as_deref())?;
     let mut work = Vec::new();
