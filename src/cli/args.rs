@@ -179,6 +179,18 @@ pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     Ok(total)
 }
 
+/// Asks a yes/no question on the terminal (stderr), reading the answer from stdin; anything but
+/// `y`/`yes` is no. Callers only pass it when stdin is a terminal.
+pub fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
+    use std::io::{BufRead, Write};
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "{question} [y/N] ");
+    let _ = stderr.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,8 +24,8 @@ use crate::{
     },
     error::{Error, ExitStatus, Result},
     ops::token::{
-        self as op, CheckRequest, ClusterAccess, ListRequest, RotateMode, RotateOutcome, RotateRequest,
-        SetRequest, Stores, TokenReader,
+        self as op, CheckRequest, ClusterAccess, DeleteRequest, ListRequest, RotateMode, RotateOutcome,
+        RotateRequest, SetRequest, Stores, TokenReader,
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
@@ -162,6 +162,10 @@ pub struct DeleteArgs {
     /// Credential name.
     #[arg(add = super::completion::credential_completer())]
     pub name: String,
+    /// Delete it even while a rotation of it is unfinished (both its tokens go; without a
+    /// terminal to ask on, this is required then).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `token check`.
@@ -231,7 +235,13 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         Command::Set(a) => set(a, stores, &printer).await,
         Command::List(a) => list(a, stores, &printer),
         Command::Delete(a) => {
-            op::delete(&a.name, stores, &printer)?;
+            let ask: &(dyn Fn(&str) -> std::io::Result<bool> + Sync) = &super::ask_on_terminal;
+            let confirm = std::io::stdin().is_terminal().then_some(ask);
+            let req = DeleteRequest {
+                name: a.name,
+                force: a.force,
+            };
+            op::delete(req, stores, confirm, &printer)?;
             Ok(ExitStatus::Success)
         }
         Command::Check(a) => check(a, stores, &printer).await,

@@ -161,9 +161,13 @@ pub enum CredentialError {
         /// The lock file.
         path: std::path::PathBuf,
     },
-    /// Another `token rotate` of the same credential is running.
-    #[error("a rotation of credential '{name}' is already running in another process")]
-    RotationRunning {
+    /// Another process is writing the credential to clusters (a rotation, a bootstrap, a tenant
+    /// `--apply`).
+    #[error(
+        "credential '{name}' is being written to clusters by another kubectl-fleet process \
+         (token rotate, bootstrap or tenant create --apply): try again once it is done"
+    )]
+    CredentialInUse {
         /// The credential.
         name: String,
     },
@@ -202,6 +206,20 @@ pub enum CredentialError {
         flag: &'static str,
         /// The other way out, if any.
         alternative: &'static str,
+    },
+    /// `token delete` of a credential whose rotation is unfinished, without `--force`.
+    #[error(
+        "credential '{name}' has an unfinished rotation ({done} of {total} clusters done): deleting it drops both \
+         its new and its previous token while clusters may hold either; finish the rotation first \
+         ('kubectl fleet token rotate {name} --resume' or '--rollback'), or pass --force to delete it anyway"
+    )]
+    DeleteDuringRotation {
+        /// The credential.
+        name: String,
+        /// Clusters done.
+        done: usize,
+        /// Clusters in the rotation.
+        total: usize,
     },
     /// `--resume`/`--rollback` without an unfinished rotation.
     #[error("credential '{name}' has no unfinished rotation to {action}")]
@@ -280,7 +298,9 @@ impl CredentialError {
             | CredentialError::KeyringTimeout { .. }
             | CredentialError::Io { .. }
             | CredentialError::Locked { .. }
-            | CredentialError::RotationRunning { .. }
+            | CredentialError::CredentialInUse { .. }
+            | CredentialError::DeleteDuringRotation { .. }
+            | CredentialError::RotationInProgress { .. }
             | CredentialError::TokenRejected { .. }
             | CredentialError::FetchFailed { .. }
             | CredentialError::AmbiguousFluxNamespace { .. }

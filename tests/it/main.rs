@@ -13,6 +13,7 @@ mod dispatch;
 mod keos;
 mod krew;
 mod secret;
+mod security;
 mod tenant;
 mod token;
 mod tree;

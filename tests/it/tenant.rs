@@ -814,7 +814,7 @@ fn runtime_info(context: &str) -> Value {
 
 /// What `kubectl fleet bootstrap` leaves behind that tenants need: `flux-system` and the runtime
 /// info (applied idempotently; every test writes the same values).
-async fn bootstrapped(context: &str) -> KubeTarget {
+pub(crate) async fn bootstrapped(context: &str) -> KubeTarget {
     let target = env().target(context).await;
     apply(
         &target,
@@ -2071,7 +2071,11 @@ fn selection(contexts: &[&str]) -> fleet::ops::tenant::ClusterSelection {
     }
 }
 
-fn create_request(dir: &Path, namespace: &str, tenant_name: &str) -> fleet::ops::tenant::CreateRequest {
+pub(crate) fn create_request(
+    dir: &Path,
+    namespace: &str,
+    tenant_name: &str,
+) -> fleet::ops::tenant::CreateRequest {
     fleet::ops::tenant::CreateRequest {
         repo: fleet::ops::tenant::RepoSelection {
             fleet_dir: dir.to_path_buf(),

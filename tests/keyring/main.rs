@@ -627,7 +627,7 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
             Some("ghp_third"),
         )
         .await;
-    assert_eq!(again.code, 2, "{again:?}");
+    assert_eq!(again.code, 1, "{again:?}");
     assert!(
         again.stderr.contains("unfinished rotation") && again.stderr.contains("2 of 3 clusters done"),
         "{}",
@@ -639,7 +639,7 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
             Some("ghp_third"),
         )
         .await;
-    assert_eq!(set.code, 2, "{set:?}");
+    assert_eq!(set.code, 1, "{set:?}");
     let list = json(&user.run(&["list", "-o", "json"], None).await);
     assert_eq!(list["items"][0]["status"], "Rotating");
     assert_eq!(list["items"][0]["rotation"]["remaining"], json!([dead_context]));
@@ -681,6 +681,89 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
         nothing.stderr
     );
     assert_eq!(user.run(&["delete", &name], None).await.code, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_during_an_unfinished_rotation_needs_force_and_no_lock_file_is_left() {
+    let user = User::new();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let name = unique("del-bot");
+    let (old, new) = ("ghp_delrot_OLD", "ghp_delrot_NEW");
+    let clusters = prepare(&name, old, new).await;
+    let dead_context = env().contexts[1].clone();
+    let (dead_kc, ..) = kubeconfig_with_dead(tmp.path(), &dead_context).await;
+    let user = User {
+        kubeconfig: dead_kc,
+        ..user
+    };
+    let rotations = user.config.path().join("kubectl-fleet/rotations");
+    let lock_files = || -> Vec<String> {
+        std::fs::read_dir(&rotations)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".lock"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Commands about credentials that do not exist leave no lock file behind.
+    let ghost = unique("ghost");
+    assert_eq!(user.run(&["delete", &ghost], None).await.code, 2);
+    let rotate = user
+        .run(
+            &["rotate", &ghost, "--all-contexts", "--from-stdin", "--no-check"],
+            Some(new),
+        )
+        .await;
+    assert_eq!(rotate.code, 2, "{rotate:?}");
+    assert_eq!(lock_files(), Vec::<String>::new(), "no lock file for {ghost}");
+
+    assert_eq!(
+        user.run(&["set", &name, "--from-stdin", "--no-check"], Some(old))
+            .await
+            .code,
+        0
+    );
+    let rotate = user
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
+            Some(new),
+        )
+        .await;
+    assert_eq!(rotate.code, 1, "one cluster is unreachable: {rotate:?}");
+    assert_eq!(
+        lock_files(),
+        Vec::<String>::new(),
+        "the rotation released its lock"
+    );
+
+    // Without --force (and no terminal to ask on) both tokens stay.
+    let refused = user.run(&["delete", &name], None).await;
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("unfinished rotation") && refused.stderr.contains("--force"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(stored(&name).as_deref(), Some(new));
+    assert_eq!(stored(&previous_entry(&name)).as_deref(), Some(old));
+    assert!(user.state_file(&name).exists());
+
+    let forced = user.run(&["delete", &name, "--force"], None).await;
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert!(forced.stderr.contains("was discarded"), "{}", forced.stderr);
+    assert_eq!((stored(&name), stored(&previous_entry(&name))), (None, None));
+    assert!(!user.state_file(&name).exists());
+    assert_eq!(lock_files(), Vec::<String>::new());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -735,7 +818,7 @@ async fn rollback_puts_the_previous_token_back_everywhere() {
     assert_eq!(passwords(&clusters[0]).await.0, old);
     let resume = user.run(&["rotate", &name, "--resume"], None).await;
     assert_eq!(
-        resume.code, 2,
+        resume.code, 1,
         "a rollback in progress cannot be resumed as a rotation: {resume:?}"
     );
 

@@ -31,7 +31,7 @@ use std::{path::PathBuf, sync::Mutex, time::Duration};
 use jiff::Timestamp;
 
 use super::{
-    Stores, TokenReader, in_progress,
+    Stores, TokenReader,
     report::{RotationPlan, RotationReport, cluster_summary, plan_summary, suspicious_line},
     verify,
 };
@@ -433,7 +433,7 @@ pub async fn rotate(
 /// with, a resume of a rollback.
 fn unfinished(name: &str, kind: Kind, state: Option<RotationState>) -> Result<Option<RotationState>> {
     match (kind, state) {
-        (Kind::Fresh, Some(s)) => Err(in_progress(name, &s).into()),
+        (Kind::Fresh, Some(s)) => Err(s.in_progress().into()),
         (Kind::Fresh, None) => Ok(None),
         (Kind::Resume, None) => Err(CredentialError::NoRotation {
             name: name.into(),
@@ -445,7 +445,7 @@ fn unfinished(name: &str, kind: Kind, state: Option<RotationState>) -> Result<Op
             action: "roll back",
         }
         .into()),
-        (Kind::Resume, Some(s)) if s.operation == Operation::Rollback => Err(in_progress(name, &s).into()),
+        (Kind::Resume, Some(s)) if s.operation == Operation::Rollback => Err(s.in_progress().into()),
         (_, Some(s)) => Ok(Some(s)),
     }
 }

@@ -1,0 +1,225 @@
+//! Issue 12 on real apiservers: every command that writes a credential to a cluster takes the
+//! credential's lock and refuses over an unfinished rotation; bootstrap keeps the keys of a git
+//! Secret it does not own; preflights name the CRD a cluster lacks; and the other defects of the
+//! list, each where it can really happen.
+
+use std::time::Duration;
+
+use fleet::{
+    bootstrap::{apply::Options, fleet::TokenSources},
+    credentials::{
+        CredentialMeta, MemoryStore, MetaStore, Provider, SecretStore, Token, TokenSource,
+        rotation::{RotationState, RotationStore},
+    },
+    error::ExitStatus,
+    kube::{ClientOptions, load_kubeconfig},
+    ops::{
+        bootstrap::{BootstrapRequest, ClusterSelection, bootstrap},
+        tenant::{TokenStores, create},
+    },
+    output::Recorder,
+    repo::FleetRepo,
+};
+use k8s_openapi::api::core::v1::{Namespace, Secret};
+use kube::Api;
+
+use crate::{
+    bootstrap::Fleet,
+    common::{env, unique},
+    tenant::{bootstrapped, create_request},
+};
+
+/// A keyring credential in an in-memory keyring and a temporary index.
+struct Credential {
+    name: String,
+    keyring: std::sync::Arc<MemoryStore>,
+    metas: MetaStore,
+    rotations: RotationStore,
+    _dir: tempfile::TempDir,
+}
+
+impl Credential {
+    fn new(prefix: &str, token: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let metas = MetaStore::at(dir.path().join("kubectl-fleet"));
+        let name = unique(prefix);
+        let keyring = std::sync::Arc::new(MemoryStore::default());
+        keyring
+            .set(&name, &Token::new(token).expect("token"))
+            .expect("stored");
+        metas
+            .update(|index| {
+                index.credentials.insert(name.clone(), meta());
+                Ok(())
+            })
+            .expect("index");
+        Credential {
+            rotations: RotationStore::new(&metas),
+            name,
+            keyring,
+            metas,
+            _dir: dir,
+        }
+    }
+
+    /// Leaves a rotation of this credential unfinished on `contexts` (none done), as a failed or
+    /// killed `token rotate` does.
+    fn unfinished_rotation(&self, contexts: &[&str]) {
+        let clusters: Vec<(String, String)> = contexts
+            .iter()
+            .map(|c| (c.to_string(), "https://127.0.0.1:1".to_string()))
+            .collect();
+        self.rotations
+            .save(&RotationState::new(&self.name, meta(), &clusters))
+            .expect("state saved");
+    }
+}
+
+fn meta() -> CredentialMeta {
+    CredentialMeta::new(
+        Provider::Github,
+        "https://api.github.com",
+        "git",
+        jiff::Timestamp::now(),
+    )
+}
+
+async fn namespace_exists(context: &str, name: &str) -> bool {
+    let target = env().target(context).await;
+    let api: Api<Namespace> = Api::all(target.client.clone());
+    api.get_opt(name).await.expect("get namespace").is_some()
+}
+
+fn bootstrap_request(fleet: &Fleet, credential: &str, wait: Option<Duration>) -> BootstrapRequest {
+    BootstrapRequest {
+        repo: FleetRepo::open(fleet.path()).expect("fleet"),
+        clusters: ClusterSelection::Named(vec!["staging".into()]),
+        contexts: Vec::new(),
+        kubeconfig: load_kubeconfig(Some(&env().kubeconfig)).expect("kubeconfig"),
+        client: ClientOptions::default(),
+        tokens: TokenSources {
+            fleet: Some(TokenSource::Keyring(credential.to_string())),
+            tenants: Vec::new(),
+        },
+        operator_manifest: fleet.path().join("operator.yaml").display().to_string(),
+        options: Options {
+            wait: wait.is_some(),
+            timeout: wait.unwrap_or(Duration::from_secs(1)),
+            username: None,
+        },
+        dry_run: false,
+    }
+}
+
+fn staging_fleet(prefix: &str) -> Fleet {
+    let fleet = Fleet::new(prefix);
+    fleet
+        .init(&[
+            "init",
+            "staging",
+            "--git-url",
+            "https://github.com/acme/fleet.git",
+            "--domain",
+            "staging.example.com",
+        ])
+        .ok();
+    fleet
+}
+
+#[tokio::test]
+async fn commands_that_write_a_credential_refuse_while_its_rotation_is_unfinished() {
+    bootstrapped("staging").await;
+    let credential = Credential::new("locked", "ghp_locked_OLD");
+    credential.unfinished_rotation(&["staging", "prod-eu"]);
+    let recorder = Recorder::new();
+
+    // tenant create --apply --token NAME: refused before anything is written or applied.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ns = unique("lock-app");
+    let mut req = create_request(dir.path(), &ns, &unique("lock"));
+    req.token = Some(TokenSource::Keyring(credential.name.clone()));
+    let stores = TokenStores {
+        secrets: &*credential.keyring,
+        metas: Some(&credential.metas),
+    };
+    let err = create(req, stores, &recorder)
+        .await
+        .expect_err("refused over an unfinished rotation");
+    assert_eq!(err.exit_status(), ExitStatus::Failure, "{err}");
+    assert!(
+        err.to_string().contains(&format!(
+            "an unfinished rotation of credential '{}' exists (0 of 2 clusters done)",
+            credential.name
+        )),
+        "{err}"
+    );
+    assert!(!namespace_exists("staging", &ns).await, "nothing applied");
+    assert!(
+        std::fs::read_dir(dir.path()).expect("dir").next().is_none(),
+        "nothing written"
+    );
+
+    // bootstrap --token NAME: the same.
+    let fleet = staging_fleet("lockboot");
+    let err = bootstrap(
+        bootstrap_request(&fleet, &credential.name, None),
+        &*credential.keyring,
+        Some(&credential.metas),
+        &recorder,
+    )
+    .await
+    .expect_err("refused over an unfinished rotation");
+    assert_eq!(err.exit_status(), ExitStatus::Failure, "{err}");
+    assert!(err.to_string().contains("unfinished rotation"), "{err}");
+    assert!(!namespace_exists("staging", &fleet.ns).await, "nothing applied");
+
+    // Another process holding the credential (a rotation running): refused too.
+    credential.rotations.clear(&credential.name).expect("cleared");
+    let held = credential.rotations.lock(&credential.name).expect("lock");
+    let err = bootstrap(
+        bootstrap_request(&fleet, &credential.name, None),
+        &*credential.keyring,
+        Some(&credential.metas),
+        &recorder,
+    )
+    .await
+    .expect_err("refused while another process writes the credential");
+    assert_eq!(err.exit_status(), ExitStatus::Failure, "{err}");
+    assert!(err.to_string().contains("another kubectl-fleet process"), "{err}");
+    assert!(!namespace_exists("staging", &fleet.ns).await, "nothing applied");
+    drop(held);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bootstrap_holds_the_credential_until_its_last_write() {
+    let credential = Credential::new("held", "ghp_held_OLD");
+    let fleet = staging_fleet("lockheld");
+    // No operator answers, so the run waits for the FluxInstance until its timeout, after the
+    // Secret was written: a rotation must not start in between.
+    let run = {
+        let req = bootstrap_request(&fleet, &credential.name, Some(Duration::from_secs(4)));
+        let keyring = credential.keyring.clone();
+        let metas = credential.metas.clone();
+        tokio::spawn(async move { bootstrap(req, &*keyring, Some(&metas), &Recorder::new()).await })
+    };
+    let target = env().target("staging").await;
+    let secrets: Api<Secret> = Api::namespaced(target.client.clone(), &fleet.ns);
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while secrets.get_opt("flux-system").await.ok().flatten().is_none() {
+        assert!(std::time::Instant::now() < deadline, "bootstrap wrote the Secret");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let err = credential
+        .rotations
+        .lock(&credential.name)
+        .expect_err("the credential is held while bootstrap runs");
+    assert!(err.to_string().contains("another kubectl-fleet process"), "{err}");
+    let out = run.await.expect("task").expect("bootstrap ran");
+    assert_eq!(out.exit_status(), ExitStatus::Failure, "the wait timed out");
+    drop(
+        credential
+            .rotations
+            .lock(&credential.name)
+            .expect("released at the end"),
+    );
+}
