@@ -3,12 +3,13 @@
 //! Secret it does not own; preflights name the CRD a cluster lacks; and the other defects of the
 //! list, each where it can really happen.
 
-use std::time::Duration;
+use std::{collections::BTreeMap, time::Duration};
 
 use fleet::{
     bootstrap::{apply::Options, fleet::TokenSources},
     credentials::{
-        CredentialMeta, MemoryStore, MetaStore, Provider, SecretStore, Token, TokenSource,
+        CREDENTIAL_ANNOTATION, CredentialMeta, MemoryStore, MetaStore, Provider, SecretStore, Token,
+        TokenSource,
         rotation::{RotationState, RotationStore},
     },
     error::ExitStatus,
@@ -26,7 +27,7 @@ use kube::Api;
 use crate::{
     bootstrap::Fleet,
     common::{env, unique},
-    tenant::{bootstrapped, create_request},
+    tenant::{bootstrapped, create_apply, create_request},
 };
 
 /// A keyring credential in an in-memory keyring and a temporary index.
@@ -221,5 +222,119 @@ async fn bootstrap_holds_the_credential_until_its_last_write() {
             .rotations
             .lock(&credential.name)
             .expect("released at the end"),
+    );
+}
+
+/// A Secret's data as strings, and its credential annotation.
+async fn secret_state(
+    context: &str,
+    ns: &str,
+    name: &str,
+) -> (BTreeMap<String, String>, Option<String>, String) {
+    let target = env().target(context).await;
+    let api: Api<Secret> = Api::namespaced(target.client.clone(), ns);
+    let s = api
+        .get(name)
+        .await
+        .unwrap_or_else(|e| panic!("get {ns}/{name}: {e}"));
+    let data = s
+        .data
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(k, v)| (k, String::from_utf8_lossy(&v.0).into_owned()))
+        .collect();
+    let annotation = s
+        .metadata
+        .annotations
+        .and_then(|a| a.get(CREDENTIAL_ANNOTATION).cloned());
+    (data, annotation, s.metadata.resource_version.unwrap_or_default())
+}
+
+/// What a user does to a git Secret by hand for a self-hosted git server with a private CA, and
+/// what an earlier write from a keyring credential left on it.
+fn add_ca_and_annotation(context: &str, ns: &str, name: &str, credential: &str) {
+    env().kubectl(
+        context,
+        &[
+            "-n",
+            ns,
+            "patch",
+            "secret",
+            name,
+            "--type",
+            "merge",
+            "-p",
+            r#"{"stringData":{"ca.crt":"-----BEGIN CERTIFICATE-----"}}"#,
+        ],
+    );
+    env().kubectl(
+        context,
+        &[
+            "-n",
+            ns,
+            "annotate",
+            "--overwrite",
+            "secret",
+            name,
+            &format!("{CREDENTIAL_ANNOTATION}={credential}"),
+        ],
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rewriting_a_git_secret_keeps_keys_it_does_not_own_and_drops_a_stale_credential_annotation() {
+    // bootstrap: the sync Secret.
+    let fleet = staging_fleet("keepca");
+    let boot = |fleet: &Fleet| {
+        let cmd = fleet.bootstrap(&["staging", "--token-env", "FLEET_TEST_TOKEN", "--no-wait"]);
+        tokio::task::spawn_blocking(move || cmd.run())
+    };
+    boot(&fleet).await.expect("runs").ok();
+    let stale = unique("old-bot");
+    add_ca_and_annotation("staging", &fleet.ns, "flux-system", &stale);
+    boot(&fleet).await.expect("runs").ok();
+    let (data, annotation, rv) = secret_state("staging", &fleet.ns, "flux-system").await;
+    assert_eq!(
+        data.keys().collect::<Vec<_>>(),
+        ["ca.crt", "password", "username"],
+        "the CA added by hand survives a re-run"
+    );
+    assert_eq!(data["password"], fleet.token);
+    assert_eq!(
+        annotation, None,
+        "a Secret rewritten from --token-env no longer claims credential {stale}"
+    );
+    let plan =
+        fleet::credentials::cluster::plan_cluster(&env().target("staging").await, &stale, Some(&fleet.ns))
+            .await
+            .expect("plan");
+    assert!(plan.secrets.is_empty() && plan.suspicious.is_empty(), "{plan:?}");
+    // Re-running changes nothing.
+    boot(&fleet).await.expect("runs").ok();
+    assert_eq!(secret_state("staging", &fleet.ns, "flux-system").await.2, rv);
+
+    // tenant create --apply: the tenant Secret.
+    bootstrapped("staging").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ns, tenant) = (unique("keepca-app"), unique("keepca"));
+    let secret = format!("flux-{tenant}");
+    let create = |extra: &'static [&'static str]| {
+        create_apply(dir.path(), &ns, &tenant, &["staging"], extra).env("TENANT_PAT", "ghp_keepca_tenant")
+    };
+    create(&["--token-env", "TENANT_PAT"]).run().ok();
+    add_ca_and_annotation("staging", "flux-system", &secret, &stale);
+    create(&["--token-env", "TENANT_PAT", "--force"]).run().ok();
+    let (data, annotation, rv) = secret_state("staging", "flux-system", &secret).await;
+    assert_eq!(
+        data.keys().collect::<Vec<_>>(),
+        ["ca.crt", "password", "username"]
+    );
+    assert_eq!(data["password"], "ghp_keepca_tenant");
+    assert_eq!(annotation, None);
+    create(&["--token-env", "TENANT_PAT", "--force"]).run().ok();
+    assert_eq!(
+        secret_state("staging", "flux-system", &secret).await.2,
+        rv,
+        "re-running changes nothing"
     );
 }

@@ -929,7 +929,13 @@ fn assert_no_token(token: &str, run: &Run, dir: &Path) {
     }
 }
 
-fn create_apply(dir: &Path, namespace: &str, tenant_name: &str, contexts: &[&str], extra: &[&str]) -> Cmd {
+pub(crate) fn create_apply(
+    dir: &Path,
+    namespace: &str,
+    tenant_name: &str,
+    contexts: &[&str],
+    extra: &[&str],
+) -> Cmd {
     let mut args = vec![
         "create",
         namespace,
