@@ -2,7 +2,7 @@
 //! trip, in two phases so nothing is half-applied (the operation in `ops::tenant` runs them).
 //!
 //! 1. [`preflight`] (read-only, every cluster): reachable, the Flux namespace and the runtime-info
-//!    ConfigMap present, every `${VAR}` defined there, the namespace not owned by another tenant,
+//!    ConfigMap present, every kind served (discovery names a missing CRD), every `${VAR}` defined there, the namespace not owned by another tenant,
 //!    and the caller allowed (SelfSubjectAccessReview) to create every object. Any failure on any
 //!    cluster stops the run before the first write.
 //! 2. [`apply`] (per cluster): the tenant Secret from the stored credential, the substituted
@@ -215,7 +215,18 @@ pub async fn preflight(
     }
     let mut warnings = Vec::new();
 
-    // Rights first: a clear "not allowed" beats a 403 halfway through.
+    // Every kind served (discovery): a missing Flux CRD is named here, not by a "404 page not
+    // found" after the Namespace and its RBAC were created.
+    let resolver = Resolver::new(target.clone());
+    for obj in &req.objects {
+        let gvk = Gvk::from_api_version(
+            obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default(),
+            obj.get("kind").and_then(Value::as_str).unwrap_or_default(),
+        );
+        resolver.served(&gvk).await?;
+    }
+
+    // Rights next: a clear "not allowed" beats a 403 halfway through.
     let mut checks: Vec<(String, String, String, Option<String>)> = Vec::new();
     for obj in &req.objects {
         let (group, resource, namespaced) = gvr(obj);

@@ -147,7 +147,7 @@ impl Fleet {
     }
 
     /// Same, with another kubeconfig.
-    fn bootstrap_with(&self, kubeconfig: &Path, args: &[&str]) -> Cmd {
+    pub(crate) fn bootstrap_with(&self, kubeconfig: &Path, args: &[&str]) -> Cmd {
         self.cmd()
             .args([Path::new("--kubeconfig"), kubeconfig])
             .args(["--operator-manifest", "operator.yaml"])

@@ -26,8 +26,8 @@ use kube::Api;
 
 use crate::{
     bootstrap::Fleet,
-    common::{env, unique},
-    tenant::{bootstrapped, create_apply, create_request},
+    common::{Cmd, PrivateCluster, apply, env, unique},
+    tenant::{bootstrapped, create_apply, create_request, runtime_info},
 };
 
 /// A keyring credential in an in-memory keyring and a temporary index.
@@ -336,5 +336,114 @@ async fn rewriting_a_git_secret_keeps_keys_it_does_not_own_and_drops_a_stale_cre
         secret_state("staging", "flux-system", &secret).await.2,
         rv,
         "re-running changes nothing"
+    );
+}
+
+#[tokio::test]
+async fn a_cluster_without_the_flux_crds_is_refused_by_preflight_with_nothing_written() {
+    // A private cluster: deleting CRDs on the shared ones would break every other test.
+    let private = PrivateCluster::up("staging");
+    let target = private.target().await;
+    apply(
+        &target,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "flux-system"}}),
+    )
+    .await;
+    apply(&target, runtime_info("staging")).await;
+    let deleted = private.kubectl(&[
+        "delete",
+        "crd",
+        "gitrepositories.source.toolkit.fluxcd.io",
+        "kustomizations.kustomize.toolkit.fluxcd.io",
+        "fluxinstances.fluxcd.controlplane.io",
+    ]);
+    assert!(deleted.status.success(), "{deleted:?}");
+    let kubeconfig = private.kubeconfig.to_string_lossy().into_owned();
+    let token = "ghp_NoCrdTenantToken0123456789";
+
+    // tenant create --apply: nothing of the tenant is created, and the missing CRD is named.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = Cmd::fleet("kubectl-fleet-tenant")
+        .args([
+            "create",
+            "nocrd-app",
+            "--tenant",
+            "nocrd",
+            "--git-url",
+            "https://github.com/acme/apps.git",
+            "--apply",
+            "--context",
+            "staging",
+            "--kubeconfig",
+            &kubeconfig,
+            "--token-env",
+            "TENANT_PAT",
+        ])
+        .env("TENANT_PAT", token)
+        .current_dir(dir.path())
+        .run();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("CustomResourceDefinition gitrepositories.source.toolkit.fluxcd.io is not installed"),
+        "{}",
+        run.stderr
+    );
+    assert!(!format!("{run:?}").contains(token), "the token leaked: {run:?}");
+    let namespaces: Api<Namespace> = Api::all(target.client.clone());
+    assert!(
+        namespaces.get_opt("nocrd-app").await.expect("get").is_none(),
+        "the tenant namespace was created"
+    );
+    let secrets: Api<Secret> = Api::namespaced(target.client.clone(), "flux-system");
+    assert!(
+        secrets.get_opt("flux-nocrd").await.expect("get").is_none(),
+        "the tenant Secret was written"
+    );
+
+    // bootstrap: the operator is not installed and no Secret written before the FluxInstance
+    // kind is found missing.
+    let fleet = Fleet::new("nocrd");
+    fleet
+        .init(&[
+            "init",
+            "staging",
+            "--git-url",
+            "https://github.com/acme/fleet.git",
+            "--domain",
+            "staging.example.com",
+        ])
+        .ok();
+    let run = fleet
+        .bootstrap_with(
+            &private.kubeconfig,
+            &["staging", "--token-env", "FLEET_TEST_TOKEN", "--no-wait"],
+        )
+        .run();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("CustomResourceDefinition fluxinstances.fluxcd.controlplane.io is not installed"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !format!("{run:?}").contains(&fleet.token),
+        "the token leaked: {run:?}"
+    );
+    assert!(
+        namespaces.get_opt(&fleet.ns).await.expect("get").is_none(),
+        "the operator namespace was created"
+    );
+
+    // tree: the missing kind is named, exit 1.
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .args(["--kubeconfig", &kubeconfig, "--context", "staging"])
+        .run();
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.contains("Kustomization") && run.stderr.contains("not served"),
+        "{}",
+        run.stderr
     );
 }

@@ -795,7 +795,7 @@ fn help_shows_kubectl_fleet_and_examples() {
 // Real apiservers
 
 /// The d1 runtime info of each test cluster (d1 §4.3).
-fn runtime_info(context: &str) -> Value {
+pub(crate) fn runtime_info(context: &str) -> Value {
     let (environment, branch, name, domain) = match context {
         "staging" => ("staging", "main", "staging-1", "preview1.example.com"),
         "prod-eu" => ("production", "production", "prod-eu", "eu.example.com"),
@@ -2228,7 +2228,7 @@ async fn the_create_operation_takes_its_stores_and_the_stored_username() {
         create_request(dir.path(), &other, &tenant_name),
         TokenStores {
             secrets: &MemoryStore::default(),
-            metas: None,
+            metas: Some(&metas),
         },
         &Recorder::new(),
     )
