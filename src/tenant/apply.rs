@@ -138,8 +138,12 @@ pub struct ApplyRequest {
     pub role: String,
     /// The objects before substitution, in apply order.
     pub objects: Vec<Value>,
-    /// The tenant Secret to create or update, if a credential was given.
+    /// The tenant Secret to create or update, if a credential was given (never in `--dry-run`,
+    /// which reads no token).
     pub secret: Option<SecretRequest>,
+    /// A credential was given: the tenant Secret is (or, in `--dry-run`, would be) written, so
+    /// preflight checks the right to write it and does not ask for a token.
+    pub writes_secret: bool,
     /// Copy the tenant Secret and runtime info into tenant namespaces when there is no Kyverno.
     pub propagate: bool,
     /// The namespace is not ours to create: it must exist already.
@@ -238,7 +242,7 @@ pub async fn preflight(
             }
         }
     }
-    if req.secret.is_some() {
+    if req.writes_secret {
         for verb in ["create", "update"] {
             checks.push((
                 verb.into(),
@@ -343,7 +347,7 @@ pub async fn preflight(
 
     let kyverno = crd_exists(target, KYVERNO_CRD).await?;
     let secret_name = req.layout.tenant_secret(&req.tenant);
-    let source_secret = if req.secret.is_some() {
+    let source_secret = if req.writes_secret {
         None
     } else {
         let secrets: Api<Secret> = Api::namespaced(target.client.clone(), flux_namespace);

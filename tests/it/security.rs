@@ -447,3 +447,75 @@ async fn a_cluster_without_the_flux_crds_is_refused_by_preflight_with_nothing_wr
         run.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn flag_and_name_defects_are_usage_errors_and_dry_run_does_not_ask_for_a_given_token() {
+    // An overflowing duration is a usage error naming the value, not a panic (exit 134 before).
+    for bin in ["kubectl-fleet-token", "kubectl-fleet-bootstrap"] {
+        let args: &[&str] = if bin == "kubectl-fleet-token" {
+            &[
+                "rotate",
+                "fleet-bot",
+                "--dry-run",
+                "--timeout",
+                "18446744073709551615h",
+            ]
+        } else {
+            &[
+                "staging",
+                "--timeout",
+                "18446744073709551615s18446744073709551615s",
+            ]
+        };
+        let run = Cmd::fleet(bin).args(args).run();
+        assert_eq!(run.code, 2, "{bin}: {run:?}");
+        assert!(
+            run.stderr.contains("18446744073709551615"),
+            "{bin}: {}",
+            run.stderr
+        );
+    }
+
+    // `.` and `..` are not cluster names (they would be the fleet itself, or outside it).
+    let fleet = staging_fleet("dots");
+    for name in [".", ".."] {
+        let run = tokio::task::spawn_blocking({
+            let cmd = fleet.bootstrap(&[name, "--token-env", "FLEET_TEST_TOKEN", "--dry-run"]);
+            move || cmd.run()
+        })
+        .await
+        .expect("runs");
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr.contains(&format!("cluster '{name}'")) && !run.stderr.contains("context"),
+            "{}",
+            run.stderr
+        );
+        let init = fleet.init(&["init", name, "--git-url", "https://github.com/acme/fleet.git"]);
+        assert_eq!(init.code, 2, "{init:?}");
+    }
+
+    // `tenant create --apply --dry-run --token NAME` plans the Secret; it does not ask for a token.
+    bootstrapped("staging").await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (ns, tenant) = (unique("dry-app"), unique("dry"));
+    let run = tokio::task::spawn_blocking({
+        let cmd = create_apply(
+            dir.path(),
+            &ns,
+            &tenant,
+            &["staging"],
+            &["--dry-run", "--token", "never-read-bot"],
+        );
+        move || cmd.run()
+    })
+    .await
+    .expect("runs");
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("pass --token"), "{}", run.stderr);
+    assert!(
+        run.stdout.contains(&format!("flux-{tenant}")),
+        "the Secret is planned: {}",
+        run.stdout
+    );
+}

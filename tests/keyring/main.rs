@@ -565,6 +565,23 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
         0
     );
 
+    // A plan with a cluster that cannot be planned is a failed plan (issue 12): exit 1.
+    let plan = user
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(plan.code, 1, "{plan:?}");
+    assert!(plan.stderr.contains(&dead_context), "{}", plan.stderr);
+
     let rotate = user
         .run(
             &[

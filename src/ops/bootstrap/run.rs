@@ -231,7 +231,13 @@ fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> 
              see kubectl fleet bootstrap --help"
                 .into(),
         )),
-        ClusterSelection::Named(names) => Ok(dedupe(names)),
+        ClusterSelection::Named(names) => {
+            // A name is a path under clusters/: `.` or `..` would be the fleet itself or outside it.
+            for name in &names {
+                crate::repo::names::cluster_path("cluster", name)?;
+            }
+            Ok(dedupe(names))
+        }
     }
 }
 

@@ -243,6 +243,7 @@ pub async fn create(
         role: req.role.clone(),
         objects: bundle.objects(),
         secret,
+        writes_secret: req.token.is_some(),
         propagate: req.propagate,
         existing_namespace: req.existing_namespace,
     };
