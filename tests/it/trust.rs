@@ -358,6 +358,16 @@ async fn a_planted_secret_never_receives_the_credential() {
             .any(|(_, l)| l.contains(&format!("{} Secrets claimed credential", planted.len()))),
         "{lines:?}"
     );
+    // No output of the run — status lines, tables, documents, conclusion — holds either token.
+    let everything = format!(
+        "{text}\n{table}\n{json}\n{lines:?}\n{}\n{}\n{}",
+        rec.text(),
+        plan_table(plan, Paint::plain()),
+        serde_json::to_value(envelope(PLAN_KIND, plan).expect("document")).expect("json"),
+    );
+    for token in [OLD, NEW] {
+        assert!(!everything.contains(token), "{token} in the output: {everything}");
+    }
 }
 
 #[tokio::test]

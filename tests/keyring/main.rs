@@ -580,7 +580,13 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
         )
         .await;
     assert_eq!(plan.code, 1, "{plan:?}");
-    assert!(plan.stderr.contains(&dead_context), "{}", plan.stderr);
+    assert!(
+        plan.stdout
+            .lines()
+            .any(|l| l.starts_with(dead_context.as_str()) && l.contains("unreachable")),
+        "{}",
+        plan.stdout
+    );
 
     let rotate = user
         .run(
@@ -1132,6 +1138,23 @@ async fn no_command_ever_prints_or_writes_a_token() {
         );
     }
     let clusters = prepare(&name, old, new).await;
+    // Hostile objects (issue 12): what a tenant plants to harvest the next token, by label in its
+    // namespace and by annotation in a namespace of no tenant. Never written, never printed.
+    let planted_ns = unique("leak-other");
+    apply(
+        &clusters[0].target,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": planted_ns}}),
+    )
+    .await;
+    let mut by_label = git_secret(&clusters[0].tenant, "loot", None, "git", "x");
+    by_label["metadata"]["labels"] =
+        json!({"kubectl-fleet.dev/propagated-from": format!("{}.flux-system", clusters[0].ns)});
+    apply(&clusters[0].target, by_label).await;
+    apply(
+        &clusters[0].target,
+        git_secret(&planted_ns, "loot", Some(&name), "git", "x"),
+    )
+    .await;
     let tmp = tempfile::tempdir().expect("tmp");
     let (dead_kc, real_server, dead_server) = kubeconfig_with_dead(tmp.path(), &env().contexts[2]).await;
     let mut user = User::new();
@@ -1225,6 +1248,13 @@ async fn no_command_ever_prints_or_writes_a_token() {
         (vec!["delete", name.as_str(), "-v"], None),
     ] {
         user.run(&args, stdin).await;
+    }
+    for (ns, what) in [(&clusters[0].tenant, "by label"), (&planted_ns, "by annotation")] {
+        assert_eq!(
+            secret_data(&clusters[0].target, ns, "loot").await["password"],
+            "x",
+            "the Secret planted {what} in {ns} was written"
+        );
     }
     assert_eq!(
         passwords(&clusters[2]).await.0,
