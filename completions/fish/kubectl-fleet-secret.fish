@@ -59,7 +59,8 @@ complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcomman
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
@@ -76,7 +77,8 @@ complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcomman
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-secret -n "__fish_kubectl_fleet_secret_using_subcommand apply" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F

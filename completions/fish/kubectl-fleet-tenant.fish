@@ -187,7 +187,8 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l tenant -d 'Only this tenant' -r
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F

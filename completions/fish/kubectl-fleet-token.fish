@@ -65,7 +65,8 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l warn-days -d 'Warn about tokens expiring within N days' -r
@@ -81,7 +82,8 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l warn-days -d 'Warn about tokens expiring within N days' -r
@@ -104,6 +106,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l force -d 'Delete it even while a rotation of it is unfinished (both its tokens go; without a terminal to ask on, this is required then)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
@@ -116,6 +119,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l force -d 'Delete it even while a rotation of it is unfinished (both its tokens go; without a terminal to ask on, this is required then)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s v -l verbose -d 'Print debug details (hides progress bars)'
@@ -123,7 +127,8 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l warn-days -d 'Warn about tokens expiring within N days' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l check-timeout -d 'Time budget of each provider request' -r
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
@@ -139,7 +144,9 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l flux-namespace -d 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants\' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F

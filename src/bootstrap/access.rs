@@ -73,11 +73,12 @@ pub async fn for_objects(resolver: &Resolver, objects: &[Value]) -> Result<Vec<A
             o.get("apiVersion").and_then(Value::as_str).unwrap_or_default(),
             o.get("kind").and_then(Value::as_str).unwrap_or_default(),
         );
-        let (plural, namespaced) = match resolver.resolve(&gvk.group, Some(&gvk.version), &gvk.kind).await {
+        // Asked by discovery even for kinds we know: a missing CRD is named before the first write.
+        let (plural, namespaced) = match resolver.served(&gvk).await {
             Ok((ar, namespaced)) => (ar.plural, namespaced),
             // A kind whose CRD is in the same set (classic components, the operator manifest) is
             // not served yet: its CRD says what the resource will be.
-            Err(e @ KubeError::UnknownKind { .. }) => defined_by(objects, &gvk.group, &gvk.kind).ok_or(e)?,
+            Err(e @ KubeError::NotServed { .. }) => defined_by(objects, &gvk.group, &gvk.kind).ok_or(e)?,
             Err(e) => return Err(e),
         };
         let ns = namespaced

@@ -44,6 +44,14 @@ impl TokenSources {
             .any(|s| matches!(s, TokenSource::Keyring(_)))
     }
 
+    /// The keyring credentials among the sources (the Secrets written from them carry their name).
+    pub fn credential_names(&self) -> impl Iterator<Item = &str> {
+        self.fleet
+            .iter()
+            .chain(self.tenants.iter().map(|(_, s)| s))
+            .filter_map(TokenSource::credential_name)
+    }
+
     /// The sources given on the command line: the fleet token's, then `--tenant-token
     /// TENANT=NAME` (keyring credentials) and `--tenant-token-env TENANT=VAR` entries. Keyring
     /// names follow the credential naming rule; a tenant may have one token.

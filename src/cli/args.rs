@@ -175,46 +175,41 @@ pub fn kubectl_log_level(args: impl IntoIterator<Item = std::ffi::OsString>) -> 
 }
 
 /// Parses `90s`, `5m`, `1h30m`, `500ms` or a bare number of seconds.
+///
+/// jiff's friendly duration format does the parsing, so a value too large for a duration is an
+/// error naming the flag's value, not an arithmetic overflow; negative durations are refused.
 pub fn parse_duration(text: &str) -> std::result::Result<Duration, String> {
     let text = text.trim();
-    if let Ok(secs) = text.parse::<u64>() {
-        return Ok(Duration::from_secs(secs));
+    let invalid = || format!("invalid duration '{text}' (use e.g. 30s, 5m, 1h30m, 500ms)");
+    if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
+        return text
+            .parse::<u64>()
+            .map(Duration::from_secs)
+            .map_err(|_| format!("duration '{text}' is too large"));
     }
-    let mut total = Duration::ZERO;
-    let mut number = String::new();
-    let mut chars = text.chars().peekable();
-    let mut any = false;
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() {
-            number.push(c);
-            continue;
+    if text.starts_with('-') || text.ends_with(" ago") {
+        return Err(format!("duration '{text}' is negative"));
+    }
+    let signed: jiff::SignedDuration = text.parse().map_err(|e: jiff::Error| {
+        if e.to_string().contains("overflow") || e.to_string().contains("too big") {
+            format!("duration '{text}' is too large")
+        } else {
+            invalid()
         }
-        let mut unit = c.to_string();
-        if c == 'm' && chars.peek() == Some(&'s') {
-            unit.push('s');
-            chars.next();
-        }
-        let n: u64 = number
-            .parse()
-            .map_err(|_| format!("invalid duration '{text}' (use e.g. 30s, 5m, 1h)"))?;
-        number.clear();
-        total += match unit.as_str() {
-            "ms" => Duration::from_millis(n),
-            "s" => Duration::from_secs(n),
-            "m" => Duration::from_secs(n * 60),
-            "h" => Duration::from_secs(n * 3600),
-            _ => {
-                return Err(format!(
-                    "invalid duration unit '{unit}' in '{text}' (use ms, s, m or h)"
-                ));
-            }
-        };
-        any = true;
-    }
-    if !number.is_empty() || !any {
-        return Err(format!("invalid duration '{text}' (use e.g. 30s, 5m, 1h)"));
-    }
-    Ok(total)
+    })?;
+    Duration::try_from(signed).map_err(|_| invalid())
+}
+
+/// Asks a yes/no question on the terminal (stderr), reading the answer from stdin; anything but
+/// `y`/`yes` is no. Callers only pass it when stdin is a terminal.
+pub fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
+    use std::io::{BufRead, Write};
+    let mut stderr = std::io::stderr();
+    let _ = write!(stderr, "{question} [y/N] ");
+    let _ = stderr.flush();
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
 }
 
 #[cfg(test)]
@@ -240,5 +235,22 @@ mod tests {
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("m").is_err());
         assert!(parse_duration("5m3").is_err());
+        assert!(parse_duration("").is_err());
+        assert!(parse_duration("-5m").is_err());
+    }
+
+    #[test]
+    fn overflowing_durations_are_errors_not_panics() {
+        for text in [
+            "18446744073709551615s",
+            "18446744073709551615s18446744073709551615s",
+            "18446744073709551615h",
+            "307445734561825861m",
+            "99999999999999999999999",
+            "99999999999999999999999ms",
+        ] {
+            let err = parse_duration(text).expect_err(text);
+            assert!(err.contains(text), "{err}");
+        }
     }
 }

@@ -13,6 +13,8 @@ pub mod tenant;
 pub mod token;
 pub mod tree;
 
-pub use args::{GlobalArgs, KubeArgs, NamespaceArg, OutputArgs, OutputFormat, parse_duration};
+pub use args::{
+    GlobalArgs, KubeArgs, NamespaceArg, OutputArgs, OutputFormat, ask_on_terminal, parse_duration,
+};
 pub use commands::{COMMANDS, VERSION};
 pub use runner::run_main;

@@ -2,11 +2,7 @@
 //! the real stores, calls one operation of [`crate::ops::tenant`] and prints its result; the
 //! workflows live there, generation and cluster work in [`crate::tenant`].
 
-use std::{
-    io::{BufRead, IsTerminal, Write},
-    path::PathBuf,
-    time::Duration,
-};
+use std::{io::IsTerminal, path::PathBuf, time::Duration};
 
 use clap::{Args as ClapArgs, Parser, Subcommand};
 
@@ -458,16 +454,6 @@ fn print_changes(printer: &Printer, results: &ClusterResults) -> Result<()> {
     Ok(())
 }
 
-/// Asks on the terminal (prompt on stderr, answer from stdin); anything but y/yes is a no.
-fn ask_on_terminal(question: &str) -> std::io::Result<bool> {
-    let mut stderr = std::io::stderr();
-    let _ = write!(stderr, "{question} [y/N] ");
-    let _ = stderr.flush();
-    let mut answer = String::new();
-    std::io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes"))
-}
-
 async fn delete_cmd(
     repo: RepoSelection,
     clusters: ClusterSelection,
@@ -485,7 +471,7 @@ async fn delete_cmd(
         dry_run: args.dry_run,
         timeout: args.timeout,
     };
-    let ask: &(dyn Fn(&str) -> std::io::Result<bool> + Sync) = &ask_on_terminal;
+    let ask: &(dyn Fn(&str) -> std::io::Result<bool> + Sync) = &super::ask_on_terminal;
     let confirm = std::io::stdin().is_terminal().then_some(ask);
     let outcome = ops::delete(request, confirm, printer).await?;
     if let Some(planned) = &outcome.planned {

@@ -24,8 +24,8 @@ use crate::{
     },
     error::{Error, ExitStatus, Result},
     ops::token::{
-        self as op, CheckRequest, ClusterAccess, ListRequest, RotateMode, RotateOutcome, RotateRequest,
-        SetRequest, Stores, TokenReader,
+        self as op, CheckRequest, ClusterAccess, DeleteRequest, ListRequest, RotateMode, RotateOutcome,
+        RotateRequest, SetRequest, Stores, TokenReader,
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
@@ -162,6 +162,10 @@ pub struct DeleteArgs {
     /// Credential name.
     #[arg(add = super::completion::credential_completer())]
     pub name: String,
+    /// Delete it even while a rotation of it is unfinished (both its tokens go; without a
+    /// terminal to ask on, this is required then).
+    #[arg(long)]
+    pub force: bool,
 }
 
 /// `token check`.
@@ -206,6 +210,11 @@ pub struct RotateArgs {
     /// How long to wait for the GitRepositories of each cluster.
     #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
     pub timeout: Duration,
+    /// The namespace Flux runs in on every selected cluster: the only namespace trusted to hold
+    /// the credential besides its tenants' (default: found on each cluster, from its FluxInstance
+    /// or sync objects, else flux-system).
+    #[arg(long, value_name = "NAMESPACE", conflicts_with_all = ["resume", "rollback"])]
+    pub flux_namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -226,7 +235,13 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         Command::Set(a) => set(a, stores, &printer).await,
         Command::List(a) => list(a, stores, &printer),
         Command::Delete(a) => {
-            op::delete(&a.name, stores, &printer)?;
+            let ask: &(dyn Fn(&str) -> std::io::Result<bool> + Sync) = &super::ask_on_terminal;
+            let confirm = std::io::stdin().is_terminal().then_some(ask);
+            let req = DeleteRequest {
+                name: a.name,
+                force: a.force,
+            };
+            op::delete(req, stores, confirm, &printer)?;
             Ok(ExitStatus::Success)
         }
         Command::Check(a) => check(a, stores, &printer).await,
@@ -326,6 +341,7 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
         wait: !a.no_wait,
         timeout: a.timeout,
         interval: Duration::from_secs(1),
+        flux_namespace: a.flux_namespace,
     };
     let access = ClusterAccess {
         kubeconfig: kube.kubeconfig.clone(),

@@ -1,19 +1,28 @@
-//! Rotating one credential on one cluster: find every Secret written from it, write the new token
-//! into each, ask Flux to fetch again with it, and wait until it did.
+//! Rotating one credential on one cluster: find every Secret written from it that the fleet
+//! declares, write the new token into each, ask Flux to fetch again with it, and wait until it did.
 //!
-//! Finding the Secrets costs one paginated, metadata-only LIST across all namespaces: annotations
-//! cannot be selected server-side, and a full LIST would download every Secret's data (Helm release
-//! Secrets are large) just to read one annotation. Secrets are selected when they carry
-//! `kubectl-fleet.dev/credential=NAME`, or the `kubectl-fleet.dev/propagated-from: NS.NAME` label of
-//! a copy made from one that does (tenant `--propagate` copies carry both; the label alone is
-//! enough, so a copy whose annotation was stripped is still refreshed).
+//! Which Secrets those are is the trust model ([`trust`](super::trust)): labels and annotations
+//! say where a Secret came from, never who may receive a credential, so the candidates are checked
+//! against what only platform admins can write (the Flux namespace, Namespace labels), and
+//! everything else that claims the credential is reported as suspicious and never written.
 //!
-//! GitRepositories are found with one LIST, and those whose `spec.secretRef.name` is a selected
+//! Finding the candidates costs one paginated, metadata-only LIST across all namespaces:
+//! annotations cannot be selected server-side, and a full LIST would download every Secret's data
+//! (Helm release Secrets are large) just to read one annotation. A Secret claims the credential
+//! when it carries `kubectl-fleet.dev/credential=NAME`, or the `kubectl-fleet.dev/propagated-from:
+//! NS.NAME` label naming one that does (tenant `--propagate` copies carry both; the label alone is
+//! enough for a legitimate copy, so a copy whose annotation was stripped is still refreshed).
+//!
+//! GitRepositories are found with one LIST, and those whose `spec.secretRef.name` is a target
 //! Secret of their namespace get `reconcile.fluxcd.io/requestedAt`. A repository counts as done
 //! when source-controller handled *that* request (`status.lastHandledReconcileAt` equals our value,
 //! so the fetch happened after the Secret was written) and is Ready for its current generation.
 
-use std::{collections::BTreeSet, ops::ControlFlow, time::Duration};
+use std::{
+    collections::{BTreeMap, BTreeSet},
+    ops::ControlFlow,
+    time::Duration,
+};
 
 use futures::{StreamExt, TryStreamExt, stream};
 use k8s_openapi::api::core::v1::Secret;
@@ -26,7 +35,8 @@ use serde_json::{Value, json};
 
 use super::{
     CredentialError, Token,
-    secret::{CREDENTIAL_ANNOTATION, rotated_secret, update_secret},
+    secret::{CREDENTIAL_ANNOTATION, TENANT_LABEL, rotated_secret, update_secret},
+    trust::{FluxNamespaceOrigin, TrustRoot, trust_root},
 };
 use crate::{
     error::Error,
@@ -106,23 +116,53 @@ pub struct RepoTarget {
     pub suspended: bool,
 }
 
+/// A Secret that claims the credential (by annotation or propagated-from label) where the fleet
+/// does not declare it: never written, always reported.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SuspiciousSecret {
+    /// The Secret.
+    #[serde(flatten)]
+    pub key: ObjectKey,
+    /// Why it is not a place the credential belongs.
+    pub reason: String,
+}
+
 /// What rotating on one cluster touches.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ClusterPlan {
+    /// The namespace trusted as the cluster's Flux namespace.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub flux_namespace: String,
+    /// How the Flux namespace was found (`None` in plans built by hand).
+    #[serde(skip)]
+    pub flux_namespace_origin: Option<FluxNamespaceOrigin>,
     /// Secrets to rewrite, sorted.
     pub secrets: Vec<SecretTarget>,
+    /// Secrets that claim the credential where it does not belong, sorted: never written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suspicious: Vec<SuspiciousSecret>,
     /// GitRepositories to reconcile, sorted.
     pub git_repositories: Vec<RepoTarget>,
     /// False when the cluster does not serve GitRepository (no Flux).
     pub flux_installed: bool,
 }
 
-/// Finds the Secrets written from `credential` and the GitRepositories using them.
-pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<ClusterPlan, KubeError> {
+/// Finds the Secrets of `credential` the fleet declares on the cluster, those that claim it
+/// without being declared, and the GitRepositories using the former. `flux_namespace` is the
+/// namespace the caller trusts as the Flux namespace; `None` finds it from the cluster
+/// ([`trust_root`]).
+pub async fn plan_cluster(
+    target: &KubeTarget,
+    credential: &str,
+    flux_namespace: Option<&str>,
+) -> Result<ClusterPlan, Error> {
     let metas = list_secret_metadata(target).await?;
-    let secrets = target_secrets(credential, &metas);
-    let (flux_installed, git_repositories) = match list_git_repositories(target).await? {
+    let repos = list_git_repositories(target).await?;
+    let (trust, origin) = trust_root(target, flux_namespace, repos.as_deref()).await?;
+    let Selection { secrets, suspicious } = target_secrets(credential, &trust, &metas);
+    let (flux_installed, git_repositories) = match repos {
         None => (false, Vec::new()),
         Some(repos) => {
             let keys: BTreeSet<&ObjectKey> = secrets.iter().map(|s| &s.key).collect();
@@ -132,7 +172,10 @@ pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<Clust
         }
     };
     let plan = ClusterPlan {
+        flux_namespace: trust.flux_namespace,
+        flux_namespace_origin: Some(origin),
         secrets,
+        suspicious,
         git_repositories,
         flux_installed,
     };
@@ -140,51 +183,163 @@ pub async fn plan_cluster(target: &KubeTarget, credential: &str) -> Result<Clust
     Ok(plan)
 }
 
-/// The Secrets a rotation of `credential` rewrites, among the Secrets of a cluster (metadata only),
-/// sorted. This is the one place that decides which Secrets belong to a credential: those annotated
-/// `kubectl-fleet.dev/credential=NAME`, and the tenant copies labelled as propagated from one of
-/// them.
-pub fn target_secrets(credential: &str, metas: &[PartialObjectMeta<Secret>]) -> Vec<SecretTarget> {
-    let mut direct = BTreeSet::new();
-    for m in metas {
-        let annotated = m
-            .metadata
+/// The Secrets of a cluster a rotation writes, and those it refuses.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Selection {
+    /// Declared by the fleet: written, sorted.
+    pub secrets: Vec<SecretTarget>,
+    /// Claiming the credential without being declared: never written, sorted.
+    pub suspicious: Vec<SuspiciousSecret>,
+}
+
+/// The Secrets a rotation of `credential` writes, among the Secrets of a cluster (metadata only),
+/// judged against the cluster's [`TrustRoot`]. This is the one place that decides which Secrets
+/// belong to a credential (the rules are in [`trust`](super::trust)): a Secret that claims the
+/// credential (annotated with it, or labelled as a copy of a Secret that is) is a target when
+///
+/// - it is in the Flux namespace, annotated, and read by a Flux object there or labelled as a
+///   tenant's Secret; or
+/// - it is a copy of such a tenant Secret: same name, the propagated-from label naming it, in a
+///   namespace whose Namespace object says it belongs to that tenant.
+///
+/// Every other claim is suspicious, with the reason.
+pub fn target_secrets(credential: &str, trust: &TrustRoot, metas: &[PartialObjectMeta<Secret>]) -> Selection {
+    let flux = trust.flux_namespace.as_str();
+    fn annotation(m: &PartialObjectMeta<Secret>) -> Option<&str> {
+        m.metadata
             .annotations
             .as_ref()
             .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
-            .is_some_and(|c| c == credential);
-        if annotated && let (Some(ns), Some(name)) = (&m.metadata.namespace, &m.metadata.name) {
-            direct.insert(format!("{ns}.{name}"));
+            .map(String::as_str)
+    }
+    fn label<'m>(m: &'m PartialObjectMeta<Secret>, key: &str) -> Option<&'m str> {
+        m.metadata
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(key))
+            .map(String::as_str)
+    }
+    // `NS.NAME` of every Secret annotated with the credential: what a copy's label may name.
+    let annotated: BTreeSet<String> = metas
+        .iter()
+        .filter(|m| annotation(m) == Some(credential))
+        .filter_map(|m| {
+            Some(format!(
+                "{}.{}",
+                m.metadata.namespace.as_ref()?,
+                m.metadata.name.as_ref()?
+            ))
+        })
+        .collect();
+    // The declared Secrets of the Flux namespace, and the tenant each one belongs to.
+    let mut sources: BTreeMap<&str, Option<&str>> = BTreeMap::new();
+    for m in metas {
+        if m.metadata.namespace.as_deref() == Some(flux)
+            && annotation(m) == Some(credential)
+            && let Some(name) = m.metadata.name.as_deref()
+        {
+            let tenant = label(m, TENANT_LABEL);
+            if tenant.is_some() || trust.referenced.contains(name) {
+                sources.insert(name, tenant);
+            }
         }
     }
-    let mut secrets = Vec::new();
+
+    let mut selection = Selection::default();
     for m in metas {
         let (Some(namespace), Some(name)) = (&m.metadata.namespace, &m.metadata.name) else {
             continue;
         };
-        let from = m
-            .metadata
-            .labels
-            .as_ref()
-            .and_then(|l| l.get(PROPAGATED_FROM_LABEL))
-            .cloned();
-        let selected = direct.contains(&format!("{namespace}.{name}"))
-            || from.as_ref().is_some_and(|f| direct.contains(f));
-        if selected {
-            let reverted_by =
-                reverting_kustomization(m.metadata.labels.as_ref(), m.metadata.annotations.as_ref());
-            secrets.push(SecretTarget {
-                key: ObjectKey {
-                    namespace: namespace.clone(),
-                    name: name.clone(),
-                },
-                propagated_from: from,
-                reverted_by,
-            });
+        let from = label(m, PROPAGATED_FROM_LABEL);
+        let by_annotation = annotation(m) == Some(credential);
+        let by_label = from.is_some_and(|f| annotated.contains(f));
+        if !by_annotation && !by_label {
+            continue;
+        }
+        let key = ObjectKey {
+            namespace: namespace.clone(),
+            name: name.clone(),
+        };
+        let verdict = if namespace == flux {
+            if by_annotation && sources.contains_key(name.as_str()) {
+                Ok(None)
+            } else if by_annotation {
+                Err(format!(
+                    "no Flux object in the Flux namespace {flux} reads it and it is not a tenant's Secret ({TENANT_LABEL})"
+                ))
+            } else {
+                Err(format!(
+                    "labelled as a copy inside the Flux namespace {flux}, where copies are never made"
+                ))
+            }
+        } else {
+            judge_copy(flux, namespace, name, from, &sources, &trust.tenant_of).map(Some)
+        };
+        match verdict {
+            Ok(propagated_from) => selection.secrets.push(SecretTarget {
+                key,
+                propagated_from,
+                reverted_by: reverting_kustomization(
+                    m.metadata.labels.as_ref(),
+                    m.metadata.annotations.as_ref(),
+                ),
+            }),
+            Err(reason) => selection.suspicious.push(SuspiciousSecret { key, reason }),
         }
     }
-    secrets.sort_by(|a, b| a.key.cmp(&b.key));
-    secrets
+    selection.secrets.sort_by(|a, b| a.key.cmp(&b.key));
+    selection.suspicious.sort_by(|a, b| a.key.cmp(&b.key));
+    selection
+}
+
+/// Whether a Secret outside the Flux namespace is a legitimate copy of a tenant Secret: the
+/// value of its propagated-from label, or why not.
+fn judge_copy(
+    flux: &str,
+    namespace: &str,
+    name: &str,
+    from: Option<&str>,
+    sources: &BTreeMap<&str, Option<&str>>,
+    tenant_of: &BTreeMap<String, String>,
+) -> Result<String, String> {
+    let Some(from) = from else {
+        return Err(format!(
+            "outside the Flux namespace {flux} and not a copy of a tenant's Secret: the credential is only written to the Flux namespace and to the namespaces of the tenant that owns it"
+        ));
+    };
+    let (source_ns, source) = from.split_once('.').unwrap_or((from, ""));
+    if source_ns != flux {
+        return Err(format!(
+            "labelled as a copy of {source_ns}/{source}, which is not in the Flux namespace {flux}"
+        ));
+    }
+    let tenant = match sources.get(source) {
+        Some(Some(tenant)) => *tenant,
+        Some(None) => {
+            return Err(format!(
+                "labelled as a copy of {flux}/{source}, which belongs to no tenant: only tenants' Secrets have copies"
+            ));
+        }
+        None => {
+            return Err(format!(
+                "labelled as a copy of {flux}/{source}, which the fleet does not declare"
+            ));
+        }
+    };
+    if name != source {
+        return Err(format!(
+            "labelled as a copy of {flux}/{source} under another name (copies keep their source's name)"
+        ));
+    }
+    match tenant_of.get(namespace) {
+        Some(owner) if owner == tenant => Ok(from.to_string()),
+        Some(owner) => Err(format!(
+            "a copy of the Secret of tenant {tenant} in namespace {namespace}, which belongs to tenant {owner}"
+        )),
+        None => Err(format!(
+            "a copy of the Secret of tenant {tenant} in namespace {namespace}, which belongs to no tenant (no {TENANT_LABEL} label)"
+        )),
+    }
 }
 
 /// Asks the apiserver (SelfSubjectAccessReview) whether we may write what the plan touches, per
@@ -382,6 +537,9 @@ pub struct RepoReport {
 pub struct ClusterRotation {
     /// Secrets found and what happened to each.
     pub secrets: Vec<SecretReport>,
+    /// Secrets that claim the credential where it does not belong: not written.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suspicious: Vec<SuspiciousSecret>,
     /// GitRepositories found and where each ended.
     pub git_repositories: Vec<RepoReport>,
     /// Write conflicts that were retried.
@@ -417,6 +575,7 @@ pub async fn apply_plan(
 ) -> Result<ClusterRotation, Error> {
     let mut report = ClusterRotation {
         flux_installed: plan.flux_installed,
+        suspicious: plan.suspicious.clone(),
         git_repositories: plan
             .git_repositories
             .iter()
@@ -741,34 +900,118 @@ mod tests {
         ns: &str,
         name: &str,
         annotation: Option<&str>,
-        propagated_from: Option<&str>,
+        labels: &[(&str, &str)],
     ) -> PartialObjectMeta<Secret> {
         let mut m = PartialObjectMeta::<Secret>::default();
         m.metadata.namespace = Some(ns.into());
         m.metadata.name = Some(name.into());
         m.metadata.annotations = annotation
             .map(|c| std::collections::BTreeMap::from([(CREDENTIAL_ANNOTATION.to_string(), c.to_string())]));
-        m.metadata.labels = propagated_from
-            .map(|f| std::collections::BTreeMap::from([(PROPAGATED_FROM_LABEL.to_string(), f.to_string())]));
+        m.metadata.labels = (!labels.is_empty()).then(|| {
+            labels
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        });
         m
     }
 
+    fn trust() -> TrustRoot {
+        TrustRoot {
+            flux_namespace: "flux-system".into(),
+            referenced: BTreeSet::from(["flux-system".to_string()]),
+            tenant_of: BTreeMap::from([
+                ("backend".to_string(), "apps".to_string()),
+                ("frontend".to_string(), "apps".to_string()),
+                ("billing".to_string(), "finance".to_string()),
+            ]),
+        }
+    }
+
     #[test]
-    fn the_target_secrets_are_the_annotated_ones_and_their_tenant_copies() {
+    fn the_targets_are_what_the_fleet_declares_and_every_other_claim_is_suspicious() {
+        const FROM: &str = PROPAGATED_FROM_LABEL;
         let metas = [
-            secret_meta("flux-system", "flux-system", Some("bot"), None),
-            secret_meta("apps", "flux-apps", Some("bot"), Some("flux-system.flux-system")),
-            secret_meta("legacy", "copy", None, Some("flux-system.flux-system")),
-            secret_meta("flux-system", "other", Some("other-bot"), None),
-            secret_meta("stray", "copy", None, Some("flux-system.other")),
-            secret_meta("flux-system", "plain", None, None),
+            // Declared: the sync Secret (read by the GitRepository), the tenant's Secret, and its
+            // copies in the tenant's namespaces (one lost its annotation).
+            secret_meta("flux-system", "flux-system", Some("bot"), &[]),
+            secret_meta("flux-system", "flux-apps", Some("bot"), &[(TENANT_LABEL, "apps")]),
+            secret_meta(
+                "backend",
+                "flux-apps",
+                Some("bot"),
+                &[(FROM, "flux-system.flux-apps")],
+            ),
+            secret_meta("frontend", "flux-apps", None, &[(FROM, "flux-system.flux-apps")]),
+            // Not this credential's, or claiming nothing: ignored.
+            secret_meta("flux-system", "other", Some("other-bot"), &[]),
+            secret_meta("flux-system", "plain", None, &[]),
+            secret_meta("backend", "unrelated-copy", None, &[(FROM, "flux-system.other")]),
+            // Claims that the trust root does not back.
+            secret_meta("backend", "loot", None, &[(FROM, "flux-system.flux-system")]),
+            secret_meta("backend", "loot-annotated", Some("bot"), &[]),
+            secret_meta("misc", "loot", None, &[(FROM, "flux-system.flux-system")]),
+            secret_meta(
+                "billing",
+                "flux-apps",
+                Some("bot"),
+                &[(FROM, "flux-system.flux-apps")],
+            ),
+            secret_meta("misc", "flux-apps", None, &[(FROM, "flux-system.flux-apps")]),
+            secret_meta("backend", "renamed", None, &[(FROM, "flux-system.flux-apps")]),
+            secret_meta(
+                "backend",
+                "elsewhere",
+                Some("bot"),
+                &[(FROM, "backend.loot-annotated")],
+            ),
+            secret_meta("flux-system", "stray", Some("bot"), &[]),
         ];
-        let keys: Vec<String> = target_secrets("bot", &metas)
+        let selection = target_secrets("bot", &trust(), &metas);
+        let keys: Vec<String> = selection.secrets.iter().map(|s| s.key.to_string()).collect();
+        assert_eq!(
+            keys,
+            [
+                "backend/flux-apps",
+                "flux-system/flux-apps",
+                "flux-system/flux-system",
+                "frontend/flux-apps"
+            ]
+        );
+        let suspicious: Vec<(String, &str)> = selection
+            .suspicious
             .iter()
-            .map(|s| s.key.to_string())
+            .map(|s| (s.key.to_string(), s.reason.as_str()))
             .collect();
-        assert_eq!(keys, ["apps/flux-apps", "flux-system/flux-system", "legacy/copy"]);
-        assert!(target_secrets("nobody", &metas).is_empty());
+        let reason = |key: &str| {
+            suspicious
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, r)| *r)
+                .unwrap_or_else(|| panic!("{key} is not suspicious: {suspicious:?}"))
+        };
+        assert_eq!(suspicious.len(), 8, "{suspicious:?}");
+        assert!(reason("backend/loot").contains("flux-system/flux-system, which belongs to no tenant"));
+        assert!(reason("misc/loot").contains("belongs to no tenant"));
+        assert!(reason("backend/loot-annotated").contains("not a copy of a tenant's Secret"));
+        assert!(reason("billing/flux-apps").contains("which belongs to tenant finance"));
+        assert!(
+            reason("misc/flux-apps")
+                .contains("which belongs to no tenant (no toolkit.fluxcd.io/tenant label)")
+        );
+        assert!(reason("backend/renamed").contains("under another name"));
+        assert!(reason("backend/elsewhere").contains("not in the Flux namespace flux-system"));
+        assert!(
+            reason("flux-system/stray").contains("no Flux object in the Flux namespace flux-system reads it")
+        );
+        assert!(target_secrets("nobody", &trust(), &metas).secrets.is_empty());
+        // Under another trust root the same Secrets are all suspicious: nothing in `misc` is
+        // declared by anyone.
+        let elsewhere = TrustRoot {
+            flux_namespace: "misc".into(),
+            ..trust()
+        };
+        assert!(target_secrets("bot", &elsewhere, &metas).secrets.is_empty());
     }
 
     #[test]

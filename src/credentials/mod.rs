@@ -9,6 +9,7 @@
 //! - [`cluster`]: rotating a credential on one cluster (Secrets, propagated copies, GitRepositories).
 //! - [`rotation`]: the local record of an unfinished rotation, for `--resume` and `--rollback`.
 //! - [`report`]: views and tables for `token list` and `check`, and what a rotation plan warns about.
+//! - [`trust`]: the trust model: which Secrets of a cluster may receive a credential at all.
 //!
 //! A token only ever lives in memory inside a [`Token`], whose `Debug` is redacted and which has
 //! no `Display`, so it cannot end up in a log line or an error message by accident. It is read from
@@ -22,6 +23,7 @@ pub mod rotation;
 mod secret;
 mod source;
 mod store;
+pub mod trust;
 
 pub use cluster::PROPAGATED_FROM_LABEL;
 pub use meta::{CredentialMeta, MetaStore, stored_credential_names};
@@ -159,9 +161,13 @@ pub enum CredentialError {
         /// The lock file.
         path: std::path::PathBuf,
     },
-    /// Another `token rotate` of the same credential is running.
-    #[error("a rotation of credential '{name}' is already running in another process")]
-    RotationRunning {
+    /// Another process is writing the credential to clusters (a rotation, a bootstrap, a tenant
+    /// `--apply`).
+    #[error(
+        "credential '{name}' is being written to clusters by another kubectl-fleet process \
+         (token rotate, bootstrap or tenant create --apply): try again once it is done"
+    )]
+    CredentialInUse {
         /// The credential.
         name: String,
     },
@@ -201,6 +207,20 @@ pub enum CredentialError {
         /// The other way out, if any.
         alternative: &'static str,
     },
+    /// `token delete` of a credential whose rotation is unfinished, without `--force`.
+    #[error(
+        "credential '{name}' has an unfinished rotation ({done} of {total} clusters done): deleting it drops both \
+         its new and its previous token while clusters may hold either; finish the rotation first \
+         ('kubectl fleet token rotate {name} --resume' or '--rollback'), or pass --force to delete it anyway"
+    )]
+    DeleteDuringRotation {
+        /// The credential.
+        name: String,
+        /// Clusters done.
+        done: usize,
+        /// Clusters in the rotation.
+        total: usize,
+    },
     /// `--resume`/`--rollback` without an unfinished rotation.
     #[error("credential '{name}' has no unfinished rotation to {action}")]
     NoRotation {
@@ -237,6 +257,28 @@ pub enum CredentialError {
         /// Each GitRepository that failed, and why.
         failures: String,
     },
+    /// The cluster's Flux namespace, the trust root of its credentials, cannot be told.
+    #[error(
+        "cannot tell which namespace Flux runs in on cluster '{context}' ({reason}): name it with --flux-namespace"
+    )]
+    AmbiguousFluxNamespace {
+        /// The kube context.
+        context: String,
+        /// What was found.
+        reason: String,
+    },
+    /// The namespace trusted as the Flux namespace belongs to a tenant.
+    #[error(
+        "namespace '{namespace}' on cluster '{context}' belongs to tenant '{tenant}' (label toolkit.fluxcd.io/tenant): it cannot be the Flux namespace"
+    )]
+    TenantFluxNamespace {
+        /// The kube context.
+        context: String,
+        /// The namespace.
+        namespace: String,
+        /// Its tenant.
+        tenant: String,
+    },
     /// The provider could not be asked.
     #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
     Provider {
@@ -256,9 +298,13 @@ impl CredentialError {
             | CredentialError::KeyringTimeout { .. }
             | CredentialError::Io { .. }
             | CredentialError::Locked { .. }
-            | CredentialError::RotationRunning { .. }
+            | CredentialError::CredentialInUse { .. }
+            | CredentialError::DeleteDuringRotation { .. }
+            | CredentialError::RotationInProgress { .. }
             | CredentialError::TokenRejected { .. }
             | CredentialError::FetchFailed { .. }
+            | CredentialError::AmbiguousFluxNamespace { .. }
+            | CredentialError::TenantFluxNamespace { .. }
             | CredentialError::Provider { .. } => ExitStatus::Failure,
             _ => ExitStatus::Usage,
         }

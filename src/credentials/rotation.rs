@@ -4,10 +4,18 @@
 //! While a rotation is unfinished the keyring holds two entries: NAME (the new token) and
 //! NAME's previous version (the old one, see [`previous_entry`]). The state file,
 //! `rotations/NAME.yaml` beside the credential index, says which clusters already carry the new
-//! value. It holds context names, server URLs, times and messages, never a token. A lock file next
-//! to it keeps two rotations of the same credential from running at once.
+//! value. It holds context names, server URLs, times and messages, never a token.
+//!
+//! A lock file next to it, `rotations/NAME.lock`, is held by every command that writes the
+//! credential to clusters (`token rotate`, `bootstrap`, `tenant create --apply`) for as long as it
+//! writes: [`RotationStore::lock_for_writing`] takes it and refuses while a rotation is unfinished,
+//! so no command can push a token that a rotation is replacing or has abandoned. The file exists
+//! only while it is held.
 
-use std::{fs::File, path::PathBuf};
+use std::{
+    fs::File,
+    path::{Path, PathBuf},
+};
 
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -81,6 +89,10 @@ pub struct RotationState {
     pub started: Timestamp,
     /// The metadata of the previous token, restored by a rollback.
     pub previous: CredentialMeta,
+    /// The Flux namespace the caller named (`--flux-namespace`), so `--resume` and `--rollback`
+    /// trust the same namespace as the run that started; `None`: found on each cluster.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flux_namespace: Option<String>,
     /// Every cluster of the rotation, in the order given.
     pub clusters: Vec<ClusterRecord>,
 }
@@ -95,6 +107,7 @@ impl RotationState {
             operation: Operation::Rotate,
             started: rfc3339::now(),
             previous,
+            flux_namespace: None,
             clusters: clusters
                 .iter()
                 .map(|(context, server)| ClusterRecord {
@@ -208,12 +221,98 @@ impl RotationStore {
     }
 
     /// Takes the per-credential lock, failing at once if another process holds it.
-    pub fn lock(&self, name: &str) -> Result<File, CredentialError> {
-        lock(&self.dir, &format!("{name}.lock"), false).map_err(|e| match e {
-            CredentialError::Locked { .. } => CredentialError::RotationRunning { name: name.into() },
-            other => other,
-        })
+    pub fn lock(&self, name: &str) -> Result<CredentialLock, CredentialError> {
+        let path = self.dir.join(format!("{name}.lock"));
+        loop {
+            let file = lock(&self.dir, &format!("{name}.lock"), false).map_err(|e| match e {
+                CredentialError::Locked { .. } => CredentialError::CredentialInUse { name: name.into() },
+                other => other,
+            })?;
+            // The holder before us removes the file when it lets go: a lock taken on a file that
+            // is no longer at the path guards nothing, so take the one that is.
+            if same_file(&file, &path) {
+                return Ok(CredentialLock { file, path });
+            }
+        }
     }
+
+    /// The lock of a command that writes credential `name` to clusters: held until dropped, and
+    /// refused while a rotation of the credential is unfinished (the clusters may carry either
+    /// token, and the keyring may no longer hold the one the command would write).
+    pub fn lock_for_writing(&self, name: &str) -> Result<CredentialLock, CredentialError> {
+        let lock = self.lock(name)?;
+        match self.load(name)? {
+            Some(state) => Err(state.in_progress()),
+            None => Ok(lock),
+        }
+    }
+}
+
+/// The locks of a command that writes the keyring credentials `names` to clusters (`bootstrap`,
+/// `tenant create --apply`): one [`RotationStore::lock_for_writing`] each, in name order, held
+/// until dropped. The locks live beside the credential index, so without one (`metas` is `None`:
+/// no config directory) a keyring credential cannot be written.
+pub fn lock_credentials<'a>(
+    metas: Option<&MetaStore>,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<CredentialLock>, CredentialError> {
+    let names: std::collections::BTreeSet<&str> = names.into_iter().collect();
+    if names.is_empty() {
+        return Ok(Vec::new());
+    }
+    let store = RotationStore::new(metas.ok_or(CredentialError::NoConfigDir)?);
+    names.into_iter().map(|n| store.lock_for_writing(n)).collect()
+}
+
+impl RotationState {
+    /// Why this unfinished operation blocks a command, and how to go on with it.
+    pub fn in_progress(&self) -> CredentialError {
+        let (done, total) = self.progress();
+        let (operation, flag, alternative) = match self.operation {
+            Operation::Rotate => ("rotation", "--resume", ", or undo it with --rollback"),
+            Operation::Rollback => ("rollback", "--rollback", ""),
+        };
+        CredentialError::RotationInProgress {
+            name: self.credential.clone(),
+            operation,
+            done,
+            total,
+            flag,
+            alternative,
+        }
+    }
+}
+
+/// The lock on one credential; released, and its file removed, when dropped.
+#[derive(Debug)]
+pub struct CredentialLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl Drop for CredentialLock {
+    fn drop(&mut self) {
+        // Removed while still held, so a process that opened the file before is told by
+        // `same_file` to try again, and no lock file outlives its use.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+/// Whether `file` is the file at `path` now.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `file` is the file at `path` now (without inodes: whether the path still exists).
+#[cfg(not(unix))]
+fn same_file(_file: &File, path: &Path) -> bool {
+    path.exists()
 }
 
 #[cfg(test)]
@@ -258,12 +357,39 @@ mod tests {
     }
 
     #[test]
-    fn a_second_rotation_of_the_same_credential_is_refused() {
+    fn a_credential_is_locked_by_one_process_at_a_time_and_leaves_no_lock_file() {
         let dir = tempfile::tempdir().expect("tmp");
         let store = RotationStore::new(&MetaStore::at(dir.path()));
-        let _held = store.lock("bot").expect("first");
+        let held = store.lock("bot").expect("first");
         let err = store.lock("bot").unwrap_err();
-        assert!(err.to_string().contains("already running"), "{err}");
+        assert!(err.to_string().contains("another kubectl-fleet process"), "{err}");
+        assert_eq!(err.exit_status(), crate::exit::ExitStatus::Failure);
         assert!(store.lock("other").is_ok());
+        assert!(dir.path().join("rotations/bot.lock").exists());
+        drop(held);
+        let lock_files: Vec<_> = std::fs::read_dir(dir.path().join("rotations"))
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert!(lock_files.is_empty(), "{lock_files:?}");
+        drop(store.lock("bot").expect("free again"));
+    }
+
+    #[test]
+    fn writing_a_credential_is_refused_while_its_rotation_is_unfinished() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = RotationStore::new(&MetaStore::at(dir.path()));
+        drop(store.lock_for_writing("bot").expect("nothing unfinished"));
+        let state = RotationState::new("bot", previous(), &[("a".into(), "https://a".into())]);
+        store.save(&state).expect("saved");
+        let err = store.lock_for_writing("bot").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "an unfinished rotation of credential 'bot' exists (0 of 1 clusters done): continue it with \
+             'kubectl fleet token rotate bot --resume', or undo it with --rollback"
+        );
+        assert_eq!(err.exit_status(), crate::exit::ExitStatus::Failure);
+        drop(store.lock("bot").expect("the refusal released the lock"));
     }
 }

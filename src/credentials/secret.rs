@@ -1,6 +1,8 @@
 //! The git Secrets Flux reads (basic auth: `username` + `password`), and how we write them: the
-//! whole `data` replaced with a resourceVersion precondition, so no stale key survives (the
-//! `flux create secret git` pitfall) and a concurrent writer is never silently overwritten.
+//! whole `data` rebuilt by [`git_secret_data`] (the one rule for bootstrap, tenant and rotation:
+//! TLS material added by hand is kept, any other stale key goes, the `flux create secret git`
+//! pitfall) and replaced with a resourceVersion precondition, so a concurrent writer is never
+//! silently overwritten.
 
 use std::collections::BTreeMap;
 
@@ -64,28 +66,6 @@ impl GitSecret {
 /// What an upsert did to one Secret.
 pub type SecretOutcome = ApplyOutcome;
 
-impl GitSecret {
-    fn data(&self, token: &Token) -> BTreeMap<String, ByteString> {
-        BTreeMap::from([
-            (
-                "password".to_string(),
-                ByteString(token.expose().as_bytes().to_vec()),
-            ),
-            (
-                "username".to_string(),
-                ByteString(self.username.as_bytes().to_vec()),
-            ),
-        ])
-    }
-
-    fn annotations(&self) -> BTreeMap<String, String> {
-        self.credential
-            .iter()
-            .map(|c| (CREDENTIAL_ANNOTATION.to_string(), c.clone()))
-            .collect()
-    }
-}
-
 /// The Secret as a manifest with the token replaced by a placeholder, for `--dry-run` output.
 pub fn git_secret_object(secret: &GitSecret) -> Value {
     let mut metadata = json!({"name": secret.name, "namespace": secret.namespace});
@@ -104,8 +84,11 @@ pub fn git_secret_object(secret: &GitSecret) -> Value {
     })
 }
 
-/// Creates the Secret, or replaces its whole `data` (merging labels and annotations) with a
-/// resourceVersion precondition, retrying on conflict. Unchanged Secrets are not written.
+/// Creates the Secret, or rewrites an existing one with [`git_secret_data`] (keys it does not own
+/// kept), merging labels and setting the provenance annotation to the credential the token came
+/// from (removing it when the token came from stdin or the environment, so a later rotation of
+/// that credential does not take the Secret for one of its own). Conditional on the
+/// resourceVersion and retried on conflict; an unchanged Secret is not written.
 pub async fn upsert_git_secret(
     target: &KubeTarget,
     secret: &GitSecret,
@@ -113,72 +96,111 @@ pub async fn upsert_git_secret(
 ) -> Result<SecretOutcome, KubeError> {
     let api: Api<Secret> = Api::namespaced(target.client.clone(), &secret.namespace);
     let what = format!("Secret {}/{}", secret.namespace, secret.name);
-    let data = secret.data(token);
     let mut attempt = 0;
     loop {
         attempt += 1;
-        let existing = api
-            .get_opt(&secret.name)
-            .await
-            .map_err(|e| target.err(format!("get {what}"), e))?;
-        let Some(mut current) = existing else {
-            let new = Secret {
-                metadata: ObjectMeta {
-                    name: Some(secret.name.clone()),
-                    namespace: Some(secret.namespace.clone()),
-                    labels: (!secret.labels.is_empty()).then(|| secret.labels.clone()),
-                    annotations: secret.credential.as_ref().map(|_| secret.annotations()),
-                    ..Default::default()
-                },
-                type_: Some("Opaque".into()),
-                data: Some(data.clone()),
-                ..Default::default()
-            };
-            match api
-                .create(
-                    &PostParams {
-                        field_manager: Some(crate::kube::FIELD_MANAGER.into()),
-                        ..Default::default()
-                    },
-                    &new,
-                )
-                .await
-            {
-                Ok(_) => return Ok(ApplyOutcome::Created),
-                Err(kube::Error::Api(s)) if s.code == 409 && attempt < 5 => continue,
-                Err(e) => return Err(target.err(format!("create {what}"), e)),
-            }
-        };
-        let labels = current.metadata.labels.get_or_insert_with(BTreeMap::new);
-        let labels_ok = secret.labels.iter().all(|(k, v)| labels.get(k) == Some(v));
-        labels.extend(secret.labels.clone());
-        let annotations = current.metadata.annotations.get_or_insert_with(BTreeMap::new);
-        let annotations_ok = secret
-            .annotations()
-            .iter()
-            .all(|(k, v)| annotations.get(k) == Some(v));
-        annotations.extend(secret.annotations());
-        let data_ok = current.data.as_ref() == Some(&data) && current.string_data.is_none();
-        if data_ok && labels_ok && annotations_ok {
-            return Ok(ApplyOutcome::Unchanged);
+        let updated = update_secret(target, &secret.namespace, &secret.name, |current| {
+            written_secret(current, secret, token)
+        })
+        .await?;
+        if let Some(outcome) = updated.outcome {
+            return Ok(outcome);
         }
-        current.data = Some(data.clone());
-        current.string_data = None;
-        // `replace` sends metadata.resourceVersion: the apiserver rejects it with 409 if anyone
-        // wrote the Secret since our read, and we retry on fresh data instead of losing their write.
+        // Not there: create it.
+        let new = Secret {
+            metadata: ObjectMeta {
+                name: Some(secret.name.clone()),
+                namespace: Some(secret.namespace.clone()),
+                labels: (!secret.labels.is_empty()).then(|| secret.labels.clone()),
+                annotations: secret
+                    .credential
+                    .as_ref()
+                    .map(|c| BTreeMap::from([(CREDENTIAL_ANNOTATION.to_string(), c.clone())])),
+                ..Default::default()
+            },
+            type_: Some("Opaque".into()),
+            data: Some(git_secret_data(
+                None,
+                ByteString(secret.username.as_bytes().to_vec()),
+                token,
+            )),
+            ..Default::default()
+        };
         let pp = PostParams {
             field_manager: Some(crate::kube::FIELD_MANAGER.into()),
             ..Default::default()
         };
-        match api.replace(&secret.name, &pp, &current).await {
-            Ok(_) => return Ok(ApplyOutcome::Configured),
+        match api.create(&pp, &new).await {
+            Ok(_) => return Ok(ApplyOutcome::Created),
+            // Created meanwhile: update that one.
             Err(kube::Error::Api(s)) if s.code == 409 && attempt < 5 => continue,
-            Err(e) => return Err(target.err(format!("update {what}"), e)),
+            Err(e) => return Err(target.err(format!("create {what}"), e)),
         }
     }
 }
 
-/// Data keys a rotation keeps: TLS material for the git server (`ca.crt`, the deprecated `caFile`,
+/// The existing Secret rewritten as `secret` with `token`, or `None` when it already is.
+fn written_secret(current: &Secret, secret: &GitSecret, token: &Token) -> Option<Secret> {
+    let data = git_secret_data(
+        current.data.as_ref(),
+        ByteString(secret.username.as_bytes().to_vec()),
+        token,
+    );
+    let mut next = current.clone();
+    let labels = next.metadata.labels.get_or_insert_with(BTreeMap::new);
+    labels.extend(secret.labels.clone());
+    set_provenance(&mut next, secret.credential.as_deref());
+    let unchanged = current.data.as_ref() == Some(&data)
+        && current.string_data.is_none()
+        && next.metadata.labels.as_ref().filter(|l| !l.is_empty())
+            == current.metadata.labels.as_ref().filter(|l| !l.is_empty())
+        && next.metadata.annotations.as_ref().filter(|a| !a.is_empty())
+            == current.metadata.annotations.as_ref().filter(|a| !a.is_empty());
+    if unchanged {
+        return None;
+    }
+    next.data = Some(data);
+    next.string_data = None;
+    next.metadata.managed_fields = None;
+    Some(next)
+}
+
+/// Sets the provenance annotation of a Secret to `credential`, or removes it (`None`: the token
+/// did not come from a stored credential).
+fn set_provenance(secret: &mut Secret, credential: Option<&str>) {
+    let annotations = secret.metadata.annotations.get_or_insert_with(BTreeMap::new);
+    match credential {
+        Some(c) => {
+            annotations.insert(CREDENTIAL_ANNOTATION.into(), c.into());
+        }
+        None => {
+            annotations.remove(CREDENTIAL_ANNOTATION);
+        }
+    }
+}
+
+/// The `data` of a git Secret that authenticates as `username` with `token`, written over `old`
+/// (the Secret's current data): the keys the suite does not own but must keep — TLS material for
+/// a self-hosted git server with a private CA ([`PRESERVED_KEYS`]) — stay as they are; every
+/// other key is replaced, so a stale auth mode (a leftover `bearerToken`) cannot survive next to
+/// the basic-auth pair. The one rule for every writer: bootstrap, tenant and rotation.
+pub fn git_secret_data(
+    old: Option<&BTreeMap<String, ByteString>>,
+    username: ByteString,
+    token: &Token,
+) -> BTreeMap<String, ByteString> {
+    let mut data: BTreeMap<String, ByteString> = old
+        .into_iter()
+        .flatten()
+        .filter(|(k, _)| PRESERVED_KEYS.contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    data.insert("username".into(), username);
+    data.insert("password".into(), ByteString(token.expose().as_bytes().to_vec()));
+    data
+}
+
+/// Data keys every writer keeps: TLS material for the git server (`ca.crt`, the deprecated `caFile`,
 /// mTLS `tls.crt`/`tls.key`). Every other key is replaced, so a stale auth mode (e.g. a leftover
 /// `bearerToken`) cannot survive next to the new basic-auth pair.
 pub const PRESERVED_KEYS: &[&str] = &["ca.crt", "caFile", "tls.crt", "tls.key"];
@@ -271,36 +293,27 @@ pub fn rotated_secret(
     token: &Token,
     fallback_username: &str,
 ) -> Option<Secret> {
-    let old = current.data.clone().unwrap_or_default();
+    let old = current.data.as_ref();
     let username = old
-        .get("username")
+        .and_then(|d| d.get("username"))
         .filter(|u| !u.0.is_empty())
         .cloned()
         .unwrap_or_else(|| ByteString(fallback_username.as_bytes().to_vec()));
-    let mut data: BTreeMap<String, ByteString> = old
-        .iter()
-        .filter(|(k, _)| PRESERVED_KEYS.contains(&k.as_str()))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    data.insert("username".into(), username);
-    data.insert("password".into(), ByteString(token.expose().as_bytes().to_vec()));
+    let data = git_secret_data(old, username, token);
     let annotated = current
         .metadata
         .annotations
         .as_ref()
         .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
         .is_some_and(|c| c == credential);
-    if data == old && annotated && current.string_data.is_none() {
+    if old == Some(&data) && annotated && current.string_data.is_none() {
         return None;
     }
     let mut next = current.clone();
     next.data = Some(data);
     next.string_data = None;
     next.metadata.managed_fields = None;
-    next.metadata
-        .annotations
-        .get_or_insert_with(BTreeMap::new)
-        .insert(CREDENTIAL_ANNOTATION.into(), credential.into());
+    set_provenance(&mut next, Some(credential));
     Some(next)
 }
 

@@ -53,6 +53,19 @@ pub enum KubeError {
         /// Kind.
         kind: String,
     },
+    /// A kind the command is about to write or read is not served (its CRD is not installed, or
+    /// not at this version): said before the first write, instead of "404 page not found" after.
+    #[error("cluster '{context}' does not serve {kind} ({api_version}): {}", crd.as_ref().map(|c| format!("CustomResourceDefinition {c} is not installed or does not serve {api_version}")).unwrap_or_else(|| "the apiserver does not know this kind".into()))]
+    NotServed {
+        /// The kube context.
+        context: String,
+        /// Kind.
+        kind: String,
+        /// `group/version` asked for.
+        api_version: String,
+        /// The CRD that would serve it (`plural.group`); `None` for built-in groups.
+        crd: Option<String>,
+    },
     /// Waiting for a condition ran out of time.
     #[error("timed out after {}s waiting for {what} on cluster '{context}': {last}", after.as_secs())]
     Timeout {
@@ -133,6 +146,15 @@ impl KubeError {
             KubeError::Api { action, message, .. } => format!("{action}: {message}"),
             KubeError::Client { action, source, .. } => format!("{action}: {source}"),
             KubeError::UnknownKind { group, kind, .. } => format!("kind {kind} ({group}) not served"),
+            KubeError::NotServed {
+                kind,
+                api_version,
+                crd,
+                ..
+            } => match crd {
+                Some(crd) => format!("{kind} ({api_version}) not served: CRD {crd} missing"),
+                None => format!("{kind} ({api_version}) not served"),
+            },
             KubeError::Timeout {
                 what, last, after, ..
             } => {

@@ -414,7 +414,12 @@ pub fn find_alias(word: &str) -> Option<&'static KnownKind> {
 pub struct Resolver {
     target: KubeTarget,
     cache: Mutex<HashMap<(String, String), (ApiResource, bool)>>,
+    /// What discovery said each group-version serves (`None`: the group-version is not served).
+    served: Mutex<HashMap<(String, String), Option<ServedKinds>>>,
 }
+
+/// The kinds one group-version serves, with their scope (namespaced or not).
+type ServedKinds = Vec<(ApiResource, bool)>;
 
 impl Resolver {
     /// A resolver for one cluster.
@@ -422,6 +427,7 @@ impl Resolver {
         Resolver {
             target,
             cache: Mutex::new(HashMap::new()),
+            served: Mutex::new(HashMap::new()),
         }
     }
 
@@ -468,6 +474,60 @@ impl Resolver {
             c.insert(key, value.clone());
         }
         Ok(value)
+    }
+
+    /// The API resource and scope of `gvk` as the cluster serves it, asked by discovery even for
+    /// known kinds (one call per group-version, cached): preflights use it so a missing CRD is
+    /// named before the first write ([`KubeError::NotServed`]).
+    pub async fn served(&self, gvk: &Gvk) -> Result<(ApiResource, bool), KubeError> {
+        let key = (gvk.group.clone(), gvk.version.clone());
+        let cached = self.served.lock().ok().and_then(|c| c.get(&key).cloned());
+        let resources = match cached {
+            Some(hit) => hit,
+            None => {
+                let gv = kube::core::GroupVersion::gv(&gvk.group, &gvk.version);
+                let found = match kube::discovery::pinned_group(&self.target.client, &gv).await {
+                    Ok(group) => Some(
+                        group
+                            .versioned_resources(&gvk.version)
+                            .into_iter()
+                            .map(|(ar, caps)| (ar, caps.scope == Scope::Namespaced))
+                            .collect::<Vec<_>>(),
+                    ),
+                    Err(kube::Error::Api(s)) if s.code == 404 => None,
+                    Err(kube::Error::Discovery(_)) => None,
+                    Err(e) => {
+                        return Err(self.target.err(format!("discover {}", gvk.api_version()), e));
+                    }
+                };
+                if let Ok(mut c) = self.served.lock() {
+                    c.insert(key, found.clone());
+                }
+                found
+            }
+        };
+        resources
+            .into_iter()
+            .flatten()
+            .find(|(ar, _)| ar.kind == gvk.kind)
+            .ok_or_else(|| self.not_served(gvk))
+    }
+
+    fn not_served(&self, gvk: &Gvk) -> KubeError {
+        let crd = (!gvk.group.is_empty() && !gvk.group.ends_with(".k8s.io") && gvk.group.contains('.')).then(
+            || {
+                let plural = find_known(&gvk.group, &gvk.kind)
+                    .map(|k| k.plural.to_string())
+                    .unwrap_or_else(|| format!("{}s", gvk.kind.to_ascii_lowercase()));
+                format!("{plural}.{}", gvk.group)
+            },
+        );
+        KubeError::NotServed {
+            context: self.target.context.clone(),
+            kind: gvk.kind.clone(),
+            api_version: gvk.api_version(),
+            crd,
+        }
     }
 
     fn unknown(&self, group: &str, kind: &str) -> KubeError {

@@ -24,6 +24,15 @@ pub enum RepoError {
         /// The directory.
         path: PathBuf,
     },
+    /// A multi-file write failed and could not be fully undone: these files were left changed.
+    #[error("files left changed after a failed write (check them): {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "))]
+    PartiallyWritten {
+        /// The files written whose previous state could not be restored.
+        paths: Vec<PathBuf>,
+        /// Why the write failed.
+        #[source]
+        source: Box<RepoError>,
+    },
     /// A file could not be read or written.
     #[error("failed to {action} '{}'", path.display())]
     Io {

@@ -2,7 +2,7 @@
 //! trip, in two phases so nothing is half-applied (the operation in `ops::tenant` runs them).
 //!
 //! 1. [`preflight`] (read-only, every cluster): reachable, the Flux namespace and the runtime-info
-//!    ConfigMap present, every `${VAR}` defined there, the namespace not owned by another tenant,
+//!    ConfigMap present, every kind served (discovery names a missing CRD), every `${VAR}` defined there, the namespace not owned by another tenant,
 //!    and the caller allowed (SelfSubjectAccessReview) to create every object. Any failure on any
 //!    cluster stops the run before the first write.
 //! 2. [`apply`] (per cluster): the tenant Secret from the stored credential, the substituted
@@ -138,8 +138,12 @@ pub struct ApplyRequest {
     pub role: String,
     /// The objects before substitution, in apply order.
     pub objects: Vec<Value>,
-    /// The tenant Secret to create or update, if a credential was given.
+    /// The tenant Secret to create or update, if a credential was given (never in `--dry-run`,
+    /// which reads no token).
     pub secret: Option<SecretRequest>,
+    /// A credential was given: the tenant Secret is (or, in `--dry-run`, would be) written, so
+    /// preflight checks the right to write it and does not ask for a token.
+    pub writes_secret: bool,
     /// Copy the tenant Secret and runtime info into tenant namespaces when there is no Kyverno.
     pub propagate: bool,
     /// The namespace is not ours to create: it must exist already.
@@ -215,7 +219,18 @@ pub async fn preflight(
     }
     let mut warnings = Vec::new();
 
-    // Rights first: a clear "not allowed" beats a 403 halfway through.
+    // Every kind served (discovery): a missing Flux CRD is named here, not by a "404 page not
+    // found" after the Namespace and its RBAC were created.
+    let resolver = Resolver::new(target.clone());
+    for obj in &req.objects {
+        let gvk = Gvk::from_api_version(
+            obj.get("apiVersion").and_then(Value::as_str).unwrap_or_default(),
+            obj.get("kind").and_then(Value::as_str).unwrap_or_default(),
+        );
+        resolver.served(&gvk).await?;
+    }
+
+    // Rights next: a clear "not allowed" beats a 403 halfway through.
     let mut checks: Vec<(String, String, String, Option<String>)> = Vec::new();
     for obj in &req.objects {
         let (group, resource, namespaced) = gvr(obj);
@@ -227,7 +242,7 @@ pub async fn preflight(
             }
         }
     }
-    if req.secret.is_some() {
+    if req.writes_secret {
         for verb in ["create", "update"] {
             checks.push((
                 verb.into(),
@@ -332,7 +347,7 @@ pub async fn preflight(
 
     let kyverno = crd_exists(target, KYVERNO_CRD).await?;
     let secret_name = req.layout.tenant_secret(&req.tenant);
-    let source_secret = if req.secret.is_some() {
+    let source_secret = if req.writes_secret {
         None
     } else {
         let secrets: Api<Secret> = Api::namespaced(target.client.clone(), flux_namespace);

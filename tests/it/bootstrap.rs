@@ -77,14 +77,14 @@ fn fixture(name: &str) -> PathBuf {
 }
 
 /// A fleet repository checkout in a temp dir, with its own Flux namespace and operator manifest.
-struct Fleet {
-    dir: tempfile::TempDir,
-    ns: String,
-    token: String,
+pub(crate) struct Fleet {
+    pub(crate) dir: tempfile::TempDir,
+    pub(crate) ns: String,
+    pub(crate) token: String,
 }
 
 impl Fleet {
-    fn new(prefix: &str) -> Fleet {
+    pub(crate) fn new(prefix: &str) -> Fleet {
         let dir = tempfile::tempdir().expect("temp dir");
         let ns = unique(prefix);
         let manifest = std::fs::read_to_string(fixture("operator.yaml"))
@@ -103,7 +103,7 @@ impl Fleet {
         }
     }
 
-    fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         self.dir.path()
     }
 
@@ -112,12 +112,12 @@ impl Fleet {
     }
 
     /// `bootstrap init` in this fleet, in its namespace.
-    fn init(&self, args: &[&str]) -> Run {
+    pub(crate) fn init(&self, args: &[&str]) -> Run {
         self.cmd().args(args).args(["-n", &self.ns]).run()
     }
 
     /// The three d1 clusters named like the test contexts.
-    fn init_d1(&self) {
+    pub(crate) fn init_d1(&self) {
         self.init(&[
             "init",
             "staging",
@@ -142,12 +142,12 @@ impl Fleet {
     }
 
     /// `bootstrap …` against the test clusters with this fleet's operator manifest and token.
-    fn bootstrap(&self, args: &[&str]) -> Cmd {
+    pub(crate) fn bootstrap(&self, args: &[&str]) -> Cmd {
         self.bootstrap_with(&env().kubeconfig, args)
     }
 
     /// Same, with another kubeconfig.
-    fn bootstrap_with(&self, kubeconfig: &Path, args: &[&str]) -> Cmd {
+    pub(crate) fn bootstrap_with(&self, kubeconfig: &Path, args: &[&str]) -> Cmd {
         self.cmd()
             .args([Path::new("--kubeconfig"), kubeconfig])
             .args(["--operator-manifest", "operator.yaml"])

@@ -13,6 +13,8 @@ mod dispatch;
 mod keos;
 mod krew;
 mod secret;
+mod security;
 mod tenant;
 mod token;
 mod tree;
+mod trust;

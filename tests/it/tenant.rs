@@ -795,7 +795,7 @@ fn help_shows_kubectl_fleet_and_examples() {
 // Real apiservers
 
 /// The d1 runtime info of each test cluster (d1 §4.3).
-fn runtime_info(context: &str) -> Value {
+pub(crate) fn runtime_info(context: &str) -> Value {
     let (environment, branch, name, domain) = match context {
         "staging" => ("staging", "main", "staging-1", "preview1.example.com"),
         "prod-eu" => ("production", "production", "prod-eu", "eu.example.com"),
@@ -814,7 +814,7 @@ fn runtime_info(context: &str) -> Value {
 
 /// What `kubectl fleet bootstrap` leaves behind that tenants need: `flux-system` and the runtime
 /// info (applied idempotently; every test writes the same values).
-async fn bootstrapped(context: &str) -> KubeTarget {
+pub(crate) async fn bootstrapped(context: &str) -> KubeTarget {
     let target = env().target(context).await;
     apply(
         &target,
@@ -828,7 +828,7 @@ async fn bootstrapped(context: &str) -> KubeTarget {
 /// Installs Flux's aggregated ClusterRoles and does what kube-controller-manager's ClusterRole
 /// aggregation controller would (there is none here): fill every aggregated role with the rules
 /// of the roles its selectors match, until nothing changes.
-async fn aggregate_cluster_roles(target: &KubeTarget) {
+pub(crate) async fn aggregate_cluster_roles(target: &KubeTarget) {
     let text = std::fs::read_to_string(fixtures().join("cluster/flux-aggregated-clusterroles.yaml"))
         .expect("fixture");
     for obj in yaml::objects_from_multi_doc(&text, "fixture").expect("parses") {
@@ -880,7 +880,7 @@ async fn aggregate_cluster_roles(target: &KubeTarget) {
 }
 
 /// A client that acts as the given ServiceAccount (impersonation by the admin user).
-async fn as_service_account(context: &str, namespace: &str, name: &str) -> kube::Client {
+pub(crate) async fn as_service_account(context: &str, namespace: &str, name: &str) -> kube::Client {
     let kubeconfig = kube::config::Kubeconfig::read_from(&env().kubeconfig).expect("kubeconfig");
     let options = kube::config::KubeConfigOptions {
         context: Some(context.to_string()),
@@ -929,7 +929,13 @@ fn assert_no_token(token: &str, run: &Run, dir: &Path) {
     }
 }
 
-fn create_apply(dir: &Path, namespace: &str, tenant_name: &str, contexts: &[&str], extra: &[&str]) -> Cmd {
+pub(crate) fn create_apply(
+    dir: &Path,
+    namespace: &str,
+    tenant_name: &str,
+    contexts: &[&str],
+    extra: &[&str],
+) -> Cmd {
     let mut args = vec![
         "create",
         namespace,
@@ -2084,7 +2090,11 @@ fn selection(contexts: &[&str]) -> fleet::ops::tenant::ClusterSelection {
     }
 }
 
-fn create_request(dir: &Path, namespace: &str, tenant_name: &str) -> fleet::ops::tenant::CreateRequest {
+pub(crate) fn create_request(
+    dir: &Path,
+    namespace: &str,
+    tenant_name: &str,
+) -> fleet::ops::tenant::CreateRequest {
     fleet::ops::tenant::CreateRequest {
         repo: fleet::ops::tenant::RepoSelection {
             fleet_dir: dir.to_path_buf(),
@@ -2231,7 +2241,7 @@ async fn the_create_operation_takes_its_stores_and_the_stored_username() {
         create_request(dir.path(), &other, &tenant_name),
         TokenStores {
             secrets: &MemoryStore::default(),
-            metas: None,
+            metas: Some(&metas),
         },
         &Recorder::new(),
     )

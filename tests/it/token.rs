@@ -6,15 +6,18 @@
 //! errors of the binary. The keyring tier (`tests/keyring`) runs the real binary end to end.
 
 #[path = "../support/token.rs"]
-mod support;
+pub(crate) mod support;
 
 use std::{collections::BTreeMap, time::Duration};
 
 use fleet::{
     credentials::{
         CREDENTIAL_ANNOTATION, CredentialMeta, MetaStore, PROPAGATED_FROM_LABEL, Provider, ProviderError,
-        Token, TokenStatus,
-        cluster::{self, ClusterPlan, ClusterRotation, ObjectKey, RepoState, RotateOptions, SecretTarget},
+        TENANT_LABEL, Token, TokenStatus,
+        cluster::{
+            self, ClusterPlan, ClusterRotation, ObjectKey, RepoState, RotateOptions, SecretTarget,
+            SuspiciousSecret,
+        },
         meta::{CheckRecord, CheckResult},
         provider::check_token,
         report, rotated_secret,
@@ -45,28 +48,31 @@ use support::{
 };
 
 use crate::{
-    common::{Cmd, apply, env, namespace, unique},
+    common::{Cmd, apply, env, namespace, namespace_everywhere, unique},
     fleet_snapshot,
 };
 
 /// A credential in an in-memory keyring (that fails on demand) and a temporary index, rotated on
 /// `contexts` through the operation the binary calls.
-struct Rig {
-    name: String,
-    old: String,
+pub(crate) struct Rig {
+    pub(crate) name: String,
+    pub(crate) old: String,
     /// The metadata stored with the old token; it has an expiry and a check, which the metadata of
     /// a new token stored with `check: false` has not, so the index shows which token it describes.
-    old_meta: CredentialMeta,
-    store: FaultyStore,
-    metas: MetaStore,
-    rotations: RotationStore,
-    contexts: Vec<String>,
-    kubeconfig: std::path::PathBuf,
-    _dir: tempfile::TempDir,
+    pub(crate) old_meta: CredentialMeta,
+    pub(crate) store: FaultyStore,
+    pub(crate) metas: MetaStore,
+    pub(crate) rotations: RotationStore,
+    pub(crate) contexts: Vec<String>,
+    pub(crate) kubeconfig: std::path::PathBuf,
+    /// The namespace the rotation trusts as every cluster's Flux namespace: the shared test
+    /// clusters hold the FluxInstances of many bootstrap tests, so it is named, not found.
+    pub(crate) flux_namespace: Option<String>,
+    pub(crate) _dir: tempfile::TempDir,
 }
 
 impl Rig {
-    fn new(prefix: &str, old: &str, contexts: &[String]) -> Self {
+    pub(crate) fn new(prefix: &str, old: &str, contexts: &[String]) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let metas = MetaStore::at(dir.path().join("kubectl-fleet"));
         let rotations = RotationStore::new(&metas);
@@ -105,8 +111,15 @@ impl Rig {
             rotations,
             contexts: contexts.to_vec(),
             kubeconfig: env().kubeconfig.clone(),
+            flux_namespace: None,
             _dir: dir,
         }
+    }
+
+    /// The rig trusting `namespace` as the Flux namespace.
+    pub(crate) fn trusting(mut self, namespace: &str) -> Self {
+        self.flux_namespace = Some(namespace.to_string());
+        self
     }
 
     fn stores(&self) -> Stores<'_> {
@@ -125,7 +138,7 @@ impl Rig {
         }
     }
 
-    async fn run(
+    pub(crate) async fn run(
         &self,
         mode: RotateMode<'static>,
         wait: bool,
@@ -141,8 +154,26 @@ impl Rig {
             wait,
             timeout,
             interval: Duration::from_millis(250),
+            flux_namespace: if fresh { self.flux_namespace.clone() } else { None },
         };
         rotate(req, self.stores(), &self.access(fresh), reporter).await
+    }
+
+    /// A dry run of a fresh rotation.
+    pub(crate) async fn plan(&self, reporter: &dyn Reporter) -> RotateOutcome {
+        let req = RotateRequest {
+            name: self.name.clone(),
+            mode: fresh("ghp_never_read"),
+            dry_run: true,
+            check: false,
+            wait: false,
+            timeout: Duration::from_secs(5),
+            interval: Duration::from_millis(250),
+            flux_namespace: self.flux_namespace.clone(),
+        };
+        rotate(req, self.stores(), &self.access(true), reporter)
+            .await
+            .expect("planned")
     }
 
     /// Runs a fresh rotation to `new` without waiting for Flux, and returns its completed run.
@@ -153,7 +184,7 @@ impl Rig {
 
     /// Everything local agrees on `expected`: the keyring holds it and no previous token, the
     /// index describes it, and no rotation is left.
-    fn assert_settled(&self, expected: &str, why: &str) {
+    pub(crate) fn assert_settled(&self, expected: &str, why: &str) {
         assert_eq!(
             self.store.value(&self.name).as_deref(),
             Some(expected),
@@ -194,65 +225,82 @@ fn ts(s: &str) -> jiff::Timestamp {
     s.parse().expect("timestamp")
 }
 
-fn fresh(token: &str) -> RotateMode<'static> {
+pub(crate) fn fresh(token: &str) -> RotateMode<'static> {
     let token = token.to_string();
     RotateMode::Fresh {
         new_token: Box::new(move || async move { Ok(Token::new(token)?) }.boxed()),
     }
 }
 
-fn ran(outcome: RotateOutcome) -> RotationRun {
+pub(crate) fn ran(outcome: RotateOutcome) -> RotationRun {
     match outcome {
         RotateOutcome::Ran(run) => run,
         other => panic!("the rotation did not run: {other:?}"),
     }
 }
 
-/// The objects of one cluster, as bootstrap and `tenant --propagate` leave them.
+/// The namespaces of one rotation test, named the same on every cluster: the Flux namespace the
+/// rotation trusts, and two namespaces of tenant `apps`.
+#[derive(Clone)]
 struct Fixture {
     system: String,
     tenant: String,
+    tenant2: String,
 }
 
-async fn fixture(target: &KubeTarget, credential: &str, old: &str) -> Fixture {
-    let system = namespace(target, "tok-sys").await;
-    let tenant = namespace(target, "tok-app").await;
-    let mut flux_system = git_secret(&system, "flux-system", Some(credential), "fleet-bot", old);
+impl Fixture {
+    async fn namespaces(targets: &[KubeTarget]) -> Self {
+        let fx = Fixture {
+            system: unique("tok-sys"),
+            tenant: unique("tok-app"),
+            tenant2: unique("tok-app2"),
+        };
+        namespace_everywhere(targets, &fx.system, json!({})).await;
+        for ns in [&fx.tenant, &fx.tenant2] {
+            namespace_everywhere(targets, ns, json!({TENANT_LABEL: "apps"})).await;
+        }
+        fx
+    }
+}
+
+/// The objects of one cluster, as bootstrap and `tenant --propagate` leave them.
+async fn fixture(target: &KubeTarget, fx: &Fixture, credential: &str, old: &str) {
+    let Fixture {
+        system,
+        tenant,
+        tenant2,
+    } = fx;
+    let mut flux_system = git_secret(system, "flux-system", Some(credential), "fleet-bot", old);
     flux_system["stringData"]["ca.crt"] = json!("-----BEGIN CERTIFICATE-----");
     apply(target, flux_system).await;
-    let mut flux_apps = git_secret(&system, "flux-apps", Some(credential), "git", old);
-    flux_apps["metadata"]["labels"] = json!({"toolkit.fluxcd.io/tenant": "apps"});
+    let mut flux_apps = git_secret(system, "flux-apps", Some(credential), "git", old);
+    flux_apps["metadata"]["labels"] = json!({TENANT_LABEL: "apps"});
     apply(target, flux_apps).await;
     // The tenant copy made with --propagate: same annotation plus the propagated-from label.
-    let mut copy = git_secret(&tenant, "flux-apps", Some(credential), "git", old);
+    let mut copy = git_secret(tenant, "flux-apps", Some(credential), "git", old);
     copy["metadata"]["labels"] = json!({PROPAGATED_FROM_LABEL: format!("{system}.flux-apps")});
     apply(target, copy).await;
     // An older copy whose annotation was lost: found through the label alone.
-    let mut legacy = git_secret(&tenant, "flux-apps-legacy", None, "git", old);
+    let mut legacy = git_secret(tenant2, "flux-apps", None, "git", old);
     legacy["metadata"]["labels"] = json!({PROPAGATED_FROM_LABEL: format!("{system}.flux-apps")});
     apply(target, legacy).await;
     // Same token value, but not written from the credential: must stay untouched.
-    apply(target, git_secret(&system, "hand-made", None, "git", old)).await;
+    apply(target, git_secret(system, "hand-made", None, "git", old)).await;
     apply(
         target,
-        git_secret(&system, "other-bot", Some("other-credential"), "git", old),
+        git_secret(system, "other-bot", Some("other-credential"), "git", old),
     )
     .await;
 
     apply(
         target,
-        git_repository(&system, "flux-system", "flux-system", false),
+        git_repository(system, "flux-system", "flux-system", false),
     )
     .await;
-    apply(target, git_repository(&tenant, "apps", "flux-apps", false)).await;
-    apply(
-        target,
-        git_repository(&tenant, "legacy", "flux-apps-legacy", false),
-    )
-    .await;
-    apply(target, git_repository(&tenant, "paused", "flux-apps", true)).await;
-    apply(target, git_repository(&system, "hand-made", "hand-made", false)).await;
-    Fixture { system, tenant }
+    apply(target, git_repository(tenant, "apps", "flux-apps", false)).await;
+    apply(target, git_repository(tenant2, "legacy", "flux-apps", false)).await;
+    apply(target, git_repository(tenant, "paused", "flux-apps", true)).await;
+    apply(target, git_repository(system, "hand-made", "hand-made", false)).await;
 }
 
 async fn resource_version(target: &KubeTarget, ns: &str, name: &str) -> Option<String> {
@@ -263,14 +311,22 @@ async fn resource_version(target: &KubeTarget, ns: &str, name: &str) -> Option<S
 #[tokio::test]
 async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_waits_for_flux() {
     let (old, new) = ("ghp_OLD_rotation_3c", "ghp_NEW_rotation_3c");
-    let rig = Rig::new("fleet-bot", old, &env().contexts);
+    let mut targets = Vec::new();
+    for context in &env().contexts {
+        targets.push(env().target(context).await);
+    }
+    let fx = Fixture::namespaces(&targets).await;
+    let rig = Rig::new("fleet-bot", old, &env().contexts).trusting(&fx.system);
     let credential = rig.name.clone();
     let mut clusters = Vec::new();
-    for context in &env().contexts {
-        let target = env().target(context).await;
-        let fx = fixture(&target, &credential, old).await;
-        let controller =
-            FakeSourceController::start(target.clone(), vec![fx.system.clone(), fx.tenant.clone()], new);
+    for target in targets {
+        fixture(&target, &fx, &credential, old).await;
+        let fx = fx.clone();
+        let controller = FakeSourceController::start(
+            target.clone(),
+            vec![fx.system.clone(), fx.tenant.clone(), fx.tenant2.clone()],
+            new,
+        );
         let untouched = (
             resource_version(&target, &fx.system, "hand-made").await,
             resource_version(&target, &fx.system, "other-bot").await,
@@ -302,7 +358,7 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
             format!("{}/flux-apps", fx.system),
             format!("{}/flux-system", fx.system),
             format!("{}/flux-apps", fx.tenant),
-            format!("{}/flux-apps-legacy", fx.tenant),
+            format!("{}/flux-apps", fx.tenant2),
         ];
         expected.sort();
         assert_eq!(names, expected, "{}", target.context);
@@ -321,7 +377,7 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
         for (ns, name) in [
             (&fx.system, "flux-apps"),
             (&fx.tenant, "flux-apps"),
-            (&fx.tenant, "flux-apps-legacy"),
+            (&fx.tenant2, "flux-apps"),
         ] {
             assert_eq!(
                 secret_data(target, ns, name).await["password"],
@@ -330,8 +386,8 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
             );
         }
         // The label-only copy now carries the annotation too, and keeps its label.
-        let api: Api<Secret> = Api::namespaced(target.client.clone(), &fx.tenant);
-        let legacy = api.get("flux-apps-legacy").await.expect("get");
+        let api: Api<Secret> = Api::namespaced(target.client.clone(), &fx.tenant2);
+        let legacy = api.get("flux-apps").await.expect("get");
         assert_eq!(
             legacy.metadata.annotations.expect("annotated")[CREDENTIAL_ANNOTATION],
             credential
@@ -361,7 +417,7 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
         for (ns, name) in [
             (&fx.system, "flux-system"),
             (&fx.tenant, "apps"),
-            (&fx.tenant, "legacy"),
+            (&fx.tenant2, "legacy"),
         ] {
             assert_eq!(
                 requested_at(target, ns, name).await.as_deref(),
@@ -391,7 +447,9 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
     // Applying the same token again writes nothing but still proves Flux fetches with it.
     let (target, fx, ..) = &clusters[0];
     let rv = resource_version(target, &fx.system, "flux-system").await;
-    let plan = cluster::plan_cluster(target, &credential).await.expect("plan");
+    let plan = cluster::plan_cluster(target, &credential, Some(&fx.system))
+        .await
+        .expect("plan");
     let again = RotateOptions {
         fallback_username: "git".into(),
         wait: true,
@@ -473,8 +531,8 @@ async fn a_concurrent_write_between_read_and_update_is_retried_and_not_lost() {
 #[tokio::test]
 async fn a_repository_that_cannot_fetch_with_the_new_token_fails_the_cluster_and_rollback_undoes_it() {
     let target = env().target(env().first()).await;
-    let rig = Rig::new("bot", "ghp_old_af", std::slice::from_ref(&target.context));
     let ns = namespace(&target, "tok-authfail").await;
+    let rig = Rig::new("bot", "ghp_old_af", std::slice::from_ref(&target.context)).trusting(&ns);
     apply(
         &target,
         git_secret(&ns, "flux-system", Some(&rig.name), "git", "ghp_old_af"),
@@ -540,8 +598,8 @@ async fn a_repository_that_cannot_fetch_with_the_new_token_fails_the_cluster_and
 #[tokio::test]
 async fn waiting_times_out_when_source_controller_never_handles_the_request() {
     let target = env().target(env().first()).await;
-    let rig = Rig::new("bot", "ghp_old_to", std::slice::from_ref(&target.context));
     let ns = namespace(&target, "tok-timeout").await;
+    let rig = Rig::new("bot", "ghp_old_to", std::slice::from_ref(&target.context)).trusting(&ns);
     apply(
         &target,
         git_secret(&ns, "flux-system", Some(&rig.name), "git", "ghp_old_to"),
@@ -613,33 +671,51 @@ async fn a_user_who_may_not_read_secrets_is_refused_before_any_change() {
     rig.assert_settled("ghp_old_rbac", "after a refused rotation");
 }
 
-/// One Secret and one tenant copy written from `credential` in `ns` of every cluster.
-async fn small_fixture(targets: &[KubeTarget], namespaces: &[String], credential: &str, old: &str) {
-    for (target, ns) in targets.iter().zip(namespaces) {
-        apply(
-            target,
-            git_secret(ns, credential, Some(credential), "fleet-bot", old),
-        )
-        .await;
-        let mut copy = git_secret(ns, &format!("{credential}-copy"), None, "git", old);
-        copy["metadata"]["labels"] = json!({PROPAGATED_FROM_LABEL: format!("{ns}.{credential}")});
+/// A Flux namespace and a namespace of tenant `crash`, named the same on every cluster.
+struct Pair {
+    flux: String,
+    tenant: String,
+}
+
+impl Pair {
+    async fn new(targets: &[KubeTarget], prefix: &str) -> Self {
+        let pair = Pair {
+            flux: unique(prefix),
+            tenant: unique(&format!("{prefix}-t")),
+        };
+        namespace_everywhere(targets, &pair.flux, json!({})).await;
+        namespace_everywhere(targets, &pair.tenant, json!({TENANT_LABEL: "crash"})).await;
+        pair
+    }
+}
+
+/// One tenant Secret written from `credential` in the Flux namespace of every cluster, and its
+/// copy in the tenant's namespace.
+async fn small_fixture(targets: &[KubeTarget], namespaces: &Pair, credential: &str, old: &str) {
+    for target in targets {
+        let mut source = git_secret(&namespaces.flux, credential, Some(credential), "fleet-bot", old);
+        source["metadata"]["labels"] = json!({TENANT_LABEL: "crash"});
+        apply(target, source).await;
+        let mut copy = git_secret(&namespaces.tenant, credential, None, "git", old);
+        copy["metadata"]["labels"] =
+            json!({PROPAGATED_FROM_LABEL: format!("{}.{credential}", namespaces.flux)});
         apply(target, copy).await;
     }
 }
 
 async fn assert_clusters_hold(
     targets: &[KubeTarget],
-    namespaces: &[String],
+    namespaces: &Pair,
     credential: &str,
     expected: &str,
     why: &str,
 ) {
-    for (target, ns) in targets.iter().zip(namespaces) {
-        for name in [credential.to_string(), format!("{credential}-copy")] {
+    for target in targets {
+        for ns in [&namespaces.flux, &namespaces.tenant] {
             assert_eq!(
-                secret_data(target, ns, &name).await["password"],
+                secret_data(target, ns, credential).await["password"],
                 expected,
-                "{why}: {}/{ns}/{name}",
+                "{why}: {}/{ns}/{credential}",
                 target.context
             );
         }
@@ -721,18 +797,16 @@ fn crash_points() -> Vec<CrashPoint> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rotation_killed_after_any_step_is_settled_by_resume_or_rollback() {
     let mut targets = Vec::new();
-    let mut namespaces = Vec::new();
     for context in &env().contexts {
-        let target = env().target(context).await;
-        namespaces.push(namespace(&target, "tok-crash").await);
-        targets.push(target);
+        targets.push(env().target(context).await);
     }
+    let namespaces = Pair::new(&targets, "tok-crash").await;
     let started = std::time::Instant::now();
     let mut scenarios = 0;
     for point in crash_points() {
         for resume in [true, false] {
             let (old, new) = ("ghp_crash_OLD", "ghp_crash_NEW");
-            let rig = Rig::new("crash", old, &env().contexts);
+            let rig = Rig::new("crash", old, &env().contexts).trusting(&namespaces.flux);
             let why = format!(
                 "killed {} then {}",
                 point.what,
@@ -813,12 +887,10 @@ async fn a_rotation_killed_after_any_step_is_settled_by_resume_or_rollback() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rollback_killed_after_any_step_is_finished_by_the_next_rollback() {
     let mut targets = Vec::new();
-    let mut namespaces = Vec::new();
     for context in &env().contexts {
-        let target = env().target(context).await;
-        namespaces.push(namespace(&target, "tok-rbcrash").await);
-        targets.push(target);
+        targets.push(env().target(context).await);
     }
+    let namespaces = Pair::new(&targets, "tok-rbcrash").await;
     let steps: [(&str, LineMatch); 6] = [
         ("after the state switched to rollback", |n, l| {
             l == Checkpoint::RollbackStarted.line(n)
@@ -841,7 +913,7 @@ async fn a_rollback_killed_after_any_step_is_finished_by_the_next_rollback() {
     ];
     for (what, line) in steps {
         let (old, new) = ("ghp_rbcrash_OLD", "ghp_rbcrash_NEW");
-        let rig = Rig::new("rbcrash", old, &env().contexts);
+        let rig = Rig::new("rbcrash", old, &env().contexts).trusting(&namespaces.flux);
         let why = format!("a rollback killed {what}");
         small_fixture(&targets, &namespaces, &rig.name, old).await;
         // A rotation left unfinished: every cluster has the new token, the commit never ran.
@@ -889,13 +961,13 @@ async fn a_rollback_killed_after_any_step_is_finished_by_the_next_rollback() {
 async fn a_failing_step_is_undone_before_the_rotation_returns_its_error() {
     let target = env().target(env().first()).await;
     let targets = [target.clone()];
-    let namespaces = [namespace(&target, "tok-fail").await];
+    let namespaces = Pair::new(&targets, "tok-fail").await;
     let contexts = [target.context.clone()];
     let (old, new) = ("ghp_fail_OLD", "ghp_fail_NEW");
 
     // The keyring refuses to keep the previous token, then to store the new one.
     for entry_of in [previous_entry as fn(&str) -> String, |n: &str| n.to_string()] {
-        let rig = Rig::new("fail", old, &contexts);
+        let rig = Rig::new("fail", old, &contexts).trusting(&namespaces.flux);
         small_fixture(&targets, &namespaces, &rig.name, old).await;
         rig.store.fail(Call::Set, &entry_of(&rig.name), 1);
         let err = rig.rotate_to(new, &Recorder::new()).await.expect_err("failed");
@@ -905,7 +977,7 @@ async fn a_failing_step_is_undone_before_the_rotation_returns_its_error() {
     }
 
     // The index cannot be written (a directory where its temporary file goes).
-    let rig = Rig::new("fail", old, &contexts);
+    let rig = Rig::new("fail", old, &contexts).trusting(&namespaces.flux);
     small_fixture(&targets, &namespaces, &rig.name, old).await;
     let blocker = rig
         .metas
@@ -918,7 +990,7 @@ async fn a_failing_step_is_undone_before_the_rotation_returns_its_error() {
     rig.assert_settled(old, "a failed index write");
 
     // The state file cannot be written: refused before anything changes.
-    let rig = Rig::new("fail", old, &contexts);
+    let rig = Rig::new("fail", old, &contexts).trusting(&namespaces.flux);
     let blocker = rig
         .rotations
         .path(&rig.name)
@@ -931,7 +1003,7 @@ async fn a_failing_step_is_undone_before_the_rotation_returns_its_error() {
 
     // Storing the new token fails and so does writing the current one back: the rotation stays
     // open (the keyring may hold either token), and --rollback settles it.
-    let rig = Rig::new("fail", old, &contexts);
+    let rig = Rig::new("fail", old, &contexts).trusting(&namespaces.flux);
     small_fixture(&targets, &namespaces, &rig.name, old).await;
     rig.store.fail(Call::Set, &rig.name, 2);
     let rec = Recorder::new();
@@ -954,7 +1026,7 @@ async fn a_failing_step_is_undone_before_the_rotation_returns_its_error() {
 
     // The commit cannot remove the previous token: every cluster is done, the run fails with the
     // keyring's error, and --resume finishes the commit.
-    let rig = Rig::new("fail", old, &contexts);
+    let rig = Rig::new("fail", old, &contexts).trusting(&namespaces.flux);
     small_fixture(&targets, &namespaces, &rig.name, old).await;
     rig.store.fail(Call::Delete, &previous_entry(&rig.name), 1);
     let run = ran(rig.rotate_to(new, &Recorder::new()).await.expect("ran"));
@@ -1248,6 +1320,16 @@ fn list_and_check_render_expiry_days_left_and_warnings() {
     );
 }
 
+fn suspicious(ns: &str, name: &str) -> SuspiciousSecret {
+    SuspiciousSecret {
+        key: ObjectKey {
+            namespace: ns.into(),
+            name: name.into(),
+        },
+        reason: "labelled as a copy of flux-system/flux-system, which belongs to no tenant: only tenants' Secrets have copies".into(),
+    }
+}
+
 fn secret(ns: &str, name: &str, from: Option<&str>) -> SecretTarget {
     SecretTarget {
         key: ObjectKey {
@@ -1275,6 +1357,7 @@ fn rotation_results_and_plans_render_as_tables() {
         message: None,
     };
     let ok = ClusterRotation {
+        suspicious: Vec::new(),
         secrets: vec![
             SecretReport {
                 target: secret("flux-system", "flux-system", None),
@@ -1319,6 +1402,14 @@ fn rotation_results_and_plans_render_as_tables() {
                 outcome: Ok(no_flux),
                 seconds: 0.25,
             },
+            TargetReport {
+                target: "shared".into(),
+                outcome: Ok(ClusterRotation {
+                    suspicious: vec![suspicious("backend", "loot")],
+                    ..ClusterRotation::default()
+                }),
+                seconds: 0.25,
+            },
         ],
     };
     fleet_snapshot!("token_rotate_table", rotation_table(&result, Paint::plain()));
@@ -1328,6 +1419,9 @@ fn rotation_results_and_plans_render_as_tables() {
     );
 
     let plan = ClusterPlan {
+        flux_namespace: "flux-system".into(),
+        flux_namespace_origin: None,
+        suspicious: vec![suspicious("backend", "loot")],
         secrets: vec![
             secret("apps", "flux-apps", Some("flux-system.flux-apps")),
             secret("flux-system", "flux-system", None),
@@ -1465,7 +1559,12 @@ async fn the_plan_flags_secrets_a_flux_kustomization_would_revert() {
     create_only["metadata"]["labels"] = json!({"kustomize.toolkit.fluxcd.io/name": "cluster-secrets"});
     create_only["metadata"]["annotations"]["kustomize.toolkit.fluxcd.io/ssa"] = json!("IfNotPresent");
     apply(&target, create_only).await;
-    let plan = cluster::plan_cluster(&target, &credential).await.expect("plan");
+    for name in ["from-git", "create-only"] {
+        apply(&target, git_repository(&ns, name, name, false)).await;
+    }
+    let plan = cluster::plan_cluster(&target, &credential, Some(&ns))
+        .await
+        .expect("plan");
     let flagged: Vec<(String, Option<String>)> = plan
         .secrets
         .iter()

@@ -142,6 +142,8 @@ async fn bootstrap_takes_tokens_from_the_keyring_and_rotate_finds_its_secrets() 
             &fleet_cred,
             "--context",
             "staging",
+            "--flux-namespace",
+            &ns,
             "--from-stdin",
             "--no-check",
             "--timeout",

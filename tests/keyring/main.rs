@@ -345,20 +345,36 @@ struct Prepared {
     controller: FakeSourceController,
 }
 
+/// Every cluster gets the same two namespaces: `ns`, trusted as the Flux namespace
+/// (`--flux-namespace`: the shared clusters hold the FluxInstances of many bootstrap tests), with
+/// the sync Secret, the tenant's Secret and a hand-made one; and a namespace of tenant `apps` with
+/// the copy `--propagate` made.
 async fn prepare(credential: &str, old: &str, new: &str) -> Vec<Prepared> {
+    let ns = unique("rot-sys");
+    let tenant = unique("rot-app");
     let mut out = Vec::new();
     for context in &env().contexts {
         let target = env().target(context).await;
-        let ns = namespace(&target, "rot-sys").await;
-        let tenant = namespace(&target, "rot-app").await;
+        for (name, labels) in [
+            (&ns, json!({})),
+            (&tenant, json!({"toolkit.fluxcd.io/tenant": "apps"})),
+        ] {
+            apply(
+                &target,
+                json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": labels}}),
+            )
+            .await;
+        }
         apply(
             &target,
             git_secret(&ns, "flux-system", Some(credential), "fleet-bot", old),
         )
         .await;
+        let mut source = git_secret(&ns, "flux-apps", Some(credential), "git", old);
+        source["metadata"]["labels"] = json!({"toolkit.fluxcd.io/tenant": "apps"});
+        apply(&target, source).await;
         let mut copy = git_secret(&tenant, "flux-apps", Some(credential), "git", old);
-        copy["metadata"]["labels"] =
-            json!({"kubectl-fleet.dev/propagated-from": format!("{ns}.flux-system")});
+        copy["metadata"]["labels"] = json!({"kubectl-fleet.dev/propagated-from": format!("{ns}.flux-apps")});
         apply(&target, copy).await;
         apply(&target, git_secret(&ns, "hand-made", None, "git", old)).await;
         apply(&target, git_repository(&ns, "flux-system", "flux-system", false)).await;
@@ -366,8 +382,8 @@ async fn prepare(credential: &str, old: &str, new: &str) -> Vec<Prepared> {
         let controller = FakeSourceController::start(target.clone(), vec![ns.clone(), tenant.clone()], new);
         out.push(Prepared {
             target,
-            ns,
-            tenant,
+            ns: ns.clone(),
+            tenant: tenant.clone(),
             controller,
         });
     }
@@ -426,12 +442,22 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
     );
 
     let dry = user
-        .run(&["rotate", &name, "--all-contexts", "--dry-run"], None)
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+            ],
+            None,
+        )
         .await;
     assert_eq!(dry.code, 0, "{dry:?}");
     assert_eq!(
         dry.stdout.matches("replace data with the new token").count(),
-        6,
+        9,
         "{}",
         dry.stdout
     );
@@ -439,7 +465,17 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
     assert_eq!(passwords(&clusters[0]).await.0, old);
 
     let same = user
-        .run(&["rotate", &name, "--all-contexts", "--from-stdin"], Some(old))
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+            ],
+            Some(old),
+        )
         .await;
     assert_eq!(same.code, 2, "{same:?}");
     assert!(same.stderr.contains("is the one credential"), "{}", same.stderr);
@@ -451,6 +487,8 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
                 "rotate",
                 &name,
                 "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
                 "--from-stdin",
                 "--timeout",
                 "60s",
@@ -474,7 +512,7 @@ async fn rotate_updates_three_clusters_waits_for_flux_and_drops_the_previous_tok
             .collect();
         assert_eq!(
             cells,
-            [context.as_str(), "2 updated", "2/2 ready", "done"],
+            [context.as_str(), "3 updated", "2/2 ready", "done"],
             "{line}"
         );
     }
@@ -527,9 +565,40 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
         0
     );
 
+    // A plan with a cluster that cannot be planned is a failed plan (issue 12): exit 1.
+    let plan = user
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(plan.code, 1, "{plan:?}");
+    assert!(
+        plan.stdout
+            .lines()
+            .any(|l| l.starts_with(dead_context.as_str()) && l.contains("unreachable")),
+        "{}",
+        plan.stdout
+    );
+
     let rotate = user
         .run(
-            &["rotate", &name, "--all-contexts", "--from-stdin", "--no-check"],
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
             Some(new),
         )
         .await;
@@ -569,11 +638,19 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
     // Everything else refuses to run over an unfinished rotation and says what to do.
     let again = user
         .run(
-            &["rotate", &name, "--all-contexts", "--from-stdin", "--no-check"],
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
             Some("ghp_third"),
         )
         .await;
-    assert_eq!(again.code, 2, "{again:?}");
+    assert_eq!(again.code, 1, "{again:?}");
     assert!(
         again.stderr.contains("unfinished rotation") && again.stderr.contains("2 of 3 clusters done"),
         "{}",
@@ -585,7 +662,7 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
             Some("ghp_third"),
         )
         .await;
-    assert_eq!(set.code, 2, "{set:?}");
+    assert_eq!(set.code, 1, "{set:?}");
     let list = json(&user.run(&["list", "-o", "json"], None).await);
     assert_eq!(list["items"][0]["status"], "Rotating");
     assert_eq!(list["items"][0]["rotation"]["remaining"], json!([dead_context]));
@@ -630,6 +707,89 @@ async fn an_unreachable_cluster_fails_alone_and_resume_completes_the_rotation() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delete_during_an_unfinished_rotation_needs_force_and_no_lock_file_is_left() {
+    let user = User::new();
+    let tmp = tempfile::tempdir().expect("tmp");
+    let name = unique("del-bot");
+    let (old, new) = ("ghp_delrot_OLD", "ghp_delrot_NEW");
+    let clusters = prepare(&name, old, new).await;
+    let dead_context = env().contexts[1].clone();
+    let (dead_kc, ..) = kubeconfig_with_dead(tmp.path(), &dead_context).await;
+    let user = User {
+        kubeconfig: dead_kc,
+        ..user
+    };
+    let rotations = user.config.path().join("kubectl-fleet/rotations");
+    let lock_files = || -> Vec<String> {
+        std::fs::read_dir(&rotations)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .filter(|n| n.ends_with(".lock"))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    // Commands about credentials that do not exist leave no lock file behind.
+    let ghost = unique("ghost");
+    assert_eq!(user.run(&["delete", &ghost], None).await.code, 2);
+    let rotate = user
+        .run(
+            &["rotate", &ghost, "--all-contexts", "--from-stdin", "--no-check"],
+            Some(new),
+        )
+        .await;
+    assert_eq!(rotate.code, 2, "{rotate:?}");
+    assert_eq!(lock_files(), Vec::<String>::new(), "no lock file for {ghost}");
+
+    assert_eq!(
+        user.run(&["set", &name, "--from-stdin", "--no-check"], Some(old))
+            .await
+            .code,
+        0
+    );
+    let rotate = user
+        .run(
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
+            Some(new),
+        )
+        .await;
+    assert_eq!(rotate.code, 1, "one cluster is unreachable: {rotate:?}");
+    assert_eq!(
+        lock_files(),
+        Vec::<String>::new(),
+        "the rotation released its lock"
+    );
+
+    // Without --force (and no terminal to ask on) both tokens stay.
+    let refused = user.run(&["delete", &name], None).await;
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.contains("unfinished rotation") && refused.stderr.contains("--force"),
+        "{}",
+        refused.stderr
+    );
+    assert_eq!(stored(&name).as_deref(), Some(new));
+    assert_eq!(stored(&previous_entry(&name)).as_deref(), Some(old));
+    assert!(user.state_file(&name).exists());
+
+    let forced = user.run(&["delete", &name, "--force"], None).await;
+    assert_eq!(forced.code, 0, "{forced:?}");
+    assert!(forced.stderr.contains("was discarded"), "{}", forced.stderr);
+    assert_eq!((stored(&name), stored(&previous_entry(&name))), (None, None));
+    assert!(!user.state_file(&name).exists());
+    assert_eq!(lock_files(), Vec::<String>::new());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rollback_puts_the_previous_token_back_everywhere() {
     let user = User::new();
     let tmp = tempfile::tempdir().expect("tmp");
@@ -650,7 +810,15 @@ async fn rollback_puts_the_previous_token_back_everywhere() {
     );
     let rotate = user
         .run(
-            &["rotate", &name, "--all-contexts", "--from-stdin", "--no-check"],
+            &[
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "--no-check",
+            ],
             Some(new),
         )
         .await;
@@ -673,7 +841,7 @@ async fn rollback_puts_the_previous_token_back_everywhere() {
     assert_eq!(passwords(&clusters[0]).await.0, old);
     let resume = user.run(&["rotate", &name, "--resume"], None).await;
     assert_eq!(
-        resume.code, 2,
+        resume.code, 1,
         "a rollback in progress cannot be resumed as a rotation: {resume:?}"
     );
 
@@ -779,11 +947,10 @@ async fn killing_the_apiserver_mid_rotation_leaves_every_secret_entirely_old_or_
             let target = &target;
             let (ns, name) = (&ns, &name);
             async move {
-                apply(
-                    target,
-                    git_secret(ns, &format!("git-{i:03}"), Some(name), "fleet-bot", old),
-                )
-                .await;
+                // Tenant Secrets of the trusted Flux namespace (one tenant each).
+                let mut secret = git_secret(ns, &format!("git-{i:03}"), Some(name), "fleet-bot", old);
+                secret["metadata"]["labels"] = json!({"toolkit.fluxcd.io/tenant": format!("t{i:03}")});
+                apply(target, secret).await;
             }
         })
         .await;
@@ -812,6 +979,8 @@ async fn killing_the_apiserver_mid_rotation_leaves_every_secret_entirely_old_or_
                 &name,
                 "--context",
                 cluster,
+                "--flux-namespace",
+                &ns,
                 "--from-stdin",
                 "--no-check",
                 "--no-wait",
@@ -969,6 +1138,23 @@ async fn no_command_ever_prints_or_writes_a_token() {
         );
     }
     let clusters = prepare(&name, old, new).await;
+    // Hostile objects (issue 12): what a tenant plants to harvest the next token, by label in its
+    // namespace and by annotation in a namespace of no tenant. Never written, never printed.
+    let planted_ns = unique("leak-other");
+    apply(
+        &clusters[0].target,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": planted_ns}}),
+    )
+    .await;
+    let mut by_label = git_secret(&clusters[0].tenant, "loot", None, "git", "x");
+    by_label["metadata"]["labels"] =
+        json!({"kubectl-fleet.dev/propagated-from": format!("{}.flux-system", clusters[0].ns)});
+    apply(&clusters[0].target, by_label).await;
+    apply(
+        &clusters[0].target,
+        git_secret(&planted_ns, "loot", Some(&name), "git", "x"),
+    )
+    .await;
     let tmp = tempfile::tempdir().expect("tmp");
     let (dead_kc, real_server, dead_server) = kubeconfig_with_dead(tmp.path(), &env().contexts[2]).await;
     let mut user = User::new();
@@ -990,12 +1176,39 @@ async fn no_command_ever_prints_or_writes_a_token() {
         (vec!["check", "-o", "json"], None),
         (vec!["check", "-o", "yaml"], None),
         (
-            vec!["rotate", &name, "--all-contexts", "--dry-run", "-o", "json"],
+            vec![
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+                "-o",
+                "json",
+            ],
             None,
         ),
-        (vec!["rotate", &name, "--all-contexts", "--dry-run"], None),
         (
-            vec!["rotate", &name, "--all-contexts", "--from-stdin", "-v"],
+            vec![
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--dry-run",
+            ],
+            None,
+        ),
+        (
+            vec![
+                "rotate",
+                &name,
+                "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
+                "--from-stdin",
+                "-v",
+            ],
             Some(rejected),
         ),
         (
@@ -1003,6 +1216,8 @@ async fn no_command_ever_prints_or_writes_a_token() {
                 "rotate",
                 &name,
                 "--all-contexts",
+                "--flux-namespace",
+                &clusters[0].ns,
                 "--from-stdin",
                 "-v",
                 "-o",
@@ -1033,6 +1248,13 @@ async fn no_command_ever_prints_or_writes_a_token() {
         (vec!["delete", name.as_str(), "-v"], None),
     ] {
         user.run(&args, stdin).await;
+    }
+    for (ns, what) in [(&clusters[0].tenant, "by label"), (&planted_ns, "by annotation")] {
+        assert_eq!(
+            secret_data(&clusters[0].target, ns, "loot").await["password"],
+            "x",
+            "the Secret planted {what} in {ns} was written"
+        );
     }
     assert_eq!(
         passwords(&clusters[2]).await.0,

@@ -24,7 +24,7 @@ use crate::{
         operator::{self, OperatorManifest},
         preflight::{self, Preflight},
     },
-    credentials::{MetaStore, SecretStore},
+    credentials::{MetaStore, SecretStore, rotation::lock_credentials},
     error::{Error, ExitStatus, Result, error_chain},
     kube::{ClientOptions, KubeTarget, LoadedKubeconfig},
     output::{Level, Reporter, plural},
@@ -231,7 +231,13 @@ fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> 
              see kubectl fleet bootstrap --help"
                 .into(),
         )),
-        ClusterSelection::Named(names) => Ok(dedupe(names)),
+        ClusterSelection::Named(names) => {
+            // A name is a path under clusters/: `.` or `..` would be the fleet itself or outside it.
+            for name in &names {
+                crate::repo::names::cluster_path("cluster", name)?;
+            }
+            Ok(dedupe(names))
+        }
     }
 }
 
@@ -258,6 +264,13 @@ pub async fn bootstrap(
         dirs.push(clusterdir::load(&req.repo, c)?);
     }
     let mapping = fleet::map_contexts(&clusters, &req.contexts, &req.kubeconfig)?;
+    // Nothing may write a credential while a rotation replaces it: the locks are held until every
+    // cluster is done, and taken before the tokens are read (a --dry-run writes none).
+    let _locks = if req.dry_run {
+        Vec::new()
+    } else {
+        lock_credentials(metas, req.tokens.credential_names())?
+    };
     let credentials = Arc::new(req.tokens.read(store, metas)?);
     let manifest = if dirs.iter().any(|d| d.layout == ClusterLayout::D1) {
         Some(Arc::new(operator::load(&req.operator_manifest).await?))
@@ -640,7 +653,8 @@ mod tests {
         };
         let recorder = Recorder::new();
         let store = MemoryStore::default();
-        let run = |req| bootstrap(req, &store, None, &recorder);
+        let metas = MetaStore::at(dir.path().join("config"));
+        let run = |req| bootstrap(req, &store, Some(&metas), &recorder);
 
         let err = run(request(
             repo,

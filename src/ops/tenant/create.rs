@@ -8,7 +8,10 @@ use super::{
     change_clusters, check_clusters, check_conflicts, display_dir, write_plan,
 };
 use crate::{
-    credentials::{DEFAULT_USERNAME, GitSecret, TENANT_LABEL, TokenSource, git_secret_object, validate_name},
+    credentials::{
+        DEFAULT_USERNAME, GitSecret, TENANT_LABEL, TokenSource, git_secret_object,
+        rotation::lock_credentials, validate_name,
+    },
     error::{ExitStatus, Result},
     kube::KubeTarget,
     manifests::yaml,
@@ -212,6 +215,14 @@ pub async fn create(
         .iter()
         .map(|t| layout.cluster_flux_namespace(&fleet, &t.context))
         .collect::<std::result::Result<Vec<_>, _>>()?;
+    // Nothing may write the credential while a rotation replaces it: the lock is held until every
+    // cluster is done, and taken before the token is read (a --dry-run reads and writes none).
+    let credential = req.token.as_ref().and_then(TokenSource::credential_name);
+    let _locks = if req.dry_run {
+        Vec::new()
+    } else {
+        lock_credentials(stores.metas, credential)?
+    };
     // The token is read before any cluster is touched, and never in --dry-run.
     let secret = match (&req.token, req.dry_run) {
         (Some(source), false) => {
@@ -232,6 +243,7 @@ pub async fn create(
         role: req.role.clone(),
         objects: bundle.objects(),
         secret,
+        writes_secret: req.token.is_some(),
         propagate: req.propagate,
         existing_namespace: req.existing_namespace,
     };

@@ -24,7 +24,7 @@ use crate::{
         meta::rfc3339,
         provider::{CHECK_TIMEOUT, check_token, normalize_api_url},
         report::{self as views, CredentialStatus, CredentialView},
-        rotation::{Operation, RotationState, RotationStore, previous_entry},
+        rotation::{RotationStore, previous_entry},
         validate_name,
     },
     error::{Error, Result},
@@ -45,23 +45,6 @@ pub struct Stores<'a> {
 
 /// Reads a token when an operation needs it (the CLI's hidden prompt or stdin).
 pub type TokenReader<'a> = Box<dyn FnOnce() -> BoxFuture<'a, Result<Token>> + Send + 'a>;
-
-/// Why an unfinished rotation blocks a command, and how to go on with it.
-fn in_progress(name: &str, state: &RotationState) -> CredentialError {
-    let (done, total) = state.progress();
-    let (operation, flag, alternative) = match state.operation {
-        Operation::Rotate => ("rotation", "--resume", ", or undo it with --rollback"),
-        Operation::Rollback => ("rollback", "--rollback", ""),
-    };
-    CredentialError::RotationInProgress {
-        name: name.into(),
-        operation,
-        done,
-        total,
-        flag,
-        alternative,
-    }
-}
 
 /// Asks the provider before a token is stored; a rejected token or an unreachable provider stops
 /// the command. On success the check and the expiry it reported are recorded in `meta`.
@@ -146,7 +129,7 @@ pub async fn set(
     }
     let name = req.name;
     if let Some(state) = stores.rotations.load(&name)? {
-        return Err(in_progress(&name, &state).into());
+        return Err(state.in_progress().into());
     }
     let existing = stores.metas.get(&name)?;
     if existing.is_some() && !req.force {
@@ -386,11 +369,51 @@ pub struct DeleteOutcome {
     pub discarded_rotation: bool,
 }
 
+/// `token delete`: which credential, and whether an unfinished rotation may go with it.
+#[derive(Clone, Debug)]
+pub struct DeleteRequest {
+    /// The credential.
+    pub name: String,
+    /// Delete even while a rotation of it is unfinished (`--force`).
+    pub force: bool,
+}
+
+/// Asks the user a yes/no question on the terminal; `None` when there is no terminal.
+pub type Confirm<'a> = Option<&'a (dyn Fn(&str) -> std::io::Result<bool> + Sync)>;
+
 /// `token delete`: removes the token, the previous token of an unfinished rotation, the metadata
-/// and the rotation state, under the rotation lock.
-pub fn delete(name: &str, stores: Stores<'_>, reporter: &dyn Reporter) -> Result<DeleteOutcome> {
+/// and the rotation state, under the credential's lock. While a rotation is unfinished the
+/// clusters may hold either token and the keyring holds both, so that needs `force` or a yes on
+/// the terminal.
+pub fn delete(
+    req: DeleteRequest,
+    stores: Stores<'_>,
+    confirm: Confirm<'_>,
+    reporter: &dyn Reporter,
+) -> Result<DeleteOutcome> {
+    let name = req.name.as_str();
     validate_name(name)?;
     let _lock = stores.rotations.lock(name)?;
+    if let Some(state) = stores.rotations.load(name)?
+        && !req.force
+    {
+        let (done, total) = state.progress();
+        let question = format!(
+            "credential '{name}' has an unfinished rotation ({done} of {total} clusters done): delete both its tokens anyway?"
+        );
+        let confirmed = match confirm {
+            Some(ask) => ask(&question).map_err(|e| Error::io("read the answer from the terminal", e))?,
+            None => false,
+        };
+        if !confirmed {
+            return Err(CredentialError::DeleteDuringRotation {
+                name: name.into(),
+                done,
+                total,
+            }
+            .into());
+        }
+    }
     let had_token = stores.secrets.delete(name)?;
     let had_previous = stores.secrets.delete(&previous_entry(name))?;
     let had_meta = stores

@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::{
     credentials::{
         CREDENTIAL_ANNOTATION,
-        cluster::{ClusterPlan, ClusterRotation, RepoState},
+        cluster::{ClusterPlan, ClusterRotation, RepoState, SuspiciousSecret},
         report::next_step,
         rotation::Operation,
     },
@@ -33,6 +33,31 @@ pub struct RotationPlan {
     pub credential: String,
     /// One plan per cluster, in the order the clusters were given.
     pub clusters: Vec<TargetReport<ClusterPlan>>,
+}
+
+impl RotationPlan {
+    /// 1 when a cluster cannot be planned or holds a Secret that claims the credential where it
+    /// does not belong; 0 otherwise.
+    pub fn exit_status(&self) -> crate::exit::ExitStatus {
+        let suspicious = self
+            .clusters
+            .iter()
+            .filter_map(TargetReport::ok)
+            .any(|p| !p.suspicious.is_empty());
+        if suspicious {
+            crate::exit::ExitStatus::Failure
+        } else {
+            exit_status(&self.clusters)
+        }
+    }
+}
+
+/// The status line reporting one suspicious Secret.
+pub fn suspicious_line(context: &str, credential: &str, s: &SuspiciousSecret) -> String {
+    format!(
+        "{context}: Secret {} claims credential '{credential}' but {}; it is never written (remove it, or find out who planted it)",
+        s.key, s.reason
+    )
 }
 
 /// The result of a `token rotate` run (`--resume` and `--rollback` included).
@@ -99,9 +124,16 @@ fn repos_cell(r: &TargetReport<ClusterRotation>) -> String {
 pub fn rotation_table(report: &RotationReport, paint: Paint) -> String {
     let mut t = TableBuilder::new(["cluster", "secrets", "git repositories", "result"], paint);
     for r in &report.clusters {
-        let (result, tone) = match r.err() {
-            None => ("done".to_string(), Tone::Good),
-            Some(e) => (format!("failed: {e}"), Tone::Bad),
+        let (result, tone) = match (r.ok(), r.err()) {
+            (Some(ok), _) if !ok.suspicious.is_empty() => (
+                format!(
+                    "done; {} not written",
+                    plural(ok.suspicious.len(), "suspicious Secret")
+                ),
+                Tone::Bad,
+            ),
+            (_, Some(e)) => (format!("failed: {e}"), Tone::Bad),
+            _ => ("done".to_string(), Tone::Good),
         };
         t.toned_row([
             (r.target.clone(), Tone::Bold),
@@ -126,7 +158,7 @@ pub fn plan_table(plan: &RotationPlan, paint: Paint) -> String {
                     (format!("cannot plan: {e}"), Tone::Bad),
                 ]);
             }
-            Ok(p) if p.secrets.is_empty() => {
+            Ok(p) if p.secrets.is_empty() && p.suspicious.is_empty() => {
                 t.toned_row([
                     (context.clone(), Tone::Bold),
                     ("-".to_string(), Tone::Plain),
@@ -153,6 +185,13 @@ pub fn plan_table(plan: &RotationPlan, paint: Paint) -> String {
                         (context.clone(), Tone::Bold),
                         (format!("Secret/{}", s.key), Tone::Plain),
                         (action, tone),
+                    ]);
+                }
+                for s in &p.suspicious {
+                    t.toned_row([
+                        (context.clone(), Tone::Bold),
+                        (format!("Secret/{}", s.key), Tone::Plain),
+                        (format!("SUSPICIOUS, never written: {}", s.reason), Tone::Bad),
                     ]);
                 }
                 for r in &p.git_repositories {
@@ -192,11 +231,19 @@ pub(super) fn cluster_summary(r: &ClusterRotation) -> String {
     } else {
         format!("{ready}/{repos} GitRepositories ready")
     };
-    if r.secrets.is_empty() {
-        "no Secret uses this credential".into()
+    let suspicious = if r.suspicious.is_empty() {
+        String::new()
     } else {
         format!(
-            "{} written ({} changed), {repos_text}",
+            "; {} not written",
+            plural(r.suspicious.len(), "suspicious Secret")
+        )
+    };
+    if r.secrets.is_empty() {
+        format!("no Secret uses this credential{suspicious}")
+    } else {
+        format!(
+            "{} written ({} changed), {repos_text}{suspicious}",
             plural(r.secrets.len(), "Secret"),
             r.updated()
         )
@@ -205,8 +252,13 @@ pub(super) fn cluster_summary(r: &ClusterRotation) -> String {
 
 /// The short line a planned cluster's progress bar keeps.
 pub(super) fn plan_summary(p: &ClusterPlan) -> String {
+    let suspicious = if p.suspicious.is_empty() {
+        String::new()
+    } else {
+        format!(", {} refused", plural(p.suspicious.len(), "suspicious Secret"))
+    };
     format!(
-        "{} and {} GitRepository(ies) to update",
+        "{} and {} GitRepository(ies) to update{suspicious}",
         plural(p.secrets.len(), "Secret"),
         p.git_repositories.len()
     )
@@ -235,6 +287,22 @@ pub fn conclusion(
             Level::Warn,
             format!(
                 "no Secret on the selected clusters was written from credential '{name}' (annotation {CREDENTIAL_ANNOTATION})"
+            ),
+        ));
+    }
+    let suspicious: usize = report
+        .clusters
+        .iter()
+        .filter_map(TargetReport::ok)
+        .map(|r| r.suspicious.len())
+        .sum();
+    if suspicious > 0 {
+        lines.push((
+            Level::Failure,
+            format!(
+                "{} claimed credential '{name}' where it does not belong and {} not written (listed above); see \"Trust model\" in the README",
+                plural(suspicious, "Secret"),
+                if suspicious == 1 { "was" } else { "were" }
             ),
         ));
     }

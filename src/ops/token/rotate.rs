@@ -31,8 +31,8 @@ use std::{path::PathBuf, sync::Mutex, time::Duration};
 use jiff::Timestamp;
 
 use super::{
-    Stores, TokenReader, in_progress,
-    report::{RotationPlan, RotationReport, cluster_summary, plan_summary},
+    Stores, TokenReader,
+    report::{RotationPlan, RotationReport, cluster_summary, plan_summary, suspicious_line},
     verify,
 };
 use crate::{
@@ -42,6 +42,7 @@ use crate::{
         meta::rfc3339,
         report::{cluster_states, revert_warnings},
         rotation::{ClusterState, Operation, RotationState, previous_entry},
+        trust::FluxNamespaceOrigin,
         validate_name,
     },
     error::{Error, Result, error_chain},
@@ -49,6 +50,7 @@ use crate::{
     kube::{ClientOptions, KubeTarget, load_kubeconfig},
     ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
     output::{Reporter, plural},
+    repo::names,
 };
 
 /// How many Secrets of one cluster are written at once.
@@ -92,6 +94,9 @@ pub struct RotateRequest<'a> {
     pub timeout: Duration,
     /// How often to look at them while waiting.
     pub interval: Duration,
+    /// The namespace to trust as every cluster's Flux namespace (`--flux-namespace`); `None`
+    /// finds it on each cluster. A resume or rollback uses the one its rotation started with.
+    pub flux_namespace: Option<String>,
 }
 
 /// How the operation reaches the clusters. The kubeconfig is read only once a cluster is needed,
@@ -124,9 +129,16 @@ pub struct RotationRun {
 }
 
 impl RotationRun {
-    /// 0 only when every cluster is done and the commit went through.
+    /// 0 only when every cluster is done, the commit went through, and no Secret claimed the
+    /// credential where it does not belong.
     pub fn exit_status(&self) -> ExitStatus {
-        if self.commit_error.is_some() || !self.report.complete {
+        let suspicious = self
+            .report
+            .clusters
+            .iter()
+            .filter_map(TargetReport::ok)
+            .any(|r| !r.suspicious.is_empty());
+        if self.commit_error.is_some() || !self.report.complete || suspicious {
             ExitStatus::Failure
         } else {
             exit_status(&self.report.clusters)
@@ -157,7 +169,7 @@ impl RotateOutcome {
     /// The exit status of the run.
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            RotateOutcome::Planned(_) => ExitStatus::Success,
+            RotateOutcome::Planned(plan) => plan.exit_status(),
             RotateOutcome::Unreachable(_) => ExitStatus::Failure,
             RotateOutcome::Discarded { resumed: true, .. } => ExitStatus::Failure,
             RotateOutcome::Discarded { resumed: false, .. } => ExitStatus::Success,
@@ -246,6 +258,7 @@ pub async fn rotate(
         wait,
         timeout,
         interval,
+        flux_namespace,
     } = req;
     let (kind, new_token) = match mode {
         RotateMode::Fresh { new_token } => (Kind::Fresh, Some(new_token)),
@@ -258,11 +271,14 @@ pub async fn rotate(
             "--resume and --rollback act on the clusters of the unfinished rotation: do not pass --context or --all-contexts".into(),
         ));
     }
-    let txn = Txn {
-        name: &name,
-        stores,
-        reporter,
-    };
+    if let Some(ns) = &flux_namespace {
+        if kind != Kind::Fresh {
+            return Err(Error::Usage(
+                "--resume and --rollback trust the Flux namespace of the rotation they continue: do not pass --flux-namespace".into(),
+            ));
+        }
+        names::dns_label("--flux-namespace", ns)?;
+    }
     let _lock = if dry_run {
         None
     } else {
@@ -273,6 +289,15 @@ pub async fn rotate(
         .get(&name)?
         .ok_or_else(|| CredentialError::NotFound { name: name.clone() })?;
     let state = unfinished(&name, kind, stores.rotations.load(&name)?)?;
+    let txn = Txn {
+        name: &name,
+        stores,
+        reporter,
+        flux_namespace: match &state {
+            Some(s) => s.flux_namespace.clone(),
+            None => flux_namespace,
+        },
+    };
 
     // What an earlier run left in the keyring decides what this one does.
     let mut recovered = None;
@@ -334,7 +359,8 @@ pub async fn rotate(
                 .iter()
                 .map(|t| (t.context.clone(), t.server.clone()))
                 .collect();
-            let state = RotationState::new(&name, meta.clone(), &recorded);
+            let mut state = RotationState::new(&name, meta.clone(), &recorded);
+            state.flux_namespace = txn.flux_namespace.clone();
             txn.start(&current, &new, &new_meta, &state)?;
             reporter.success(&format!(
                 "stored the new token of '{name}'; the previous one is kept until every cluster is done"
@@ -407,7 +433,7 @@ pub async fn rotate(
 /// with, a resume of a rollback.
 fn unfinished(name: &str, kind: Kind, state: Option<RotationState>) -> Result<Option<RotationState>> {
     match (kind, state) {
-        (Kind::Fresh, Some(s)) => Err(in_progress(name, &s).into()),
+        (Kind::Fresh, Some(s)) => Err(s.in_progress().into()),
         (Kind::Fresh, None) => Ok(None),
         (Kind::Resume, None) => Err(CredentialError::NoRotation {
             name: name.into(),
@@ -419,7 +445,7 @@ fn unfinished(name: &str, kind: Kind, state: Option<RotationState>) -> Result<Op
             action: "roll back",
         }
         .into()),
-        (Kind::Resume, Some(s)) if s.operation == Operation::Rollback => Err(in_progress(name, &s).into()),
+        (Kind::Resume, Some(s)) if s.operation == Operation::Rollback => Err(s.in_progress().into()),
         (_, Some(s)) => Ok(Some(s)),
     }
 }
@@ -474,6 +500,8 @@ struct Txn<'a> {
     name: &'a str,
     stores: Stores<'a>,
     reporter: &'a dyn Reporter,
+    /// The Flux namespace the caller trusts (`None`: found on each cluster).
+    flux_namespace: Option<String>,
 }
 
 impl Txn<'_> {
@@ -678,21 +706,26 @@ impl Txn<'_> {
             plural(targets.len(), "cluster")
         ));
         let items = targets.iter().map(|t| (t.context.clone(), t)).collect();
+        let flux_namespace = self.flux_namespace.as_deref();
         let plans = Runner::new(reporter, DEFAULT_CONCURRENCY)
             .reported_by_caller()
             .run(
                 items,
                 |target, step| async move {
                     step.set("finding Secrets and GitRepositories");
-                    Ok(plan_cluster(target, name).await?)
+                    plan_cluster(target, name, flux_namespace).await
                 },
                 plan_summary,
             )
             .await;
         for p in &plans {
             if let Some(plan) = p.ok() {
+                reporter.debug(&trust_line(&p.target, plan));
                 for w in revert_warnings(&p.target, &plan.secrets) {
                     reporter.warn(&w);
+                }
+                for s in &plan.suspicious {
+                    reporter.failure(&suspicious_line(&p.target, name, s));
                 }
             }
         }
@@ -783,4 +816,18 @@ impl Txn<'_> {
         }
         Ok((slots.into_iter().flatten().collect(), state))
     }
+}
+
+/// The debug line saying which namespace a cluster's plan trusted, and why.
+fn trust_line(context: &str, plan: &ClusterPlan) -> String {
+    let why = match plan.flux_namespace_origin {
+        Some(FluxNamespaceOrigin::Given) => "named with --flux-namespace",
+        Some(FluxNamespaceOrigin::FluxInstance) => "its FluxInstance",
+        Some(FluxNamespaceOrigin::Sync) => "its sync GitRepository and Kustomization",
+        Some(FluxNamespaceOrigin::Default) | None => "no FluxInstance or sync objects: the default",
+    };
+    format!(
+        "{context}: trusting namespace {} as the Flux namespace ({why})",
+        plan.flux_namespace
+    )
 }

@@ -10,7 +10,11 @@ use futures::FutureExt;
 
 use super::*;
 use crate::{
-    credentials::{MemoryStore, meta::CheckResult, rotation::ClusterState},
+    credentials::{
+        MemoryStore,
+        meta::CheckResult,
+        rotation::{ClusterState, RotationState},
+    },
     output::{Level, Recorder},
 };
 
@@ -328,13 +332,40 @@ fn delete_removes_token_previous_token_metadata_and_rotation() {
         ))
         .expect("state");
     let rec = Recorder::new();
-    let deleted = delete("bot", w.stores(), &rec).expect("deleted");
+    let req = |force| DeleteRequest {
+        name: "bot".into(),
+        force,
+    };
+    // An unfinished rotation: refused without --force, unless the user says yes on the terminal.
+    let err = delete(req(false), w.stores(), None, &rec).unwrap_err();
+    assert_eq!(err.exit_status(), ExitStatus::Failure, "{err}");
+    assert!(err.to_string().contains("pass --force"), "{err}");
+    let no = |_: &str| Ok(false);
+    let err = delete(req(false), w.stores(), Some(&no), &rec).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("unfinished rotation (0 of 1 clusters done)"),
+        "{err}"
+    );
+    assert_eq!(w.token("bot").as_deref(), Some("ghp_new"), "nothing deleted");
+    let asked = std::sync::Mutex::new(String::new());
+    let yes = |q: &str| {
+        *asked.lock().expect("lock") = q.to_string();
+        Ok(true)
+    };
+    let deleted = delete(req(false), w.stores(), Some(&yes), &rec).expect("deleted");
+    assert!(
+        asked
+            .lock()
+            .expect("lock")
+            .contains("delete both its tokens anyway?")
+    );
     assert!(deleted.discarded_rotation);
     assert_eq!((w.token("bot"), w.token(&previous_entry("bot"))), (None, None));
     assert_eq!(w.metas.get("bot").expect("index"), None);
     assert_eq!(w.rotations.load("bot").expect("state"), None);
     assert!(rec.text().contains("unfinished rotation of 'bot' was discarded"));
-    let err = delete("bot", w.stores(), &rec).unwrap_err();
+    let err = delete(req(true), w.stores(), None, &rec).unwrap_err();
     assert_eq!(err.exit_status(), ExitStatus::Usage, "{err}");
 }
 
@@ -347,6 +378,7 @@ fn rotate_request(name: &str, mode: RotateMode<'static>) -> RotateRequest<'stati
         wait: false,
         timeout: Duration::from_secs(1),
         interval: Duration::from_millis(100),
+        flux_namespace: None,
     }
 }
 

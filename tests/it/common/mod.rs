@@ -100,6 +100,68 @@ impl TestEnv {
     }
 }
 
+/// A private one-cluster environment of its own (etcd, kube-apiserver and the Flux CRDs, started
+/// by `testenv up` in its own state directory), for tests that change what every test of the
+/// shared clusters would see (cluster-wide objects, CRDs). Torn down on drop.
+pub struct PrivateCluster {
+    /// The state directory.
+    pub state: PathBuf,
+    /// Its admin kubeconfig.
+    pub kubeconfig: PathBuf,
+    /// The context (the cluster's name).
+    pub context: String,
+}
+
+impl PrivateCluster {
+    /// Starts the cluster `name`.
+    pub fn up(name: &str) -> Self {
+        let state = std::env::temp_dir().join(unique(&format!("fleet-private-{name}")));
+        let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testenv/testenv"))
+            .args(["up", "--clusters", name])
+            .env("FLEET_TESTENV_STATE", &state)
+            .output()
+            .expect("testenv runs");
+        assert!(
+            out.status.success(),
+            "testenv up: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        PrivateCluster {
+            kubeconfig: state.join("kubeconfig"),
+            state,
+            context: name.to_string(),
+        }
+    }
+
+    /// An admin client.
+    pub async fn target(&self) -> KubeTarget {
+        let kc = load_kubeconfig(Some(&self.kubeconfig)).expect("private kubeconfig loads");
+        kc.target(&self.context, ClientOptions::default())
+            .await
+            .expect("private context builds a client")
+    }
+
+    /// `kubectl --kubeconfig <private> --context <name> <args>`; the output, failing or not.
+    pub fn kubectl(&self, args: &[&str]) -> Output {
+        Command::new(&env().kubectl)
+            .arg("--kubeconfig")
+            .arg(&self.kubeconfig)
+            .args(["--context", &self.context])
+            .args(args)
+            .output()
+            .expect("kubectl runs")
+    }
+}
+
+impl Drop for PrivateCluster {
+    fn drop(&mut self) {
+        let _ = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testenv/testenv"))
+            .arg("down")
+            .env("FLEET_TESTENV_STATE", &self.state)
+            .output();
+    }
+}
+
 /// A name unique across tests and test processes, valid as a DNS-1123 label.
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
@@ -121,6 +183,22 @@ pub async fn namespace(target: &KubeTarget, prefix: &str) -> String {
     apply(target, json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": {"fleet-test": "true"}}}))
         .await;
     name
+}
+
+/// Creates the namespace `name` (with `labels`) on every target, so a multi-cluster test can name
+/// the same namespace everywhere (e.g. the Flux namespace a rotation trusts).
+pub async fn namespace_everywhere(targets: &[KubeTarget], name: &str, labels: Value) {
+    let mut all = json!({"fleet-test": "true"});
+    if let (Some(all), Some(extra)) = (all.as_object_mut(), labels.as_object()) {
+        all.extend(extra.clone());
+    }
+    for target in targets {
+        apply(
+            target,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name, "labels": all}}),
+        )
+        .await;
+    }
 }
 
 fn dynamic_api(
