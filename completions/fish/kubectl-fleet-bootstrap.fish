@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_bootstrap_global_optspecs
-    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose color= no-progress h/help V/version
+    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run kubectl= sops= fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_bootstrap_needs_command
@@ -31,6 +31,8 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_com
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l username -d 'Basic-auth user name of the git Secrets (default: the one stored with the credential, else "git"; GitHub and GitLab ignore it for PATs, but it must be set)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l operator-manifest -d 'The Flux Operator release manifest (file or http(s) URL)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l timeout -d 'How long to wait for the FluxInstance and the sync Kustomization to be Ready' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l kubectl -d 'The kubectl whose kustomize builds classic flux-system directories (default: $KUBECTL, then kubectl on PATH)' -r -F
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l sops -d 'The sops binary that decrypts clusters\' secrets files (default: $SOPS, then sops on PATH)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l fleet-dir -d 'The fleet repository checkout' -r -f -a "(__fish_complete_directories)"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r

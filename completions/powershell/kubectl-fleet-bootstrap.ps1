@@ -28,6 +28,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-bootstrap' -Scrip
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic-auth user name of the git Secrets (default: the one stored with the credential, else "git"; GitHub and GitLab ignore it for PATs, but it must be set)')
             [CompletionResult]::new('--operator-manifest', '--operator-manifest', [CompletionResultType]::ParameterName, 'The Flux Operator release manifest (file or http(s) URL)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the FluxInstance and the sync Kustomization to be Ready')
+            [CompletionResult]::new('--kubectl', '--kubectl', [CompletionResultType]::ParameterName, 'The kubectl whose kustomize builds classic flux-system directories (default: $KUBECTL, then kubectl on PATH)')
+            [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary that decrypts clusters'' secrets files (default: $SOPS, then sops on PATH)')
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')

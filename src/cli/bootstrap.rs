@@ -135,6 +135,15 @@ pub struct RunArgs {
     /// Run every check, then print what would be applied (Secrets redacted) instead of applying.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// The kubectl whose kustomize builds classic flux-system directories (default: $KUBECTL,
+    /// then kubectl on PATH).
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::ExecutablePath)]
+    pub kubectl: Option<PathBuf>,
+
+    /// The sops binary that decrypts clusters' secrets files (default: $SOPS, then sops on PATH).
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::ExecutablePath)]
+    pub sops: Option<PathBuf>,
 }
 
 /// Subcommands of `bootstrap`.
@@ -360,6 +369,8 @@ async fn run_bootstrap(
             username: a.username,
         },
         dry_run: a.dry_run,
+        kubectl: a.kubectl,
+        sops: a.sops,
     };
     let out = op::bootstrap(request, store.as_ref(), metas.as_ref(), printer).await?;
     if a.dry_run {
