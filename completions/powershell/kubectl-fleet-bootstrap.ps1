@@ -79,6 +79,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-bootstrap' -Scrip
             [CompletionResult]::new('--operator-chart', '--operator-chart', [CompletionResultType]::ParameterName, 'The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or ''none'' for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest)')
             [CompletionResult]::new('--cluster-dns-domain', '--cluster-dns-domain', [CompletionResultType]::ParameterName, 'The cluster''s DNS domain (spec.cluster.domain)')
             [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1')
+            [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Import the profile clusters/_components/PROFILE, a kustomize Component (classic layout): the cluster''s kustomization.yaml lists it under components:')
             [CompletionResult]::new('--components-manifest', '--components-manifest', [CompletionResultType]::ParameterName, 'Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL)')
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')

@@ -15,6 +15,7 @@
 //! - [`clusterdir`]: loading a cluster directory for bootstrapping (what to apply, which Secret);
 //!   classic `flux-system/` directories are built by the real kustomize
 //!   ([`crate::manifests::kustomize`]);
+//! - [`profile`]: `init --profile`, a cluster importing a `clusters/_components/` Component;
 //! - [`operator`]: the Flux Operator manifest (file or URL) with Helm ownership metadata;
 //! - [`fleet`]: the fleet-level inputs (token sources, cluster → context mapping, dry-run plans);
 //! - [`access`]: SelfSubjectAccessReview checks for every verb and resource a bootstrap uses;
@@ -35,6 +36,7 @@ pub mod fleet;
 pub mod from;
 pub mod operator;
 pub mod preflight;
+pub mod profile;
 pub mod render;
 pub mod resolve;
 pub mod spec;
