@@ -641,7 +641,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__bootstrap__subcmd__status)
-            opts="-n -o -q -v -h --namespace --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --color --no-progress --help"
+            opts="-n -o -q -v -h --namespace --stats --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

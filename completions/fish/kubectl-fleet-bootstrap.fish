@@ -125,6 +125,7 @@ yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l stats -d 'Show what `flux stats` shows instead: per cluster and for the fleet, per Flux kind the objects running, failing, suspended and the sources\' storage'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s v -l verbose -d 'Print debug details (hides progress bars)'

@@ -342,7 +342,74 @@ async fn bootstraps_a_nested_classic_cluster_with_the_real_kustomize_and_its_sec
         value.as_bytes(),
         "decrypted in memory and applied"
     );
-    fleet.assert_no_token(&[&run]);
+
+    // `status` of the nested cluster, and its `flux stats` view with the fleet's totals.
+    let stats = fleet
+        .cmd()
+        .kubeconfig()
+        .args([
+            "status",
+            "sts-devpkg/eu",
+            "prod-eu",
+            "--context",
+            "sts-devpkg/eu=staging",
+        ])
+        .args(["-n", &fleet.ns, "--stats", "-o", "json"])
+        .run();
+    let doc: Value = serde_json::from_str(stats.ok()).expect("json");
+    assert_eq!(doc["kind"], "FluxStats", "{doc}");
+    let clusters = doc["clusters"].as_array().expect("clusters");
+    assert_eq!(clusters[0]["cluster"], "sts-devpkg/eu");
+    assert_eq!(clusters[0]["context"], "staging");
+    let of = |stats: &Value, kind: &str| -> Value {
+        stats
+            .as_array()
+            .expect("stats")
+            .iter()
+            .find(|s| s["kind"] == kind)
+            .cloned()
+            .unwrap_or_else(|| json!({"kind": kind, "running": 0, "failing": 0, "suspended": 0}))
+    };
+    let mine = of(&clusters[0]["stats"], "Kustomization");
+    assert!(mine["running"].as_u64().expect("running") >= 1, "{doc}");
+    for kind in ["GitRepository", "Kustomization"] {
+        for column in ["running", "failing", "suspended"] {
+            let sum: u64 = clusters
+                .iter()
+                .map(|c| of(&c["stats"], kind)[column].as_u64().expect("count"))
+                .sum();
+            assert_eq!(of(&doc["fleet"], kind)[column], sum, "{kind} {column}: {doc}");
+        }
+    }
+    let table = fleet
+        .cmd()
+        .kubeconfig()
+        .args([
+            "status",
+            "sts-devpkg/eu",
+            "prod-eu",
+            "--context",
+            "sts-devpkg/eu=staging",
+        ])
+        .args(["-n", &fleet.ns, "--stats"])
+        .run();
+    let text = table.ok();
+    let header = text.lines().next().unwrap_or_default();
+    assert!(
+        header.starts_with("CLUSTER") && header.contains("RECONCILERS") && header.contains("STORAGE"),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("sts-devpkg/eu") && l.contains("Kustomization")),
+        "{text}"
+    );
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("(fleet)") && l.contains("Kustomization")),
+        "{text}"
+    );
+    fleet.assert_no_token(&[&run, &stats, &table]);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
