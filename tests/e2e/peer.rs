@@ -22,6 +22,9 @@ const EXTRA: &str = "image-reflector-controller,image-automation-controller";
 const COMPONENTS: &str = "source-controller,kustomize-controller,helm-controller,notification-controller,\
                           image-reflector-controller,image-automation-controller";
 
+/// Tree nodes as (group, kind, namespace, name).
+type Nodes = BTreeSet<(String, String, String, String)>;
+
 fn testenv_path(name: &str) -> PathBuf {
     let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testenv/testenv"))
         .arg("paths")
@@ -58,7 +61,7 @@ fn read(dir: &Path, rel: &str) -> String {
 }
 
 /// flux prints cli-utils `ObjMetadata` (no json tags: `Namespace`, `Name`, `GroupKind`).
-fn flux_tree_nodes(node: &Value, out: &mut BTreeSet<(String, String, String, String)>) {
+fn flux_tree_nodes(node: &Value, out: &mut Nodes) {
     let field = |v: &Value, k: &str| {
         v.as_object()
             .and_then(|o| o.iter().find(|(key, _)| key.eq_ignore_ascii_case(k)))
@@ -81,7 +84,7 @@ fn flux_tree_nodes(node: &Value, out: &mut BTreeSet<(String, String, String, Str
     }
 }
 
-fn our_nodes(node: &Value, out: &mut BTreeSet<(String, String, String, String)>) {
+fn our_nodes(node: &Value, out: &mut Nodes) {
     let s = |k: &str| {
         node.get(k)
             .and_then(Value::as_str)
@@ -100,15 +103,7 @@ fn our_nodes(node: &Value, out: &mut BTreeSet<(String, String, String, String)>)
 }
 
 /// Both trees of the sync Kustomization on one cluster, as node sets.
-fn trees(
-    env: &Env,
-    flux: &Path,
-    ctx: &str,
-    ns: &str,
-) -> (
-    BTreeSet<(String, String, String, String)>,
-    BTreeSet<(String, String, String, String)>,
-) {
+fn trees(env: &Env, flux: &Path, ctx: &str, ns: &str) -> (Nodes, Nodes) {
     let mut cmd = Command::new(flux);
     cmd.args(["--context", ctx, "tree", "ks", ns, "-n", ns, "-o", "json"]);
     let theirs: Value = serde_json::from_str(&env.run(cmd, None).ok("flux tree")).expect("flux tree JSON");
