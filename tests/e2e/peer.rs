@@ -301,3 +301,158 @@ fn classic_bootstrap_matches_flux_bootstrap() {
     let transcript = TRANSCRIPT.lock().unwrap_or_else(|e| e.into_inner()).clone();
     assert!(!transcript.contains(&env.token()), "the token leaked into output");
 }
+
+/// Copies the fixture tree `from` into `to`, replacing `NAMESPACE` and `SUFFIX`.
+fn copy_fixture(from: &Path, to: &Path, ns: &str, suffix: &str) {
+    for entry in std::fs::read_dir(from).expect("fixture dir").flatten() {
+        let (src, dst) = (entry.path(), to.join(entry.file_name()));
+        if src.is_dir() {
+            std::fs::create_dir_all(&dst).expect("mkdir");
+            copy_fixture(&src, &dst, ns, suffix);
+        } else {
+            let text = std::fs::read_to_string(&src).expect("fixture file");
+            std::fs::write(&dst, text.replace("NAMESPACE", ns).replace("SUFFIX", suffix)).expect("write");
+        }
+    }
+}
+
+/// Seed 004's shape (tests/fixtures/flux-platform): a nested cluster importing the production
+/// profile, the platform and tenants applied by the real kustomize-controller into namespaces
+/// that bootstrap created outside the flows, and the tree showing all of it as flux tree does.
+#[test]
+fn flux_platform_fleet_bootstraps_and_shows_its_tree() {
+    let env = Env::load();
+    let flux = testenv_path("flux");
+    let ns = format!("plat-{}", env.suffix);
+    let minute = Duration::from_secs(120);
+    bare_repo(&env, "platform");
+    let repo = env.dir("platform");
+    std::fs::create_dir_all(&repo).expect("dir");
+    copy_fixture(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/flux-platform"),
+        &repo,
+        &ns,
+        &env.suffix,
+    );
+    env.git(&repo, &["init", "-q", "-b", "main"]);
+    let mut install = Command::new(&flux);
+    install.args(["install", "--export", "--namespace", &ns]);
+    let components = env.run(install, None).ok("flux install --export");
+    let components_file = env.work.path().join("platform-components.yaml");
+    std::fs::write(&components_file, &components).expect("components file");
+    env.fleet(
+        "bootstrap",
+        &repo,
+        &[
+            "init",
+            "sts-devpkg/eu",
+            "--layout",
+            "classic",
+            "--profile",
+            "production",
+            "--components-manifest",
+            &components_file.display().to_string(),
+            "--git-url",
+            &env.repo_url("platform"),
+            "-n",
+            &ns,
+            "--domain",
+            "eu.sts-devpkg.local",
+        ],
+    )
+    .ok("bootstrap init sts-devpkg/eu --profile production");
+    // Namespaces outside the flows, in the cluster's secrets directory.
+    write(
+        repo.join("clusters/sts-devpkg/eu/secrets/namespaces.yaml"),
+        &format!(
+            "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring-{s}\n---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: devops-{s}\n",
+            s = env.suffix
+        ),
+    );
+    env.commit_and_push("platform", "flux-platform fleet", false);
+
+    let fleet_dir = repo.display().to_string();
+    let kubectl = env.kubectl.display().to_string();
+    let sops = testenv_path("sops").display().to_string();
+    let out = env
+        .fleet_stdin(
+            "bootstrap",
+            &[
+                "sts-devpkg/eu",
+                "--fleet-dir",
+                &fleet_dir,
+                "--context",
+                "sts-devpkg/eu=staging",
+                "--token-stdin",
+                "--username",
+                "git",
+                "--kubectl",
+                &kubectl,
+                "--sops",
+                &sops,
+                "--timeout",
+                "120s",
+            ],
+            env.token().as_bytes(),
+        )
+        .ok("kubectl fleet bootstrap sts-devpkg/eu");
+    assert!(out.contains("sts-devpkg/eu"), "{out}");
+
+    // The profile's flows, reconciled by the real kustomize-controller.
+    for ks in ["platform", "tenants"] {
+        eventually(minute, &format!("Kustomization {ks} Ready"), || {
+            let obj = env.get_json(
+                "staging",
+                &ns,
+                &format!("kustomization.kustomize.toolkit.fluxcd.io/{ks}"),
+            );
+            match condition(&obj, "Ready") {
+                Some(c) if c["status"] == "True" => Ok(()),
+                other => Err(format!("{other:?}")),
+            }
+        });
+    }
+    let cm = env.get_json(
+        "staging",
+        &format!("devops-{}", env.suffix),
+        "configmap/github-runners",
+    );
+    assert_eq!(
+        cm["metadata"]["labels"]["platform.example.com/profile"],
+        Value::Null,
+        "only the cluster's objects carry the profile label"
+    );
+    let platform = env.get_json(
+        "staging",
+        &ns,
+        "kustomization.kustomize.toolkit.fluxcd.io/platform",
+    );
+    assert_eq!(
+        platform["metadata"]["labels"]["platform.example.com/profile"],
+        "production"
+    );
+
+    // The tree shows the whole platform, as flux tree does.
+    let (theirs, ours) = trees(&env, &flux, "staging", &ns);
+    for (kind, node_ns, name) in [
+        ("Kustomization", ns.clone(), "platform".to_string()),
+        ("Kustomization", ns.clone(), "tenants".to_string()),
+        (
+            "ConfigMap",
+            format!("monitoring-{}", env.suffix),
+            "monitoring-settings".to_string(),
+        ),
+        (
+            "ConfigMap",
+            format!("devops-{}", env.suffix),
+            "github-runners".to_string(),
+        ),
+    ] {
+        assert!(
+            ours.iter()
+                .any(|(_, k, n, nm)| *k == kind && *n == node_ns && *nm == name),
+            "{kind} {node_ns}/{name} in the tree: {ours:?}"
+        );
+    }
+    assert_eq!(theirs, ours, "flux tree and kubectl fleet tree disagree");
+}
