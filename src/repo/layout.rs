@@ -600,9 +600,22 @@ mod tests {
             "clusters/prod-us/runtime-info.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
         );
+        // A nested cluster (flux-platform's clusters/<name>/<region>), found from its context.
+        write(
+            root,
+            "clusters/sts-devpkg/eu/flux-system/gotk-sync.yaml",
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-eu\n  namespace: flux-eu\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-eu\n  namespace: flux-eu\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-eu\n",
+        );
         write(root, super::super::CONFIG_FILE, "fluxNamespace: platform\n");
         let repo = FleetRepo::open(root).expect("repo");
         let layout = Layout::new(repo.config(), None).expect("layout");
+        assert_eq!(
+            layout
+                .cluster_flux_namespace(&repo, "sts-devpkg-eu")
+                .expect("reads"),
+            "flux-eu",
+            "the nested cluster the context maps to by default"
+        );
         assert_eq!(layout.flux_namespace(), "platform");
         let ns = |ctx: &str| layout.cluster_flux_namespace(&repo, ctx).expect("reads");
         assert_eq!(ns("staging"), "flux");
