@@ -138,7 +138,10 @@ fn classic_bootstrap_matches_flux_bootstrap() {
         .args(["--allow-insecure-http", "--token-auth", "--username", "git"])
         .args(["--path", "clusters/staging", "--namespace", &ns])
         .arg(format!("--components-extra={EXTRA}"))
-        .args(["--timeout", "20s", "--silent"]);
+        .args(["--timeout", "20s", "--silent"])
+        // After the demo flow the cluster runs a FluxInstance (in flux-system); flux bootstrap asks
+        // before installing beside it unless forced. Its objects go to their own namespace.
+        .arg("--force");
     let token_line = format!("{}\n", env.token());
     let flux_run = env.run(cmd, Some(token_line.as_bytes()));
     let theirs = env.dir("peer-flux");
