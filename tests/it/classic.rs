@@ -496,3 +496,61 @@ async fn bootstrap_bad_input_names_the_file_and_applies_nothing() {
     assert_no_namespace(&fleet.ns).await;
     fleet.assert_no_token(&[&missing, &rejected, &plain]);
 }
+
+/// A directory without a kustomization file builds like kustomize-controller builds it: a
+/// generated kustomization.yaml listing its YAML files (nested kustomizations as directories),
+/// written into a temporary copy, never into the checkout; the real kustomize does the build.
+#[test]
+fn a_directory_without_a_kustomization_builds_as_kustomize_controller_would() {
+    use fleet::manifests::kustomize::{BuildOptions, Kustomize, build};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    let cm = |name: &str| format!("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\n");
+    write(root, "apps/b.yaml", &cm("b"));
+    write(root, "apps/a/one.yml", &cm("one"));
+    write(root, "apps/.sops.yaml", "creation_rules: []\n");
+    write(root, "apps/notes.txt", "not yaml");
+    write(
+        root,
+        "apps/overlay/kustomization.yaml",
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamePrefix: o-\nresources:\n  - ../../base\n",
+    );
+    write(root, "base/kustomization.yaml", "resources: [cm.yaml]\n");
+    write(root, "base/cm.yaml", &cm("base"));
+    let kustomize = Kustomize::locate(Some(&env().kubectl)).expect("the test kubectl");
+    let objects = build(
+        Path::new("apps"),
+        &BuildOptions {
+            kustomize: &kustomize,
+            root,
+        },
+    )
+    .expect("builds");
+    let mut names: Vec<&str> = objects
+        .iter()
+        .filter_map(|o| o["metadata"]["name"].as_str())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["b", "o-base", "one"]);
+    assert!(
+        !root.join("apps/kustomization.yaml").exists(),
+        "the checkout is untouched"
+    );
+
+    // kustomize's own refusal, with repository-relative paths.
+    write(root, "bad/kustomization.yaml", "resources: [missing.yaml]\n");
+    let err = build(
+        Path::new("bad"),
+        &BuildOptions {
+            kustomize: &kustomize,
+            root,
+        },
+    )
+    .expect_err("refused");
+    let text = err.to_string();
+    assert!(text.starts_with("kustomize cannot build bad: "), "{text}");
+    assert!(
+        text.contains("bad/missing.yaml") && !text.contains(&root.display().to_string()),
+        "{text}"
+    );
+}
