@@ -10,8 +10,9 @@ use std::{fmt::Write as _, io, path::PathBuf};
 
 pub use crate::exit::ExitStatus;
 use crate::{
-    bootstrap::BootstrapError, credentials::CredentialError, kube::KubeError, manifests::yaml::YamlError,
-    repo::RepoError, secrets::SecretError, sops::SopsError, tenant::TenantError, tree::TreeError,
+    bootstrap::BootstrapError, credentials::CredentialError, kube::KubeError,
+    manifests::kustomize::KustomizeError, manifests::yaml::YamlError, repo::RepoError, secrets::SecretError,
+    sops::SopsError, tenant::TenantError, tree::TreeError,
 };
 
 /// Everything a command can fail with.
@@ -47,6 +48,9 @@ pub enum Error {
     /// The sops binary is missing, too old, or refused the file.
     #[error(transparent)]
     Sops(#[from] SopsError),
+    /// kubectl is missing or too old, or kustomize refused a directory.
+    #[error(transparent)]
+    Kustomize(#[from] KustomizeError),
     /// The arguments are valid clap-wise but contradict each other or name something invalid.
     #[error("{0}")]
     Usage(String),
@@ -98,6 +102,7 @@ impl Error {
             Error::Bootstrap(e) => e.exit_status(),
             Error::Secret(e) => e.exit_status(),
             Error::Sops(e) => e.exit_status(),
+            Error::Kustomize(e) => e.exit_status(),
             Error::Kube(_)
             | Error::Tree(_)
             | Error::Io { .. }

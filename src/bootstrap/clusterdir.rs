@@ -13,16 +13,16 @@ use serde_json::Value;
 use super::{
     BootstrapError,
     files::{is_kustomization_file, read, yaml_files},
-    kustomize,
     spec::{ClusterLayout, DEFAULT_NAMESPACE},
 };
 use crate::{
     error::Result,
     manifests::{
+        kustomize::{self, BuildOptions, LazyKustomize},
         pointer::{self, str_at},
         yaml,
     },
-    repo::FleetRepo,
+    repo::{FleetRepo, clusters, names},
 };
 
 /// The Flux object bootstrap waits for, with its kind for messages.
@@ -67,25 +67,17 @@ pub struct ClusterDir {
     pub warnings: Vec<String>,
 }
 
-/// The cluster directory names under `clusters/`, sorted.
+/// The cluster paths under `clusters/` (nested ones as `sts-devpkg/eu`), sorted.
 pub fn cluster_names(repo: &FleetRepo) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(repo.path("clusters"))
-        .map(|rd| {
-            rd.filter_map(|e| e.ok())
-                .filter(|e| e.path().is_dir())
-                .filter_map(|e| e.file_name().into_string().ok())
-                .filter(|n| !n.starts_with('.') && !n.starts_with('_'))
-                .collect()
-        })
-        .unwrap_or_default();
-    names.sort();
-    names
+    clusters::cluster_paths(repo)
 }
 
-/// `clusters/NAME`, checked to exist.
+/// `clusters/NAME`, checked to be a valid cluster path (each segment a DNS label, so `.` and `..`
+/// are refused) and to exist.
 pub fn locate(repo: &FleetRepo, name: &str) -> Result<PathBuf, BootstrapError> {
+    names::cluster_path("cluster", name)?;
     let rel = PathBuf::from("clusters").join(name);
-    if !name.is_empty() && !name.contains('/') && repo.path(&rel).is_dir() {
+    if repo.path(&rel).is_dir() {
         Ok(rel)
     } else {
         Err(BootstrapError::UnknownCluster {
@@ -139,8 +131,9 @@ fn check_https(path: &Path, url: &str, what: &str) -> Result<(), BootstrapError>
     }
 }
 
-/// Loads `clusters/NAME` for bootstrapping.
-pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
+/// Loads `clusters/NAME` for bootstrapping. A classic `flux-system/` directory is built with the
+/// real kustomize (`kustomize`, located on first use), as kustomize-controller will build it.
+pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<ClusterDir> {
     let rel = locate(repo, name)?;
     let files = parse_all(repo, &rel)?;
     let instances: Vec<(&PathBuf, &Value)> = files
@@ -211,19 +204,27 @@ pub fn load(repo: &FleetRepo, name: &str) -> Result<ClusterDir> {
         }
         [] => {
             let fs = rel.join("flux-system");
-            if !["kustomization.yaml", "kustomization.yml"]
-                .iter()
-                .any(|k| repo.path(fs.join(k)).is_file())
-            {
+            // kustomize-controller generates a kustomization.yaml for a directory without one, so
+            // `flux-system/` with only gotk-components.yaml and gotk-sync.yaml builds too.
+            let buildable = repo.path(&fs).is_dir()
+                && (kustomize::has_kustomization(&repo.path(&fs))
+                    || !yaml_files(&repo.path(&fs))?.is_empty());
+            if !buildable {
                 return Err(invalid(
                     &rel,
                     "no FluxInstance (flux-system/flux-instance.yaml) and no classic \
-                     flux-system/kustomization.yaml: nothing to bootstrap (create the directory with \
-                     kubectl fleet bootstrap init)",
+                     flux-system/ manifests (gotk-components.yaml, gotk-sync.yaml): nothing to bootstrap \
+                     (create the directory with kubectl fleet bootstrap init)",
                 )
                 .into());
             }
-            let objects = kustomize::build(repo, &fs)?;
+            let objects = kustomize::build(
+                &fs,
+                &BuildOptions {
+                    kustomize: kustomize.get()?,
+                    root: repo.root(),
+                },
+            )?;
             let repos: Vec<&Value> = objects
                 .iter()
                 .filter(|o| pointer::kind(o) == "GitRepository")

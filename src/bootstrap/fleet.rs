@@ -23,7 +23,7 @@ use crate::{
         pointer::{self, str_at},
         yaml,
     },
-    repo::{FleetRepo, names},
+    repo::{FleetRepo, clusters, names},
 };
 
 /// Where the fleet token comes from, and the tenants' tokens.
@@ -121,7 +121,7 @@ pub fn parse_tenant(flag: &'static str, text: &str) -> Result<(String, String), 
 
 /// Maps cluster directories to kube contexts: `--context CLUSTER=CONTEXT` entries, a bare
 /// `--context NAME` when exactly one cluster is bootstrapped, and otherwise the context named like
-/// the cluster. Every context must exist.
+/// the cluster path with `/` → `-` (`sts-devpkg/eu` → `sts-devpkg-eu`). Every context must exist.
 pub fn map_contexts(
     clusters: &[String],
     raw: &[String],
@@ -164,7 +164,10 @@ pub fn map_contexts(
     }
     let mut out: Vec<(String, String)> = Vec::new();
     for c in clusters {
-        let context = explicit.get(c).cloned().unwrap_or_else(|| c.clone());
+        let context = explicit
+            .get(c)
+            .cloned()
+            .unwrap_or_else(|| clusters::default_context(c));
         if kubeconfig.require_context(&context).is_err() {
             return Err(BootstrapError::UnknownContext {
                 cluster: c.clone(),

@@ -10,6 +10,7 @@ use super::{
     BootstrapError,
     clusterdir::locate,
     files::{read, yaml_files},
+    profile::CLUSTER_KUSTOMIZATION,
     render::is_automation_patch,
     spec::{
         ClusterLayout, ClusterSpec, DEFAULT_BRANCH, DEFAULT_CLUSTER_TYPE, DEFAULT_DNS_DOMAIN,
@@ -242,6 +243,15 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
     };
 
     let known = layout.files();
+    // A classic cluster's own kustomization.yaml (its profile) is copied and re-targeted.
+    let k_rel = dir.join(CLUSTER_KUSTOMIZATION);
+    let cluster_kustomization = match (layout, repo.path(&k_rel).is_file()) {
+        (ClusterLayout::Classic, true) => Some(yaml::from_str::<Value>(
+            &read(repo, &k_rel)?,
+            &k_rel.display().to_string(),
+        )?),
+        _ => None,
+    };
     let not_copied = yaml_files(&repo.path(&dir))?
         .into_iter()
         .filter_map(|abs| {
@@ -250,7 +260,9 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 .ok()?
                 .to_string_lossy()
                 .replace('\\', "/");
-            (!known.contains(&rel.as_str())).then_some(rel)
+            let copied = known.contains(&rel.as_str())
+                || (cluster_kustomization.is_some() && rel == CLUSTER_KUSTOMIZATION);
+            (!copied).then_some(rel)
         })
         .collect();
     Ok(FromCluster {
@@ -259,5 +271,6 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
         sync_docs,
         components_manifest,
         not_copied,
+        cluster_kustomization,
     })
 }

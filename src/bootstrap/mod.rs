@@ -13,7 +13,9 @@
 //! The cluster directory, applied (`bootstrap CLUSTER…`):
 //! - [`files`]: reading the repository's files, with repository-relative paths in errors;
 //! - [`clusterdir`]: loading a cluster directory for bootstrapping (what to apply, which Secret);
-//! - [`kustomize`]: the small subset of `kustomize build` the classic `flux-system/` directory needs;
+//!   classic `flux-system/` directories are built by the real kustomize
+//!   ([`crate::manifests::kustomize`]);
+//! - [`profile`]: `init --profile`, a cluster importing a `clusters/_components/` Component;
 //! - [`operator`]: the Flux Operator manifest (file or URL) with Helm ownership metadata;
 //! - [`fleet`]: the fleet-level inputs (token sources, cluster → context mapping, dry-run plans);
 //! - [`access`]: SelfSubjectAccessReview checks for every verb and resource a bootstrap uses;
@@ -32,9 +34,9 @@ pub mod clusterdir;
 pub mod files;
 pub mod fleet;
 pub mod from;
-pub mod kustomize;
 pub mod operator;
 pub mod preflight;
+pub mod profile;
 pub mod render;
 pub mod resolve;
 pub mod spec;
@@ -133,14 +135,6 @@ pub enum BootstrapError {
         /// File or URL.
         origin: String,
         /// What is wrong.
-        reason: String,
-    },
-    /// The classic `flux-system/kustomization.yaml` uses something we cannot build.
-    #[error("cannot build {}: {reason}", path.display())]
-    Kustomize {
-        /// The kustomization file.
-        path: PathBuf,
-        /// What is unsupported or wrong.
         reason: String,
     },
     /// A cluster failed a read-only check; nothing was changed on it.

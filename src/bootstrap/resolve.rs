@@ -12,7 +12,10 @@ use super::{
         Distribution, FromCluster, InitInput, KNOWN_COMPONENTS, NONE, PRODUCTION, RUNTIME_KEYS, RuntimeInfo,
     },
 };
-use crate::repo::names::{self, GitAccess};
+use crate::repo::{
+    clusters,
+    names::{self, GitAccess},
+};
 
 fn invalid(flag: &'static str, value: &str, reason: impl Into<String>) -> BootstrapError {
     BootstrapError::InvalidFlag {
@@ -156,10 +159,11 @@ fn runtime(
         .or(input.production.then(|| PRODUCTION.to_string()))
         .or(b.map(|b| b.runtime.git_branch.clone()))
         .unwrap_or_else(|| production_default(DEFAULT_BRANCH));
+    // A nested cluster (`sts-devpkg/eu`) is named like its default kube context (`sts-devpkg-eu`).
     let cluster_name = input
         .cluster_name
         .clone()
-        .unwrap_or_else(|| input.cluster.clone());
+        .unwrap_or_else(|| clusters::default_context(&input.cluster));
     let cluster_domain = match (&input.domain, b) {
         (Some(d), _) => d.clone(),
         (None, Some(b)) => b.runtime.cluster_domain.clone(),
@@ -309,7 +313,7 @@ pub fn resolve(
     set: &[(String, String)],
     base: Option<&FromCluster>,
 ) -> Result<ClusterSpec, BootstrapError> {
-    names::dns_label("cluster name", &input.cluster)?;
+    names::cluster_path("cluster name", &input.cluster)?;
     let b = base.map(|f| &f.spec);
     let layout = layout(input, base)?;
     let namespace = input

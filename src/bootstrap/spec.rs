@@ -234,6 +234,8 @@ pub struct FromCluster {
     pub components_manifest: Option<String>,
     /// Files in its directory that `init` does not generate, so they are not copied.
     pub not_copied: Vec<String>,
+    /// Its own `kustomization.yaml` (a classic cluster importing a profile), when it has one.
+    pub cluster_kustomization: Option<Value>,
 }
 
 /// The inputs of `bootstrap init`: what the user asked for, where an unset value means "the
@@ -373,6 +375,11 @@ pub struct InitInput {
     /// An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1.
     #[arg(long, value_name = "KEY=VALUE")]
     pub set: Vec<String>,
+
+    /// Import the profile clusters/_components/PROFILE, a kustomize Component (classic layout):
+    /// the cluster's kustomization.yaml lists it under components:.
+    #[arg(long, value_name = "PROFILE")]
+    pub profile: Option<String>,
 }
 
 /// `--x` / `--no-x`: `Some` when either was given (the last one wins, clap enforces that).

@@ -80,6 +80,8 @@ pub struct ClusterStatus {
     pub unreadable_kinds: Vec<String>,
     /// Tenants.
     pub tenants: Vec<TenantStatus>,
+    /// Per Flux kind, what `flux stats` shows (kinds with objects, in the known kinds' order).
+    pub stats: Vec<KindStats>,
     /// Why the cluster could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
@@ -100,6 +102,7 @@ impl ClusterStatus {
             failing: 0,
             unreadable_kinds: Vec::new(),
             tenants: Vec::new(),
+            stats: Vec::new(),
             error: None,
         }
     }
@@ -229,6 +232,7 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
             Ok(list) => {
                 for obj in list.items {
                     let v = serde_json::to_value(&obj).unwrap_or_default();
+                    KindStats::count(&mut st.stats, k.kind, &v);
                     st.flux_objects += 1;
                     if matches!(flux_health(&v).state, State::NotReady | State::Stale) {
                         st.failing += 1;
@@ -247,6 +251,96 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
         st.tenants = tenants(&kustomizations, ns, sync);
     }
     Ok(())
+}
+
+/// One Flux kind's counts, the columns of `flux stats`: objects not suspended (running), failing
+/// (NotReady or Stale, as [`ClusterStatus::failing`]), suspended, and for sources the size of their
+/// artifacts in source-controller's storage.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KindStats {
+    /// The Flux kind.
+    pub kind: String,
+    /// Objects not suspended.
+    pub running: usize,
+    /// Objects failing.
+    pub failing: usize,
+    /// Objects suspended.
+    pub suspended: usize,
+    /// Bytes of the artifacts (`status.artifact.size`) of a source kind; None for other kinds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub storage_bytes: Option<u64>,
+}
+
+impl KindStats {
+    /// Counts one object of `kind` into `stats` (a kind's entry is added on its first object).
+    pub fn count(stats: &mut Vec<KindStats>, kind: &str, obj: &Value) {
+        let i = match stats.iter().position(|s| s.kind == kind) {
+            Some(i) => i,
+            None => {
+                stats.push(KindStats {
+                    kind: kind.to_string(),
+                    ..KindStats::default()
+                });
+                stats.len() - 1
+            }
+        };
+        let s = &mut stats[i];
+        let state = flux_health(obj).state;
+        if state == State::Suspended {
+            s.suspended += 1;
+        } else {
+            s.running += 1;
+        }
+        if matches!(state, State::NotReady | State::Stale) {
+            s.failing += 1;
+        }
+        if let Some(size) = obj.pointer("/status/artifact/size").and_then(Value::as_u64) {
+            *s.storage_bytes.get_or_insert(0) += size;
+        } else if obj.pointer("/status/artifact").is_some() {
+            s.storage_bytes.get_or_insert(0);
+        }
+    }
+
+    /// The fleet's counts: every cluster's, added per kind (in the order kinds first appear).
+    pub fn fleet(rows: &[ClusterStatus]) -> Vec<KindStats> {
+        let mut out: Vec<KindStats> = Vec::new();
+        for s in rows.iter().flat_map(|r| &r.stats) {
+            match out.iter_mut().find(|o| o.kind == s.kind) {
+                Some(o) => {
+                    o.running += s.running;
+                    o.failing += s.failing;
+                    o.suspended += s.suspended;
+                    if let Some(b) = s.storage_bytes {
+                        *o.storage_bytes.get_or_insert(0) += b;
+                    }
+                }
+                None => out.push(s.clone()),
+            }
+        }
+        out
+    }
+
+    /// The storage column as `flux stats` prints it (`1.5 KiB`), `-` for kinds without artifacts.
+    pub fn storage(&self) -> String {
+        let Some(bytes) = self.storage_bytes else {
+            return "-".into();
+        };
+        const UNITS: [&str; 6] = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        let mut value = bytes as f64;
+        let mut unit = 0;
+        while value >= 1024.0 && unit + 1 < UNITS.len() {
+            value /= 1024.0;
+            unit += 1;
+        }
+        if unit == 0 {
+            format!("{bytes} B")
+        } else if value < 10.0 {
+            format!("{value:.1} {}", UNITS[unit])
+        } else {
+            format!("{value:.0} {}", UNITS[unit])
+        }
+    }
 }
 
 fn applied_by<'a>(all: &'a [Value], ns: &'a str, name: &'a str) -> impl Iterator<Item = &'a Value> + 'a {
@@ -304,6 +398,55 @@ mod tests {
             "metadata": {"name": name, "namespace": ns, "generation": 1, "labels": labels},
             "status": {"conditions": [{"type": "Ready", "status": if ready {"True"} else {"False"}, "observedGeneration": 1}]}
         })
+    }
+
+    #[test]
+    fn stats_count_like_flux_stats() {
+        let mut stats = Vec::new();
+        let repo = |size: Option<u64>, suspend: bool, ready: bool| {
+            let mut o = ks("flux-system", "r", None, ready);
+            o["spec"] = json!({"suspend": suspend});
+            if let Some(s) = size {
+                o["status"]["artifact"] = json!({"size": s});
+            }
+            o
+        };
+        KindStats::count(&mut stats, "GitRepository", &repo(Some(1024), false, true));
+        KindStats::count(&mut stats, "GitRepository", &repo(Some(512), false, false));
+        KindStats::count(&mut stats, "GitRepository", &repo(None, true, true));
+        KindStats::count(&mut stats, "Kustomization", &ks("a", "b", None, true));
+        assert_eq!(
+            stats[0],
+            KindStats {
+                kind: "GitRepository".into(),
+                running: 2,
+                failing: 1,
+                suspended: 1,
+                storage_bytes: Some(1536),
+            }
+        );
+        assert_eq!(stats[0].storage(), "1.5 KiB");
+        assert_eq!(stats[1].storage(), "-");
+        let mut row = ClusterStatus::empty("a", "a");
+        row.stats = stats.clone();
+        let fleet = KindStats::fleet(&[row.clone(), row]);
+        assert_eq!((fleet[0].running, fleet[0].storage_bytes), (4, Some(3072)));
+        assert_eq!(
+            KindStats {
+                storage_bytes: Some(100),
+                ..KindStats::default()
+            }
+            .storage(),
+            "100 B"
+        );
+        assert_eq!(
+            KindStats {
+                storage_bytes: Some(50 << 20),
+                ..KindStats::default()
+            }
+            .storage(),
+            "50 MiB"
+        );
     }
 
     #[test]

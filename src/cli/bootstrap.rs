@@ -14,7 +14,7 @@ use crate::{
         clusterdir,
         fleet::TokenSources,
         operator::DEFAULT_OPERATOR_MANIFEST,
-        status::{ClusterStatus, Readiness},
+        status::{ClusterStatus, KindStats, Readiness},
     },
     credentials::{KeyringStore, MemoryStore, MetaStore, SecretStore, TokenSource},
     error::{Error, ExitStatus, Result},
@@ -135,6 +135,15 @@ pub struct RunArgs {
     /// Run every check, then print what would be applied (Secrets redacted) instead of applying.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// The kubectl whose kustomize builds classic flux-system directories (default: $KUBECTL,
+    /// then kubectl on PATH).
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::ExecutablePath)]
+    pub kubectl: Option<PathBuf>,
+
+    /// The sops binary that decrypts clusters' secrets files (default: $SOPS, then sops on PATH).
+    #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::ExecutablePath)]
+    pub sops: Option<PathBuf>,
 }
 
 /// Subcommands of `bootstrap`.
@@ -169,7 +178,9 @@ Examples:
 const STATUS_EXAMPLES: &str = "\
 Examples:
   kubectl fleet bootstrap status staging prod-eu prod-us
-  kubectl fleet bootstrap status --all-contexts -o json";
+  kubectl fleet bootstrap status --all-contexts -o json
+  # what `flux stats` shows, per cluster and for the fleet
+  kubectl fleet bootstrap status staging prod-eu prod-us --stats";
 
 /// `bootstrap init` flags: the inputs of the cluster directory, then how to write it.
 #[derive(ClapArgs, Debug)]
@@ -201,6 +212,27 @@ pub struct StatusArgs {
     /// The namespace Flux runs in.
     #[arg(short = 'n', long, value_name = "NAMESPACE", default_value = DEFAULT_NAMESPACE)]
     pub namespace: String,
+
+    /// Show what `flux stats` shows instead: per cluster and for the fleet, per Flux kind the
+    /// objects running, failing, suspended and the sources' storage.
+    #[arg(long)]
+    pub stats: bool,
+}
+
+/// The fleet's `flux stats` (`bootstrap status --stats -o json|yaml`).
+#[derive(serde::Serialize)]
+struct FleetStats<'a> {
+    clusters: Vec<ClusterStats<'a>>,
+    fleet: Vec<KindStats>,
+}
+
+#[derive(serde::Serialize)]
+struct ClusterStats<'a> {
+    cluster: &'a str,
+    context: &'a str,
+    stats: &'a [KindStats],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<&'a str>,
 }
 
 /// Completes cluster directory names of the fleet repository in the current directory (where
@@ -305,12 +337,28 @@ async fn run_status(
     };
     let out = op::status(request, printer).await?;
     let rows = out.rows();
-    match output.output.document() {
-        Some(format) => printer.document(format, "BootstrapStatusList", &rows)?,
-        None => {
+    match (output.output.document(), a.stats) {
+        (Some(format), false) => printer.document(format, "BootstrapStatusList", &rows)?,
+        (None, false) => {
             let wide = output.output.is_wide();
             printer.table(&status_table(&rows, printer.stdout_paint(), wide), wide)?
         }
+        (Some(format), true) => {
+            let body = FleetStats {
+                clusters: rows
+                    .iter()
+                    .map(|r| ClusterStats {
+                        cluster: &r.cluster,
+                        context: &r.context,
+                        stats: &r.stats,
+                        error: r.error.as_deref(),
+                    })
+                    .collect(),
+                fleet: KindStats::fleet(&rows),
+            };
+            printer.document(format, "FluxStats", &body)?
+        }
+        (None, true) => printer.table(&stats_table(&rows, printer.stdout_paint()), output.output.is_wide())?,
     }
     Ok(out.exit_status())
 }
@@ -363,6 +411,8 @@ async fn run_bootstrap(
             username: a.username,
         },
         dry_run: a.dry_run,
+        kubectl: a.kubectl,
+        sops: a.sops,
     };
     let out = op::bootstrap(request, store.as_ref(), metas.as_ref(), printer).await?;
     if a.dry_run {
@@ -504,6 +554,58 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint, wide: bool) -> String 
             ),
             (message, Tone::Plain),
         ]);
+    }
+    t.render()
+}
+
+/// `bootstrap status --stats`: `flux stats` per cluster, then the fleet's totals (`(fleet)`).
+pub fn stats_table(rows: &[ClusterStatus], paint: Paint) -> String {
+    let mut t = TableBuilder::new(
+        [
+            "cluster",
+            "reconcilers",
+            "running",
+            "failing",
+            "suspended",
+            "storage",
+        ],
+        paint,
+    );
+    let fleet = KindStats::fleet(rows);
+    let emit = |t: &mut TableBuilder, cluster: &str, stats: &[KindStats]| {
+        for s in stats {
+            t.toned_row([
+                (cluster.to_string(), Tone::Bold),
+                (s.kind.clone(), Tone::Plain),
+                (s.running.to_string(), Tone::Plain),
+                (
+                    s.failing.to_string(),
+                    if s.failing > 0 { Tone::Bad } else { Tone::Plain },
+                ),
+                (
+                    s.suspended.to_string(),
+                    if s.suspended > 0 { Tone::Warn } else { Tone::Plain },
+                ),
+                (s.storage(), Tone::Plain),
+            ]);
+        }
+    };
+    for r in rows {
+        if let Some(e) = &r.error {
+            t.toned_row([
+                (r.cluster.clone(), Tone::Bold),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                ("-".into(), Tone::Dim),
+                (e.clone(), Tone::Bad),
+            ]);
+            continue;
+        }
+        emit(&mut t, &r.cluster, &r.stats);
+    }
+    if rows.len() > 1 {
+        emit(&mut t, "(fleet)", &fleet);
     }
     t.render()
 }

@@ -677,7 +677,17 @@ pub fn prepare(
 
 /// Read-only checks and the diff of a prepared cluster against the live one (see [`apply`]).
 pub async fn preflight_prepared(target: &KubeTarget, prepared: &PreparedSecrets) -> Result<ClusterSecrets> {
-    preflight(&prepared.cluster, target, &prepared.objects).await
+    preflight(&prepared.cluster, target, &prepared.objects, &[]).await
+}
+
+/// [`preflight_prepared`] for a caller that creates `namespaces` before applying (bootstrap
+/// creates the Flux namespace first), so Secrets in them do not need the namespace to exist yet.
+pub async fn preflight_prepared_in(
+    target: &KubeTarget,
+    prepared: &PreparedSecrets,
+    namespaces: &[String],
+) -> Result<ClusterSecrets> {
+    preflight(&prepared.cluster, target, &prepared.objects, namespaces).await
 }
 
 /// Applies what [`preflight_prepared`] found different.
@@ -957,15 +967,21 @@ pub async fn apply(req: ApplyRequest, reporter: &dyn Reporter) -> Result<ApplyOu
 /// Read-only: the cluster answers, the user may do every write, every Secret's namespace exists
 /// (or is declared in the files), no Secret changes its immutable type; and what each object
 /// would become.
-async fn preflight(cluster: &str, target: &KubeTarget, desired: &[Desired]) -> Result<ClusterSecrets> {
+async fn preflight(
+    cluster: &str,
+    target: &KubeTarget,
+    desired: &[Desired],
+    created_before: &[String],
+) -> Result<ClusterSecrets> {
     let server_version = target.server_version().await?;
     let declared: Vec<&str> = desired
         .iter()
         .filter(|d| matches!(d.kind, DesiredKind::Namespace))
         .map(|d| d.name.as_str())
+        .chain(created_before.iter().map(String::as_str))
         .collect();
     let mut checks: Vec<(&str, &str, Option<&str>)> = Vec::new();
-    if !declared.is_empty() {
+    if desired.iter().any(|d| matches!(d.kind, DesiredKind::Namespace)) {
         checks.extend([("create", "namespaces", None), ("patch", "namespaces", None)]);
     }
     for d in desired

@@ -9,8 +9,9 @@
 //! components' Kustomizations. `bootstrap init -n` can put Flux elsewhere, so no command may
 //! assume `flux-system`. The rule, for a kube context:
 //!
-//! 1. when the fleet repository has a cluster directory named like the context
-//!    (`clusters/<context>/`, bootstrap's default cluster → context mapping), the namespace that
+//! 1. when the fleet repository has a cluster directory the context maps to by bootstrap's default
+//!    mapping (`clusters/<context>/`, or a nested `clusters/sts-devpkg/eu/` for context
+//!    `sts-devpkg-eu`: [`super::clusters::cluster_for_context`]), the namespace that
 //!    directory puts Flux in: its FluxInstance's, or (classic layout) that of the Kustomization
 //!    syncing from the GitRepository beside it (`flux-system/gotk-sync.yaml`);
 //! 2. otherwise `fluxNamespace` from `kubectl-fleet.yaml`;
@@ -117,7 +118,11 @@ impl Layout {
     /// documentation): its cluster directory's, else the fleet-wide one. A cluster directory that
     /// cannot be read, or that puts Flux in two namespaces, is an error naming the file.
     pub fn cluster_flux_namespace(&self, repo: &FleetRepo, context: &str) -> Result<String, RepoError> {
-        Ok(cluster_dir_flux_namespace(repo, context)?.unwrap_or_else(|| self.flux_namespace.clone()))
+        let found = match super::clusters::cluster_for_context(repo, context) {
+            Some(cluster) => cluster_dir_flux_namespace(repo, &cluster)?,
+            None => None,
+        };
+        Ok(found.unwrap_or_else(|| self.flux_namespace.clone()))
     }
 
     /// The profile.
@@ -595,9 +600,22 @@ mod tests {
             "clusters/prod-us/runtime-info.yaml",
             "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n",
         );
+        // A nested cluster (flux-platform's clusters/<name>/<region>), found from its context.
+        write(
+            root,
+            "clusters/sts-devpkg/eu/flux-system/gotk-sync.yaml",
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-eu\n  namespace: flux-eu\n---\napiVersion: kustomize.toolkit.fluxcd.io/v1\nkind: Kustomization\nmetadata:\n  name: flux-eu\n  namespace: flux-eu\nspec:\n  sourceRef:\n    kind: GitRepository\n    name: flux-eu\n",
+        );
         write(root, super::super::CONFIG_FILE, "fluxNamespace: platform\n");
         let repo = FleetRepo::open(root).expect("repo");
         let layout = Layout::new(repo.config(), None).expect("layout");
+        assert_eq!(
+            layout
+                .cluster_flux_namespace(&repo, "sts-devpkg-eu")
+                .expect("reads"),
+            "flux-eu",
+            "the nested cluster the context maps to by default"
+        );
         assert_eq!(layout.flux_namespace(), "platform");
         let ns = |ctx: &str| layout.cluster_flux_namespace(&repo, ctx).expect("reads");
         assert_eq!(ns("staging"), "flux");

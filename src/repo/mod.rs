@@ -1,6 +1,7 @@
 //! The fleet repository checkout: its config file and layout profile (d1, keos), and writing
 //! generated files safely. Pure filesystem code, no cluster access.
 
+pub mod clusters;
 mod config;
 pub mod layout;
 pub mod names;

@@ -127,9 +127,16 @@ pub fn cluster_path(what: &str, path: &str) -> Result<(), NameError> {
             "use a path relative to clusters/, e.g. staging or sts-devpkg/eu, without a leading or trailing '/'",
         ));
     }
+    let nested = path.contains('/');
     for segment in path.split('/') {
-        dns_label(what, segment)
-            .map_err(|e| NameError::new(what, path, format!("segment '{segment}': {}", e.reason)))?;
+        dns_label(what, segment).map_err(|e| {
+            let reason = if nested {
+                format!("segment '{segment}': {}", e.reason)
+            } else {
+                e.reason
+            };
+            NameError::new(what, path, reason)
+        })?;
     }
     Ok(())
 }

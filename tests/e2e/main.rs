@@ -22,6 +22,8 @@ use std::{
 use base64::Engine as _;
 use serde_json::Value;
 
+mod peer;
+
 /// Everything every command printed, checked at the end for token leaks.
 static TRANSCRIPT: Mutex<String> = Mutex::new(String::new());
 
@@ -189,6 +191,7 @@ impl Env {
         let bin = match plugin {
             "token" => env!("CARGO_BIN_EXE_kubectl-fleet-token"),
             "tenant" => env!("CARGO_BIN_EXE_kubectl-fleet-tenant"),
+            "bootstrap" => env!("CARGO_BIN_EXE_kubectl-fleet-bootstrap"),
             other => panic!("unknown plugin {other}"),
         };
         let mut cmd = Command::new(bin);

@@ -35,7 +35,7 @@ use crate::{
     fleet_snapshot,
 };
 
-const D1_FLEET_URL: &str = "https://github.com/controlplaneio-fluxcd/d1-fleet.git";
+pub(crate) const D1_FLEET_URL: &str = "https://github.com/controlplaneio-fluxcd/d1-fleet.git";
 
 /// The d1 staging cluster of §4 (flux 2.7.x as in the d1 files).
 const STAGING: &[&str] = &[
@@ -107,7 +107,7 @@ impl Fleet {
         self.dir.path()
     }
 
-    fn cmd(&self) -> Cmd {
+    pub(crate) fn cmd(&self) -> Cmd {
         Cmd::fleet("kubectl-fleet-bootstrap").current_dir(self.path())
     }
 
@@ -156,12 +156,12 @@ impl Fleet {
             .args(args)
     }
 
-    fn read(&self, rel: &str) -> String {
+    pub(crate) fn read(&self, rel: &str) -> String {
         std::fs::read_to_string(self.path().join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
     /// Every output and every file of the fleet dir must be free of the tokens.
-    fn assert_no_token(&self, runs: &[&Run]) {
+    pub(crate) fn assert_no_token(&self, runs: &[&Run]) {
         for r in runs {
             assert!(
                 !r.stdout.contains(&self.token) && !r.stderr.contains(&self.token),
@@ -206,7 +206,7 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 }
 
 /// The items of a `-o json` document, checked to be the versioned envelope of `kind`.
-fn items(text: &str, kind: &str) -> Vec<Value> {
+pub(crate) fn items(text: &str, kind: &str) -> Vec<Value> {
     let doc: Value = serde_json::from_str(text).expect("json document");
     assert_eq!(doc["apiVersion"], "kubectl-fleet.dev/v1", "{doc}");
     assert_eq!(doc["kind"], kind, "{doc}");
@@ -824,13 +824,13 @@ fn init_classic_layout_writes_gotk_files_with_multitenancy_patches() {
 /// when the FluxInstance appears (or changes generation) it creates the sync Kustomization the
 /// operator would create and marks both Ready through the status subresource; a classic sync
 /// Kustomization is marked Ready the same way.
-struct Simulator {
+pub(crate) struct Simulator {
     stop: Arc<AtomicBool>,
     handle: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Simulator {
-    fn start(ns: &str) -> Simulator {
+    pub(crate) fn start(ns: &str) -> Simulator {
         Self::spawn(ns, false)
     }
 
@@ -1248,7 +1248,7 @@ async fn dry_run_checks_everything_and_changes_nothing() {
     fleet.assert_no_token(&[&run, &all]);
 }
 
-async fn assert_no_namespace(ns: &str) {
+pub(crate) async fn assert_no_namespace(ns: &str) {
     for c in &env().contexts {
         let t = env().target(c).await;
         let api: Api<Namespace> = Api::all(t.client.clone());
@@ -1665,6 +1665,9 @@ async fn status_reports_versions_readiness_failing_objects_and_tenants() {
     let mut stable = r.clone();
     stable["failing"] = json!("[N]");
     stable["fluxObjects"] = json!("[N]");
+    // Cluster-wide per-kind counts (other tests share the cluster): checked in classic::.
+    assert!(stable["stats"].is_array(), "{stable}");
+    stable["stats"] = json!("[N]");
     let text = serde_json::to_string_pretty(&stable)
         .expect("json")
         .replace(ns.as_str(), "NS");
@@ -1716,6 +1719,7 @@ fn status_row(r: &Value) -> bstatus::ClusterStatus {
                 not_ready: vec![],
             },
         ],
+        stats: Vec::new(),
         error: None,
     }
 }

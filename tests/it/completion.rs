@@ -151,7 +151,8 @@ fn kubectl_completes_flags_and_flag_values_of_every_command() {
     let formats = values(&kubectl_complete(&layout, &["tree", "-o", ""]));
     assert_eq!(formats, ["tree", "table", "json", "yaml"]);
     for cmd in ["bootstrap", "tenant", "token", "tree"] {
-        let got = values(&kubectl_complete(&layout, &[cmd, "--kubec"]));
+        // `--kubeco`: bootstrap also has --kubectl.
+        let got = values(&kubectl_complete(&layout, &[cmd, "--kubeco"]));
         assert_eq!(got, ["--kubeconfig"], "{cmd}");
         let colors = values(&kubectl_complete(&layout, &[cmd, "--color", ""]));
         assert_eq!(colors, ["auto", "always", "never"], "{cmd}");

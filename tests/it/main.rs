@@ -6,6 +6,7 @@
 mod common;
 
 mod bootstrap;
+mod classic;
 mod completion;
 mod core;
 mod credentials;

@@ -109,6 +109,8 @@ fn bootstrap_request(fleet: &Fleet, credential: &str, wait: Option<Duration>) ->
             username: None,
         },
         dry_run: false,
+        kubectl: None,
+        sops: None,
     }
 }
 

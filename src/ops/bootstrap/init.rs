@@ -3,11 +3,11 @@
 use std::path::PathBuf;
 
 use crate::{
-    bootstrap::{BootstrapError, ClusterLayout, InitInput, from, operator, render, resolve},
+    bootstrap::{BootstrapError, ClusterLayout, InitInput, from, operator, profile, render, resolve},
     error::{Error, Result},
     manifests::yaml,
     output::Reporter,
-    repo::{CONFIG_FILE, FleetRepo, Profile, WritePlan},
+    repo::{CONFIG_FILE, FleetRepo, GeneratedFile, Profile, WritePlan},
 };
 
 /// `bootstrap init`: what to write.
@@ -95,7 +95,21 @@ pub async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<InitOutco
             ));
         }
     }
-    let files = render::generate(&spec, base.as_ref(), components.as_deref())?;
+    if let Some(p) = &input.profile {
+        profile::check(&repo, p)?;
+    }
+    let mut files = render::generate(&spec, base.as_ref(), components.as_deref())?;
+    if let Some(k) = profile::cluster_kustomization(
+        &spec,
+        input.profile.as_deref(),
+        base.as_ref().and_then(|b| b.cluster_kustomization.as_ref()),
+    )? {
+        let path = spec.dir().join(profile::CLUSTER_KUSTOMIZATION);
+        files.push(GeneratedFile {
+            content: yaml::to_string(&k, &path.display().to_string())?,
+            path,
+        });
+    }
     let plan = WritePlan::new(&repo, files)?;
     if !dry_run {
         plan.apply(&repo, force)?;

@@ -4,6 +4,7 @@
 use std::{
     collections::BTreeMap,
     future::Future,
+    path::PathBuf,
     sync::{Arc, OnceLock},
     time::Instant,
 };
@@ -12,7 +13,10 @@ use serde::Serialize;
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
 use super::{
-    super::{DEFAULT_CONCURRENCY, Runner, Step, TargetReport, exit_status},
+    super::{
+        DEFAULT_CONCURRENCY, Runner, Step, TargetReport, exit_status,
+        secret::{self, ClusterSecrets, PreparedSecrets},
+    },
     dedupe,
 };
 use crate::{
@@ -27,8 +31,13 @@ use crate::{
     credentials::{MetaStore, SecretStore, rotation::lock_credentials},
     error::{Error, ExitStatus, Result, error_chain},
     kube::{ClientOptions, KubeTarget, LoadedKubeconfig},
+    manifests::{
+        kustomize::{Kustomize, LazyKustomize},
+        yaml,
+    },
     output::{Level, Reporter, plural},
     repo::FleetRepo,
+    sops::Sops,
 };
 
 /// Which cluster directories to bootstrap.
@@ -60,6 +69,11 @@ pub struct BootstrapRequest {
     pub options: Options,
     /// `--dry-run`: preflight, then plan instead of applying.
     pub dry_run: bool,
+    /// `--kubectl PATH`: the kubectl whose kustomize builds classic `flux-system/` directories
+    /// (default `$KUBECTL`, then `PATH`).
+    pub kubectl: Option<PathBuf>,
+    /// `--sops PATH`: decrypts clusters' secrets files (default `$SOPS`, then `PATH`).
+    pub sops: Option<PathBuf>,
 }
 
 /// The result of one cluster.
@@ -247,6 +261,57 @@ struct Target {
     context: String,
     dir: Arc<ClusterDir>,
     kube: KubeTarget,
+    /// Its secrets files (`clusters/<c>/secrets/`), checked and decrypted in memory.
+    files: Option<Arc<PreparedSecrets>>,
+}
+
+/// A cluster's read-only checks: bootstrap's, and the diff of its secrets files.
+#[derive(Clone)]
+struct ClusterPreflight {
+    checks: Preflight,
+    files: Option<ClusterSecrets>,
+}
+
+/// Checks and decrypts every selected cluster's secrets files (seed 004's "secrets and namespaces
+/// outside the flows"), before any cluster is contacted: a plaintext Secret, a file sops cannot
+/// decrypt or a Secret without a namespace stops the whole run (exit 2).
+fn prepare_secrets(
+    repo: &FleetRepo,
+    clusters: &[String],
+    sops_path: Option<&std::path::Path>,
+    reporter: &dyn Reporter,
+) -> Result<Vec<Option<Arc<PreparedSecrets>>>> {
+    let mut sops: Option<Sops> = None;
+    let mut out = Vec::new();
+    for c in clusters {
+        if !secret::has_secrets(repo, c)? {
+            out.push(None);
+            continue;
+        }
+        let sops = match &mut sops {
+            Some(s) => &*s,
+            slot => {
+                let found = Sops::locate(sops_path)?;
+                reporter.debug(&format!("sops {} at {}", found.version(), found.path().display()));
+                &*slot.insert(found)
+            }
+        };
+        out.push(Some(Arc::new(secret::prepare(repo, None, sops, c)?)));
+    }
+    Ok(out)
+}
+
+/// `files: 2 created, 1 unchanged`: what applying (or planning) a cluster's secrets files does.
+fn files_summary(c: &ClusterSecrets) -> String {
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for change in &c.changes {
+        match counts.iter_mut().find(|(r, _)| *r == change.result) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((change.result.clone(), 1)),
+        }
+    }
+    let parts: Vec<String> = counts.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    format!("files: {}", parts.join(", "))
 }
 
 /// Bootstraps Flux on the selected clusters: every input validated, then every cluster's
@@ -259,9 +324,13 @@ pub async fn bootstrap(
     reporter: &dyn Reporter,
 ) -> Result<BootstrapOutcome> {
     let clusters = select(&req.repo, req.clusters.clone())?;
+    let kustomize = LazyKustomize::new(req.kubectl.clone());
     let mut dirs = Vec::new();
     for c in &clusters {
-        dirs.push(clusterdir::load(&req.repo, c)?);
+        dirs.push(clusterdir::load(&req.repo, c, &kustomize)?);
+    }
+    if let Some(warning) = kustomize.located().and_then(Kustomize::warning) {
+        reporter.warn(&warning);
     }
     let mapping = fleet::map_contexts(&clusters, &req.contexts, &req.kubeconfig)?;
     // Nothing may write a credential while a rotation replaces it: the locks are held until every
@@ -272,6 +341,7 @@ pub async fn bootstrap(
         lock_credentials(metas, req.tokens.credential_names())?
     };
     let credentials = Arc::new(req.tokens.read(store, metas)?);
+    let files = prepare_secrets(&req.repo, &clusters, req.sops.as_deref(), reporter)?;
     let manifest = if dirs.iter().any(|d| d.layout == ClusterLayout::D1) {
         Some(Arc::new(operator::load(&req.operator_manifest).await?))
     } else {
@@ -285,13 +355,14 @@ pub async fn bootstrap(
 
     let began = Instant::now();
     let mut targets = Vec::new();
-    for ((cluster, context), dir) in mapping.into_iter().zip(dirs) {
+    for (((cluster, context), dir), files) in mapping.into_iter().zip(dirs).zip(files) {
         let kube = req.kubeconfig.target(&context, req.client).await?;
         targets.push(Target {
             cluster,
             context,
             dir: Arc::new(dir),
             kube,
+            files,
         });
     }
     reporter.debug(&format!(
@@ -310,6 +381,7 @@ pub async fn bootstrap(
                 dir: t.dir.clone(),
                 manifest: manifest.clone(),
                 secrets: credentials.secret_names(&t.dir),
+                files: t.files.clone(),
             };
             (t.cluster.clone(), job)
         })
@@ -339,6 +411,7 @@ pub async fn bootstrap(
                 kube: t.kube.clone(),
                 dir: t.dir.clone(),
                 preflight,
+                files: t.files.clone(),
                 manifest: manifest.clone(),
                 credentials: credentials.clone(),
                 options: options.clone(),
@@ -439,13 +512,28 @@ struct PreflightJob {
     dir: Arc<ClusterDir>,
     manifest: Option<Arc<OperatorManifest>>,
     secrets: Vec<String>,
+    files: Option<Arc<PreparedSecrets>>,
 }
 
-async fn preflight_one(job: PreflightJob, log: ClusterLog) -> Result<Preflight> {
+async fn preflight_one(job: PreflightJob, log: ClusterLog) -> Result<ClusterPreflight> {
     log.step("preflight: version, permissions, current state");
-    preflight::check(&job.kube, &job.dir, job.manifest.as_deref(), &job.secrets)
+    let checks = preflight::check(&job.kube, &job.dir, job.manifest.as_deref(), &job.secrets)
         .await
-        .map_err(|e| log.failed(BootstrapError::Preflight(Box::new(e)).into()))
+        .map_err(|e| log.failed(BootstrapError::Preflight(Box::new(e)).into()))?;
+    let files = match &job.files {
+        Some(prepared) => {
+            log.step("preflight: secrets files");
+            // Bootstrap creates the Flux namespace before applying them.
+            let created = [job.dir.namespace.clone()];
+            Some(
+                secret::preflight_prepared_in(&job.kube, prepared, &created)
+                    .await
+                    .map_err(|e| log.failed(e))?,
+            )
+        }
+        None => None,
+    };
+    Ok(ClusterPreflight { checks, files })
 }
 
 /// One cluster's steps, owned so they run on their own task.
@@ -454,7 +542,8 @@ struct ApplyJob {
     context: String,
     kube: KubeTarget,
     dir: Arc<ClusterDir>,
-    preflight: Preflight,
+    preflight: ClusterPreflight,
+    files: Option<Arc<PreparedSecrets>>,
     manifest: Option<Arc<OperatorManifest>>,
     credentials: Arc<Credentials>,
     options: Arc<Options>,
@@ -464,16 +553,27 @@ struct ApplyJob {
 
 async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
     if job.dry_run {
-        let plan = fleet::dry_run_plan(
+        let mut plan = fleet::dry_run_plan(
             &job.cluster,
             &job.context,
             &job.dir,
-            &job.preflight,
+            &job.preflight.checks,
             job.manifest.as_deref(),
             &job.credentials,
             job.options.username.as_deref(),
         )
         .map_err(|e| log.failed(e))?;
+        if let (Some(prepared), Some(planned)) = (&job.files, &job.preflight.files) {
+            plan.push_str(&format!(
+                "---\n# secrets files of {} ({}), values redacted\n",
+                job.cluster,
+                files_summary(planned)
+            ));
+            plan.push_str(
+                &yaml::to_multi_doc(&prepared.redacted(), "the secrets plan")
+                    .map_err(|e| log.failed(e.into()))?,
+            );
+        }
         let run = ClusterRun {
             result: ClusterResult::Planned,
             steps: Steps::none(),
@@ -483,10 +583,36 @@ async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
         log.succeeded(&run.message);
         return Ok(run);
     }
+    // Secrets and namespaces outside the flows first, so they exist when Flux starts syncing.
+    let mut files_done = None;
+    if let (Some(prepared), Some(planned)) = (&job.files, &job.preflight.files) {
+        log.step(&format!("ensuring namespace {}", job.dir.namespace));
+        apply::ensure_namespace(&job.kube, &job.dir.namespace)
+            .await
+            .map_err(|e| log.failed(e.into()))?;
+        log.step(&format!(
+            "applying secrets files ({})",
+            plural(planned.changes.len(), "object")
+        ));
+        let applied = secret::apply_prepared(&job.kube, prepared, planned)
+            .await
+            .map_err(|e| log.failed(e))?;
+        files_done = Some(files_summary(&applied));
+    }
+    let with_files = |mut steps: Steps| {
+        if let Some(f) = &files_done {
+            steps.secrets = if steps.secrets == "-" {
+                f.clone()
+            } else {
+                format!("{}; {f}", steps.secrets)
+            };
+        }
+        steps
+    };
     match apply::bootstrap(
         &job.kube,
         &job.dir,
-        &job.preflight,
+        &job.preflight.checks,
         job.manifest.as_deref(),
         &job.credentials,
         &job.options,
@@ -501,7 +627,7 @@ async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
                 } else {
                     ClusterResult::Applied
                 },
-                steps: Steps::of(&out),
+                steps: with_files(Steps::of(&out)),
                 message: out.message,
                 plan: None,
             };
@@ -511,7 +637,7 @@ async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
         Err(e) => {
             if let Some(slot) = job.partial.get(&job.cluster) {
                 // Set once: this is the cluster's only task.
-                let _ = slot.set(Steps::of(&e.partial));
+                let _ = slot.set(with_files(Steps::of(&e.partial)));
             }
             Err(log.failed(BootstrapError::Step(Box::new(e)).into()))
         }
@@ -650,6 +776,8 @@ mod tests {
                 username: None,
             },
             dry_run: false,
+            kubectl: None,
+            sops: None,
         };
         let recorder = Recorder::new();
         let store = MemoryStore::default();
@@ -743,6 +871,8 @@ mod tests {
                     username: None,
                 },
                 dry_run: false,
+                kubectl: None,
+                sops: None,
             },
             &MemoryStore::default(),
             None,
