@@ -51,7 +51,7 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_com
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s V -l version -d 'Print version'
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -s n -l namespace -d 'The namespace Flux runs in (default: flux-system, or the --from cluster\'s)' -r
@@ -82,7 +82,17 @@ gcp\t''"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l tenant-default-sa -d 'Service account tenants\' reconcilers impersonate by default' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l operator-chart -d 'The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or \'none\' for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l cluster-dns-domain -d 'The cluster\'s DNS domain (spec.cluster.domain)' -r
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l set -d 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l set -d 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1; keos: the STRATIO_* and registry keys, e.g. --set STRATIO_SIZE=S' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l use-case -d 'The use case (default: useCase in kubectl-fleet.yaml)' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-pgp -d 'Encrypt the cluster\'s secrets for this PGP fingerprint (repeatable); bootstrap provides the private key as Secret sops-gpg' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-age -d 'Encrypt the cluster\'s secrets for this age recipient (repeatable); bootstrap provides the identity as Secret sops-age' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-kms -d 'Encrypt the cluster\'s secrets with this AWS KMS key (kustomize-controller decrypts with its own identity: SOPS_SECRET_PROVIDED=false)' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-aws-profile -d 'The AWS profile of --sops-kms' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-pgp-public-key -d 'The armored public key of --sops-pgp, written to secrets/.sops.pub.asc' -r -F
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l system-services-git-url -d 'The system services repository, when the use case has no domain/system-services/UC/components yet' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l apps-git-url -d 'The apps repository, when the use case has no domain/apps/UC/prerequisites yet' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l capsule-tenant -d 'A Capsule Tenant in the apps prerequisites (with --capsule-owner-group)' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l capsule-owner-group -d 'The group owning --capsule-tenant' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l components-manifest -d 'Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l fleet-dir -d 'The fleet repository checkout' -r -f -a "(__fish_complete_directories)"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
@@ -127,6 +137,6 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -140,7 +140,7 @@ pub struct RunArgs {
 /// Subcommands of `bootstrap`.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout).
+    /// Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout).
     #[command(after_help = INIT_EXAMPLES)]
     Init(Box<InitArgs>),
     /// Show Flux status per cluster: versions, readiness, revision, failing objects, tenants.
@@ -164,7 +164,19 @@ Examples:
   # Classic layout (flux bootstrap era): gotk-components.yaml is the manifest you supply
   flux install --export > /tmp/gotk-components.yaml
   kubectl fleet bootstrap init legacy --layout classic --components-manifest /tmp/gotk-components.yaml \\
-    --git-url https://github.com/acme/fleet.git --domain legacy.example.com";
+    --git-url https://github.com/acme/fleet.git --domain legacy.example.com
+
+  # keos fleet (profile: keos, useCase in kubectl-fleet.yaml): runtime keys by flag and --set
+  kubectl fleet bootstrap init eosdev2 --git-url https://github.com/acme/keos-fleet.git \\
+    --domain k8s.eosdev2.example.com --set STRATIO_SIZE=S \\
+    --set CONTAINER_REGISTRY_URL=registry.example.com:443 --set HELM_REGISTRY_PROVIDER=generic \\
+    --set HELM_REGISTRY_TYPE=default --set HELM_REGISTRY_URL=https://helm.example.com \\
+    --sops-pgp 1237C663B4C1D35144933583F0941B3EAFEA3837
+
+  # keos: another cluster from eosdev2's settings (--from _TEMPLATE fills its _PLACEHOLDERs
+  # from the same flags instead)
+  kubectl fleet bootstrap init eosdev3 --from eosdev2 --domain k8s.eosdev3.example.com \\
+    --set STRATIO_SIZE=M";
 
 const STATUS_EXAMPLES: &str = "\
 Examples:

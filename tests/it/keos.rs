@@ -34,14 +34,25 @@ struct Group {
 }
 
 /// The groups, in the order they run.
-const GROUPS: &[Group] = &[Group {
-    prefix: "tenant ",
-    writes: &["domain/"],
-    exact: &[
-        "domain/system-services/talk-to-your-data/",
-        "domain/apps/talk-to-your-data/components/",
-    ],
-}];
+const GROUPS: &[Group] = &[
+    Group {
+        prefix: "bootstrap init",
+        writes: &["clusters/"],
+        exact: &[
+            "clusters/eosdev2/default/",
+            "clusters/eosdev2/override/",
+            "clusters/eosdev2/secrets/",
+        ],
+    },
+    Group {
+        prefix: "tenant ",
+        writes: &["domain/"],
+        exact: &[
+            "domain/system-services/talk-to-your-data/",
+            "domain/apps/talk-to-your-data/components/",
+        ],
+    },
+];
 
 /// `commands.txt` without comments and blank lines, each split into words after `kubectl fleet`.
 fn command_lines() -> Vec<Vec<String>> {

@@ -9,6 +9,7 @@
 //! cluster failing never stops the others: it is a failed [`TargetReport`](super::TargetReport).
 
 mod init;
+mod keos;
 mod run;
 mod status;
 
