@@ -41,7 +41,7 @@ _kubectl__fleet__bootstrap() {
 
     case "${cmd}" in
         kubectl__fleet__bootstrap)
-            opts="-o -q -v -h -V --all --token --token-stdin --token-env --tenant-token --tenant-token-env --username --operator-manifest --timeout --no-wait --dry-run --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --color --no-progress --help --version init status help"
+            opts="-o -q -v -h -V --all --token --token-stdin --token-env --tenant-token --tenant-token-env --username --operator-manifest --timeout --no-wait --dry-run --install-flux --sops-gpg-key --sops-age-key --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --color --no-progress --help --version init status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -84,6 +84,36 @@ _kubectl__fleet__bootstrap() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sops-gpg-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --sops-age-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --fleet-dir)

@@ -319,7 +319,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__bootstrap)
-            opts="-o -q -v -h -V --all --token --token-stdin --token-env --tenant-token --tenant-token-env --username --operator-manifest --timeout --no-wait --dry-run --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --color --no-progress --help --version init status help"
+            opts="-o -q -v -h -V --all --token --token-stdin --token-env --tenant-token --tenant-token-env --username --operator-manifest --timeout --no-wait --dry-run --install-flux --sops-gpg-key --sops-age-key --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --color --no-progress --help --version init status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -362,6 +362,36 @@ _kubectl__fleet() {
                     ;;
                 --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sops-gpg-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --sops-age-key)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
                     return 0
                     ;;
                 --fleet-dir)

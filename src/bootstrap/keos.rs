@@ -20,6 +20,8 @@
 //! generators the tenant commands use ([`component::scaffold_files`],
 //! [`create::prerequisites_files`]).
 
+pub mod cluster;
+
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
@@ -153,6 +155,9 @@ pub enum KeosError {
         /// The fleet's profile.
         profile: &'static str,
     },
+    /// A keos cluster cannot be bootstrapped (that cluster fails; the others go on).
+    #[error(transparent)]
+    Preflight(#[from] crate::ops::bootstrap::KeosPreflightError),
     /// The use case's domain directories are missing and cannot be written.
     #[error(
         "unknown use case '{use_case}': {} {} not exist (known: {}); pass {} to create {}",

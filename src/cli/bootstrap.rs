@@ -13,6 +13,7 @@ use crate::{
         apply::Options,
         clusterdir,
         fleet::TokenSources,
+        keos::DecryptionKey,
         operator::DEFAULT_OPERATOR_MANIFEST,
         status::{ClusterStatus, Readiness},
     },
@@ -20,7 +21,7 @@ use crate::{
     error::{Error, ExitStatus, Result},
     ops::bootstrap::{
         self as op, BootstrapRequest, ClusterReport, ClusterResult, ClusterSelection, InitRequest,
-        StatusRequest, StatusTargets,
+        KeosOptions, StatusRequest, StatusTargets,
     },
     output::{Paint, Printer, TableBuilder, Tone, plural},
     repo::{FileChange, FleetRepo},
@@ -124,9 +125,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE|URL", default_value = DEFAULT_OPERATOR_MANIFEST, value_hint = clap::ValueHint::FilePath)]
     pub operator_manifest: String,
 
-    /// How long to wait for the FluxInstance and the sync Kustomization to be Ready.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
-    pub timeout: Duration,
+    /// How long to wait for the FluxInstance and the sync Kustomization to be Ready (default 5m;
+    /// keos: 20m, for default and every domain Kustomization).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 
     /// Do not wait for readiness.
     #[arg(long)]
@@ -135,6 +137,21 @@ pub struct RunArgs {
     /// Run every check, then print what would be applied (Secrets redacted) instead of applying.
     #[arg(long)]
     pub dry_run: bool,
+
+    /// keos: install Flux where it is missing (Flux Operator and a FluxInstance without sync),
+    /// instead of failing that cluster.
+    #[arg(long, help_heading = "keos")]
+    pub install_flux: bool,
+
+    /// keos: the armored PGP secret key of the cluster's secrets/.sops.yaml (FILE, or - for
+    /// stdin), written as Secret flux-system/sops-gpg for kubernetes-replicator to copy.
+    #[arg(long, value_name = "FILE", group = "sops_key", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
+    pub sops_gpg_key: Option<String>,
+
+    /// keos: the age identity of the cluster's secrets/.sops.yaml (FILE, or - for stdin), written
+    /// as Secret flux-system/sops-age.
+    #[arg(long, value_name = "FILE", group = "sops_key", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
+    pub sops_age_key: Option<String>,
 }
 
 /// Subcommands of `bootstrap`.
@@ -324,6 +341,9 @@ async fn run_status(
     Ok(out.exit_status())
 }
 
+/// How long bootstrap waits on a d1 or classic cluster by default.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
 async fn run_bootstrap(
     clusters: Vec<String>,
     a: RunArgs,
@@ -355,7 +375,6 @@ async fn run_bootstrap(
     // directory the default username is used.
     let metas = MetaStore::open().ok();
     let request = BootstrapRequest {
-        repo,
         clusters: if a.all {
             ClusterSelection::All
         } else {
@@ -368,10 +387,22 @@ async fn run_bootstrap(
         operator_manifest: a.operator_manifest,
         options: Options {
             wait: !a.no_wait,
-            timeout: a.timeout,
+            timeout: a
+                .timeout
+                .or_else(|| op::default_timeout(&repo))
+                .unwrap_or(DEFAULT_TIMEOUT),
             username: a.username,
         },
         dry_run: a.dry_run,
+        keos: KeosOptions {
+            install_flux: a.install_flux,
+            sops_key: match (a.sops_gpg_key, a.sops_age_key) {
+                (Some(f), _) => Some((DecryptionKey::Gpg, f)),
+                (_, Some(f)) => Some((DecryptionKey::Age, f)),
+                _ => None,
+            },
+        },
+        repo,
     };
     let out = op::bootstrap(request, store.as_ref(), metas.as_ref(), printer).await?;
     if a.dry_run {

@@ -215,3 +215,393 @@ fn golden_keos_fleet_from_the_tenant_commands() {
     }
     assert!(compared > 0);
 }
+
+// ------------------------------------------------------------------------------------------------
+// bootstrap CLUSTER… on a keos fleet (real kube-apiserver; Flux's status is written by the test the
+// way the controllers would, as in tests/it/bootstrap.rs). keos runs Flux in flux-system, so this
+// is the one test of the tier that uses that namespace, on one context.
+
+mod bootstrap_run {
+    use std::path::Path;
+
+    use fleet::kube::KubeTarget;
+    use k8s_openapi::api::core::v1::Secret;
+    use kube::{Api, api::DeleteParams};
+    use serde_json::{Value, json};
+
+    use crate::common::{Cmd, Run, apply, env, get, ready_status, set_status};
+
+    const NS: &str = "flux-system";
+    const TOKEN: &str = "ghp_keosBootstrapToken0123456789";
+    const AGE_RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    const AGE_IDENTITY: &str = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+    const DOMAIN_CHAIN: &[&str] = &[
+        "system-services-components",
+        "system-services-components-override",
+        "apps-prerequisites",
+        "apps-components",
+        "apps-components-override",
+    ];
+
+    fn init(repo: &Path, cluster: &str) {
+        std::fs::write(repo.join("kubectl-fleet.yaml"), super::FLEET_CONFIG).expect("fleet config");
+        Cmd::fleet("kubectl-fleet-bootstrap")
+            .current_dir(repo)
+            .args([
+                "init",
+                cluster,
+                "--git-url",
+                "https://git.example.com/keos-fleet.git",
+                "--domain",
+                "k8s.example.com",
+                "--set",
+                "STRATIO_SIZE=S",
+                "--set",
+                "CONTAINER_REGISTRY_URL=registry.example.com:443",
+                "--set",
+                "HELM_REGISTRY_PROVIDER=generic",
+                "--set",
+                "HELM_REGISTRY_TYPE=default",
+                "--set",
+                "HELM_REGISTRY_URL=https://helm.example.com",
+                "--sops-age",
+                AGE_RECIPIENT,
+                "--system-services-git-url",
+                "https://git.example.com/keos-system-services.git",
+                "--apps-git-url",
+                "https://git.example.com/keos-apps.git",
+            ])
+            .run()
+            .ok();
+    }
+
+    fn bootstrap(repo: &Path, args: &[&str]) -> Run {
+        let key = repo.join("age.agekey");
+        std::fs::write(&key, format!("# created: by the test\n{AGE_IDENTITY}\n")).expect("key");
+        let run = Cmd::fleet("kubectl-fleet-bootstrap")
+            .current_dir(repo)
+            .kubeconfig()
+            .env("KEOS_TOKEN", TOKEN)
+            .args(
+                args.iter()
+                    .map(|a| a.replace("KEYFILE", &key.display().to_string())),
+            )
+            .run();
+        for secret in [TOKEN, AGE_IDENTITY] {
+            assert!(
+                !run.stdout.contains(secret) && !run.stderr.contains(secret),
+                "a secret in the output:\n{}\n{}",
+                run.stdout,
+                run.stderr
+            );
+        }
+        run
+    }
+
+    fn obj(api_version: &str, kind: &str, name: &str, ns: Option<&str>) -> Value {
+        let mut v = json!({"apiVersion": api_version, "kind": kind, "metadata": {"name": name}});
+        if let Some(ns) = ns {
+            v["metadata"]["namespace"] = json!(ns);
+        }
+        v
+    }
+
+    fn controller(name: &str, args: &[&str]) -> Value {
+        json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": NS},
+            "spec": {
+                "selector": {"matchLabels": {"app": name}},
+                "template": {"metadata": {"labels": {"app": name}},
+                             "spec": {"containers": [{"name": "manager", "image": format!("ghcr.io/fluxcd/{name}:v1"), "args": args}]}},
+            },
+            "status": {"conditions": [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"}]},
+        })
+    }
+
+    /// Removes what earlier runs of this test left in flux-system (the namespace stays).
+    async fn reset(t: &KubeTarget) {
+        apply(
+            t,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
+        )
+        .await;
+        let client = t.client.clone();
+        let dp = DeleteParams::default();
+        let _ = Api::<k8s_openapi::api::apps::v1::Deployment>::namespaced(client.clone(), NS)
+            .delete_collection(&dp, &Default::default())
+            .await;
+        let _ = Api::<Secret>::namespaced(client.clone(), NS)
+            .delete_collection(&dp, &Default::default())
+            .await;
+        for o in [
+            obj("v1", "ServiceAccount", "kustomize-controller", Some(NS)),
+            obj(
+                "rbac.authorization.k8s.io/v1",
+                "ClusterRoleBinding",
+                "cluster-reconciler-flux-system",
+                None,
+            ),
+        ] {
+            if let Some(found) = get(t, &o).await {
+                let gvk = fleet::kube::Gvk::from_api_version(
+                    o["apiVersion"].as_str().unwrap_or_default(),
+                    o["kind"].as_str().unwrap_or_default(),
+                );
+                let resolver = fleet::kube::Resolver::new(t.clone());
+                let (ar, namespaced) = resolver
+                    .resolve(&gvk.group, Some(&gvk.version), &gvk.kind)
+                    .await
+                    .expect("resolves");
+                let name = found.metadata.name.unwrap_or_default();
+                resolver
+                    .api(&ar, namespaced, Some(NS))
+                    .delete(&name, &dp)
+                    .await
+                    .expect("delete");
+            }
+        }
+        for name in std::iter::once("default").chain(DOMAIN_CHAIN.iter().copied()) {
+            let o = obj("kustomize.toolkit.fluxcd.io/v1", "Kustomization", name, Some(NS));
+            if get(t, &o).await.is_some() {
+                let resolver = fleet::kube::Resolver::new(t.clone());
+                let (ar, namespaced) = resolver
+                    .resolve("kustomize.toolkit.fluxcd.io", Some("v1"), "Kustomization")
+                    .await
+                    .expect("resolves");
+                resolver
+                    .api(&ar, namespaced, Some(NS))
+                    .delete(name, &dp)
+                    .await
+                    .expect("delete");
+            }
+        }
+    }
+
+    async fn resource_versions(t: &KubeTarget) -> Vec<(String, String)> {
+        let mut out = Vec::new();
+        for o in [
+            obj("v1", "ServiceAccount", "kustomize-controller", Some(NS)),
+            obj(
+                "rbac.authorization.k8s.io/v1",
+                "ClusterRoleBinding",
+                "cluster-reconciler-flux-system",
+                None,
+            ),
+            obj("v1", "Secret", "flux-system", Some(NS)),
+            obj("v1", "Secret", "sops-age", Some(NS)),
+            obj("v1", "ConfigMap", "keos-runtime-info", Some(NS)),
+            obj(
+                "source.toolkit.fluxcd.io/v1",
+                "GitRepository",
+                "keos-fleet",
+                Some(NS),
+            ),
+            obj(
+                "kustomize.toolkit.fluxcd.io/v1",
+                "Kustomization",
+                "default",
+                Some(NS),
+            ),
+        ] {
+            let found = get(t, &o).await.unwrap_or_else(|| panic!("{o} exists"));
+            out.push((o.to_string(), found.metadata.resource_version.unwrap_or_default()));
+        }
+        out
+    }
+
+    fn data(secret: &Secret, key: &str) -> String {
+        secret
+            .data
+            .as_ref()
+            .and_then(|d| d.get(key))
+            .map(|b| String::from_utf8_lossy(&b.0).into_owned())
+            .unwrap_or_default()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn bootstraps_a_keos_cluster_with_replicated_secrets_and_waits_for_the_domain_chain() {
+        let context = env().contexts.last().expect("a context").clone();
+        let t = env().target(&context).await;
+        reset(&t).await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let repo = dir.path();
+        init(repo, &context);
+        let default_arg = format!("{context}/default");
+        let args = [
+            default_arg.as_str(),
+            "--token-env",
+            "KEOS_TOKEN",
+            "--sops-age-key",
+            "KEYFILE",
+            "--no-wait",
+        ];
+        let secrets: Api<Secret> = Api::namespaced(t.client.clone(), NS);
+
+        // Flux is not installed: that cluster fails, nothing is written.
+        let run = bootstrap(repo, &args);
+        assert_eq!(run.code, 1, "{run:?}");
+        let all = format!("{}{}", run.stdout, run.stderr);
+        assert!(
+            all.contains(&format!("Flux is not installed on {context}")),
+            "{all}"
+        );
+        assert!(
+            all.contains("Deployment flux-system/kustomize-controller absent"),
+            "{all}"
+        );
+        assert!(all.contains("pass --install-flux"), "{all}");
+        assert!(
+            all.contains(&format!("the cluster is '{context}'")),
+            "the C/default hint: {all}"
+        );
+        assert!(secrets.get_opt("flux-system").await.expect("get").is_none());
+        assert!(secrets.get_opt("sops-age").await.expect("get").is_none());
+
+        // A kustomize-controller that refuses cross-namespace references is refused too.
+        apply(&t, controller("source-controller", &[])).await;
+        apply(
+            &t,
+            controller("kustomize-controller", &["--no-cross-namespace-refs=true"]),
+        )
+        .await;
+        let run = bootstrap(repo, &args);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stdout.contains("--no-cross-namespace-refs=true")
+                || run.stderr.contains("--no-cross-namespace-refs=true"),
+            "{run:?}"
+        );
+        assert!(secrets.get_opt("flux-system").await.expect("get").is_none());
+
+        // Flux present: every object of the manual procedure.
+        apply(
+            &t,
+            controller("kustomize-controller", &["--watch-all-namespaces=true"]),
+        )
+        .await;
+        let run = bootstrap(repo, &args);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(run.stdout.contains("Applied"), "{}", run.stdout);
+        let replicate = |s: &Secret| {
+            s.metadata
+                .annotations
+                .as_ref()
+                .and_then(|a| a.get("replicator.v1.mittwald.de/replicate-to"))
+                .cloned()
+        };
+        let git = secrets.get("flux-system").await.expect("Secret flux-system");
+        assert_eq!(data(&git, "password"), TOKEN);
+        assert_eq!(replicate(&git).as_deref(), Some(".*"));
+        let key = secrets.get("sops-age").await.expect("Secret sops-age");
+        assert!(data(&key, "age.agekey").contains(AGE_IDENTITY));
+        assert_eq!(replicate(&key).as_deref(), Some(".*"));
+        let crb = get(
+            &t,
+            &obj(
+                "rbac.authorization.k8s.io/v1",
+                "ClusterRoleBinding",
+                "cluster-reconciler-flux-system",
+                None,
+            ),
+        )
+        .await
+        .expect("ClusterRoleBinding");
+        let crb = serde_json::to_value(crb).expect("json");
+        assert_eq!(crb["roleRef"]["name"], "cluster-admin");
+        assert_eq!(crb["subjects"][0]["name"], "kustomize-controller");
+        let root = get(
+            &t,
+            &obj(
+                "kustomize.toolkit.fluxcd.io/v1",
+                "Kustomization",
+                "default",
+                Some(NS),
+            ),
+        )
+        .await
+        .expect("Kustomization default");
+        let root = serde_json::to_value(root).expect("json");
+        assert_eq!(root["spec"]["path"], format!("./clusters/{context}/default"));
+        assert_eq!(
+            root["spec"]["postBuild"]["substituteFrom"][0]["name"],
+            "keos-runtime-info"
+        );
+        let cm = get(&t, &obj("v1", "ConfigMap", "keos-runtime-info", Some(NS)))
+            .await
+            .expect("ConfigMap");
+        let cm = serde_json::to_value(cm).expect("json");
+        assert_eq!(cm["data"]["CLUSTER_NAME"], context.as_str());
+        assert_eq!(cm["data"]["SOPS_SECRET_PROVIDED"], "true");
+
+        // A re-run changes nothing. (The apiserver bumps the resourceVersion of a custom resource
+        // created by server-side apply on its first re-apply, without any change: the summary says
+        // unchanged, and from then on the resourceVersions stay.)
+        let rerun = bootstrap(repo, &args);
+        assert!(
+            rerun.ok().contains("present    unchanged   unchanged"),
+            "{}",
+            rerun.stdout
+        );
+        let before = resource_versions(&t).await;
+        bootstrap(repo, &args).ok();
+        assert_eq!(resource_versions(&t).await, before);
+
+        // --dry-run: the plan, redacted.
+        let run = bootstrap(
+            repo,
+            &[
+                context.as_str(),
+                "--token-env",
+                "KEOS_TOKEN",
+                "--sops-age-key",
+                "KEYFILE",
+                "--dry-run",
+            ],
+        );
+        let plan = run.ok();
+        assert!(
+            plan.contains("<redacted>") && plan.contains("kind: ClusterRoleBinding"),
+            "{plan}"
+        );
+        assert_eq!(resource_versions(&t).await, before);
+
+        // The wait chain: default, then the domain Kustomizations (kustomize-controller would
+        // create those from clusters/CLUSTER/default), each Ready for its generation.
+        for name in DOMAIN_CHAIN {
+            apply(&t, json!({
+                "apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+                "metadata": {"name": name, "namespace": NS},
+                "spec": {"interval": "5m", "path": "./", "prune": true, "sourceRef": {"kind": "GitRepository", "name": "keos-fleet"}},
+            }))
+            .await;
+        }
+        let run = bootstrap(repo, &[context.as_str(), "--timeout", "2s"]);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            format!("{}{}", run.stdout, run.stderr).contains("Kustomization/flux-system/default"),
+            "{run:?}"
+        );
+        for name in std::iter::once("default").chain(DOMAIN_CHAIN.iter().copied()) {
+            let o = obj("kustomize.toolkit.fluxcd.io/v1", "Kustomization", name, Some(NS));
+            let generation = get(&t, &o).await.and_then(|k| k.metadata.generation).unwrap_or(1);
+            set_status(
+                &t,
+                &o,
+                ready_status(
+                    true,
+                    "ReconciliationSucceeded",
+                    &format!("Applied revision: main@sha1:{name}"),
+                    generation,
+                ),
+            )
+            .await;
+        }
+        // No token and no key: a re-run uses the Secrets on the cluster, and writes nothing.
+        let before = resource_versions(&t).await;
+        let run = bootstrap(repo, &[context.as_str(), "--timeout", "30s"]);
+        assert_eq!(run.code, 0, "{run:?}");
+        assert!(run.stdout.contains("Ready"), "{}", run.stdout);
+        assert_eq!(resource_versions(&t).await, before);
+    }
+}

@@ -14,6 +14,7 @@ mod run;
 mod status;
 
 pub use init::{InitOutcome, InitRequest, init};
+pub use keos::{KeosOptions, KeosPreflightError, default_timeout};
 pub use run::{
     BootstrapOutcome, BootstrapRequest, ClusterReport, ClusterResult, ClusterRun, ClusterSelection, Steps,
     bootstrap,

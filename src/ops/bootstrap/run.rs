@@ -60,6 +60,8 @@ pub struct BootstrapRequest {
     pub options: Options,
     /// `--dry-run`: preflight, then plan instead of applying.
     pub dry_run: bool,
+    /// keos fleets: `--install-flux` and the SOPS key.
+    pub keos: super::KeosOptions,
 }
 
 /// The result of one cluster.
@@ -87,7 +89,7 @@ pub struct Steps {
 }
 
 impl Steps {
-    fn none() -> Self {
+    pub(super) fn none() -> Self {
         Steps {
             operator: "-".into(),
             secrets: "-".into(),
@@ -95,7 +97,7 @@ impl Steps {
         }
     }
 
-    fn of(out: &apply::Outcome) -> Self {
+    pub(super) fn of(out: &apply::Outcome) -> Self {
         let dash = |s: &str| {
             if s.is_empty() {
                 "-".to_string()
@@ -214,7 +216,7 @@ impl BootstrapOutcome {
 
 /// The cluster directories selected: `--all`, or the names given (at least one, in order,
 /// duplicates dropped).
-fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> {
+pub(super) fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> {
     match selection {
         ClusterSelection::All => {
             let all = clusterdir::cluster_names(repo);
@@ -252,6 +254,9 @@ pub async fn bootstrap(
     metas: Option<&MetaStore>,
     reporter: &dyn Reporter,
 ) -> Result<BootstrapOutcome> {
+    if req.repo.config().profile == crate::repo::Profile::Keos {
+        return super::keos::bootstrap(req, store, metas, reporter).await;
+    }
     let clusters = select(&req.repo, req.clusters.clone())?;
     let mut dirs = Vec::new();
     for c in &clusters {
@@ -509,7 +514,7 @@ async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
 /// cluster. Cluster tasks cannot borrow the reporter, so lines travel over a channel that
 /// [`run_clusters`] forwards to it.
 #[derive(Clone)]
-struct ClusterLog {
+pub(super) struct ClusterLog {
     cluster: String,
     step: Step,
     lines: Option<UnboundedSender<(Level, String)>>,
@@ -524,12 +529,12 @@ impl ClusterLog {
     }
 
     /// The cluster finished (the runner finishes its bar).
-    fn succeeded(&self, msg: &str) {
+    pub(super) fn succeeded(&self, msg: &str) {
         self.line(Level::Success, msg);
     }
 
     /// The cluster failed with `error` (the runner finishes its bar); returns the error.
-    fn failed(&self, error: Error) -> Error {
+    pub(super) fn failed(&self, error: Error) -> Error {
         self.line(Level::Failure, &error_chain(&error));
         error
     }
@@ -560,7 +565,7 @@ impl StepReporter for ClusterLog {
 
 /// Runs `work` for every cluster through the [`Runner`], each on its own task, forwarding the
 /// status lines the tasks send to `reporter` as they come.
-async fn run_clusters<I, T, F, Fut, S>(
+pub(super) async fn run_clusters<I, T, F, Fut, S>(
     reporter: &dyn Reporter,
     items: Vec<(String, I)>,
     work: F,
@@ -637,6 +642,7 @@ mod tests {
                 username: None,
             },
             dry_run: false,
+            keos: Default::default(),
         };
         let recorder = Recorder::new();
         let store = MemoryStore::default();
@@ -729,6 +735,7 @@ mod tests {
                     username: None,
                 },
                 dry_run: false,
+                keos: Default::default(),
             },
             &MemoryStore::default(),
             None,
