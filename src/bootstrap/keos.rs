@@ -49,10 +49,7 @@ pub const FLEET_SOURCE: &str = "keos-fleet";
 pub const ROOT_KUSTOMIZATION: &str = "default";
 /// The directory under `clusters/CLUSTER/` the root Kustomization applies.
 pub const DEFAULT_DIR: &str = "default";
-/// kubernetes-replicator (push mode): copy this object into every namespace matching the value.
-pub const REPLICATE_TO: &str = "replicator.v1.mittwald.de/replicate-to";
-/// kubernetes-replicator: the source's resourceVersion a copy was made from.
-pub const REPLICATED_FROM_VERSION: &str = "replicator.v1.mittwald.de/replicated-from-version";
+pub use crate::credentials::replicas::REPLICATE_TO;
 /// Every namespace (kubernetes-replicator's anchored regex).
 pub const REPLICATE_ALL: &str = ".*";
 /// The ServiceAccount the cluster and system-services Kustomizations run as.
