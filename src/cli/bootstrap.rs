@@ -502,6 +502,10 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint) -> String {
                     String::new()
                 }
             });
+        let message = match &r.keos {
+            Some(k) => format!("keos {} (size {}): {message}", k.use_case, k.size),
+            None => message,
+        };
         let failing = if r.unreadable_kinds.is_empty() {
             r.failing.to_string()
         } else {

@@ -1699,6 +1699,7 @@ fn status_row(r: &Value) -> bstatus::ClusterStatus {
             },
         ],
         error: None,
+        keos: None,
     }
 }
 

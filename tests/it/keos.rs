@@ -571,7 +571,11 @@ mod bootstrap_run {
         for name in DOMAIN_CHAIN {
             apply(&t, json!({
                 "apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
-                "metadata": {"name": name, "namespace": NS},
+                "metadata": {"name": name, "namespace": NS, "labels": {
+                    // What kustomize-controller puts on what `default` applies.
+                    "kustomize.toolkit.fluxcd.io/name": "default",
+                    "kustomize.toolkit.fluxcd.io/namespace": NS,
+                }},
                 "spec": {"interval": "5m", "path": "./", "prune": true, "sourceRef": {"kind": "GitRepository", "name": "keos-fleet"}},
             }))
             .await;
@@ -603,5 +607,41 @@ mod bootstrap_run {
         assert_eq!(run.code, 0, "{run:?}");
         assert!(run.stdout.contains("Ready"), "{}", run.stdout);
         assert_eq!(resource_versions(&t).await, before);
+
+        // bootstrap status knows a keos cluster: the sync is `default`, the domain Kustomizations
+        // it applied are its tenants, the use case and size come from keos-runtime-info.
+        let run = Cmd::fleet("kubectl-fleet-bootstrap")
+            .kubeconfig()
+            .args(["status", context.as_str(), "-o", "json"])
+            .run();
+        let doc: Value = serde_json::from_str(run.ok()).expect("json");
+        let row = &doc["items"][0];
+        assert_eq!(
+            row["sync"]["object"], "Kustomization/flux-system/default",
+            "{row}"
+        );
+        assert_eq!(row["sync"]["state"], "Ready", "{row}");
+        assert_eq!(
+            row["keos"],
+            json!({"useCase": "talk-to-your-data", "size": "S"}),
+            "{row}"
+        );
+        assert_eq!(
+            row["tenants"].as_array().map(Vec::len),
+            Some(DOMAIN_CHAIN.len()),
+            "{row}"
+        );
+        let table = Cmd::fleet("kubectl-fleet-bootstrap")
+            .kubeconfig()
+            .args(["status", context.as_str()])
+            .run();
+        assert!(
+            table.ok().contains("5/5")
+                && table
+                    .stdout
+                    .contains("keos talk-to-your-data (size S): Applied revision"),
+            "{}",
+            table.stdout
+        );
     }
 }

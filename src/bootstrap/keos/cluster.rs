@@ -321,6 +321,40 @@ pub fn flux_instance(namespace: &str) -> Value {
     })
 }
 
+/// What `bootstrap status` shows of a keos cluster (from its `keos-runtime-info`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeosRuntime {
+    /// `STRATIO_USE_CASE`.
+    pub use_case: String,
+    /// `STRATIO_SIZE`.
+    pub size: String,
+}
+
+/// The keos runtime info of a cluster, when it has one (the cluster is then a keos cluster).
+pub async fn runtime_on(
+    target: &crate::kube::KubeTarget,
+    namespace: &str,
+) -> Result<Option<KeosRuntime>, crate::kube::KubeError> {
+    let name = Profile::Keos.runtime_info_name();
+    let api: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
+        kube::Api::namespaced(target.client.clone(), namespace);
+    let cm = match api.get_opt(name).await {
+        Ok(cm) => cm,
+        // Without read access to ConfigMaps the cluster is shown as it is otherwise.
+        Err(kube::Error::Api(e)) if e.code == 403 => None,
+        Err(e) => return Err(target.err(format!("get ConfigMap {namespace}/{name}"), e)),
+    };
+    Ok(cm.map(|cm| {
+        let data = cm.data.unwrap_or_default();
+        let get = |k: &str| data.get(k).cloned().unwrap_or_else(|| "-".into());
+        KeosRuntime {
+            use_case: get("STRATIO_USE_CASE"),
+            size: get("STRATIO_SIZE"),
+        }
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
