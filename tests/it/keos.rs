@@ -645,3 +645,303 @@ mod bootstrap_run {
         );
     }
 }
+
+// ------------------------------------------------------------------------------------------------
+// bootstrap init: --from _TEMPLATE and bad input
+
+/// The eosdev2 `bootstrap init` line of commands.txt, as words after `kubectl fleet`.
+fn eosdev2_init() -> Vec<String> {
+    command_lines()
+        .into_iter()
+        .find(|l| l.starts_with(&["bootstrap".to_string(), "init".to_string()]))
+        .expect("commands.txt has a bootstrap init line")
+}
+
+fn init_run(repo: &Path, args: &[String]) -> crate::common::Run {
+    Cmd::fleet("kubectl-fleet-bootstrap")
+        .args(&args[1..])
+        .current_dir(repo)
+        .run()
+}
+
+fn keos_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("kubectl-fleet.yaml"), FLEET_CONFIG).expect("fleet config");
+    dir
+}
+
+/// Every file under `root`, relative, with its bytes: to prove a refused command wrote nothing.
+fn snapshot(root: &Path) -> BTreeMap<String, Vec<u8>> {
+    files_under(root, "")
+        .into_iter()
+        .map(|f| {
+            let bytes = std::fs::read(root.join(&f)).expect("read");
+            (f, bytes)
+        })
+        .collect()
+}
+
+#[test]
+fn init_from_template_fills_its_placeholders_and_matches_the_golden_cluster() {
+    let dir = keos_repo();
+    let repo = dir.path();
+    let line = eosdev2_init();
+    // A template as keos fleets keep one: eosdev2's files with `_KEY` placeholders, a KMS rule with
+    // a placeholder key and an unencrypted placeholder Secret.
+    let mut scratch = line.clone();
+    scratch[2] = "scratch".into();
+    init_run(repo, &scratch).ok();
+    let tmpl = repo.join("clusters/_TEMPLATE");
+    std::fs::rename(repo.join("clusters/scratch"), &tmpl).expect("rename");
+    let runtime = tmpl.join("default/flux-system/runtime-info.yaml");
+    let mut doc = parsed(&runtime).remove(0);
+    for (k, v) in doc["data"].as_object_mut().expect("data").iter_mut() {
+        if k != "STRATIO_USE_CASE" {
+            *v = Value::String(format!("_{k}"));
+        }
+    }
+    std::fs::write(&runtime, yaml::to_string(&doc, "runtime").expect("yaml")).expect("write");
+    let sync = tmpl.join("default/flux-system/gotk-sync.yaml");
+    let text = std::fs::read_to_string(&sync)
+        .expect("read")
+        .replace("clusters/scratch/", "clusters/_CLUSTER_NAME/");
+    std::fs::write(&sync, text).expect("write");
+    std::fs::write(
+        tmpl.join("secrets/.sops.yaml"),
+        "creation_rules:\n  - path_regex: .*.yaml\n    encrypted_regex: ^(data|stringData)$\n    key_groups:\n      - kms:\n          - arn: kms:key:arn\n            aws_profile: customer@marketplace\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(tmpl.join("secrets/dg-s3-agent")).expect("mkdir");
+    std::fs::write(
+        tmpl.join("secrets/dg-s3-agent/secret.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: customer-s3-secret\ndata:\n  bundle: cGxhY2Vob2xkZXI=\n",
+    )
+    .expect("write");
+
+    // Without the runtime flags, the template leaves every placeholder key unset.
+    let before = snapshot(repo);
+    let run = init_run(
+        repo,
+        &[
+            "bootstrap",
+            "init",
+            "eosdev2",
+            "--from",
+            "_TEMPLATE",
+            "--sops-pgp",
+            "1237C663B4C1D35144933583F0941B3EAFEA3837",
+        ]
+        .map(String::from),
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("clusters/_TEMPLATE leaves STRATIO_SIZE (_STRATIO_SIZE)")
+            && run.stderr.contains("pass --set STRATIO_SIZE=S"),
+        "{}",
+        run.stderr
+    );
+    // The template's KMS rule has a placeholder key: refused unless a rule is given.
+    let mut from = vec![
+        "bootstrap".to_string(),
+        "init".into(),
+        "eosdev2".into(),
+        "--from".into(),
+        "_TEMPLATE".into(),
+    ];
+    let flags: Vec<String> = line[3..]
+        .iter()
+        .scan(false, |skip, w| {
+            let keep = !*skip
+                && !matches!(
+                    w.as_str(),
+                    "--git-url" | "--sops-pgp" | "--system-services-git-url" | "--apps-git-url"
+                );
+            let was_skip = *skip;
+            *skip = matches!(
+                w.as_str(),
+                "--git-url" | "--sops-pgp" | "--system-services-git-url" | "--apps-git-url"
+            );
+            Some((keep && !was_skip).then(|| w.clone()))
+        })
+        .flatten()
+        .collect();
+    from.extend(flags.iter().cloned());
+    let run = init_run(repo, &from);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains("placeholder KMS key 'kms:key:arn'"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(repo), before, "refused commands write nothing");
+
+    from.extend([
+        "--sops-pgp".to_string(),
+        "1237C663B4C1D35144933583F0941B3EAFEA3837".into(),
+    ]);
+    let run = init_run(repo, &from);
+    run.ok();
+    assert!(
+        run.stderr
+            .contains("clusters/_TEMPLATE/secrets/dg-s3-agent/secret.yaml was not copied"),
+        "{}",
+        run.stderr
+    );
+    let expected_root = fixtures().join("expected");
+    for file in files_under(&expected_root, "clusters/eosdev2") {
+        assert_eq!(
+            parsed(&repo.join(&file)),
+            parsed(&expected_root.join(&file)),
+            "{file}"
+        );
+    }
+    assert_eq!(
+        files_under(repo, "clusters/eosdev2"),
+        files_under(&expected_root, "clusters/eosdev2"),
+        "the template's secrets are never copied"
+    );
+}
+
+#[test]
+fn init_bad_input_is_named_and_writes_nothing() {
+    let line = eosdev2_init();
+    let with = |edit: &dyn Fn(&mut Vec<String>)| {
+        let mut l = line.clone();
+        edit(&mut l);
+        l
+    };
+    let drop_flag = |l: &mut Vec<String>, flag: &str| {
+        if let Some(i) = l.iter().position(|w| w == flag) {
+            l.drain(i..i + 2);
+        }
+    };
+    let cases: Vec<(&str, Option<&str>, Vec<String>, &str)> = vec![
+        ("no useCase", Some("profile: keos\n"), line.clone(), "useCase"),
+        (
+            "unknown use case, no domain URLs",
+            None,
+            with(&|l| {
+                drop_flag(l, "--system-services-git-url");
+                drop_flag(l, "--apps-git-url");
+            }),
+            "unknown use case 'talk-to-your-data': domain/system-services/talk-to-your-data/components and domain/apps/talk-to-your-data/prerequisites do not exist (known: none); pass --system-services-git-url and --apps-git-url to create them",
+        ),
+        (
+            "CLUSTER_NAME differs from the directory",
+            None,
+            with(&|l| l.extend(["--cluster-name".to_string(), "other".into()])),
+            "CLUSTER_NAME must be the directory name 'eosdev2'",
+        ),
+        (
+            "a key with its own flag through --set",
+            None,
+            with(&|l| l.extend(["--set".to_string(), "CLUSTER_DOMAIN=x.example.com".into()])),
+            "CLUSTER_DOMAIN has its own flag: use --domain",
+        ),
+        (
+            "a missing runtime key",
+            None,
+            with(&|l| {
+                let i = l.iter().position(|w| w == "STRATIO_SIZE=S").expect("size");
+                l.drain(i - 1..=i);
+            }),
+            "runtime key STRATIO_SIZE has no value: pass --set STRATIO_SIZE=S",
+        ),
+        (
+            "a d1-only flag",
+            None,
+            with(&|l| l.extend(["--flux-version".to_string(), "2.7.x".into()])),
+            "--flux-version is only for the d1 profile",
+        ),
+        (
+            "two kinds of SOPS key",
+            None,
+            with(&|l| {
+                l.extend([
+                    "--sops-age".to_string(),
+                    "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p".into(),
+                ])
+            }),
+            "pass one of --sops-pgp, --sops-age or --sops-kms",
+        ),
+        (
+            "a namespace other than flux-system",
+            None,
+            with(&|l| l.extend(["-n".to_string(), "flux".into()])),
+            "keos runs Flux in flux-system",
+        ),
+        (
+            "not a fingerprint",
+            None,
+            with(&|l| {
+                let i = l.iter().position(|w| w == "--sops-pgp").expect("pgp");
+                l[i + 1] = "ABC".into();
+            }),
+            "invalid --sops-pgp 'ABC'",
+        ),
+    ];
+    for (why, config, args, message) in cases {
+        let dir = keos_repo();
+        if let Some(c) = config {
+            std::fs::write(dir.path().join("kubectl-fleet.yaml"), c).expect("config");
+        }
+        let before = snapshot(dir.path());
+        let run = init_run(dir.path(), &args);
+        assert_eq!(run.code, 2, "{why}: {run:?}");
+        assert!(run.stderr.contains(message), "{why}: {}", run.stderr);
+        assert_eq!(snapshot(dir.path()), before, "{why}: nothing written");
+    }
+
+    // keos flags on a d1 fleet are named too.
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("kubectl-fleet.yaml"), "profile: d1\n").expect("config");
+    let run = init_run(dir.path(), &line);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("--sops-pgp, --system-services-git-url, --apps-git-url are only for the keos profile"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn bootstrap_refuses_an_unencrypted_secret_before_contacting_any_cluster() {
+    let dir = keos_repo();
+    let repo = dir.path();
+    init_run(repo, &eosdev2_init()).ok();
+    std::fs::create_dir_all(repo.join("clusters/eosdev2/secrets/dg-s3-agent")).expect("mkdir");
+    std::fs::write(
+        repo.join("clusters/eosdev2/secrets/dg-s3-agent/secret.yaml"),
+        "apiVersion: v1\nkind: Secret\nmetadata:\n  name: customer-s3-secret\ndata:\n  bundle: cGxhaW4=\n",
+    )
+    .expect("write");
+    // A kubeconfig whose only cluster is unreachable: the refusal comes before any contact.
+    let kubeconfig = repo.join("kubeconfig");
+    std::fs::write(
+        &kubeconfig,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n\
+         contexts:\n- name: eosdev2\n  context:\n    cluster: c\n    user: u\nusers:\n- name: u\n  user: {}\n\
+         current-context: eosdev2\n",
+    )
+    .expect("kubeconfig");
+    let run = Cmd::fleet("kubectl-fleet-bootstrap")
+        .args(["eosdev2", "--kubeconfig"])
+        .args([&kubeconfig])
+        .current_dir(repo)
+        .run();
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("clusters/eosdev2/secrets/dg-s3-agent/secret.yaml")
+            && run.stderr.contains("customer-s3-secret"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        !run.stderr.contains("127.0.0.1"),
+        "no cluster contacted: {}",
+        run.stderr
+    );
+}
