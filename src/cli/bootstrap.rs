@@ -43,6 +43,10 @@ Examples:
   # A cluster directory whose kube context has another name
   kubectl fleet bootstrap prod-eu --context prod-eu=gke_acme_europe-west1_prod --token fleet-bot
 
+  # keos fleet (profile: keos): the manual procedure in one command, the SOPS key on stdin
+  gpg --export-secret-keys --armor 1237C663B4C1D35144933583F0941B3EAFEA3837 |
+    kubectl fleet bootstrap eosdev2 --token fleet-bot --sops-gpg-key -
+
   # Per-cluster Flux health
   kubectl fleet bootstrap status --all-contexts";
 
@@ -138,17 +142,17 @@ pub struct RunArgs {
     #[arg(long)]
     pub dry_run: bool,
 
-    /// keos: install Flux where it is missing (Flux Operator and a FluxInstance without sync),
+    /// Install Flux where it is missing (Flux Operator and a FluxInstance without sync),
     /// instead of failing that cluster.
     #[arg(long, help_heading = "keos")]
     pub install_flux: bool,
 
-    /// keos: the armored PGP secret key of the cluster's secrets/.sops.yaml (FILE, or - for
+    /// The armored PGP secret key of the cluster's secrets/.sops.yaml (FILE, or - for
     /// stdin), written as Secret flux-system/sops-gpg for kubernetes-replicator to copy.
     #[arg(long, value_name = "FILE", group = "sops_key", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
     pub sops_gpg_key: Option<String>,
 
-    /// keos: the age identity of the cluster's secrets/.sops.yaml (FILE, or - for stdin), written
+    /// The age identity of the cluster's secrets/.sops.yaml (FILE, or - for stdin), written
     /// as Secret flux-system/sops-age.
     #[arg(long, value_name = "FILE", group = "sops_key", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
     pub sops_age_key: Option<String>,
