@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_bootstrap_global_optspecs
-    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run kubectl= sops= fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose v= color= no-progress h/help V/version
+    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run kubectl= sops= install-flux sops-gpg-key= sops-age-key= fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_bootstrap_needs_command
@@ -30,9 +30,11 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_com
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l tenant-token-env -d 'A tenant\'s git token from an environment variable (repeatable)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l username -d 'Basic-auth user name of the git Secrets (default: the one stored with the credential, else "git"; GitHub and GitLab ignore it for PATs, but it must be set)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l operator-manifest -d 'The Flux Operator release manifest (file or http(s) URL)' -r -F
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l timeout -d 'How long to wait for the FluxInstance and the sync Kustomization to be Ready' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l timeout -d 'How long to wait for the FluxInstance and the sync Kustomization to be Ready (default 5m; keos: 20m, for default and every domain Kustomization)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l kubectl -d 'The kubectl whose kustomize builds classic flux-system directories (default: $KUBECTL, then kubectl on PATH)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l sops -d 'The sops binary that decrypts clusters\' secrets files (default: $SOPS, then sops on PATH)' -r -F
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l sops-gpg-key -d 'The armored PGP secret key of the cluster\'s secrets/.sops.yaml (FILE, or - for stdin), written as Secret flux-system/sops-gpg for kubernetes-replicator to copy' -r -F
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l sops-age-key -d 'The age identity of the cluster\'s secrets/.sops.yaml (FILE, or - for stdin), written as Secret flux-system/sops-age' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l fleet-dir -d 'The fleet repository checkout' -r -f -a "(__fish_complete_directories)"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
@@ -49,13 +51,14 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_com
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l token-stdin -d 'Read the fleet git token from stdin'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l no-wait -d 'Do not wait for readiness'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l dry-run -d 'Run every check, then print what would be applied (Secrets redacted) instead of applying'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l install-flux -d 'Install Flux where it is missing (Flux Operator and a FluxInstance without sync), instead of failing that cluster'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -s V -l version -d 'Print version'
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -s n -l namespace -d 'The namespace Flux runs in (default: flux-system, or the --from cluster\'s)' -r
@@ -86,8 +89,18 @@ gcp\t''"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l tenant-default-sa -d 'Service account tenants\' reconcilers impersonate by default' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l operator-chart -d 'The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or \'none\' for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l cluster-dns-domain -d 'The cluster\'s DNS domain (spec.cluster.domain)' -r
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l set -d 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l set -d 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1; keos: the STRATIO_* and registry keys, e.g. --set STRATIO_SIZE=S' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l profile -d 'Import the profile clusters/_components/PROFILE, a kustomize Component (classic layout): the cluster\'s kustomization.yaml lists it under components:' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l use-case -d 'The use case (default: useCase in kubectl-fleet.yaml)' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-pgp -d 'Encrypt the cluster\'s secrets for this PGP fingerprint (repeatable); bootstrap provides the private key as Secret sops-gpg' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-age -d 'Encrypt the cluster\'s secrets for this age recipient (repeatable); bootstrap provides the identity as Secret sops-age' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-kms -d 'Encrypt the cluster\'s secrets with this AWS KMS key (kustomize-controller decrypts with its own identity: SOPS_SECRET_PROVIDED=false)' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-aws-profile -d 'The AWS profile of --sops-kms' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l sops-pgp-public-key -d 'The armored public key of --sops-pgp, written to secrets/.sops.pub.asc' -r -F
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l system-services-git-url -d 'The system services repository, when the use case has no domain/system-services/UC/components yet' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l apps-git-url -d 'The apps repository, when the use case has no domain/apps/UC/prerequisites yet' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l capsule-tenant -d 'A Capsule Tenant in the apps prerequisites (with --capsule-owner-group)' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l capsule-owner-group -d 'The group owning --capsule-tenant' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l components-manifest -d 'Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL)' -r -F
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l fleet-dir -d 'The fleet repository checkout' -r -f -a "(__fish_complete_directories)"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
@@ -137,6 +150,6 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand status" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand help; and not __fish_seen_subcommand_from init status help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

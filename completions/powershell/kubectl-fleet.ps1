@@ -42,9 +42,11 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--tenant-token-env', '--tenant-token-env', [CompletionResultType]::ParameterName, 'A tenant''s git token from an environment variable (repeatable)')
             [CompletionResult]::new('--username', '--username', [CompletionResultType]::ParameterName, 'Basic-auth user name of the git Secrets (default: the one stored with the credential, else "git"; GitHub and GitLab ignore it for PATs, but it must be set)')
             [CompletionResult]::new('--operator-manifest', '--operator-manifest', [CompletionResultType]::ParameterName, 'The Flux Operator release manifest (file or http(s) URL)')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the FluxInstance and the sync Kustomization to be Ready')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the FluxInstance and the sync Kustomization to be Ready (default 5m; keos: 20m, for default and every domain Kustomization)')
             [CompletionResult]::new('--kubectl', '--kubectl', [CompletionResultType]::ParameterName, 'The kubectl whose kustomize builds classic flux-system directories (default: $KUBECTL, then kubectl on PATH)')
             [CompletionResult]::new('--sops', '--sops', [CompletionResultType]::ParameterName, 'The sops binary that decrypts clusters'' secrets files (default: $SOPS, then sops on PATH)')
+            [CompletionResult]::new('--sops-gpg-key', '--sops-gpg-key', [CompletionResultType]::ParameterName, 'The armored PGP secret key of the cluster''s secrets/.sops.yaml (FILE, or - for stdin), written as Secret flux-system/sops-gpg for kubernetes-replicator to copy')
+            [CompletionResult]::new('--sops-age-key', '--sops-age-key', [CompletionResultType]::ParameterName, 'The age identity of the cluster''s secrets/.sops.yaml (FILE, or - for stdin), written as Secret flux-system/sops-age')
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
             [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
@@ -57,6 +59,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--token-stdin', '--token-stdin', [CompletionResultType]::ParameterName, 'Read the fleet git token from stdin')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for readiness')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Run every check, then print what would be applied (Secrets redacted) instead of applying')
+            [CompletionResult]::new('--install-flux', '--install-flux', [CompletionResultType]::ParameterName, 'Install Flux where it is missing (Flux Operator and a FluxInstance without sync), instead of failing that cluster')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
@@ -67,7 +70,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -94,8 +97,18 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--tenant-default-sa', '--tenant-default-sa', [CompletionResultType]::ParameterName, 'Service account tenants'' reconcilers impersonate by default')
             [CompletionResult]::new('--operator-chart', '--operator-chart', [CompletionResultType]::ParameterName, 'The Flux Operator chart the flux-operator ResourceSet installs (an oci:// mirror), or ''none'' for no ResourceSet (upgrade the operator by re-running bootstrap with a newer manifest)')
             [CompletionResult]::new('--cluster-dns-domain', '--cluster-dns-domain', [CompletionResultType]::ParameterName, 'The cluster''s DNS domain (spec.cluster.domain)')
-            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1; keos: the STRATIO_* and registry keys, e.g. --set STRATIO_SIZE=S')
             [CompletionResult]::new('--profile', '--profile', [CompletionResultType]::ParameterName, 'Import the profile clusters/_components/PROFILE, a kustomize Component (classic layout): the cluster''s kustomization.yaml lists it under components:')
+            [CompletionResult]::new('--use-case', '--use-case', [CompletionResultType]::ParameterName, 'The use case (default: useCase in kubectl-fleet.yaml)')
+            [CompletionResult]::new('--sops-pgp', '--sops-pgp', [CompletionResultType]::ParameterName, 'Encrypt the cluster''s secrets for this PGP fingerprint (repeatable); bootstrap provides the private key as Secret sops-gpg')
+            [CompletionResult]::new('--sops-age', '--sops-age', [CompletionResultType]::ParameterName, 'Encrypt the cluster''s secrets for this age recipient (repeatable); bootstrap provides the identity as Secret sops-age')
+            [CompletionResult]::new('--sops-kms', '--sops-kms', [CompletionResultType]::ParameterName, 'Encrypt the cluster''s secrets with this AWS KMS key (kustomize-controller decrypts with its own identity: SOPS_SECRET_PROVIDED=false)')
+            [CompletionResult]::new('--sops-aws-profile', '--sops-aws-profile', [CompletionResultType]::ParameterName, 'The AWS profile of --sops-kms')
+            [CompletionResult]::new('--sops-pgp-public-key', '--sops-pgp-public-key', [CompletionResultType]::ParameterName, 'The armored public key of --sops-pgp, written to secrets/.sops.pub.asc')
+            [CompletionResult]::new('--system-services-git-url', '--system-services-git-url', [CompletionResultType]::ParameterName, 'The system services repository, when the use case has no domain/system-services/UC/components yet')
+            [CompletionResult]::new('--apps-git-url', '--apps-git-url', [CompletionResultType]::ParameterName, 'The apps repository, when the use case has no domain/apps/UC/prerequisites yet')
+            [CompletionResult]::new('--capsule-tenant', '--capsule-tenant', [CompletionResultType]::ParameterName, 'A Capsule Tenant in the apps prerequisites (with --capsule-owner-group)')
+            [CompletionResult]::new('--capsule-owner-group', '--capsule-owner-group', [CompletionResultType]::ParameterName, 'The group owning --capsule-tenant')
             [CompletionResult]::new('--components-manifest', '--components-manifest', [CompletionResultType]::ParameterName, 'Classic layout: the Flux components manifest to copy as gotk-components.yaml (file or URL)')
             [CompletionResult]::new('--fleet-dir', '--fleet-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout')
             [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
@@ -150,7 +163,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;bootstrap;help' {
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -813,7 +826,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;help;bootstrap' {
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout)')
+            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)')
             [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants')
             break
         }

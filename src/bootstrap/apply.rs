@@ -359,8 +359,11 @@ pub async fn wait_ready(
                     Ok(None) => {
                         let by = if key.kind == "FluxInstance" {
                             ""
-                        } else {
+                        } else if keys.iter().any(|k| k.kind == "FluxInstance") {
                             " (the FluxInstance creates it)"
+                        } else {
+                            // keos: `default` applies the domain Kustomizations.
+                            " (Flux creates it from the fleet repository)"
                         };
                         return ControlFlow::Continue(format!("{key} does not exist yet{by}"));
                     }

@@ -8,7 +8,8 @@
 //!   [`ClusterSpec`];
 //! - [`resolve`]: flags (over another cluster's settings with `--from`) → spec;
 //! - [`from`]: reading an existing cluster directory back into a spec, to re-target it;
-//! - [`render`]: pure, deterministic generation: spec → files.
+//! - [`render`]: pure, deterministic generation: spec → files;
+//! - [`keos`]: the same for keos fleets (`clusters/CLUSTER/default/…`, the domain chain).
 //!
 //! The cluster directory, applied (`bootstrap CLUSTER…`):
 //! - [`files`]: reading the repository's files, with repository-relative paths in errors;
@@ -34,6 +35,7 @@ pub mod clusterdir;
 pub mod files;
 pub mod fleet;
 pub mod from;
+pub mod keos;
 pub mod operator;
 pub mod preflight;
 pub mod profile;
@@ -143,6 +145,9 @@ pub enum BootstrapError {
     /// A step failed on a cluster that passed preflight.
     #[error(transparent)]
     Step(Box<apply::StepError>),
+    /// A keos cluster directory cannot be made from the inputs.
+    #[error(transparent)]
+    Keos(#[from] keos::KeosError),
 }
 
 impl BootstrapError {

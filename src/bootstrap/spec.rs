@@ -372,7 +372,8 @@ pub struct InitInput {
     #[arg(long, value_name = "DOMAIN")]
     pub cluster_dns_domain: Option<String>,
 
-    /// An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1.
+    /// An extra runtime-info key (repeatable), e.g. --set REGION=eu-west-1; keos: the STRATIO_*
+    /// and registry keys, e.g. --set STRATIO_SIZE=S.
     #[arg(long, value_name = "KEY=VALUE")]
     pub set: Vec<String>,
 
@@ -380,6 +381,49 @@ pub struct InitInput {
     /// the cluster's kustomization.yaml lists it under components:.
     #[arg(long, value_name = "PROFILE")]
     pub profile: Option<String>,
+    /// The use case (default: useCase in kubectl-fleet.yaml).
+    #[arg(long, value_name = "NAME", help_heading = "keos")]
+    pub use_case: Option<String>,
+
+    /// Encrypt the cluster's secrets for this PGP fingerprint (repeatable); bootstrap
+    /// provides the private key as Secret sops-gpg.
+    #[arg(long, value_name = "FINGERPRINT", help_heading = "keos")]
+    pub sops_pgp: Vec<String>,
+
+    /// Encrypt the cluster's secrets for this age recipient (repeatable); bootstrap provides
+    /// the identity as Secret sops-age.
+    #[arg(long, value_name = "RECIPIENT", help_heading = "keos")]
+    pub sops_age: Vec<String>,
+
+    /// Encrypt the cluster's secrets with this AWS KMS key (kustomize-controller decrypts with
+    /// its own identity: SOPS_SECRET_PROVIDED=false).
+    #[arg(long, value_name = "ARN", help_heading = "keos")]
+    pub sops_kms: Option<String>,
+
+    /// The AWS profile of --sops-kms.
+    #[arg(long, value_name = "PROFILE", help_heading = "keos")]
+    pub sops_aws_profile: Option<String>,
+
+    /// The armored public key of --sops-pgp, written to secrets/.sops.pub.asc.
+    #[arg(long, value_name = "FILE", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
+    pub sops_pgp_public_key: Option<PathBuf>,
+
+    /// The system services repository, when the use case has no
+    /// domain/system-services/UC/components yet.
+    #[arg(long, value_name = "URL", help_heading = "keos")]
+    pub system_services_git_url: Option<String>,
+
+    /// The apps repository, when the use case has no domain/apps/UC/prerequisites yet.
+    #[arg(long, value_name = "URL", help_heading = "keos")]
+    pub apps_git_url: Option<String>,
+
+    /// A Capsule Tenant in the apps prerequisites (with --capsule-owner-group).
+    #[arg(long, value_name = "NAME", help_heading = "keos")]
+    pub capsule_tenant: Option<String>,
+
+    /// The group owning --capsule-tenant.
+    #[arg(long, value_name = "GROUP", help_heading = "keos")]
+    pub capsule_owner_group: Option<String>,
 }
 
 /// `--x` / `--no-x`: `Some` when either was given (the last one wins, clap enforces that).

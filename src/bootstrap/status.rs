@@ -85,6 +85,9 @@ pub struct ClusterStatus {
     /// Why the cluster could not be read.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// keos: the use case and size from ConfigMap keos-runtime-info (the sync is `default`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keos: Option<super::keos::cluster::KeosRuntime>,
 }
 
 impl ClusterStatus {
@@ -104,6 +107,7 @@ impl ClusterStatus {
             tenants: Vec::new(),
             stats: Vec::new(),
             error: None,
+            keos: None,
         }
     }
 
@@ -202,7 +206,12 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
                     .and_then(|l| l.get("app.kubernetes.io/version"))
                     .cloned();
             }
-            Some(ns.to_string())
+            // keos: Flux installed outside git, synced by Kustomization `default`.
+            st.keos = super::keos::cluster::runtime_on(target, ns).await?;
+            Some(match st.keos {
+                Some(_) => super::keos::ROOT_KUSTOMIZATION.to_string(),
+                None => ns.to_string(),
+            })
         }
     };
     if let Some(name) = &sync_name

@@ -13,6 +13,7 @@ use crate::{
         apply::Options,
         clusterdir,
         fleet::TokenSources,
+        keos::DecryptionKey,
         operator::DEFAULT_OPERATOR_MANIFEST,
         status::{ClusterStatus, KindStats, Readiness},
     },
@@ -20,7 +21,7 @@ use crate::{
     error::{Error, ExitStatus, Result},
     ops::bootstrap::{
         self as op, BootstrapRequest, ClusterReport, ClusterResult, ClusterSelection, InitRequest,
-        StatusRequest, StatusTargets,
+        KeosOptions, StatusRequest, StatusTargets,
     },
     output::{Paint, Printer, TableBuilder, Tone, plural, short_revision, table_message},
     repo::{FileChange, FleetRepo},
@@ -41,6 +42,10 @@ Examples:
 
   # A cluster directory whose kube context has another name
   kubectl fleet bootstrap prod-eu --context prod-eu=gke_acme_europe-west1_prod --token fleet-bot
+
+  # keos fleet (profile: keos): the manual procedure in one command, the SOPS key on stdin
+  gpg --export-secret-keys --armor 1237C663B4C1D35144933583F0941B3EAFEA3837 |
+    kubectl fleet bootstrap eosdev2 --token fleet-bot --sops-gpg-key -
 
   # Per-cluster Flux health
   kubectl fleet bootstrap status --all-contexts";
@@ -124,9 +129,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "FILE|URL", default_value = DEFAULT_OPERATOR_MANIFEST, value_hint = clap::ValueHint::FilePath)]
     pub operator_manifest: String,
 
-    /// How long to wait for the FluxInstance and the sync Kustomization to be Ready.
-    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
-    pub timeout: Duration,
+    /// How long to wait for the FluxInstance and the sync Kustomization to be Ready (default 5m;
+    /// keos: 20m, for default and every domain Kustomization).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration)]
+    pub timeout: Option<Duration>,
 
     /// Do not wait for readiness.
     #[arg(long)]
@@ -144,12 +150,26 @@ pub struct RunArgs {
     /// The sops binary that decrypts clusters' secrets files (default: $SOPS, then sops on PATH).
     #[arg(long, value_name = "PATH", value_hint = clap::ValueHint::ExecutablePath)]
     pub sops: Option<PathBuf>,
+    /// Install Flux where it is missing (Flux Operator and a FluxInstance without sync),
+    /// instead of failing that cluster.
+    #[arg(long, help_heading = "keos")]
+    pub install_flux: bool,
+
+    /// The armored PGP secret key of the cluster's secrets/.sops.yaml (FILE, or - for
+    /// stdin), written as Secret flux-system/sops-gpg for kubernetes-replicator to copy.
+    #[arg(long, value_name = "FILE", group = "sops_key", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
+    pub sops_gpg_key: Option<String>,
+
+    /// The age identity of the cluster's secrets/.sops.yaml (FILE, or - for stdin), written
+    /// as Secret flux-system/sops-age.
+    #[arg(long, value_name = "FILE", group = "sops_key", help_heading = "keos", value_hint = clap::ValueHint::FilePath)]
+    pub sops_age_key: Option<String>,
 }
 
 /// Subcommands of `bootstrap`.
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Write clusters/CLUSTER/ in the fleet repository (d1 or classic layout).
+    /// Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout).
     #[command(after_help = INIT_EXAMPLES)]
     Init(Box<InitArgs>),
     /// Show Flux status per cluster: versions, readiness, revision, failing objects, tenants.
@@ -173,7 +193,19 @@ Examples:
   # Classic layout (flux bootstrap era): gotk-components.yaml is the manifest you supply
   flux install --export > /tmp/gotk-components.yaml
   kubectl fleet bootstrap init legacy --layout classic --components-manifest /tmp/gotk-components.yaml \\
-    --git-url https://github.com/acme/fleet.git --domain legacy.example.com";
+    --git-url https://github.com/acme/fleet.git --domain legacy.example.com
+
+  # keos fleet (profile: keos, useCase in kubectl-fleet.yaml): runtime keys by flag and --set
+  kubectl fleet bootstrap init eosdev2 --git-url https://github.com/acme/keos-fleet.git \\
+    --domain k8s.eosdev2.example.com --set STRATIO_SIZE=S \\
+    --set CONTAINER_REGISTRY_URL=registry.example.com:443 --set HELM_REGISTRY_PROVIDER=generic \\
+    --set HELM_REGISTRY_TYPE=default --set HELM_REGISTRY_URL=https://helm.example.com \\
+    --sops-pgp 1237C663B4C1D35144933583F0941B3EAFEA3837
+
+  # keos: another cluster from eosdev2's settings (--from _TEMPLATE fills its _PLACEHOLDERs
+  # from the same flags instead)
+  kubectl fleet bootstrap init eosdev3 --from eosdev2 --domain k8s.eosdev3.example.com \\
+    --set STRATIO_SIZE=M";
 
 const STATUS_EXAMPLES: &str = "\
 Examples:
@@ -363,6 +395,9 @@ async fn run_status(
     Ok(out.exit_status())
 }
 
+/// How long bootstrap waits on a d1 or classic cluster by default.
+const DEFAULT_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
 async fn run_bootstrap(
     clusters: Vec<String>,
     a: RunArgs,
@@ -394,7 +429,6 @@ async fn run_bootstrap(
     // directory the default username is used.
     let metas = MetaStore::open().ok();
     let request = BootstrapRequest {
-        repo,
         clusters: if a.all {
             ClusterSelection::All
         } else {
@@ -407,12 +441,24 @@ async fn run_bootstrap(
         operator_manifest: a.operator_manifest,
         options: Options {
             wait: !a.no_wait,
-            timeout: a.timeout,
+            timeout: a
+                .timeout
+                .or_else(|| op::default_timeout(&repo))
+                .unwrap_or(DEFAULT_TIMEOUT),
             username: a.username,
         },
         dry_run: a.dry_run,
         kubectl: a.kubectl,
         sops: a.sops,
+        keos: KeosOptions {
+            install_flux: a.install_flux,
+            sops_key: match (a.sops_gpg_key, a.sops_age_key) {
+                (Some(f), _) => Some((DecryptionKey::Gpg, f)),
+                (_, Some(f)) => Some((DecryptionKey::Age, f)),
+                _ => None,
+            },
+        },
+        repo,
     };
     let out = op::bootstrap(request, store.as_ref(), metas.as_ref(), printer).await?;
     if a.dry_run {
@@ -522,6 +568,10 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint, wide: bool) -> String 
                     String::new()
                 }
             });
+        let message = match &r.keos {
+            Some(k) => format!("keos {} (size {}): {message}", k.use_case, k.size),
+            None => message,
+        };
         let failing = if r.unreadable_kinds.is_empty() {
             r.failing.to_string()
         } else {

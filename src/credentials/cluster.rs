@@ -546,6 +546,9 @@ pub struct ClusterRotation {
     pub conflicts: u32,
     /// Whether GitRepository is served at all.
     pub flux_installed: bool,
+    /// kubernetes-replicator copies of the rotated Secrets, and whether they followed (keos).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub replicas: Vec<super::replicas::ReplicaReport>,
 }
 
 impl ClusterRotation {

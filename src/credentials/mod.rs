@@ -18,6 +18,7 @@
 pub mod cluster;
 pub mod meta;
 pub mod provider;
+pub mod replicas;
 pub mod report;
 pub mod rotation;
 mod secret;

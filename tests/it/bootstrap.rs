@@ -1721,6 +1721,7 @@ fn status_row(r: &Value) -> bstatus::ClusterStatus {
         ],
         stats: Vec::new(),
         error: None,
+        keos: None,
     }
 }
 

@@ -111,6 +111,7 @@ fn bootstrap_request(fleet: &Fleet, credential: &str, wait: Option<Duration>) ->
         dry_run: false,
         kubectl: None,
         sops: None,
+        keos: Default::default(),
     }
 }
 

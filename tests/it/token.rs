@@ -1375,6 +1375,7 @@ fn rotation_results_and_plans_render_as_tables() {
         ],
         conflicts: 0,
         flux_installed: true,
+        replicas: Vec::new(),
     };
     let no_flux = ClusterRotation {
         flux_installed: false,
@@ -1583,4 +1584,142 @@ async fn the_plan_flags_secrets_a_flux_kustomization_would_revert() {
     let warnings = report::revert_warnings(&target.context, &plan.secrets);
     assert_eq!(warnings.len(), 1);
     assert!(warnings[0].contains("ssa=IfNotPresent"), "{}", warnings[0]);
+}
+
+/// A stand-in for kubernetes-replicator (push mode), as it behaves for the copies it makes: when the
+/// source changes, each copy in `follow` gets the source's data and
+/// `replicated-from-version: <source resourceVersion>`. Namespaces not in `follow` are copies the
+/// replicator has stopped serving.
+fn replicator(
+    target: KubeTarget,
+    ns: String,
+    name: String,
+    follow: Vec<String>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let source_api: Api<Secret> = Api::namespaced(target.client.clone(), &ns);
+        loop {
+            if let Ok(source) = source_api.get(&name).await {
+                let version = source.metadata.resource_version.clone().unwrap_or_default();
+                for copy_ns in &follow {
+                    let copies: Api<Secret> = Api::namespaced(target.client.clone(), copy_ns);
+                    let current = copies.get(&name).await.ok();
+                    let from = current
+                        .as_ref()
+                        .and_then(|c| c.metadata.annotations.as_ref())
+                        .and_then(|a| a.get("replicator.v1.mittwald.de/replicated-from-version"))
+                        .cloned();
+                    if from.as_deref() != Some(version.as_str()) {
+                        let data: BTreeMap<String, String> = source
+                            .data
+                            .iter()
+                            .flatten()
+                            .map(|(k, v)| (k.clone(), String::from_utf8_lossy(&v.0).into_owned()))
+                            .collect();
+                        apply(&target, replica(copy_ns, &name, &version, &data)).await;
+                    }
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    })
+}
+
+fn replica(ns: &str, name: &str, version: &str, data: &BTreeMap<String, String>) -> serde_json::Value {
+    json!({
+        "apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+        "metadata": {"name": name, "namespace": ns, "annotations": {
+            "replicator.v1.mittwald.de/replicated-at": "2026-11-30T00:00:00Z",
+            "replicator.v1.mittwald.de/replicated-from-version": version,
+            "replicator.v1.mittwald.de/replicated-keys": "password,username",
+        }},
+        "stringData": data,
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keos_rotation_checks_that_kubernetes_replicator_copies_follow_and_names_those_that_lag() {
+    let target = env().target(env().first()).await;
+    let rig = Rig::new("keos-bot", "ghp_old_rep", std::slice::from_ref(&target.context));
+    let system = namespace(&target, "tok-keos").await;
+    let (apps, lag) = (
+        namespace(&target, "tok-keos-apps").await,
+        namespace(&target, "tok-keos-lag").await,
+    );
+    // A name of its own: copies are found by name across the cluster.
+    let name = unique("keos-git");
+    let mut source = git_secret(&system, &name, Some(&rig.name), "flux-bot-stratio", "ghp_old_rep");
+    source["metadata"]["annotations"]["replicator.v1.mittwald.de/replicate-to"] =
+        json!(format!("{apps},{lag}"));
+    let created = apply(&target, source).await;
+    let version = created
+        .metadata
+        .resource_version
+        .clone()
+        .expect("resourceVersion");
+    let old = BTreeMap::from([
+        ("password".to_string(), "ghp_old_rep".to_string()),
+        ("username".to_string(), "flux-bot-stratio".to_string()),
+    ]);
+    for ns in [&apps, &lag] {
+        apply(&target, replica(ns, &name, &version, &old)).await;
+    }
+
+    // The replicator serves only `apps`: the copy in `lag` keeps the revoked token.
+    let stand_in = replicator(target.clone(), system.clone(), name.clone(), vec![apps.clone()]);
+    let rec = Recorder::new();
+    let run = ran(rig
+        .run(fresh("ghp_new_rep"), true, Duration::from_secs(3), &rec)
+        .await
+        .expect("ran"));
+    assert_eq!(run.exit_status(), ExitStatus::Failure);
+    let error = run.report.clusters[0].err().expect("a copy lags").message.clone();
+    assert!(error.contains("kubernetes-replicator copies"), "{error}");
+    assert!(
+        error.contains(&format!("{lag}/{name} still carries the old token")),
+        "{error}"
+    );
+    assert!(!error.contains(&apps), "{error}");
+    assert_eq!(
+        secret_data(&target, &apps, &name).await["password"],
+        "ghp_new_rep"
+    );
+    stand_in.abort();
+
+    // Once the replicator serves every namespace again, --resume checks the copies and says so.
+    let stand_in = replicator(
+        target.clone(),
+        system.clone(),
+        name.clone(),
+        vec![apps.clone(), lag.clone()],
+    );
+    let run = ran(rig
+        .run(RotateMode::Resume, true, Duration::from_secs(10), &rec)
+        .await
+        .expect("resumed"));
+    stand_in.abort();
+    assert_eq!(
+        run.exit_status(),
+        ExitStatus::Success,
+        "{:?}",
+        run.report.clusters[0].err()
+    );
+    let report = run.report.clusters[0].ok().expect("done");
+    assert_eq!(report.replicas.len(), 1);
+    assert_eq!(report.replicas[0].followed, {
+        let mut v = vec![apps.clone(), lag.clone()];
+        v.sort();
+        v
+    });
+    assert!(report.replicas[0].uncovered.is_empty());
+    let text = rec.text();
+    assert!(
+        text.contains("2 copies followed (kubernetes-replicator)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("ghp_new_rep") && !text.contains("ghp_old_rep"),
+        "{text}"
+    );
+    rig.assert_settled("ghp_new_rep", "after the copies followed");
 }

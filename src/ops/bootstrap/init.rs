@@ -4,10 +4,10 @@ use std::path::PathBuf;
 
 use crate::{
     bootstrap::{BootstrapError, ClusterLayout, InitInput, from, operator, profile, render, resolve},
-    error::{Error, Result},
+    error::Result,
     manifests::yaml,
     output::Reporter,
-    repo::{CONFIG_FILE, FleetRepo, GeneratedFile, Profile, WritePlan},
+    repo::{FleetRepo, GeneratedFile, Profile, WritePlan},
 };
 
 /// `bootstrap init`: what to write.
@@ -49,11 +49,22 @@ pub async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<InitOutco
         dry_run,
     } = req;
     if repo.config().profile == Profile::Keos {
-        return Err(Error::Usage(format!(
-            "{} selects the keos profile, whose cluster directories (clusters/NAME/default/…) bootstrap \
-             init does not generate; use --fleet-dir on a d1 fleet",
-            repo.path(CONFIG_FILE).display()
-        )));
+        return super::keos::init(
+            repo,
+            input,
+            components_manifest.is_some(),
+            force,
+            dry_run,
+            reporter,
+        );
+    }
+    let keos_only = crate::bootstrap::keos::keos_only_flags(&input);
+    if !keos_only.is_empty() {
+        return Err(BootstrapError::from(crate::bootstrap::keos::KeosError::KeosOnly {
+            flags: keos_only,
+            profile: "d1",
+        })
+        .into());
     }
     let set = resolve::parse_sets(&input.set)?;
     let base = input

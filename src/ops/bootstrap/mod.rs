@@ -9,10 +9,12 @@
 //! cluster failing never stops the others: it is a failed [`TargetReport`](super::TargetReport).
 
 mod init;
+mod keos;
 mod run;
 mod status;
 
 pub use init::{InitOutcome, InitRequest, init};
+pub use keos::{KeosOptions, KeosPreflightError, default_timeout};
 pub use run::{
     BootstrapOutcome, BootstrapRequest, ClusterReport, ClusterResult, ClusterRun, ClusterSelection, Steps,
     bootstrap,

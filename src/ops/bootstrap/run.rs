@@ -74,6 +74,8 @@ pub struct BootstrapRequest {
     pub kubectl: Option<PathBuf>,
     /// `--sops PATH`: decrypts clusters' secrets files (default `$SOPS`, then `PATH`).
     pub sops: Option<PathBuf>,
+    /// keos fleets: `--install-flux` and the SOPS key.
+    pub keos: super::KeosOptions,
 }
 
 /// The result of one cluster.
@@ -101,7 +103,7 @@ pub struct Steps {
 }
 
 impl Steps {
-    fn none() -> Self {
+    pub(super) fn none() -> Self {
         Steps {
             operator: "-".into(),
             secrets: "-".into(),
@@ -109,7 +111,7 @@ impl Steps {
         }
     }
 
-    fn of(out: &apply::Outcome) -> Self {
+    pub(super) fn of(out: &apply::Outcome) -> Self {
         let dash = |s: &str| {
             if s.is_empty() {
                 "-".to_string()
@@ -228,7 +230,7 @@ impl BootstrapOutcome {
 
 /// The cluster directories selected: `--all`, or the names given (at least one, in order,
 /// duplicates dropped).
-fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> {
+pub(super) fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> {
     match selection {
         ClusterSelection::All => {
             let all = clusterdir::cluster_names(repo);
@@ -323,6 +325,9 @@ pub async fn bootstrap(
     metas: Option<&MetaStore>,
     reporter: &dyn Reporter,
 ) -> Result<BootstrapOutcome> {
+    if req.repo.config().profile == crate::repo::Profile::Keos {
+        return super::keos::bootstrap(req, store, metas, reporter).await;
+    }
     let clusters = select(&req.repo, req.clusters.clone())?;
     let kustomize = LazyKustomize::new(req.kubectl.clone());
     let mut dirs = Vec::new();
@@ -648,7 +653,7 @@ async fn apply_one(job: ApplyJob, log: ClusterLog) -> Result<ClusterRun> {
 /// cluster. Cluster tasks cannot borrow the reporter, so lines travel over a channel that
 /// [`run_clusters`] forwards to it.
 #[derive(Clone)]
-struct ClusterLog {
+pub(super) struct ClusterLog {
     cluster: String,
     step: Step,
     lines: Option<UnboundedSender<(Level, String)>>,
@@ -663,12 +668,12 @@ impl ClusterLog {
     }
 
     /// The cluster finished (the runner finishes its bar).
-    fn succeeded(&self, msg: &str) {
+    pub(super) fn succeeded(&self, msg: &str) {
         self.line(Level::Success, msg);
     }
 
     /// The cluster failed with `error` (the runner finishes its bar); returns the error.
-    fn failed(&self, error: Error) -> Error {
+    pub(super) fn failed(&self, error: Error) -> Error {
         self.line(Level::Failure, &error_chain(&error));
         error
     }
@@ -699,7 +704,7 @@ impl StepReporter for ClusterLog {
 
 /// Runs `work` for every cluster through the [`Runner`], each on its own task, forwarding the
 /// status lines the tasks send to `reporter` as they come.
-async fn run_clusters<I, T, F, Fut, S>(
+pub(super) async fn run_clusters<I, T, F, Fut, S>(
     reporter: &dyn Reporter,
     items: Vec<(String, I)>,
     work: F,
@@ -778,6 +783,7 @@ mod tests {
             dry_run: false,
             kubectl: None,
             sops: None,
+            keos: Default::default(),
         };
         let recorder = Recorder::new();
         let store = MemoryStore::default();
@@ -873,6 +879,7 @@ mod tests {
                 dry_run: false,
                 kubectl: None,
                 sops: None,
+                keos: Default::default(),
             },
             &MemoryStore::default(),
             None,

@@ -239,11 +239,25 @@ pub(super) fn cluster_summary(r: &ClusterRotation) -> String {
             plural(r.suspicious.len(), "suspicious Secret")
         )
     };
+    let copies: usize = r.replicas.iter().map(|c| c.followed.len()).sum();
+    let uncovered: usize = r.replicas.iter().map(|c| c.uncovered.len()).sum();
+    let replicas_text = match (r.replicas.is_empty(), uncovered) {
+        (true, _) => String::new(),
+        (false, 0) => format!(
+            ", {copies} {} followed (kubernetes-replicator)",
+            if copies == 1 { "copy" } else { "copies" }
+        ),
+        (false, n) => format!(
+            ", {copies} {} followed (kubernetes-replicator; no copy yet in {})",
+            if copies == 1 { "copy" } else { "copies" },
+            plural(n, "namespace")
+        ),
+    };
     if r.secrets.is_empty() {
         format!("no Secret uses this credential{suspicious}")
     } else {
         format!(
-            "{} written ({} changed), {repos_text}{suspicious}",
+            "{} written ({} changed), {repos_text}{replicas_text}{suspicious}",
             plural(r.secrets.len(), "Secret"),
             r.updated()
         )

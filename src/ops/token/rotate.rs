@@ -40,6 +40,7 @@ use crate::{
         CredentialError, CredentialMeta, Token,
         cluster::{ClusterPlan, ClusterRotation, RotateOptions, apply_plan, plan_cluster},
         meta::rfc3339,
+        replicas::{lagging_error, verify_replicas},
         report::{cluster_states, revert_warnings},
         rotation::{ClusterState, Operation, RotationState, previous_entry},
         trust::FluxNamespaceOrigin,
@@ -798,6 +799,10 @@ impl Txn<'_> {
                         let progress = move |m: String| step.set(m);
                         let result =
                             apply_plan(&target, &plan, self.name, push.token, &push.opts, &progress).await;
+                        let result = match result {
+                            Ok(r) if push.opts.wait => follow_replicas(&target, r, push, &progress).await,
+                            other => other,
+                        };
                         record(&target.context, result.as_ref().err().map(|e| error_chain(e)))?;
                         result
                     }
@@ -830,4 +835,21 @@ fn trust_line(context: &str, plan: &ClusterPlan) -> String {
         "{context}: trusting namespace {} as the Flux namespace ({why})",
         plan.flux_namespace
     )
+}
+
+/// keos: the rotated Secrets that kubernetes-replicator copies into other namespaces must be
+/// followed by their copies (checked, never written: the copies are the replicator's). A copy that
+/// lags fails the cluster, naming it.
+async fn follow_replicas(
+    target: &KubeTarget,
+    mut rotation: ClusterRotation,
+    push: &Push<'_>,
+    progress: &(dyn Fn(String) + Send + Sync),
+) -> Result<ClusterRotation> {
+    progress("checking kubernetes-replicator copies".into());
+    rotation.replicas = verify_replicas(target, &rotation.secrets, push.token, &push.opts).await?;
+    match lagging_error(target, &rotation.replicas, push.opts.timeout) {
+        Some(e) => Err(e.into()),
+        None => Ok(rotation),
+    }
 }
