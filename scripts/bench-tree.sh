@@ -2,7 +2,7 @@
 # Benchmark of `kubectl fleet tree` against `flux tree` and `flux-operator tree`, side by side in
 # one run. Not a test: it prints one Markdown table.
 #
-#   scripts/bench-tree.sh [--sizes 1000,10000,50000,100000] [--runs 11] [--rtt 20,100] [--quick] [--keep]
+#   scripts/bench-tree.sh [--sizes 1000,10000,50000,100000] [--runs 11] [--rtt 20,100] [--quick] [--no-fleet] [--keep]
 #
 #   --quick   development mode: sizes 1000,10000, 3 runs, RTT 20 ms, no fleet view
 #
@@ -17,7 +17,8 @@
 #    every tool on three roots — the whole cluster (ks/flux-system), a ~300-node subtree
 #    (ks/team-a), one HelmRelease (hr/hr00) — at loopback and each RTT, --runs times each after a
 #    warm-up (scripts/bench-tree/measure.py), with requests counted in the apiserver audit log;
-# 4. measures the fleet view: 6 contexts through the 20 ms proxy against 1, at 10,000 objects;
+# 4. measures the fleet view: 6 clusters (six more control planes, started after the single-cluster
+#    runs, each grown to 10,000 objects, each behind its own 20 ms proxy) against one of them;
 # 5. prints the table (results also in $FLEET_BENCH_STATE/results.jsonl) and stops everything it
 #    started (unless --keep).
 set -euo pipefail
@@ -33,7 +34,7 @@ while [ $# -gt 0 ]; do
     --quick) SIZES=1000,10000 RUNS=3 RTTS=20 FLEET=0 ;;
     --no-fleet) FLEET=0 ;;
     --keep) KEEP=1 ;;
-    -h | --help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -61,7 +62,10 @@ done
 PROXY_PIDS=()
 cleanup() {
   for pid in "${PROXY_PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
-  if [ "$KEEP" = 0 ]; then "$TESTENV" down >/dev/null 2>&1 || true; fi
+  if [ "$KEEP" = 0 ]; then
+    "$TESTENV" down >/dev/null 2>&1 || true
+    FLEET_TESTENV_STATE=$FLEET_TESTENV_STATE-fleet "$TESTENV" down >/dev/null 2>&1 || true
+  fi
 }
 trap cleanup EXIT
 
@@ -94,19 +98,37 @@ for size in "${SIZE_LIST[@]}"; do
   python3 "$HERE/measure.py" --fleet "$FLEET_BIN" --flux "$FLUX" --flux-operator "$FLUX_OPERATOR" \
     --kubeconfig "$STATE/kubeconfig" "${PROXY_ARGS[@]}" --context bench \
     --audit-log "$STATE/logs/bench-audit.log" --runs "$RUNS" --objects "$size" --out "$RESULTS"
-  if [ "$FLEET" = 1 ] && [ "$size" = 10000 ] && [ -f "$STATE/kubeconfig-20" ]; then
-    log "fleet view: 6 contexts against 1, 20 ms RTT"
-    # Six contexts on the same cluster through the 20 ms proxy (six control planes would not
-    # fit this machine); what is measured is the client's cost per cluster.
-    cp "$STATE/kubeconfig-20" "$STATE/kubeconfig-fleet"
-    KUBECTL=$(sed -n 's/^kubectl=//p' <<<"$paths")
-    kc() { "$KUBECTL" --kubeconfig "$STATE/kubeconfig-fleet" "$@"; }
-    cluster=$(kc config view -o jsonpath='{.contexts[?(@.name=="bench")].context.cluster}')
-    user=$(kc config view -o jsonpath='{.contexts[?(@.name=="bench")].context.user}')
-    for i in 0 1 2 3 4 5; do kc config set-context "c$i" --cluster="$cluster" --user="$user" >/dev/null; done
-    python3 "$HERE/measure.py" --fleet "$FLEET_BIN" --fleet-kubeconfig "$STATE/kubeconfig-fleet" \
-      --rtt-ms 20 --runs "$RUNS" --objects "$size" --out "$RESULTS"
-  fi
 done
+
+if [ "$FLEET" = 1 ]; then
+  # The fleet view: six clusters, each its own control plane behind its own 20 ms proxy, grown to
+  # 10,000 objects, against one of them alone. Started after the single-cluster runs, so the five
+  # extra apiservers do not share the machine with them.
+  FLEET_SIZE=10000
+  log "fleet view: starting six control planes"
+  FLEET_STATE=$STATE-fleet
+  names=(c0 c1 c2 c3 c4 c5)
+  FLEET_TESTENV_STATE=$FLEET_STATE "$TESTENV" up --clusters "$(IFS=,; echo "${names[*]}")" >/dev/null
+  fixtures=()
+  for name in "${names[@]}"; do
+    python3 "$HERE/fixture.py" --server "127.0.0.1:$(cat "$FLEET_STATE/clusters/$name/apiserver.port")" \
+      --ca "$FLEET_STATE/pki/ca.crt" --cert "$FLEET_STATE/pki/admin.crt" --key "$FLEET_STATE/pki/admin.key" \
+      --objects "$FLEET_SIZE" >/dev/null &
+    fixtures+=($!)
+  done
+  for pid in "${fixtures[@]}"; do wait "$pid"; done
+  cp "$FLEET_STATE/kubeconfig" "$STATE/kubeconfig-fleet"
+  for name in "${names[@]}"; do
+    upstream=$(cat "$FLEET_STATE/clusters/$name/apiserver.port")
+    p=$(free_port)
+    python3 "$HERE/proxy.py" --listen "$p" --upstream "127.0.0.1:$upstream" --rtt-ms 20 &
+    PROXY_PIDS+=($!)
+    sed -i "s#https://127.0.0.1:$upstream\$#https://127.0.0.1:$p#" "$STATE/kubeconfig-fleet"
+    for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && break; sleep 0.1; done
+  done
+  log "fleet view: 6 clusters against 1, 20 ms RTT (load $(cut -d' ' -f1 /proc/loadavg))"
+  python3 "$HERE/measure.py" --fleet "$FLEET_BIN" --fleet-kubeconfig "$STATE/kubeconfig-fleet" \
+    --rtt-ms 20 --runs "$RUNS" --objects "$FLEET_SIZE" --out "$RESULTS"
+fi
 
 python3 "$HERE/measure.py" --table "$RESULTS"

@@ -2,7 +2,7 @@
 # Release packaging for the `fleet` krew plugin.
 #
 #   scripts/release.sh build [--version vX.Y.Z] [--target TRIPLE] [--bin-dir DIR] [--out DIR]
-#       Builds size-optimised, stripped release binaries (profile.release: opt-level z, LTO, one
+#       Builds optimised, stripped release binaries (profile.release: opt-level 3, LTO, one
 #       codegen unit, strip) for TRIPLE (default: the host) and packages
 #       OUT/kubectl-fleet_<version>_<os>_<arch>.tar.gz with every binary, LICENSE, README.md and
 #       completions/, plus a .sha256 file. --bin-dir packages already built binaries instead.

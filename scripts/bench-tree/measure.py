@@ -140,7 +140,7 @@ def measure(args):
 
 
 def fleet(args):
-    """Our tree on 6 contexts (of the same cluster) through the proxy, against one context."""
+    """Our tree on 6 clusters (contexts c0…c5, each behind its own proxy), against c0 alone."""
     one = [args.fleet, "--kubeconfig", args.fleet_kubeconfig, "--context", "c0", "ks/flux-system",
            "-n", "flux-system", "--color", "never"]
     six = [args.fleet, "--kubeconfig", args.fleet_kubeconfig] + sum(

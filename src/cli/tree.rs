@@ -1,18 +1,17 @@
 //! `kubectl fleet tree`: what Flux manages, as a live-status tree, on one cluster or the fleet.
 //!
-//! The command is glue: it parses the root, selects contexts, runs [`crate::tree::tree_cluster`]
-//! on every cluster concurrently, and prints. The tree (or document) goes to stdout; warnings,
+//! The command is glue: it parses the root, selects contexts, runs [`crate::tree::tree_fleet`]
+//! (every cluster on its own task), and prints. The tree (or document) goes to stdout; warnings,
 //! failures and the summary line go to stderr afterwards, so they stay visible below a long tree
 //! and never mix with data in a pipe.
 
 use clap::Parser;
-use futures::future::join_all;
 
 use super::{GlobalArgs, KubeArgs, NamespaceArg};
 use crate::{
     error::{Error, ExitStatus, Result},
-    output::{Paint, Printer, Progress, Tone},
-    tree::{ClusterOutcome, RootSpec, TreeOptions, WalkOptions, error_chain, render, tree_cluster},
+    output::{Level, Paint, Printer, Progress, Reporter, Tone},
+    tree::{ClusterOutcome, RootSpec, TreeOptions, WalkOptions, error_chain, render, tree_fleet},
 };
 
 const EXAMPLES: &str = "Examples:
@@ -37,7 +36,9 @@ const EXAMPLES: &str = "Examples:
 /// inventories (or a HelmRelease's Helm storage), and shows every object's live status: Ready,
 /// NotReady, Progressing, Stale, Suspended, Exists, Missing (in the inventory but gone from the
 /// cluster), Unknown (could not be read) or Remote (applied to another cluster through
-/// spec.kubeConfig). Costs about one LIST per kind, whatever the size of the tree.
+/// spec.kubeConfig). Costs two dependent rounds of requests whatever the depth of the tree: each
+/// kind is fetched the cheapest way for what the tree holds of it (by name, by its owners'
+/// labels, by namespace or cluster-wide).
 #[derive(Parser, Debug)]
 #[command(
     version,
@@ -127,28 +128,13 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         ..TreeOptions::default()
     };
 
-    let progress = Progress::new(&printer);
-    let mut outcomes = join_all(targets.iter().map(|target| {
-        let bar = (fleet_view && progress.enabled()).then(|| progress.target(&target.context));
-        let root = &root;
-        async move {
-            if let Some(bar) = &bar {
-                bar.set(format!("listing what {root} manages"));
-            }
-            let result = tree_cluster(target, root, options).await;
-            if let Some(bar) = &bar {
-                bar.finish(match &result {
-                    Ok(tree) => tree.summary.line(),
-                    Err(_) => "failed".to_string(),
-                });
-            }
-            ClusterOutcome {
-                context: target.context.clone(),
-                result,
-            }
-        }
-    }))
-    .await;
+    // Progress bars only in the fleet view: one cluster's tree follows at once.
+    let bars = fleet_view && printer.progress_enabled();
+    let reporter = Bars {
+        printer: &printer,
+        bars,
+    };
+    let mut outcomes = tree_fleet(&reporter, targets, &root, options).await;
 
     if args.status == Some(StatusFilter::Failing) {
         outcomes = outcomes
@@ -165,7 +151,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
 
     let data = render_outcomes(&outcomes, args.output, fleet_view, printer.stdout_paint())?;
     printer.data(&data)?;
-    report(&printer, &outcomes, args.output, fleet_view, progress.enabled());
+    report(&printer, &outcomes, args.output, fleet_view, bars);
 
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
     if failed == 0 {
@@ -181,6 +167,26 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         failed,
         total: outcomes.len(),
     })
+}
+
+/// The printer, with progress bars only when asked for (the fleet view on a terminal).
+struct Bars<'p> {
+    printer: &'p Printer,
+    bars: bool,
+}
+
+impl Reporter for Bars<'_> {
+    fn line(&self, level: Level, msg: &str) {
+        Reporter::line(self.printer, level, msg);
+    }
+
+    fn progress(&self) -> Progress {
+        if self.bars {
+            Progress::new(self.printer)
+        } else {
+            Progress::hidden()
+        }
+    }
 }
 
 /// What goes to stdout, for every cluster.

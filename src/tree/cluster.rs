@@ -1,13 +1,17 @@
 //! The tree of one cluster, as the command shows it: the fetched tree, its summary and the
-//! warnings about what could not be read. The command runs it on every selected cluster
-//! concurrently; a cluster that fails is reported on its own and never hides the others.
+//! warnings about what could not be read; and the fleet view, every selected cluster at once,
+//! where a cluster that fails is reported on its own and never hides the others.
 
 use super::{
     TreeError, TreeOptions,
     fetch::{FetchOptions, Stats, fetch},
     model::{Node, ObjRef, Summary},
 };
-use crate::kube::KubeTarget;
+use crate::{
+    kube::KubeTarget,
+    ops::{DEFAULT_CONCURRENCY, Runner},
+    output::Reporter,
+};
 
 /// The tree of one cluster.
 #[derive(Debug)]
@@ -29,6 +33,49 @@ pub struct ClusterOutcome {
     pub context: String,
     /// The tree, or why there is none.
     pub result: Result<ClusterTree, TreeError>,
+}
+
+/// Builds the tree under `root` on every cluster, each on its own task through [`Runner::spawn`]:
+/// decoding large LISTs and walking big trees is client CPU, so several clusters use every core
+/// instead of taking turns on the caller's task. Outcomes come back in the order of `targets`.
+pub async fn tree_fleet(
+    reporter: &dyn Reporter,
+    targets: Vec<KubeTarget>,
+    root: &ObjRef,
+    options: TreeOptions,
+) -> Vec<ClusterOutcome> {
+    let items = targets
+        .into_iter()
+        .map(|target| (target.context.clone(), target))
+        .collect();
+    let reports = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .spawn(
+            items,
+            |target, step| {
+                let root = root.clone();
+                async move {
+                    step.set(format!("listing what {root} manages"));
+                    let result = tree_cluster(&target, &root, options).await;
+                    // The cluster's typed error is kept for its report; the runner only sees
+                    // tasks that could not finish at all.
+                    Ok(result)
+                }
+            },
+            |result| match result {
+                Ok(tree) => tree.summary.line(),
+                Err(_) => "failed".to_string(),
+            },
+        )
+        .await;
+    reports
+        .into_iter()
+        .map(|report| ClusterOutcome {
+            context: report.target,
+            result: report
+                .outcome
+                .unwrap_or_else(|e| Err(TreeError::Internal(e.message))),
+        })
+        .collect()
 }
 
 /// Builds the tree under `root` on one cluster.

@@ -41,8 +41,8 @@ use super::{
     decode::{ItemSplitter, Keep, decode_item, null_as_empty},
     helm::{self, Limits},
     model::{Expandable, GroupKind, ObjRef},
-    plan::{self, Discovery, Job, PAGE_SIZE},
-    snapshot::{Attempt, FailReason, Failure, HelmState, ObjInfo, Owner, Snapshot, StorageKey},
+    plan::{self, Job, PAGE_SIZE},
+    snapshot::{Attempt, Discovery, FailReason, Failure, HelmState, ObjInfo, Owner, Snapshot, StorageKey},
     walk::{self, RootState, WalkOptions, Walked},
 };
 use crate::kube::{KubeError, KubeTarget, Resolver};

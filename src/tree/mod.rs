@@ -77,7 +77,7 @@ pub mod render;
 pub mod snapshot;
 pub mod walk;
 
-pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster};
+pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
 pub use decode::Keep;
 pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, error_chain, fetch};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
@@ -185,6 +185,9 @@ pub enum TreeError {
         /// What the apiserver said.
         message: String,
     },
+    /// The cluster's task ended without a result (a bug); the message says so already.
+    #[error("{0}")]
+    Internal(String),
 }
 
 /// What the tree shows and how hard it fetches.

@@ -49,7 +49,9 @@ use kube::api::ApiResource;
 use super::{
     kinds::resolve_static,
     model::{Expandable, GroupKind},
-    snapshot::{Attempt, FailReason, HelmState, KindStore, Owner, Snapshot, StorageKey, owner_label_prefix},
+    snapshot::{
+        Attempt, Discovery, FailReason, HelmState, KindStore, Owner, Snapshot, StorageKey, owner_label_prefix,
+    },
     walk::{Needs, Want},
 };
 
@@ -205,20 +207,6 @@ impl Job {
             } | Job::Discover { speculative: true }
         )
     }
-}
-
-/// The state of aggregated discovery.
-#[derive(Debug, Default)]
-pub enum Discovery {
-    /// Not asked.
-    #[default]
-    NotTried,
-    /// Being asked.
-    InFlight,
-    /// Answered.
-    Done(std::collections::HashMap<GroupKind, (ApiResource, bool)>),
-    /// Not available (old server, forbidden): kinds are resolved group by group.
-    Failed,
 }
 
 /// Kinds whose health never depends on `.spec` or `.status` (status.rs says *Exists*, or judges

@@ -1,6 +1,6 @@
 //! What has been fetched so far, per kind, and the compact form each fetched object is kept in.
 //!
-//! A response is turned into [`ObjInfo`] while it streams in ([`super::decode`]): the health is
+//! A response is turned into [`ObjInfo`] while it streams in (by the `decode` module): the health is
 //! computed there (with `crate::status`), a Flux inventory is kept as its compact text, and
 //! everything else in the object is dropped. Memory is proportional to the objects kept, a few
 //! hundred bytes each, never to the bytes the apiserver sent.
@@ -461,6 +461,20 @@ pub enum HelmState {
     Failed(String),
 }
 
+/// The state of aggregated discovery.
+#[derive(Debug, Default)]
+pub enum Discovery {
+    /// Not asked.
+    #[default]
+    NotTried,
+    /// Being asked.
+    InFlight,
+    /// Answered.
+    Done(HashMap<GroupKind, (ApiResource, bool)>),
+    /// Not available (old server, forbidden): kinds are resolved group by group.
+    Failed,
+}
+
 /// Everything fetched so far on one cluster.
 #[derive(Debug, Default)]
 pub struct Snapshot {
@@ -477,7 +491,7 @@ pub struct Snapshot {
     /// applied by something that does not label them): not selected by label again.
     pub unlabelled: HashSet<Expandable>,
     /// Aggregated discovery.
-    pub discovery: super::plan::Discovery,
+    pub discovery: Discovery,
 }
 
 impl Snapshot {
