@@ -70,7 +70,7 @@ pub struct Args {
     #[arg(long)]
     pub compact: bool,
 
-    /// Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors.
+    /// Show only failing nodes (NotReady, Missing, Unknown) and their ancestors.
     #[arg(long, value_enum, value_name = "FILTER")]
     pub status: Option<StatusFilter>,
 
@@ -98,7 +98,7 @@ pub enum TreeFormat {
 /// `--status` filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatusFilter {
-    /// Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors.
+    /// Failing nodes (NotReady, Missing, Unknown) and their ancestors.
     Failing,
 }
 
