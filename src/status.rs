@@ -561,10 +561,7 @@ mod tests {
         assert_eq!(flux_kind_health("Provider", &alert).state, State::Ready);
         let oci = json!({"metadata": {"generation": 1}, "spec": {"type": "oci"}});
         assert_eq!(flux_kind_health("HelmRepository", &oci).state, State::Ready);
-        assert_eq!(
-            flux_kind_health("GitRepository", &oci).state,
-            State::Progressing
-        );
+        assert_eq!(flux_kind_health("GitRepository", &oci).state, State::Progressing);
         // Suspension wins over a failing condition.
         let mut suspended = ks(1, "False", "BuildFailed", 1);
         suspended["spec"] = json!({"suspend": true});
@@ -588,10 +585,7 @@ mod tests {
         ] {
             c.add(s);
         }
-        assert_eq!(
-            (c.ready, c.failing, c.suspended, c.progressing),
-            (2, 2, 1, 2)
-        );
+        assert_eq!((c.ready, c.failing, c.suspended, c.progressing), (2, 2, 1, 2));
         assert_eq!((c.total(), c.running()), (7, 6));
         let mut all = KindCounts::default();
         all.merge(&c);
