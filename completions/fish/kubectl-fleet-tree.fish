@@ -5,7 +5,7 @@ complete -c kubectl-fleet-tree -s o -l output -d 'Output format' -r -f -a "tree\
 table\t'Indented table'
 json\t'JSON document keyed by context'
 yaml\t'YAML document keyed by context'"
-complete -c kubectl-fleet-tree -l status -d 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors'"
+complete -c kubectl-fleet-tree -l status -d 'Show only failing nodes (NotReady, Missing, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Unknown) and their ancestors'"
 complete -c kubectl-fleet-tree -l depth -d 'Expand at most N levels below the root' -r
 complete -c kubectl-fleet-tree -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'

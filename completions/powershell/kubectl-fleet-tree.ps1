@@ -26,7 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tree' -ScriptBloc
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Show only failing nodes (NotReady, Missing, Unknown) and their ancestors')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Expand at most N levels below the root')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Namespace of the root object (default: flux-system)')

@@ -23,7 +23,7 @@ use futures::future::join_all;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::survey::{FLUX_NAMESPACE, Survey};
+use super::survey::Survey;
 use crate::{
     kube::KubeTarget,
     tree::{self, FetchOptions, Keep, Node, ObjRef, Strategy, WalkOptions, snapshot::Snapshot},
@@ -249,7 +249,9 @@ pub async fn detect(
     (out, warnings)
 }
 
-/// Where what Flux applied hangs from: every FluxInstance, else the `flux-system` Kustomization.
+/// Where what Flux applied hangs from: every FluxInstance, and every Kustomization, HelmRelease
+/// and ResourceSet no Flux controller applied (the `flux-system` Kustomization of a classic
+/// install, and whatever was applied by hand). Everything else is reached from these.
 fn roots(survey: &Survey) -> Vec<ObjRef> {
     let of = |kind: &str, group: &str, ns: &str, name: &str| ObjRef {
         group: group.to_string(),
@@ -258,20 +260,19 @@ fn roots(survey: &Survey) -> Vec<ObjRef> {
         name: name.to_string(),
         version: String::new(),
     };
-    let instances: Vec<ObjRef> = survey
-        .objects
-        .iter()
-        .filter(|o| o.kind == "FluxInstance")
-        .map(|o| of(o.kind, "fluxcd.controlplane.io", &o.namespace, &o.name))
-        .collect();
-    if !instances.is_empty() {
-        return instances;
-    }
     survey
         .objects
         .iter()
-        .filter(|o| o.kind == "Kustomization" && o.namespace == FLUX_NAMESPACE && o.name == FLUX_NAMESPACE)
-        .map(|o| of(o.kind, "kustomize.toolkit.fluxcd.io", &o.namespace, &o.name))
+        .filter_map(|o| {
+            let group = match o.kind {
+                "FluxInstance" => "fluxcd.controlplane.io",
+                "ResourceSet" if !o.applied_by_flux => "fluxcd.controlplane.io",
+                "Kustomization" if !o.applied_by_flux => "kustomize.toolkit.fluxcd.io",
+                "HelmRelease" if !o.applied_by_flux => "helm.toolkit.fluxcd.io",
+                _ => return None,
+            };
+            Some(of(o.kind, group, &o.namespace, &o.name))
+        })
         .collect()
 }
 

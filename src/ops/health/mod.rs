@@ -7,6 +7,7 @@
 //! - [`status`]: the operation behind `kubectl fleet health`, and its `FleetStatus` document.
 
 pub mod drift;
+pub mod render;
 pub mod skew;
 pub mod status;
 pub mod survey;

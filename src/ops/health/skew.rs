@@ -214,6 +214,7 @@ mod tests {
             url: None,
             flux_version: None,
             operator_version: None,
+            applied_by_flux: false,
         }
     }
 

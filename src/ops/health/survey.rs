@@ -55,6 +55,10 @@ pub struct FluxObject {
     pub flux_version: Option<String>,
     /// The operator version a FluxReport reports.
     pub operator_version: Option<String>,
+    /// Whether a Flux controller applied this object (it carries the labels kustomize-controller,
+    /// helm-controller or flux-operator put on what they apply): such objects are walked from
+    /// their parent, not as roots of their own.
+    pub applied_by_flux: bool,
 }
 
 /// A Helm chart and version.
@@ -321,6 +325,19 @@ struct Meta<'a> {
     generation: Option<Value>,
     #[serde(default)]
     annotations: Picked<ReconcileAnnotation>,
+    #[serde(default)]
+    labels: Option<FluxLabels>,
+}
+
+/// The labels Flux controllers put on what they apply.
+#[derive(Debug, Default, Deserialize)]
+struct FluxLabels {
+    #[serde(default, rename = "kustomize.toolkit.fluxcd.io/name")]
+    kustomization: Option<Value>,
+    #[serde(default, rename = "helm.toolkit.fluxcd.io/name")]
+    helm_release: Option<Value>,
+    #[serde(default, rename = "fluxcd.controlplane.io/name")]
+    operator: Option<Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -417,6 +434,10 @@ impl Item<'_> {
         let spec = spec.unwrap_or_default();
         let st = status.unwrap_or_default();
         // The object as crate::status reads it, rebuilt from the fields kept.
+        let applied_by_flux = metadata
+            .labels
+            .as_ref()
+            .is_some_and(|l| l.kustomization.is_some() || l.helm_release.is_some() || l.operator.is_some());
         let mut meta = Map::new();
         if let Some(g) = metadata.generation {
             meta.insert("generation".into(), g);
@@ -501,6 +522,7 @@ impl Item<'_> {
             url: string(spec.url.as_ref()),
             flux_version,
             operator_version,
+            applied_by_flux,
         }
     }
 }
