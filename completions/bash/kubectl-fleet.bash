@@ -2678,7 +2678,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tree)
-            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --depth --quiet --verbose --color --no-progress --namespace --help --version"
+            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --quiet --verbose --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
