@@ -192,13 +192,17 @@ fn label_version(obj: &Value) -> Option<String> {
     let v = obj
         .pointer("/metadata/labels/app.kubernetes.io~1version")?
         .as_str()?;
-    (!v.is_empty()).then(|| {
-        if v.starts_with('v') {
-            v.to_string()
-        } else {
-            format!("v{v}")
-        }
-    })
+    (!v.is_empty()).then(|| with_v(v))
+}
+
+/// `v0.58.1`: the operator reports its own version without the `v` its Deployment label and the
+/// Flux distribution carry; one spelling, so the same version is never skew.
+fn with_v(v: &str) -> String {
+    if v.starts_with('v') {
+        v.to_string()
+    } else {
+        format!("v{v}")
+    }
 }
 
 enum Classified {
@@ -507,10 +511,12 @@ impl Item<'_> {
                 .or(distribution),
             "FluxReport" => distribution,
             _ => None,
-        };
+        }
+        .map(|v| with_v(&v));
         let operator_version = (kind == "FluxReport")
             .then(|| lenient::<Versioned>(spec.operator).and_then(|o| string(o.version.as_ref())))
-            .flatten();
+            .flatten()
+            .map(|v| with_v(&v));
         FluxObject {
             kind,
             namespace: metadata.namespace.as_deref().unwrap_or_default().to_string(),
@@ -577,7 +583,7 @@ mod tests {
         let report = reduce(
             "FluxReport",
             json!({"metadata": {"name": "flux", "namespace": "flux-system", "generation": 9},
-                   "spec": {"distribution": {"version": "v2.9.4", "status": "Installed"}, "operator": {"version": "v0.58.1"}},
+                   "spec": {"distribution": {"version": "v2.9.4", "status": "Installed"}, "operator": {"version": "0.58.1"}},
                    "status": {"conditions": [{"type": "Ready", "status": "True", "observedGeneration": 8}]}}),
         );
         assert_eq!(report.flux_version.as_deref(), Some("v2.9.4"));
