@@ -1,9 +1,27 @@
-//! Live status of any object, computed from what the apiserver returns.
+//! Live status of any object, computed from what the apiserver returns: the one place where the
+//! suite decides what "Ready", "failing", "suspended" and "progressing" mean.
 //!
 //! Flux objects (toolkit and operator kinds) are judged by their `Ready` condition, honouring
 //! `observedGeneration` (a Ready condition for an older generation is *Stale*, not Ready; `flux get`
 //! gets this wrong) and suspension. Other kinds get kstatus-style health where it can be computed
 //! (workloads, Jobs, PVCs, Namespaces, CRDs), and plain *Exists* otherwise.
+//!
+//! Each kind is judged by its real semantics, as `flux stats` and `flux-operator stats` count:
+//!
+//! - suspension (`spec.suspend`, or the operator's `fluxcd.controlplane.io/reconcile: disabled`)
+//!   wins over any condition;
+//! - `Ready=False` is failing, except with reason `DependencyNotReady` (the object waits for
+//!   another one: progressing, as the operator's report says);
+//! - a `Ready` condition for an older generation is *Stale*: the controller has not seen the new
+//!   spec yet, which is progress, not failure (kstatus's `InProgress`);
+//! - a `FluxReport` is a report the operator rewrites, not a reconciler: the operator updates its
+//!   spec after marking it Ready, so its Ready condition is always one generation behind; it is
+//!   judged by the condition alone (a Stale count on every healthy cluster was the bug);
+//! - Alerts and Providers (`notification.toolkit.fluxcd.io/v1beta3`) and OCI HelmRepositories have
+//!   no reconciler and no conditions: they are Ready as soon as they exist.
+//!
+//! [`Bucket`] and [`KindCounts`] are the per-kind counting every command shares (`status`,
+//! `bootstrap status`, the tree's summary of failing nodes).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -57,12 +75,88 @@ impl State {
         }
     }
 
-    /// Whether `--status failing` keeps this node.
+    /// Whether this state counts as failing (what `--status failing` keeps and `status` names).
     pub fn is_failing(self) -> bool {
-        matches!(
-            self,
-            State::NotReady | State::Missing | State::Stale | State::Unknown
-        )
+        self.bucket() == Bucket::Failing
+    }
+
+    /// How the state is counted, as `flux stats` counts.
+    pub fn bucket(self) -> Bucket {
+        match self {
+            State::Ready | State::Exists => Bucket::Ready,
+            State::Progressing | State::Stale => Bucket::Progressing,
+            State::Suspended => Bucket::Suspended,
+            State::NotReady | State::Missing | State::Unknown => Bucket::Failing,
+        }
+    }
+}
+
+/// The four counts of `flux stats` (running is everything not suspended).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Bucket {
+    /// Ready (or, for kinds without health, present).
+    Ready,
+    /// Failed, missing or unreadable.
+    Failing,
+    /// Reconciliation suspended.
+    Suspended,
+    /// Being reconciled, waiting for a dependency, or not yet seen at its current generation.
+    Progressing,
+}
+
+impl Bucket {
+    /// The word of the column and the JSON key.
+    pub fn label(self) -> &'static str {
+        match self {
+            Bucket::Ready => "ready",
+            Bucket::Failing => "failing",
+            Bucket::Suspended => "suspended",
+            Bucket::Progressing => "progressing",
+        }
+    }
+}
+
+/// Objects of one kind (or of a whole cluster), counted by [`Bucket`].
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct KindCounts {
+    /// Ready.
+    pub ready: usize,
+    /// Failing.
+    pub failing: usize,
+    /// Suspended.
+    pub suspended: usize,
+    /// Progressing.
+    pub progressing: usize,
+}
+
+impl KindCounts {
+    /// Counts one object in the state given.
+    pub fn add(&mut self, state: State) {
+        match state.bucket() {
+            Bucket::Ready => self.ready += 1,
+            Bucket::Failing => self.failing += 1,
+            Bucket::Suspended => self.suspended += 1,
+            Bucket::Progressing => self.progressing += 1,
+        }
+    }
+
+    /// Adds another count to this one.
+    pub fn merge(&mut self, other: &KindCounts) {
+        self.ready += other.ready;
+        self.failing += other.failing;
+        self.suspended += other.suspended;
+        self.progressing += other.progressing;
+    }
+
+    /// Every object counted.
+    pub fn total(&self) -> usize {
+        self.ready + self.failing + self.suspended + self.progressing
+    }
+
+    /// What `flux stats` calls running: everything not suspended.
+    pub fn running(&self) -> usize {
+        self.total() - self.suspended
     }
 }
 
@@ -123,6 +217,8 @@ pub struct Condition<'a> {
     pub message: Option<&'a str>,
     /// The generation the condition was computed for.
     pub observed_generation: Option<i64>,
+    /// When the status last changed (RFC 3339).
+    pub last_transition_time: Option<&'a str>,
 }
 
 /// The condition of the given type, if present.
@@ -139,6 +235,7 @@ pub fn condition<'a>(obj: &'a Value, type_: &str) -> Option<Condition<'a>> {
                 reason: c.get("reason").and_then(Value::as_str),
                 message: c.get("message").and_then(Value::as_str),
                 observed_generation: c.get("observedGeneration").and_then(Value::as_i64),
+                last_transition_time: c.get("lastTransitionTime").and_then(Value::as_str),
             })
         })
 }
@@ -166,18 +263,31 @@ pub fn is_suspended(obj: &Value) -> bool {
             .is_some_and(|v| v.eq_ignore_ascii_case("disabled"))
 }
 
-/// The health of a Flux object.
+/// The health of a Flux object whose kind is not known (judged as a reconciler).
 pub fn flux_health(obj: &Value) -> Health {
+    flux_kind_health("", obj)
+}
+
+/// Reason of a Ready=False condition while the object waits for another one.
+const DEPENDENCY_NOT_READY: &str = "DependencyNotReady";
+
+/// The health of a Flux object of the given kind (see the module doc for each kind's rules).
+pub fn flux_kind_health(kind: &str, obj: &Value) -> Health {
     if is_suspended(obj) {
         let ready = condition(obj, "Ready");
         return Health::with(State::Suspended, None, ready.and_then(|c| c.message));
     }
     let Some(ready) = condition(obj, "Ready") else {
+        if static_config(kind, obj) {
+            return Health::of(State::Ready);
+        }
         return Health::with(State::Progressing, None, Some("waiting to be reconciled"));
     };
     let generation = generation(obj);
     let observed = ready.observed_generation.or_else(|| observed_generation(obj));
-    let stale = matches!((generation, observed), (Some(g), Some(o)) if o < g);
+    // The operator rewrites a FluxReport's spec after marking it Ready: its condition is always
+    // one generation behind, by design.
+    let stale = kind != "FluxReport" && matches!((generation, observed), (Some(g), Some(o)) if o < g);
     // Flux sets Reconciling=True/ProgressingWithRetry while it retries after a failure, and
     // Stalled=True when it gives up: both mean the object is failing, not making progress.
     let reconciling = condition(obj, "Reconciling")
@@ -200,12 +310,35 @@ pub fn flux_health(obj: &Value) -> Health {
             )),
         ),
         "True" => Health::with(State::Ready, ready.reason, ready.message),
-        "False" if reconciling || ready.reason == Some("Progressing") => {
+        "False"
+            if reconciling
+                || ready.reason == Some("Progressing")
+                || ready.reason == Some(DEPENDENCY_NOT_READY) =>
+        {
             Health::with(State::Progressing, ready.reason, ready.message)
         }
         "False" => Health::with(State::NotReady, ready.reason, ready.message),
         _ => Health::with(State::Progressing, ready.reason, ready.message),
     }
+}
+
+/// Kinds without a reconciler, which never get conditions: notification v1beta3 Alerts and
+/// Providers, and OCI HelmRepositories (source-controller only validates them).
+fn static_config(kind: &str, obj: &Value) -> bool {
+    match kind {
+        "Alert" | "Provider" => true,
+        "HelmRepository" => obj.pointer("/spec/type").and_then(Value::as_str) == Some("oci"),
+        _ => false,
+    }
+}
+
+/// Since when a Flux object has been in its current state: the `lastTransitionTime` of its
+/// `Stalled` condition when stalled, else of its `Ready` condition.
+pub fn state_since(obj: &Value) -> Option<&str> {
+    condition(obj, "Stalled")
+        .filter(|c| c.status == "True")
+        .or_else(|| condition(obj, "Ready"))
+        .and_then(|c| c.last_transition_time)
 }
 
 /// kstatus-style health for builtin kinds; `Exists` when nothing can be computed.
@@ -322,7 +455,7 @@ fn generic_health(obj: &Value) -> Health {
 /// The health of any object, given its API group and kind.
 pub fn health(group: &str, kind: &str, obj: &Value) -> Health {
     if is_flux_group(group) {
-        flux_health(obj)
+        flux_kind_health(kind, obj)
     } else {
         kstatus_health(group, kind, obj)
     }
@@ -404,6 +537,72 @@ mod tests {
         let annotated =
             json!({"metadata": {"annotations": {"fluxcd.controlplane.io/reconcile": "disabled"}}});
         assert_eq!(flux_health(&annotated).state, State::Suspended);
+    }
+
+    #[test]
+    fn each_kind_is_counted_by_its_own_semantics() {
+        // The real operator's FluxReport: Ready for the generation before its last spec update.
+        let report = ks(7, "True", "Succeeded", 6);
+        assert_eq!(flux_kind_health("FluxReport", &report).state, State::Ready);
+        // A reconciler in the same situation has not seen its new spec yet: progressing.
+        let stale = flux_kind_health("Kustomization", &report).state;
+        assert_eq!(stale, State::Stale);
+        assert_eq!(stale.bucket(), Bucket::Progressing);
+        assert!(!stale.is_failing());
+        // Waiting for a dependency is not a failure (flux-operator's report says so too).
+        let waiting = ks(1, "False", "DependencyNotReady", 1);
+        assert_eq!(
+            flux_kind_health("Kustomization", &waiting).state,
+            State::Progressing
+        );
+        // No reconciler, no conditions: Ready as soon as it exists.
+        let alert = json!({"metadata": {"generation": 1}, "spec": {"eventSeverity": "info"}});
+        assert_eq!(flux_kind_health("Alert", &alert).state, State::Ready);
+        assert_eq!(flux_kind_health("Provider", &alert).state, State::Ready);
+        let oci = json!({"metadata": {"generation": 1}, "spec": {"type": "oci"}});
+        assert_eq!(flux_kind_health("HelmRepository", &oci).state, State::Ready);
+        assert_eq!(flux_kind_health("GitRepository", &oci).state, State::Progressing);
+        // Suspension wins over a failing condition.
+        let mut suspended = ks(1, "False", "BuildFailed", 1);
+        suspended["spec"] = json!({"suspend": true});
+        assert_eq!(
+            flux_kind_health("Kustomization", &suspended).state,
+            State::Suspended
+        );
+    }
+
+    #[test]
+    fn counts_like_flux_stats() {
+        let mut c = KindCounts::default();
+        for s in [
+            State::Ready,
+            State::Ready,
+            State::NotReady,
+            State::Suspended,
+            State::Stale,
+            State::Progressing,
+            State::Unknown,
+        ] {
+            c.add(s);
+        }
+        assert_eq!((c.ready, c.failing, c.suspended, c.progressing), (2, 2, 1, 2));
+        assert_eq!((c.total(), c.running()), (7, 6));
+        let mut all = KindCounts::default();
+        all.merge(&c);
+        all.merge(&c);
+        assert_eq!(all.failing, 4);
+    }
+
+    #[test]
+    fn state_since_is_the_transition_of_the_deciding_condition() {
+        let obj = json!({"status": {"conditions": [
+            {"type": "Ready", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z"},
+            {"type": "Stalled", "status": "True", "lastTransitionTime": "2026-01-02T00:00:00Z"}]}});
+        assert_eq!(state_since(&obj), Some("2026-01-02T00:00:00Z"));
+        let ready = json!({"status": {"conditions": [
+            {"type": "Ready", "status": "False", "lastTransitionTime": "2026-01-01T00:00:00Z"}]}});
+        assert_eq!(state_since(&ready), Some("2026-01-01T00:00:00Z"));
+        assert_eq!(state_since(&json!({})), None);
     }
 
     #[test]

@@ -22,6 +22,9 @@ _kubectl__fleet() {
             kubectl__fleet,completion)
                 cmd="kubectl__fleet__subcmd__completion"
                 ;;
+            kubectl__fleet,health)
+                cmd="kubectl__fleet__subcmd__health"
+                ;;
             kubectl__fleet,help)
                 cmd="kubectl__fleet__subcmd__help"
                 ;;
@@ -81,6 +84,9 @@ _kubectl__fleet() {
                 ;;
             kubectl__fleet__subcmd__help,completion)
                 cmd="kubectl__fleet__subcmd__help__subcmd__completion"
+                ;;
+            kubectl__fleet__subcmd__help,health)
+                cmd="kubectl__fleet__subcmd__help__subcmd__health"
                 ;;
             kubectl__fleet__subcmd__help,help)
                 cmd="kubectl__fleet__subcmd__help__subcmd__help"
@@ -305,7 +311,7 @@ _kubectl__fleet() {
 
     case "${cmd}" in
         kubectl__fleet)
-            opts="-h -V --help --version bootstrap secret tenant token tree completion version help"
+            opts="-h -V --help --version bootstrap health secret tenant token tree completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -909,8 +915,65 @@ _kubectl__fleet() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        kubectl__subcmd__fleet__subcmd__health)
+            opts="-o -q -v -h -V --drift --no-drift --drift-allow --exit-code --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --drift-allow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         kubectl__subcmd__fleet__subcmd__help)
-            opts="bootstrap secret tenant token tree completion version help"
+            opts="bootstrap health secret tenant token tree completion version help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -996,6 +1059,20 @@ _kubectl__fleet() {
         kubectl__subcmd__fleet__subcmd__help__subcmd__completion__subcmd__uninstall)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__fleet__subcmd__help__subcmd__health)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -2790,7 +2867,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tree)
-            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --depth --quiet --verbose --v --color --no-progress --namespace --help --version"
+            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --quiet --verbose --v --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -5,7 +5,7 @@ complete -c kubectl-fleet-tree -s o -l output -d 'Output format' -r -f -a "tree\
 table\t'Indented table'
 json\t'JSON document keyed by context'
 yaml\t'YAML document keyed by context'"
-complete -c kubectl-fleet-tree -l status -d 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors'"
+complete -c kubectl-fleet-tree -l status -d 'Show only failing nodes (NotReady, Missing, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Unknown) and their ancestors'"
 complete -c kubectl-fleet-tree -l depth -d 'Expand at most N levels below the root' -r
 complete -c kubectl-fleet-tree -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tree -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
@@ -14,6 +14,7 @@ never\t'Never colour'"
 complete -c kubectl-fleet-tree -s n -l namespace -d 'Namespace of the root object (default: flux-system)' -r
 complete -c kubectl-fleet-tree -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tree -l compact -d 'Show Flux objects only (and do not fetch the others)'
+complete -c kubectl-fleet-tree -l exit-code -d 'Exit 1 when a node is failing (implied by --status failing), so the tree can gate a script'
 complete -c kubectl-fleet-tree -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tree -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tree -l no-progress -d 'Never draw progress bars'

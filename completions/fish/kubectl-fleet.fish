@@ -27,6 +27,7 @@ end
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -s h -l help -d 'Print help'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "health" -d 'Show what fails, drifted or differs between clusters, on one cluster or the fleet'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
@@ -163,6 +164,27 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l drift-allow -d 'A change that is not drift: MANAGER (any field) or MANAGER:FIELD (that field and below), `*` for any manager, a trailing `*` for a prefix; repeatable, comma-separated. Also read from KUBECTL_FLEET_DRIFT_ALLOW' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l drift -d 'List every drifted object (changed outside Flux) with the fields and who changed them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l no-drift -d 'Do not compute drift (saves the LISTs of what Flux applied)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l exit-code -d 'Exit 1 on drift and skew too, not only on failing objects and unreachable clusters'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s V -l version -d 'Print version'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
@@ -540,7 +562,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s o -
 table\t'Indented table'
 json\t'JSON document keyed by context'
 yaml\t'YAML document keyed by context'"
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l status -d 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l status -d 'Show only failing nodes (NotReady, Missing, Unknown) and their ancestors' -r -f -a "failing\t'Failing nodes (NotReady, Missing, Unknown) and their ancestors'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l depth -d 'Expand at most N levels below the root' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
@@ -549,6 +571,7 @@ never\t'Never colour'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s n -l namespace -d 'Namespace of the root object (default: flux-system)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l compact -d 'Show Flux objects only (and do not fetch the others)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l exit-code -d 'Exit 1 when a node is failing (implied by --status failing), so the tree can gate a script'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tree" -l no-progress -d 'Never draw progress bars'
@@ -566,14 +589,15 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove the helper links that install made'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand version" -s h -l help -d 'Print help'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "completion" -d 'Install or uninstall the helpers kubectl uses to complete kubectl fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "version" -d 'Print the version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap secret tenant token tree completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "health" -d 'Show what fails, drifted or differs between clusters, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "completion" -d 'Install or uninstall the helpers kubectl uses to complete kubectl fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "version" -d 'Print the version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster\'s .sops.yaml'

@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Show what fails, drifted or differs between clusters, on one cluster or the fleet')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
@@ -175,6 +176,30 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;bootstrap;help;help' {
+            break
+        }
+        'kubectl-fleet;health' {
+            [CompletionResult]::new('--drift-allow', '--drift-allow', [CompletionResultType]::ParameterName, 'A change that is not drift: MANAGER (any field) or MANAGER:FIELD (that field and below), `*` for any manager, a trailing `*` for a prefix; repeatable, comma-separated. Also read from KUBECTL_FLEET_DRIFT_ALLOW')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--drift', '--drift', [CompletionResultType]::ParameterName, 'List every drifted object (changed outside Flux) with the fields and who changed them')
+            [CompletionResult]::new('--no-drift', '--no-drift', [CompletionResultType]::ParameterName, 'Do not compute drift (saves the LISTs of what Flux applied)')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 1 on drift and skew too, not only on failing objects and unreachable clusters')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
         'kubectl-fleet;secret' {
@@ -755,7 +780,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
-            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors')
+            [CompletionResult]::new('--status', '--status', [CompletionResultType]::ParameterName, 'Show only failing nodes (NotReady, Missing, Unknown) and their ancestors')
             [CompletionResult]::new('--depth', '--depth', [CompletionResultType]::ParameterName, 'Expand at most N levels below the root')
             [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
@@ -763,6 +788,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--namespace', '--namespace', [CompletionResultType]::ParameterName, 'Namespace of the root object (default: flux-system)')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('--compact', '--compact', [CompletionResultType]::ParameterName, 'Show Flux objects only (and do not fetch the others)')
+            [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 1 when a node is failing (implied by --status failing), so the tree can gate a script')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
@@ -816,6 +842,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
         }
         'kubectl-fleet;help' {
             [CompletionResult]::new('bootstrap', 'bootstrap', [CompletionResultType]::ParameterValue, 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet')
+            [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Show what fails, drifted or differs between clusters, on one cluster or the fleet')
             [CompletionResult]::new('secret', 'secret', [CompletionResultType]::ParameterValue, 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them')
             [CompletionResult]::new('tenant', 'tenant', [CompletionResultType]::ParameterValue, 'Onboard tenant namespaces and platform components, and show tenants'' health')
             [CompletionResult]::new('token', 'token', [CompletionResultType]::ParameterValue, 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide')
@@ -834,6 +861,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;help;bootstrap;status' {
+            break
+        }
+        'kubectl-fleet;help;health' {
             break
         }
         'kubectl-fleet;help;secret' {

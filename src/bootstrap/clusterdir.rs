@@ -88,6 +88,23 @@ pub fn locate(repo: &FleetRepo, name: &str) -> Result<PathBuf, BootstrapError> {
     }
 }
 
+/// `clusters/NAME` as the source of `--from`: besides a cluster path, a template directory whose
+/// segments start with `_` (`_TEMPLATE`, as keos fleets keep one) — never a cluster itself, so its
+/// name need not be a DNS label, but the same rule refuses `.`, `..` and absolute paths.
+pub fn locate_source(repo: &FleetRepo, name: &str) -> Result<PathBuf, BootstrapError> {
+    let unprefixed: Vec<String> = name
+        .split('/')
+        .map(|segment| segment.strip_prefix('_').unwrap_or(segment).to_ascii_lowercase())
+        .collect();
+    if name.contains('_') && names::cluster_path("--from", &unprefixed.join("/")).is_ok() {
+        let rel = PathBuf::from("clusters").join(name);
+        if repo.path(&rel).is_dir() {
+            return Ok(rel);
+        }
+    }
+    locate(repo, name)
+}
+
 /// Parses every YAML file under a cluster directory; returns `(relative path, objects)`.
 pub fn parse_all(repo: &FleetRepo, rel_dir: &Path) -> Result<Vec<(PathBuf, Vec<Value>)>> {
     let mut out = Vec::new();

@@ -28,7 +28,6 @@ use serde_json::{Map, Value, json};
 
 use super::{
     BootstrapError,
-    clusterdir::locate,
     files::read,
     spec::{DEFAULT_BRANCH, DEFAULT_NAMESPACE, InitInput},
 };
@@ -929,7 +928,7 @@ fn all_files(abs: &Path) -> Vec<String> {
 
 /// Reads `clusters/OTHER` (a keos cluster or `_TEMPLATE`).
 pub fn read_from(repo: &FleetRepo, other: &str) -> Result<KeosFrom> {
-    let dir = locate(repo, other)?;
+    let dir = super::clusterdir::locate_source(repo, other)?;
     let fs = dir.join(DEFAULT_DIR).join("flux-system");
     let runtime_rel = fs.join("runtime-info.yaml");
     let runtime_object = match one_file(repo, &runtime_rel)?.as_deref() {

@@ -17,7 +17,7 @@ use super::operator::deployment_version;
 use crate::{
     kube::{KubeError, KubeTarget, Resolver, known_kinds},
     manifests::pointer::str_at,
-    status::{State, flux_health, revision},
+    status::{State, flux_health, flux_kind_health, revision},
 };
 
 /// The readiness of one object.
@@ -73,7 +73,7 @@ pub struct ClusterStatus {
     pub revision: Option<String>,
     /// Flux objects in the cluster.
     pub flux_objects: usize,
-    /// Flux objects failing (NotReady or Stale).
+    /// Flux objects failing (`crate::status::Bucket::Failing`, as `flux stats` counts).
     pub failing: usize,
     /// Kinds that could not be listed (forbidden), so the counts may be low.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -122,7 +122,7 @@ impl ClusterStatus {
 }
 
 fn readiness(kind: &str, obj: &Value) -> Readiness {
-    let h = flux_health(obj);
+    let h = flux_kind_health(kind, obj);
     Readiness {
         object: format!(
             "{kind}/{}/{}",
@@ -243,7 +243,9 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
                     let v = serde_json::to_value(&obj).unwrap_or_default();
                     KindStats::count(&mut st.stats, k.kind, &v);
                     st.flux_objects += 1;
-                    if matches!(flux_health(&v).state, State::NotReady | State::Stale) {
+                    // Each kind by its own semantics (a FluxReport one generation behind is not
+                    // failing, a Kustomization waiting for a dependency neither).
+                    if flux_kind_health(k.kind, &v).state.is_failing() {
                         st.failing += 1;
                     }
                     if k.kind == "Kustomization" {

@@ -390,7 +390,10 @@ async fn run_status(
             };
             printer.document(format, "FluxStats", &body)?
         }
-        (None, true) => printer.table(&stats_table(&rows, printer.stdout_paint()), output.output.is_wide())?,
+        (None, true) => printer.table(
+            &stats_table(&rows, printer.stdout_paint()),
+            output.output.is_wide(),
+        )?,
     }
     Ok(out.exit_status())
 }
@@ -569,6 +572,7 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint, wide: bool) -> String 
                 }
             });
         let message = match &r.keos {
+            Some(k) if message.is_empty() => format!("keos {} (size {})", k.use_case, k.size),
             Some(k) => format!("keos {} (size {}): {message}", k.use_case, k.size),
             None => message,
         };

@@ -100,6 +100,10 @@ pub const COMMANDS: &[Command] = &[
         "Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet",
     ),
     Command::own(
+        "health",
+        "Show what fails, drifted or differs between clusters, on one cluster or the fleet",
+    ),
+    Command::own(
         "secret",
         "Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them",
     ),

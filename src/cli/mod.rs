@@ -6,6 +6,7 @@ pub mod bootstrap;
 pub mod commands;
 pub mod completion;
 pub mod dispatch;
+pub mod health;
 pub mod registry;
 pub mod runner;
 pub mod secret;

@@ -11,7 +11,7 @@ use super::{
     bootstrap,
     commands::{Builtin, COMMANDS, COMPLETION_ACTIONS, COMPLETION_DIR_FLAG, Target, VERSION},
     dispatch::DISPATCHER,
-    secret, tenant, token, tree,
+    health, secret, tenant, token, tree,
 };
 
 /// Builds the clap command of one binary.
@@ -20,6 +20,7 @@ pub type CommandFn = fn() -> Command;
 /// The clap definition of each sibling binary, by its name after `kubectl-fleet-`.
 pub const BINARIES: &[(&str, CommandFn)] = &[
     ("bootstrap", bootstrap::Args::command),
+    ("health", health::Args::command),
     ("secret", secret::Args::command),
     ("tenant", tenant::Args::command),
     ("token", token::Args::command),

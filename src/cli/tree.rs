@@ -21,7 +21,7 @@ const EXAMPLES: &str = "Examples:
   # One HelmRelease in a namespace
   kubectl fleet tree hr/podinfo -n frontend
 
-  # Only what is failing, on every cluster of the kubeconfig
+  # Only what is failing, on every cluster of the kubeconfig (exit 1 when something is)
   kubectl fleet tree --all-contexts --status failing
 
   # Flux objects only, two levels deep, as a table
@@ -71,9 +71,13 @@ pub struct Args {
     #[arg(long)]
     pub compact: bool,
 
-    /// Show only failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors.
+    /// Show only failing nodes (NotReady, Missing, Unknown) and their ancestors.
     #[arg(long, value_enum, value_name = "FILTER")]
     pub status: Option<StatusFilter>,
+
+    /// Exit 1 when a node is failing (implied by --status failing), so the tree can gate a script.
+    #[arg(long)]
+    pub exit_code: bool,
 
     /// Expand at most N levels below the root.
     #[arg(long, value_name = "N")]
@@ -99,7 +103,7 @@ pub enum TreeFormat {
 /// `--status` filters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum StatusFilter {
-    /// Failing nodes (NotReady, Missing, Stale, Unknown) and their ancestors.
+    /// Failing nodes (NotReady, Missing, Unknown) and their ancestors.
     Failing,
 }
 
@@ -153,9 +157,23 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
     printer.data(&data)?;
     report(&printer, &outcomes, args.output, fleet_view, bars);
 
+    let failing_only = args.status == Some(StatusFilter::Failing);
+    let failing: usize = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok())
+        .map(|t| t.summary.failing())
+        .sum();
     let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    if failing_only && failing == 0 && failed == 0 {
+        printer.note("nothing failing");
+    }
     if failed == 0 {
-        return Ok(ExitStatus::Success);
+        let gate = failing_only || args.exit_code;
+        return Ok(if gate && failing > 0 {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        });
     }
     if outcomes.len() == 1 {
         // One cluster: its own error is the clearest report (with its causes).

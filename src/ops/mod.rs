@@ -8,6 +8,7 @@
 //! several clusters goes through the one [`runner`].
 
 pub mod bootstrap;
+pub mod health;
 pub mod runner;
 pub mod secret;
 pub mod tenant;

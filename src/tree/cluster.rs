@@ -49,6 +49,7 @@ pub async fn tree_fleet(
         .map(|target| (target.context.clone(), target))
         .collect();
     let reports = Runner::new(reporter, DEFAULT_CONCURRENCY)
+        .reported_by_caller()
         .spawn(
             items,
             |target, step| {

@@ -165,6 +165,17 @@ impl ItemSplitter {
         meta.token.filter(|t| !t.is_empty())
     }
 
+    /// The `resourceVersion` of the list (what a WATCH of the same kind continues from).
+    pub fn resource_version(&self) -> Option<String> {
+        #[derive(Deserialize)]
+        struct ListMeta {
+            #[serde(default, rename = "resourceVersion")]
+            rv: Option<String>,
+        }
+        let meta: ListMeta = serde_json::from_slice(self.metadata.as_deref()?).ok()?;
+        meta.rv.filter(|v| !v.is_empty())
+    }
+
     /// Whether the document was complete (every opened brace closed).
     pub fn complete(&self) -> bool {
         self.depth == 0 && !self.in_string && self.bytes > 0
@@ -631,6 +642,7 @@ mod tests {
                 "chunk {chunk}"
             );
             assert_eq!(s.continue_token().as_deref(), Some("tok\"en{"));
+            assert_eq!(s.resource_version().as_deref(), Some("5"));
             assert!(s.complete());
         }
         let mut s = ItemSplitter::default();

@@ -332,9 +332,10 @@ impl Summary {
         self.counts.iter().sum()
     }
 
-    /// Number of failing nodes (what `--status failing` would keep, ancestors aside).
+    /// Number of failing nodes (what `--status failing` would keep, ancestors aside: the states
+    /// `crate::status::State::is_failing` counts).
     pub fn failing(&self) -> usize {
-        ["NotReady", "Missing", "Stale", "Unknown"]
+        ["NotReady", "Missing", "Unknown"]
             .iter()
             .map(|w| self.count(w))
             .sum()

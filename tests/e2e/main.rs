@@ -177,6 +177,7 @@ impl Env {
     fn fleet(&self, plugin: &str, dir: &Path, args: &[&str]) -> Out {
         let bin = match plugin {
             "bootstrap" => env!("CARGO_BIN_EXE_kubectl-fleet-bootstrap"),
+            "health" => env!("CARGO_BIN_EXE_kubectl-fleet-health"),
             "tenant" => env!("CARGO_BIN_EXE_kubectl-fleet-tenant"),
             "token" => env!("CARGO_BIN_EXE_kubectl-fleet-token"),
             "tree" => env!("CARGO_BIN_EXE_kubectl-fleet-tree"),
@@ -651,6 +652,53 @@ fn demo_flow_against_real_flux() {
         Some(message),
         "{live:#}"
     );
+    // Fleet health names it on the cluster it fails on, with the controller's message, and shows
+    // staging's apps source ahead of production's.
+    let out = env.fleet(
+        "health",
+        env.work.path(),
+        &["--all-contexts", "--no-drift", "-o", "json"],
+    );
+    assert!(!out.ok, "a failing Kustomization exits 1: {}", out.stderr);
+    let doc: Value = serde_json::from_str(&out.stdout).expect("health -o json is JSON");
+    let clusters = doc["clusters"].as_array().expect("clusters");
+    let of = |ctx: &str| {
+        clusters
+            .iter()
+            .find(|c| c["context"] == ctx)
+            .unwrap_or_else(|| panic!("no {ctx} in {doc:#}"))
+    };
+    let failing: Vec<&Value> = of("staging")["failing"]
+        .as_array()
+        .expect("failing")
+        .iter()
+        .filter(|f| f["name"] == "flux-frontend")
+        .collect();
+    assert_eq!(failing.len(), 1, "{doc:#}");
+    assert_eq!(failing[0]["reason"], "BuildFailed");
+    assert_eq!(failing[0]["message"].as_str(), Some(message));
+    assert_eq!(of("production")["failing"], serde_json::json!([]), "{doc:#}");
+    for ctx in contexts {
+        assert_eq!(of(ctx)["operatorVersion"], "v0.58.1", "{doc:#}");
+        assert!(
+            of(ctx)["fluxVersion"]
+                .as_str()
+                .is_some_and(|v| v.starts_with('v')),
+            "{doc:#}"
+        );
+    }
+    let apps_skew = doc["skew"]["sources"]
+        .as_array()
+        .and_then(|s| {
+            s.iter()
+                .find(|s| s["name"] == "flux-apps" && s["namespace"] == "frontend")
+        })
+        .unwrap_or_else(|| panic!("staging ahead of production on flux-apps: {doc:#}"));
+    assert_eq!(
+        apps_skew["variants"].as_array().map(Vec::len),
+        Some(2),
+        "{apps_skew:#}"
+    );
     write(env.dir("apps").join(APPS_OVERLAY), &apps_kustomization(false));
     env.commit_and_push("apps", "fix staging", false);
     let fixed_rev = env
@@ -672,6 +720,61 @@ fn demo_flow_against_real_flux() {
             Ok(())
         } else {
             Err(format!("revision {rev}, want {fixed_rev}"))
+        }
+    });
+
+    // 2b. A change nobody committed is drift, named with its field manager and field, until the
+    // next reconcile puts Flux's value back.
+    env.kubectl(
+        "staging",
+        &[
+            "-n",
+            "frontend",
+            "patch",
+            "configmap",
+            "frontend-config",
+            "--type=merge",
+            "-p",
+            r#"{"data":{"environment":"edited-by-hand"}}"#,
+        ],
+    )
+    .ok("patch configmap");
+    let drift_of = |env: &Env| -> Vec<Value> {
+        let out = env.fleet(
+            "health",
+            env.work.path(),
+            &["--context", "staging", "--drift", "-o", "json"],
+        );
+        let doc: Value = serde_json::from_str(&out.stdout)
+            .unwrap_or_else(|e| panic!("health --drift -o json ({e}): {}\n{}", out.stdout, out.stderr));
+        doc["clusters"][0]["drift"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|d| d["namespace"] == "frontend" && d["name"] == "frontend-config")
+            .collect()
+    };
+    let drifted = drift_of(&env);
+    assert_eq!(
+        drifted,
+        [
+            serde_json::json!({"kind": "ConfigMap", "namespace": "frontend", "name": "frontend-config",
+                            "owner": "Kustomization/frontend/flux-frontend",
+                            "changes": [{"manager": "kubectl-patch", "fields": ["data.environment"]}]})
+        ],
+    );
+    env.reconcile("staging", "kustomization/flux-frontend", "frontend");
+    eventually(minute, "the drift corrected by the reconcile", || {
+        let cm = env.get_json("staging", "frontend", "configmap/frontend-config");
+        if cm["data"]["environment"] != "staging" {
+            return Err(format!("not restored yet: {}", cm["data"]));
+        }
+        let left = drift_of(&env);
+        if left.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{left:#?}"))
         }
     });
 

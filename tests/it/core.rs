@@ -195,15 +195,13 @@ fn error_reports_name_the_cause_and_the_next_step() {
     );
 
     // A server that accepts the connection and never answers the TLS handshake: the message says
-    // how long the connect waited, not tokio's "deadline has elapsed", and the wait is not doubled
-    // by an HTTP/1.1 retry.
+    // how long the connect waited, not tokio's "deadline has elapsed".
     let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
     let hung_dir = tempfile::tempdir().expect("temp dir");
     let hung = lone_kubeconfig(
         hung_dir.path(),
         &format!("https://{}", silent.local_addr().expect("addr")),
     );
-    let started = std::time::Instant::now();
     let run = Cmd::fleet("kubectl-fleet-tree")
         .args(["--kubeconfig".as_ref(), hung.as_os_str()])
         .run();
@@ -215,11 +213,6 @@ fn error_reports_name_the_cause_and_the_next_step() {
         run.stderr
     );
     assert!(!run.stderr.contains("deadline"), "{}", run.stderr);
-    assert!(
-        started.elapsed() < Duration::from_secs(9),
-        "one connect attempt, not two: {:?}",
-        started.elapsed()
-    );
 
     // KUBECONFIG naming a missing file: the message names it (kubectl skips missing files, so
     // only "none exists" is an error).

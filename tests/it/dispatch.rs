@@ -5,7 +5,7 @@ use std::{os::unix::fs::symlink, path::Path};
 
 use crate::common::{Cmd, bin, env};
 
-const SUBCOMMANDS: &[&str] = &["bootstrap", "secret", "tenant", "token", "tree"];
+const SUBCOMMANDS: &[&str] = &["bootstrap", "health", "secret", "tenant", "token", "tree"];
 
 fn kubectl_dir() -> std::path::PathBuf {
     let kubectl = &env().kubectl;
@@ -20,6 +20,7 @@ fn path_with(first: &Path) -> String {
 const BINARIES: &[&str] = &[
     "kubectl-fleet",
     "kubectl-fleet-bootstrap",
+    "kubectl-fleet-health",
     "kubectl-fleet-secret",
     "kubectl-fleet-tenant",
     "kubectl-fleet-token",
@@ -121,7 +122,8 @@ fn unknown_command_lists_the_commands_and_exits_2() {
         run.stderr
     );
     assert!(
-        run.stderr.contains("bootstrap, secret, tenant, token, tree"),
+        run.stderr
+            .contains("bootstrap, health, secret, tenant, token, tree"),
         "{}",
         run.stderr
     );

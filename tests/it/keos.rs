@@ -635,13 +635,23 @@ mod bootstrap_run {
             .kubeconfig()
             .args(["status", context.as_str()])
             .run();
+        // The default table drops the routine message of a Ready sync; -o wide keeps it.
         assert!(
             table.ok().contains("5/5")
-                && table
-                    .stdout
-                    .contains("keos talk-to-your-data (size S): Applied revision"),
+                && table.stdout.contains("keos talk-to-your-data (size S)")
+                && !table.stdout.contains("Applied revision"),
             "{}",
             table.stdout
+        );
+        let wide = Cmd::fleet("kubectl-fleet-bootstrap")
+            .kubeconfig()
+            .args(["status", context.as_str(), "-o", "wide"])
+            .run();
+        assert!(
+            wide.ok()
+                .contains("keos talk-to-your-data (size S): Applied revision"),
+            "{}",
+            wide.stdout
         );
     }
 }

@@ -195,12 +195,27 @@ async fn compact_depth_and_failing_filters() {
         .args(base)
         .args(["--status", "failing"])
         .run();
-    snapshot("tree_d1_failing", &p, failing.ok());
+    assert_eq!(
+        failing.code, 1,
+        "something fails: exit 1 (issue 15 #9): {failing:?}"
+    );
+    snapshot("tree_d1_failing", &p, &failing.stdout);
     assert!(
         failing.stderr.contains("25 objects:"),
         "the summary counts the whole tree: {}",
         failing.stderr
     );
+    assert!(!failing.stderr.contains("nothing failing"), "{}", failing.stderr);
+    // Without --status the tree is a view: exit 0 unless --exit-code asks to gate.
+    let gate = tree_cmd(env.first()).args(base).args(["--exit-code"]).run();
+    assert_eq!(gate.code, 1, "{gate:?}");
+    // Nothing failing above depth 0: said so, exit 0.
+    let healthy = tree_cmd(env.first())
+        .args(base)
+        .args(["--status", "failing", "--depth", "0"])
+        .run();
+    assert_eq!(healthy.code, 0, "{healthy:?}");
+    assert!(healthy.stderr.contains("nothing failing"), "{}", healthy.stderr);
 }
 
 #[tokio::test]
@@ -262,7 +277,8 @@ async fn fleet_view_over_three_clusters() {
             "failing",
         ])
         .run();
-    snapshot("tree_fleet_failing", &p, run.ok());
+    assert_eq!(run.code, 1, "something fails on the fleet: exit 1: {run:?}");
+    snapshot("tree_fleet_failing", &p, &run.stdout);
     snapshot("tree_fleet_failing_stderr", &p, &run.stderr);
 
     let json = Cmd::fleet("kubectl-fleet-tree")

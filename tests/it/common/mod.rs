@@ -293,6 +293,7 @@ pub fn bin(name: &str) -> PathBuf {
     let path = match name {
         "kubectl-fleet" => env!("CARGO_BIN_EXE_kubectl-fleet"),
         "kubectl-fleet-bootstrap" => env!("CARGO_BIN_EXE_kubectl-fleet-bootstrap"),
+        "kubectl-fleet-health" => env!("CARGO_BIN_EXE_kubectl-fleet-health"),
         "kubectl-fleet-secret" => env!("CARGO_BIN_EXE_kubectl-fleet-secret"),
         "kubectl-fleet-tenant" => env!("CARGO_BIN_EXE_kubectl-fleet-tenant"),
         "kubectl-fleet-token" => env!("CARGO_BIN_EXE_kubectl-fleet-token"),

@@ -1,0 +1,539 @@
+//! Drift: objects Flux applied that were changed outside Flux since, read from their
+//! `metadata.managedFields` (metadata the tree lists anyway: no request per object).
+//!
+//! The apiserver records, per field manager, which fields it set. A field set with `kubectl
+//! edit`, `kubectl scale` or any other client moves to that client's manager and out of the Flux
+//! controller's; so an object has drifted when a manager that is not a Flux controller owns a
+//! field the Flux controller that applied the object does not own too (a field two managers set
+//! to the same value with server-side apply is owned by both: no change). Ignored:
+//!
+//! - entries of the `status` subresource and fields under `status` (controllers report there);
+//! - managers of the Flux controllers themselves (`kustomize-controller`, `helm-controller`,
+//!   `flux-operator`, the toolkit controllers and their `gotk-*` status managers), which write
+//!   finalizers and annotations of the objects they reconcile;
+//! - the allow-list: [`DEFAULT_ALLOW`] (in-cluster controllers such as the HPA, cert-manager's CA
+//!   injector, Flux reconcile requests), plus `--drift-allow` and `KUBECTL_FLEET_DRIFT_ALLOW`
+//!   rules: `MANAGER` (any field), `MANAGER:FIELD` (that field and everything under it), with `*`
+//!   for any manager and a trailing `*` for a manager prefix.
+//!
+//! Field paths are written the way users read them: `spec.replicas`,
+//! `spec.template.spec.containers[name=web].image`, `metadata.annotations.example.com/x`.
+
+use futures::future::join_all;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::survey::Survey;
+use crate::{
+    kube::KubeTarget,
+    tree::{self, FetchOptions, Keep, Node, ObjRef, Strategy, WalkOptions, snapshot::Snapshot},
+};
+
+/// Flux controllers' field managers (the `gotk-` status managers are matched by prefix).
+const FLUX_MANAGERS: &[&str] = &[
+    "kustomize-controller",
+    "helm-controller",
+    "source-controller",
+    "notification-controller",
+    "image-reflector-controller",
+    "image-automation-controller",
+    "source-watcher",
+    "flux-operator",
+];
+
+/// Changes that are not drift, whatever the fleet: what controllers inside the cluster do on
+/// purpose, and Flux's own reconcile requests.
+pub const DEFAULT_ALLOW: &[&str] = &[
+    // The HPA (through the scale subresource), the Deployment controller's revision annotation.
+    "kube-controller-manager",
+    // CA bundles injected into webhooks, CRDs and APIServices.
+    "cert-manager-cainjector",
+    // Reconcile requests of the flux CLI and of `kubectl fleet reconcile`.
+    "*:metadata.annotations.reconcile.fluxcd.io/requestedAt",
+    "*:metadata.annotations.reconcile.fluxcd.io/forceAt",
+    "*:metadata.annotations.reconcile.fluxcd.io/resetAt",
+    // Set by the apiserver on every Namespace, owned by whoever created it.
+    "*:metadata.labels.kubernetes.io/metadata.name",
+];
+
+/// The environment variable with more allow rules, comma-separated.
+pub const ALLOW_ENV: &str = "KUBECTL_FLEET_DRIFT_ALLOW";
+
+/// One allow rule.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AllowRule {
+    manager: String,
+    field: Option<String>,
+}
+
+/// A rule that cannot be parsed.
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "invalid drift allow rule '{0}': expected MANAGER or MANAGER:FIELD (e.g. keda-operator, *:spec.replicas)"
+)]
+pub struct InvalidRule(pub String);
+
+impl AllowRule {
+    /// Parses `MANAGER` or `MANAGER:FIELD`.
+    pub fn parse(text: &str) -> Result<Self, InvalidRule> {
+        let text = text.trim();
+        let (manager, field) = match text.split_once(':') {
+            Some((m, f)) => (m.trim(), Some(f.trim())),
+            None => (text, None),
+        };
+        if manager.is_empty() || field.is_some_and(str::is_empty) || manager.contains(char::is_whitespace) {
+            return Err(InvalidRule(text.to_string()));
+        }
+        Ok(AllowRule {
+            manager: manager.to_string(),
+            field: field.map(str::to_string),
+        })
+    }
+
+    fn manager_matches(&self, manager: &str) -> bool {
+        match self.manager.strip_suffix('*') {
+            Some(prefix) => manager.starts_with(prefix),
+            None => self.manager == manager,
+        }
+    }
+
+    fn allows(&self, manager: &str, field: &str) -> bool {
+        self.manager_matches(manager)
+            && self.field.as_deref().is_none_or(|prefix| {
+                field == prefix
+                    || field
+                        .strip_prefix(prefix)
+                        .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            })
+    }
+}
+
+/// What is not drift.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DriftRules {
+    allow: Vec<AllowRule>,
+}
+
+impl Default for DriftRules {
+    fn default() -> Self {
+        DriftRules {
+            allow: DEFAULT_ALLOW
+                .iter()
+                .filter_map(|r| AllowRule::parse(r).ok())
+                .collect(),
+        }
+    }
+}
+
+impl DriftRules {
+    /// The defaults plus `extra` rules (flags, then the environment variable's).
+    pub fn with(extra: &[String]) -> Result<Self, InvalidRule> {
+        let mut rules = DriftRules::default();
+        for text in extra {
+            for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+                rules.allow.push(AllowRule::parse(part)?);
+            }
+        }
+        Ok(rules)
+    }
+
+    fn allows(&self, manager: &str, field: &str) -> bool {
+        self.allow.iter().any(|r| r.allows(manager, field))
+    }
+}
+
+/// Whether drift is computed, and with which rules.
+#[derive(Clone, Debug, Default)]
+pub struct DriftOptions {
+    /// Compute drift.
+    pub enabled: bool,
+    /// What is not drift.
+    pub rules: DriftRules,
+}
+
+/// Whether a field manager is a Flux controller.
+pub fn is_flux_manager(manager: &str) -> bool {
+    FLUX_MANAGERS.contains(&manager) || manager.starts_with("gotk-")
+}
+
+/// The field manager of the controller that applies what an owner kind lists.
+pub fn applier(owner_kind: &str) -> Option<&'static str> {
+    match owner_kind {
+        "Kustomization" => Some("kustomize-controller"),
+        "HelmRelease" => Some("helm-controller"),
+        "FluxInstance" | "ResourceSet" => Some("flux-operator"),
+        _ => None,
+    }
+}
+
+/// Fields changed by one manager.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Change {
+    /// The field manager (`kubectl-edit`, `kubectl-scale`, …).
+    pub manager: String,
+    /// The fields it owns and the Flux controller does not.
+    pub fields: Vec<String>,
+}
+
+/// An object changed outside Flux.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct DriftedObject {
+    /// Kind.
+    pub kind: String,
+    /// Namespace ("" for cluster-scoped objects).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// The Flux object that applied it (`Kind/namespace/name`).
+    pub owner: String,
+    /// Who changed what.
+    pub changes: Vec<Change>,
+}
+
+/// `kubectl-edit: spec.replicas; kubectl-scale: spec.replicas` (at most `max` fields each).
+pub fn describe(changes: &[Change], max: usize) -> String {
+    changes
+        .iter()
+        .map(|c| {
+            let mut fields: Vec<&str> = c.fields.iter().take(max).map(String::as_str).collect();
+            let more = c.fields.len().saturating_sub(max);
+            let extra = (more > 0).then(|| format!("+{more} more"));
+            if let Some(extra) = &extra {
+                fields.push(extra);
+            }
+            format!("{}: {}", c.manager, fields.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The drifted objects of one cluster: the trees under its FluxInstances (or, without one, under
+/// the `flux-system` Kustomization), fetched with their managedFields, compared with the rules.
+/// What could not be read is returned as warnings, never as an error: drift is a detail of a
+/// cluster's health, not a condition for reading it.
+pub async fn detect(
+    target: &KubeTarget,
+    survey: &Survey,
+    options: &DriftOptions,
+) -> (Vec<DriftedObject>, Vec<String>) {
+    let roots = roots(survey);
+    let fetched = join_all(roots.iter().map(|root| {
+        tree::fetch(
+            target,
+            root,
+            FetchOptions {
+                walk: WalkOptions::default(),
+                concurrency: tree::fetch::DEFAULT_CONCURRENCY,
+                keep: Keep { managed_fields: true },
+                strategy: Strategy::Auto,
+            },
+        )
+    }))
+    .await;
+    let mut out: Vec<DriftedObject> = Vec::new();
+    let mut warnings = Vec::new();
+    for (root, result) in roots.iter().zip(fetched) {
+        match result {
+            Ok(f) => {
+                if let Some(node) = &f.walked.root {
+                    collect(node, &f.snapshot, &options.rules, &mut out);
+                }
+            }
+            Err(e) => warnings.push(format!(
+                "drift under {root} not computed: {}",
+                crate::error::error_chain(&e)
+            )),
+        }
+    }
+    (out, warnings)
+}
+
+/// Where what Flux applied hangs from: every FluxInstance, and every Kustomization, HelmRelease
+/// and ResourceSet no Flux controller applied (the `flux-system` Kustomization of a classic
+/// install, and whatever was applied by hand). Everything else is reached from these.
+fn roots(survey: &Survey) -> Vec<ObjRef> {
+    let of = |kind: &str, group: &str, ns: &str, name: &str| ObjRef {
+        group: group.to_string(),
+        kind: kind.to_string(),
+        namespace: ns.to_string(),
+        name: name.to_string(),
+        version: String::new(),
+    };
+    survey
+        .objects
+        .iter()
+        .filter_map(|o| {
+            let group = match o.kind {
+                "FluxInstance" => "fluxcd.controlplane.io",
+                "ResourceSet" if !o.applied_by_flux => "fluxcd.controlplane.io",
+                "Kustomization" if !o.applied_by_flux => "kustomize.toolkit.fluxcd.io",
+                "HelmRelease" if !o.applied_by_flux => "helm.toolkit.fluxcd.io",
+                _ => return None,
+            };
+            Some(of(o.kind, group, &o.namespace, &o.name))
+        })
+        .collect()
+}
+
+/// Checks every child of every expandable node against its applier, once per object.
+fn collect(node: &Node, snapshot: &Snapshot, rules: &DriftRules, out: &mut Vec<DriftedObject>) {
+    let Some(applier) = applier(&node.object.kind).filter(|_| node.object.expandable().is_some()) else {
+        return;
+    };
+    for child in &node.children {
+        let o = &child.object;
+        let seen = out
+            .iter()
+            .any(|d| d.kind == o.kind && d.namespace == o.namespace && d.name == o.name);
+        if !seen
+            && let Some(mf) = snapshot
+                .kind(&o.group, &o.kind)
+                .and_then(|k| k.get(&o.namespace, &o.name))
+                .and_then(|info| info.managed_fields.as_deref())
+        {
+            let changes = analyze(mf.get(), applier, rules);
+            if !changes.is_empty() {
+                out.push(DriftedObject {
+                    kind: o.kind.clone(),
+                    namespace: o.namespace.clone(),
+                    name: o.name.clone(),
+                    owner: node.object.to_string(),
+                    changes,
+                });
+            }
+        }
+        if !child.cycle {
+            collect(child, snapshot, rules, out);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Entry {
+    #[serde(default)]
+    manager: String,
+    #[serde(default)]
+    subresource: String,
+    #[serde(default, rename = "fieldsV1")]
+    fields: Option<Value>,
+}
+
+/// The changes outside Flux recorded in an object's `managedFields` (the JSON array), for an
+/// object applied by the manager `applier`. Empty when nothing drifted or the JSON is not a
+/// managedFields list.
+pub fn analyze(managed_fields: &str, applier: &str, rules: &DriftRules) -> Vec<Change> {
+    let Ok(entries) = serde_json::from_str::<Vec<Entry>>(managed_fields) else {
+        return Vec::new();
+    };
+    let mut owned = std::collections::HashSet::new();
+    for e in entries.iter().filter(|e| e.manager == applier) {
+        if let Some(f) = &e.fields {
+            leaves(f, &mut String::new(), &mut |p| {
+                owned.insert(p.to_string());
+            });
+        }
+    }
+    let mut changes: Vec<Change> = Vec::new();
+    for e in &entries {
+        if e.subresource == "status" || e.manager == applier || is_flux_manager(&e.manager) {
+            continue;
+        }
+        let Some(f) = &e.fields else { continue };
+        let mut fields = Vec::new();
+        leaves(f, &mut String::new(), &mut |p| {
+            let under_status = p == "status" || p.starts_with("status.");
+            if !under_status && !owned.contains(p) && !rules.allows(&e.manager, p) {
+                fields.push(p.to_string());
+            }
+        });
+        if fields.is_empty() {
+            continue;
+        }
+        match changes.iter_mut().find(|c| c.manager == e.manager) {
+            Some(c) => {
+                for f in fields {
+                    if !c.fields.contains(&f) {
+                        c.fields.push(f);
+                    }
+                }
+            }
+            None => changes.push(Change {
+                manager: e.manager.clone(),
+                fields,
+            }),
+        }
+    }
+    changes
+}
+
+/// Calls `each` with the path of every leaf of a `fieldsV1` set: a field with no owned children
+/// (the `.` key marks the field itself as owned, next to its children).
+fn leaves(set: &Value, path: &mut String, each: &mut dyn FnMut(&str)) {
+    let Some(map) = set.as_object() else { return };
+    let mut any_child = false;
+    for (key, child) in map {
+        if key == "." {
+            continue;
+        }
+        any_child = true;
+        let len = path.len();
+        push_segment(path, key);
+        leaves(child, path, each);
+        path.truncate(len);
+    }
+    if !any_child && !path.is_empty() {
+        each(path);
+    }
+}
+
+/// Appends one `fieldsV1` key: `f:name` as `.name`, `k:{"name":"web"}` as `[name=web]`, `v:x` as
+/// `[x]`, `i:3` as `[3]`.
+fn push_segment(path: &mut String, key: &str) {
+    if let Some(name) = key.strip_prefix("f:") {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(name);
+    } else if let Some(keys) = key.strip_prefix("k:") {
+        let parts: Vec<String> = match serde_json::from_str::<serde_json::Map<String, Value>>(keys) {
+            Ok(map) => map
+                .iter()
+                .map(|(k, v)| match v {
+                    Value::String(s) => format!("{k}={s}"),
+                    other => format!("{k}={other}"),
+                })
+                .collect(),
+            Err(_) => vec![keys.to_string()],
+        };
+        path.push('[');
+        path.push_str(&parts.join(","));
+        path.push(']');
+    } else if let Some(value) = key.strip_prefix("v:") {
+        let shown = match serde_json::from_str::<Value>(value) {
+            Ok(Value::String(s)) => s,
+            _ => value.to_string(),
+        };
+        path.push('[');
+        path.push_str(&shown);
+        path.push(']');
+    } else if let Some(index) = key.strip_prefix("i:") {
+        path.push('[');
+        path.push_str(index);
+        path.push(']');
+    } else {
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(key);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn fields(v: Value) -> String {
+        v.to_string()
+    }
+
+    #[test]
+    fn a_field_edited_by_hand_is_drift() {
+        let mf = fields(json!([
+            {"manager": "kustomize-controller", "operation": "Apply", "fieldsV1": {
+                "f:metadata": {"f:labels": {".": {}, "f:app": {}}},
+                "f:spec": {"f:template": {"f:spec": {"f:containers": {"k:{\"name\":\"web\"}": {".": {}, "f:image": {}, "f:name": {}}}}}}}},
+            {"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
+            {"manager": "kube-controller-manager", "operation": "Update", "subresource": "status", "fieldsV1": {"f:status": {"f:replicas": {}}}},
+            {"manager": "kube-controller-manager", "operation": "Update", "fieldsV1": {"f:metadata": {"f:annotations": {"f:deployment.kubernetes.io/revision": {}}}}},
+            {"manager": "kubectl-set", "operation": "Update", "fieldsV1": {"f:spec": {"f:template": {"f:spec": {"f:containers": {"k:{\"name\":\"web\"}": {"f:image": {}}}}}}}},
+            {"manager": "gotk-kustomize-controller", "operation": "Update", "fieldsV1": {"f:metadata": {"f:finalizers": {"v:\"finalizers.fluxcd.io\"": {}}}}}
+        ]));
+        let changes = analyze(&mf, "kustomize-controller", &DriftRules::default());
+        assert_eq!(
+            changes,
+            [
+                Change {
+                    manager: "kubectl-edit".into(),
+                    fields: vec!["spec.replicas".into()]
+                },
+                // Owned by both with the same value: kustomize-controller still owns the image.
+            ]
+        );
+        assert_eq!(
+            describe(&changes, 3),
+            "kubectl-edit: spec.replicas",
+            "the kubectl-set image is co-owned by the applier"
+        );
+    }
+
+    #[test]
+    fn fields_taken_from_the_applier_are_drift_with_readable_paths() {
+        let mf = fields(json!([
+            {"manager": "kustomize-controller", "operation": "Apply", "fieldsV1": {"f:data": {".": {}, "f:a": {}}}},
+            {"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {
+                "f:data": {"f:b": {}},
+                "f:spec": {"f:template": {"f:spec": {"f:containers": {"k:{\"name\":\"web\"}": {"f:image": {}}}}}},
+                "f:metadata": {"f:finalizers": {"v:\"x/y\"": {}}, "f:ownerReferences": {"i:0": {}}}}}
+        ]));
+        let changes = analyze(&mf, "kustomize-controller", &DriftRules::default());
+        assert_eq!(changes.len(), 1);
+        let mut got = changes[0].fields.clone();
+        got.sort();
+        assert_eq!(
+            got,
+            [
+                "data.b",
+                "metadata.finalizers[x/y]",
+                "metadata.ownerReferences[0]",
+                "spec.template.spec.containers[name=web].image"
+            ]
+        );
+        assert_eq!(
+            describe(&changes, 2),
+            "kubectl-edit: data.b, spec.template.spec.containers[name=web].image, +2 more"
+        );
+    }
+
+    #[test]
+    fn status_flux_managers_and_allowed_changes_are_not_drift() {
+        let mf = fields(json!([
+            {"manager": "helm-controller", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
+            {"manager": "kubectl-scale", "operation": "Update", "subresource": "status", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
+            {"manager": "keda-operator", "operation": "Update", "subresource": "scale", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
+            {"manager": "someone", "operation": "Update", "fieldsV1": {"f:status": {"f:phase": {}}}},
+            {"manager": "flux", "operation": "Update", "fieldsV1": {"f:metadata": {"f:annotations": {"f:reconcile.fluxcd.io/requestedAt": {}}}}},
+            {"manager": "kubectl-create", "operation": "Update", "fieldsV1": {"f:metadata": {"f:labels": {".": {}, "f:kubernetes.io/metadata.name": {}}}}}
+        ]));
+        let defaults = DriftRules::default();
+        let changes = analyze(&mf, "kustomize-controller", &defaults);
+        assert_eq!(
+            describe(&changes, 3),
+            "keda-operator: spec.replicas",
+            "a HelmRelease-owned field counts as Flux's own; status is never drift"
+        );
+        let keda = DriftRules::with(&["keda-*".into()]).expect("valid");
+        assert!(analyze(&mf, "kustomize-controller", &keda).is_empty());
+        let replicas = DriftRules::with(&["*:spec.replicas, other".into()]).expect("valid");
+        assert!(analyze(&mf, "kustomize-controller", &replicas).is_empty());
+        let narrow = DriftRules::with(&["keda-operator:spec.rep".into()]).expect("valid");
+        assert_eq!(
+            analyze(&mf, "kustomize-controller", &narrow).len(),
+            1,
+            "a field prefix matches whole path segments only"
+        );
+    }
+
+    #[test]
+    fn rules_are_validated() {
+        for bad in ["", ":spec", "a:", "two words"] {
+            assert!(AllowRule::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(DriftRules::with(&["ok,:bad".into()]).is_err());
+        assert!(analyze("not json", "kustomize-controller", &DriftRules::default()).is_empty());
+        assert_eq!(applier("HelmRelease"), Some("helm-controller"));
+        assert!(is_flux_manager("gotk-source-controller"));
+    }
+}
