@@ -30,20 +30,28 @@ use crate::{
 
 const EXAMPLES: &str = "\
 Examples:
-  # Scaffold clusters/staging/ in the fleet repository checkout (current directory)
-  kubectl fleet bootstrap init staging --git-url https://github.com/acme/fleet.git \\
+  # Scaffold clusters/staging/ in the fleet repository checkout (current
+  # directory)
+  kubectl fleet bootstrap init staging \\
+    --git-url https://github.com/acme/fleet.git \\
     --cluster-name staging-1 --domain preview1.example.com
 
-  # A production cluster from staging's settings: no image automation, GIT_BRANCH=production
-  kubectl fleet bootstrap init prod-eu --from staging --production --domain eu.example.com
+  # A production cluster from staging's settings: no image automation,
+  # GIT_BRANCH=production
+  kubectl fleet bootstrap init prod-eu --from staging --production \\
+    --domain eu.example.com
 
-  # Bootstrap three clusters at once; the fleet and apps PATs come from the OS keyring
-  kubectl fleet bootstrap staging prod-eu prod-us --token fleet-bot --tenant-token apps=apps-bot
+  # Bootstrap three clusters at once; the fleet and apps PATs come from the OS
+  # keyring
+  kubectl fleet bootstrap staging prod-eu prod-us --token fleet-bot \\
+    --tenant-token apps=apps-bot
 
   # A cluster directory whose kube context has another name
-  kubectl fleet bootstrap prod-eu --context prod-eu=gke_acme_europe-west1_prod --token fleet-bot
+  kubectl fleet bootstrap prod-eu --context prod-eu=gke_acme_europe-west1_prod \\
+    --token fleet-bot
 
-  # keos fleet (profile: keos): the manual procedure in one command, the SOPS key on stdin
+  # keos fleet (profile: keos): the manual procedure in one command, the SOPS
+  # key on stdin
   gpg --export-secret-keys --armor 1237C663B4C1D35144933583F0941B3EAFEA3837 |
     kubectl fleet bootstrap eosdev2 --token fleet-bot --sops-gpg-key -
 
@@ -179,32 +187,45 @@ pub enum Command {
 
 const INIT_EXAMPLES: &str = "\
 Examples:
-  # d1 staging cluster (image automation on, ENVIRONMENT=staging, GIT_BRANCH=main)
-  kubectl fleet bootstrap init staging --git-url https://github.com/acme/fleet.git \\
-    --cluster-name staging-1 --domain preview1.example.com --set REGION=eu-west-1
+  # d1 staging cluster (image automation on, ENVIRONMENT=staging,
+  # GIT_BRANCH=main)
+  kubectl fleet bootstrap init staging \\
+    --git-url https://github.com/acme/fleet.git \\
+    --cluster-name staging-1 --domain preview1.example.com \\
+    --set REGION=eu-west-1
 
   # Production: no image automation controllers, role=automation objects deleted
-  kubectl fleet bootstrap init prod-eu --git-url https://github.com/acme/fleet.git \\
+  kubectl fleet bootstrap init prod-eu \\
+    --git-url https://github.com/acme/fleet.git \\
     --production --domain eu.example.com
 
   # Copy another cluster and re-target it; see the diff first
-  kubectl fleet bootstrap init prod-us --from prod-eu --domain us.example.com --dry-run
+  kubectl fleet bootstrap init prod-us --from prod-eu --domain us.example.com \\
+    --dry-run
 
-  # Classic layout (flux bootstrap era): gotk-components.yaml is the manifest you supply
+  # Classic layout (flux bootstrap era): gotk-components.yaml is the manifest
+  # you supply
   flux install --export > /tmp/gotk-components.yaml
-  kubectl fleet bootstrap init legacy --layout classic --components-manifest /tmp/gotk-components.yaml \\
+  kubectl fleet bootstrap init legacy --layout classic \\
+    --components-manifest /tmp/gotk-components.yaml \\
     --git-url https://github.com/acme/fleet.git --domain legacy.example.com
 
-  # keos fleet (profile: keos, useCase in kubectl-fleet.yaml): runtime keys by flag and --set
-  kubectl fleet bootstrap init eosdev2 --git-url https://github.com/acme/keos-fleet.git \\
+  # keos fleet (profile: keos, useCase in kubectl-fleet.yaml): runtime keys by
+  # flag and --set
+  kubectl fleet bootstrap init eosdev2 \\
+    --git-url https://github.com/acme/keos-fleet.git \\
     --domain k8s.eosdev2.example.com --set STRATIO_SIZE=S \\
-    --set CONTAINER_REGISTRY_URL=registry.example.com:443 --set HELM_REGISTRY_PROVIDER=generic \\
-    --set HELM_REGISTRY_TYPE=default --set HELM_REGISTRY_URL=https://helm.example.com \\
+    --set CONTAINER_REGISTRY_URL=registry.example.com:443 \\
+    --set HELM_REGISTRY_PROVIDER=generic \\
+    --set HELM_REGISTRY_TYPE=default \\
+    --set HELM_REGISTRY_URL=https://helm.example.com \\
     --sops-pgp 1237C663B4C1D35144933583F0941B3EAFEA3837
 
-  # keos: another cluster from eosdev2's settings (--from _TEMPLATE fills its _PLACEHOLDERs
+  # keos: another cluster from eosdev2's settings (--from _TEMPLATE fills its
+  # _PLACEHOLDERs
   # from the same flags instead)
-  kubectl fleet bootstrap init eosdev3 --from eosdev2 --domain k8s.eosdev3.example.com \\
+  kubectl fleet bootstrap init eosdev3 --from eosdev2 \\
+    --domain k8s.eosdev3.example.com \\
     --set STRATIO_SIZE=M";
 
 const STATUS_EXAMPLES: &str = "\

@@ -19,7 +19,8 @@ const EXAMPLES: &str = "Examples:
   # The current cluster: counts per Flux kind, what fails and since when
   kubectl fleet health
 
-  # The whole fleet, with skew between clusters (Flux, chart versions, revisions)
+  # The whole fleet, with skew between clusters (Flux, chart versions,
+  # revisions)
   kubectl fleet health --all-contexts
 
   # Name every object changed outside Flux, and who changed which fields
@@ -30,7 +31,8 @@ const EXAMPLES: &str = "Examples:
 
 Exit status:
   0  every cluster was read and no Flux object fails
-  1  a cluster could not be read or a Flux object fails (with --exit-code: also drift or skew)
+  1  a cluster could not be read or a Flux object fails (with --exit-code: also
+     drift or skew)
   2  usage or configuration error";
 
 /// Show the health of Flux on one cluster or the fleet.

@@ -130,6 +130,98 @@ mod tests {
             .collect()
     }
 
+    /// Every command of every binary, subcommands included, with its full name.
+    fn all_commands() -> Vec<(String, Command)> {
+        fn walk(name: String, mut cmd: Command, out: &mut Vec<(String, Command)>) {
+            cmd.build();
+            for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+                walk(format!("{name} {}", sub.get_name()), sub.clone(), out);
+            }
+            out.push((name, cmd));
+        }
+        let mut out = Vec::new();
+        for (bin, make) in BINARIES {
+            walk(format!("kubectl fleet {bin}"), make(), &mut out);
+        }
+        out
+    }
+
+    #[test]
+    fn help_groups_flags_the_same_way_everywhere() {
+        use crate::cli::args::{CLUSTER_HEADING, OUTPUT_HEADING};
+        // The suite-wide flags: they carry a heading, so they are never shown among a command's
+        // own flags (clap prints the untitled "Options" first, then headings in order of first use).
+        const SHARED: &[&str] = &[
+            "kubeconfig",
+            "contexts",
+            "all_contexts",
+            "request_timeout",
+            "namespace",
+            "output",
+            "quiet",
+            "verbose",
+            "color",
+            "no_progress",
+        ];
+        let mut bad = Vec::new();
+        for (name, cmd) in all_commands() {
+            let mut headings: Vec<&str> = Vec::new();
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if SHARED.contains(&id) && arg.is_global_set() {
+                    assert!(arg.get_help_heading().is_some(), "{name}: --{id} has no heading");
+                }
+                if let Some(h) = arg.get_help_heading()
+                    && !headings.contains(&h)
+                {
+                    headings.push(h);
+                }
+            }
+            // The command's own groups first, then the shared ones.
+            let shared_from = headings
+                .iter()
+                .position(|h| [CLUSTER_HEADING, OUTPUT_HEADING].contains(h))
+                .unwrap_or(headings.len());
+            let expected: Vec<&str> = [CLUSTER_HEADING, OUTPUT_HEADING]
+                .into_iter()
+                .filter(|h| headings.contains(h))
+                .collect();
+            if headings[shared_from..] != expected[..] {
+                bad.push(format!("{name}: {headings:?}"));
+            }
+        }
+        assert!(
+            bad.is_empty(),
+            "headings out of order (command flags, then {CLUSTER_HEADING}, then {OUTPUT_HEADING}):\n{}",
+            bad.join("\n")
+        );
+    }
+
+    #[test]
+    fn examples_fit_an_80_column_terminal() {
+        // clap wraps help text at the terminal width; an example wider than 80 columns would be
+        // broken mid-command, and pasting it would fail.
+        let mut wide = Vec::new();
+        for (name, cmd) in all_commands() {
+            for text in [cmd.get_after_help(), cmd.get_after_long_help()]
+                .into_iter()
+                .flatten()
+            {
+                wide.extend(
+                    text.to_string()
+                        .lines()
+                        .filter(|line| console::measure_text_width(line) > 80)
+                        .map(|line| format!("{name}: {line}")),
+                );
+            }
+        }
+        assert!(
+            wide.is_empty(),
+            "example lines wider than 80 columns:\n{}",
+            wide.join("\n")
+        );
+    }
+
     #[test]
     fn every_binary_of_the_table_is_registered_and_the_reverse() {
         let mut table = commands::binaries();

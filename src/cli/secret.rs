@@ -18,17 +18,21 @@ use crate::{
 };
 
 const EXAMPLES: &str = "Examples:
-  # Encrypt a Secret for component dg-s3-agent of cluster eosdev2 (value from a file)
-  kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret --from-file bundle=./bundle.b64
+  # Encrypt a Secret for component dg-s3-agent of cluster eosdev2 (value from a
+  # file)
+  kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret \\
+    --from-file bundle=./bundle.b64
 
   # The value on stdin, never in argv or on disk
-  pass show s3/bundle | kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret --from-stdin bundle
+  pass show s3/bundle | kubectl fleet secret set eosdev2 dg-s3-agent \\
+      customer-s3-secret --from-stdin bundle
 
   # What exists, without decrypting
   kubectl fleet secret list
   kubectl fleet secret list eosdev2 -o json
 
-  # Apply a cluster's secrets directly (decrypted in memory), after a look at what would change
+  # Apply a cluster's secrets directly (decrypted in memory), after a look at
+  # what would change
   kubectl fleet secret apply sts-devpkg --dry-run
   kubectl fleet secret apply sts-devpkg";
 
@@ -78,10 +82,14 @@ pub enum Command {
 }
 
 const SET_EXAMPLES: &str = "Examples:
-  kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret --from-file bundle=./bundle.b64 --file secret.yaml
-  kubectl fleet secret set prod-eu grafana admin -n monitoring --from-env-file ./grafana.env
-  printf %s \"$TOKEN\" | kubectl fleet secret set prod-eu ci runner-token -n ci --from-stdin token
-  kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret --from-file bundle=./new.b64 --force";
+  kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret \\
+    --from-file bundle=./bundle.b64 --file secret.yaml
+  kubectl fleet secret set prod-eu grafana admin -n monitoring \\
+    --from-env-file ./grafana.env
+  printf %s \"$TOKEN\" | kubectl fleet secret set prod-eu ci runner-token -n ci \\
+    --from-stdin token
+  kubectl fleet secret set eosdev2 dg-s3-agent customer-s3-secret \\
+    --from-file bundle=./new.b64 --force";
 
 const LIST_EXAMPLES: &str = "Examples:
   kubectl fleet secret list

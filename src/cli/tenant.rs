@@ -19,21 +19,29 @@ use crate::{
 };
 
 const EXAMPLES: &str = "Examples:
-  # Onboard namespace backend for tenant apps (writes tenants/apps/components/backend/)
-  kubectl fleet tenant create backend --tenant apps --git-url https://github.com/org/apps.git
+  # Onboard namespace backend for tenant apps (writes
+  # tenants/apps/components/backend/)
+  kubectl fleet tenant create backend --tenant apps \\
+    --git-url https://github.com/org/apps.git
 
-  # Preview the files, then apply them to two clusters with the tenant secret from the keyring
+  # Preview the files, then apply them to two clusters with the tenant secret
+  # from the keyring
   kubectl fleet tenant create backend --tenant apps --dry-run
-  kubectl fleet tenant create backend --tenant apps --apply --context staging --context prod-eu \\
-      --token apps-bot --propagate
+  kubectl fleet tenant create backend --tenant apps --apply --context staging \\
+    --context prod-eu \\
+    --token apps-bot --propagate
 
   # Onboard platform component admission after monitoring
-  kubectl fleet tenant component add admission --depends-on monitoring-controllers
+  kubectl fleet tenant component add admission \\
+    --depends-on monitoring-controllers
 
-  # keos: an apps namespace and two of its components, the second after the first
-  kubectl fleet tenant create stratio-datastores --tenant apps --role cluster-admin
+  # keos: an apps namespace and two of its components, the second after the
+  # first
+  kubectl fleet tenant create stratio-datastores --tenant apps \\
+    --role cluster-admin
   kubectl fleet tenant app add stratio-datastores postgres
-  kubectl fleet tenant app add stratio-datastores pgbouncer --depends-on postgres
+  kubectl fleet tenant app add stratio-datastores pgbouncer \\
+    --depends-on postgres
 
   # Image automation for tenant apps
   kubectl fleet tenant automation apps
@@ -54,10 +62,7 @@ pub struct Args {
     #[command(flatten)]
     pub repo: RepoArgs,
 
-    #[command(flatten, next_help_heading = "Clusters")]
-    pub kube: KubeArgs,
-
-    #[command(flatten, next_help_heading = "Output")]
+    #[command(flatten)]
     pub global: GlobalArgs,
 }
 
@@ -101,18 +106,24 @@ pub enum Command {
 }
 
 const CREATE_EXAMPLES: &str = "Examples:
-  kubectl fleet tenant create backend --tenant apps --git-url https://github.com/org/apps.git
-  kubectl fleet tenant create frontend --tenant apps            # git URL taken from backend
-  kubectl fleet tenant create web --tenant apps --path './apps/web/${ENVIRONMENT}' --dry-run
-  echo \"$APPS_PAT\" | kubectl fleet tenant create backend --tenant apps --apply --token-stdin --propagate";
+  kubectl fleet tenant create backend --tenant apps \\
+    --git-url https://github.com/org/apps.git
+  # git URL taken from backend
+  kubectl fleet tenant create frontend --tenant apps
+  kubectl fleet tenant create web --tenant apps \\
+    --path './apps/web/${ENVIRONMENT}' --dry-run
+  echo \"$APPS_PAT\" | kubectl fleet tenant create backend --tenant apps --apply \\
+    --token-stdin --propagate";
 
 const DELETE_EXAMPLES: &str = "Examples:
-  kubectl fleet tenant delete backend                      # remove the directory only
+  # remove the directory only
+  kubectl fleet tenant delete backend
   kubectl fleet tenant delete backend --apply --context staging --yes";
 
 const AUTOMATION_EXAMPLES: &str = "Examples:
   kubectl fleet tenant automation apps
-  kubectl fleet tenant automation infra --author-name fleet-bot --author-email bot@example.com";
+  kubectl fleet tenant automation infra --author-name fleet-bot \\
+    --author-email bot@example.com";
 
 const LIST_EXAMPLES: &str = "Examples:
   kubectl fleet tenant list
@@ -121,15 +132,20 @@ const LIST_EXAMPLES: &str = "Examples:
 
 const COMPONENT_EXAMPLES: &str = "Examples:
   kubectl fleet tenant component add monitoring
-  kubectl fleet tenant component add admission --depends-on monitoring-controllers
-  kubectl fleet tenant component add gosec --substitute        # keos: system-services-gosec-configs";
+  kubectl fleet tenant component add admission \\
+    --depends-on monitoring-controllers
+  # keos: system-services-gosec-configs
+  kubectl fleet tenant component add gosec --substitute";
 
 const APP_EXAMPLES: &str = "Examples:
   kubectl fleet tenant app add stratio-datastores postgres
-  kubectl fleet tenant app add stratio-datastores pgbouncer --depends-on postgres
-  kubectl fleet tenant app add stratio-apps virtualizer --depends-on stratio-datastores/pgbouncer
-  kubectl fleet tenant app add stratio-datastores dg-s3-agent --secrets --retry-interval 5m \\
-      --depends-on stratio-apps/connectors-management";
+  kubectl fleet tenant app add stratio-datastores pgbouncer \\
+    --depends-on postgres
+  kubectl fleet tenant app add stratio-apps virtualizer \\
+    --depends-on stratio-datastores/pgbouncer
+  kubectl fleet tenant app add stratio-datastores dg-s3-agent --secrets \\
+    --retry-interval 5m \\
+    --depends-on stratio-apps/connectors-management";
 
 /// Where a tenant Secret's token comes from (never argv).
 #[derive(ClapArgs, Clone, Debug)]
@@ -214,6 +230,10 @@ pub struct CreateArgs {
     /// into every namespace of the tenant, and keep the copies in sync.
     #[arg(long)]
     pub propagate: bool,
+
+    /// The clusters of --apply.
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 /// `tenant delete`.
@@ -246,6 +266,10 @@ pub struct DeleteArgs {
     /// How long to wait for the tenant Kustomization's finalizer before giving up.
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
     pub timeout: Duration,
+
+    /// The clusters of --apply.
+    #[command(flatten)]
+    pub kube: KubeArgs,
 }
 
 /// `tenant component …`.
@@ -366,6 +390,9 @@ pub struct ListArgs {
     pub tenant: Option<String>,
 
     #[command(flatten)]
+    pub kube: KubeArgs,
+
+    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -376,15 +403,16 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         fleet_dir: args.repo.fleet_dir.clone(),
         use_case: args.repo.use_case.clone(),
     };
-    let clusters = ClusterSelection {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        contexts: args.kube.contexts.clone(),
-        all_contexts: args.kube.all_contexts,
-        client: args.kube.client_options(),
+    // Only the commands that reach clusters take the cluster flags.
+    let clusters = |kube: &KubeArgs| ClusterSelection {
+        kubeconfig: kube.kubeconfig.clone(),
+        contexts: kube.contexts.clone(),
+        all_contexts: kube.all_contexts,
+        client: kube.client_options(),
     };
     match args.command {
-        Command::Create(c) => create_cmd(repo, clusters, &printer, c).await,
-        Command::Delete(d) => delete_cmd(repo, clusters, &printer, d).await,
+        Command::Create(c) => create_cmd(repo, clusters(&c.kube), &printer, c).await,
+        Command::Delete(d) => delete_cmd(repo, clusters(&d.kube), &printer, d).await,
         Command::Component {
             command: ComponentCommand::Add(c),
         } => component_cmd(repo, &printer, c),
@@ -392,7 +420,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
             command: AppCommand::Add(a),
         } => app_cmd(repo, &printer, a),
         Command::Automation(a) => automation_cmd(repo, &printer, a),
-        Command::List(l) => list_cmd(repo, clusters, &printer, l).await,
+        Command::List(l) => list_cmd(repo, clusters(&l.kube), &printer, l).await,
     }
 }
 

@@ -36,19 +36,23 @@ const EXAMPLES: &str = "Examples:
   kubectl fleet token set fleet-bot
 
   # Store a GitHub Enterprise token from a secret manager, without a prompt
-  vault kv get -field=pat ci/fleet-bot | kubectl fleet token set fleet-bot --from-stdin \\
-      --api-url https://github.example.com/api/v3
+  vault kv get -field=pat ci/fleet-bot | kubectl fleet token set fleet-bot \\
+    --from-stdin \\
+    --api-url https://github.example.com/api/v3
 
   # What is stored, and what expires soon
   kubectl fleet token list
 
-  # Ask the provider (exit 1 when a token is invalid or expired; warn 30 days ahead)
+  # Ask the provider (exit 1 when a token is invalid or expired; warn 30 days
+  # ahead)
   kubectl fleet token check --warn-days 30
 
-  # Rotate the PAT on every cluster of the kubeconfig and wait for Flux to fetch with it
+  # Rotate the PAT on every cluster of the kubeconfig and wait for Flux to fetch
+  # with it
   kubectl fleet token rotate fleet-bot --all-contexts
 
-  # See what a rotation would touch, then continue or undo a rotation that failed somewhere
+  # See what a rotation would touch, then continue or undo a rotation that
+  # failed somewhere
   kubectl fleet token rotate fleet-bot --all-contexts --dry-run
   kubectl fleet token rotate fleet-bot --resume
   kubectl fleet token rotate fleet-bot --rollback";
@@ -61,9 +65,6 @@ pub struct Args {
     pub command: Command,
 
     #[command(flatten)]
-    pub kube: KubeArgs,
-
-    #[command(flatten)]
     pub global: GlobalArgs,
 }
 
@@ -74,7 +75,8 @@ pub enum Command {
     #[command(after_help = "Examples:
   kubectl fleet token set fleet-bot
   echo \"$PAT\" | kubectl fleet token set fleet-bot --from-stdin --no-check
-  kubectl fleet token set gitlab-bot --provider gitlab --api-url https://gitlab.example.com/api/v4")]
+  kubectl fleet token set gitlab-bot --provider gitlab \\
+    --api-url https://gitlab.example.com/api/v4")]
     Set(SetArgs),
     /// List stored tokens with their expiry and last check.
     #[command(
@@ -99,7 +101,8 @@ pub enum Command {
     /// Replace a token on every selected cluster and wait for Flux to fetch with the new one.
     #[command(after_help = "Examples:
   kubectl fleet token rotate fleet-bot --all-contexts
-  kubectl fleet token rotate fleet-bot --context staging --context prod-eu --timeout 10m
+  kubectl fleet token rotate fleet-bot --context staging --context prod-eu \\
+    --timeout 10m
   kubectl fleet token rotate fleet-bot --resume
   kubectl fleet token rotate fleet-bot --rollback")]
     Rotate(RotateArgs),
@@ -215,6 +218,9 @@ pub struct RotateArgs {
     /// or sync objects, else flux-system).
     #[arg(long, value_name = "NAMESPACE", conflicts_with_all = ["resume", "rollback"])]
     pub flux_namespace: Option<String>,
+    /// The clusters: only rotate reaches clusters, so only it takes these flags.
+    #[command(flatten)]
+    pub kube: KubeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -245,7 +251,10 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         Command::Check(a) => check(a, stores, &printer).await,
-        Command::Rotate(a) => rotate(a, &args.kube, stores, &printer).await,
+        Command::Rotate(a) => {
+            let kube = a.kube.clone();
+            rotate(a, &kube, stores, &printer).await
+        }
     }
 }
 

@@ -21,7 +21,8 @@ const EXAMPLES: &str = "Examples:
   # One HelmRelease in a namespace
   kubectl fleet tree hr/podinfo -n frontend
 
-  # Only what is failing, on every cluster of the kubeconfig (exit 1 when something is)
+  # Only what is failing, on every cluster of the kubeconfig (exit 1 when
+  # something is)
   kubectl fleet tree --all-contexts --status failing
 
   # Flux objects only, two levels deep, as a table

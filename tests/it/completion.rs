@@ -150,13 +150,23 @@ fn kubectl_completes_flags_and_flag_values_of_every_command() {
     assert_eq!(flags, ["--compact"]);
     let formats = values(&kubectl_complete(&layout, &["tree", "-o", ""]));
     assert_eq!(formats, ["tree", "table", "json", "yaml"]);
-    for cmd in ["bootstrap", "tenant", "token", "tree"] {
+    // The cluster flags where clusters are reached (token and tenant: only their subcommands that do).
+    for cmd in [
+        &["bootstrap"][..],
+        &["tenant", "list"],
+        &["token", "rotate"],
+        &["tree"],
+    ] {
         // `--kubeco`: bootstrap also has --kubectl.
-        let got = values(&kubectl_complete(&layout, &[cmd, "--kubeco"]));
-        assert_eq!(got, ["--kubeconfig"], "{cmd}");
-        let colors = values(&kubectl_complete(&layout, &[cmd, "--color", ""]));
-        assert_eq!(colors, ["auto", "always", "never"], "{cmd}");
+        let got = values(&kubectl_complete(&layout, &[cmd, &["--kubeco"]].concat()));
+        assert_eq!(got, ["--kubeconfig"], "{cmd:?}");
+        let colors = values(&kubectl_complete(&layout, &[cmd, &["--color", ""]].concat()));
+        assert_eq!(colors, ["auto", "always", "never"], "{cmd:?}");
     }
+    assert!(
+        values(&kubectl_complete(&layout, &["token", "list", "--kubeco"])).is_empty(),
+        "token list reaches no cluster"
+    );
 }
 
 #[test]
