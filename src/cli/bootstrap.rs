@@ -390,7 +390,10 @@ async fn run_status(
             };
             printer.document(format, "FluxStats", &body)?
         }
-        (None, true) => printer.table(&stats_table(&rows, printer.stdout_paint()), output.output.is_wide())?,
+        (None, true) => printer.table(
+            &stats_table(&rows, printer.stdout_paint()),
+            output.output.is_wide(),
+        )?,
     }
     Ok(out.exit_status())
 }
