@@ -1387,7 +1387,7 @@ pub fn generate(
             Err(e) => {
                 return Err(BootstrapError::InvalidClusterDir {
                     path: k,
-                    reason: crate::error::error_chain(&e),
+                    reason: crate::error::chain::error_chain(&e),
                 }
                 .into());
             }
