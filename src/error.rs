@@ -8,6 +8,9 @@
 
 use std::{fmt::Write as _, io, path::PathBuf};
 
+pub mod chain;
+
+pub use self::chain::{causes, error_chain};
 pub use crate::exit::ExitStatus;
 use crate::{
     bootstrap::BootstrapError, credentials::CredentialError, kube::KubeError,
@@ -161,27 +164,6 @@ impl Error {
             _ => None,
         })
     }
-}
-
-/// The one way an error chain is flattened: the error's message, then each cause whose text the
-/// messages before it do not already quote (kube's errors embed their source in their message,
-/// and `#[error(transparent)]` forwards `source()`), so no cause is printed twice.
-pub fn causes(e: &dyn std::error::Error) -> Vec<String> {
-    let mut out = vec![e.to_string()];
-    let mut source = e.source();
-    while let Some(cause) = source {
-        let text = cause.to_string();
-        if !text.is_empty() && !out.iter().any(|seen| seen.contains(&text)) {
-            out.push(text);
-        }
-        source = cause.source();
-    }
-    out
-}
-
-/// An error and its causes on one line, for table cells, documents and state files.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    causes(e).join(": ")
 }
 
 /// Kubeconfig and context selection errors: the user has to fix their configuration (exit 2).

@@ -22,7 +22,7 @@ use super::{
 };
 use crate::{
     credentials::{GitSecret, ResolvedToken, Token, upsert_git_secret},
-    error::error_chain,
+    error::chain::error_chain,
     kube::{
         Applier, ApplyOutcome, FIELD_MANAGER, Gvk, KubeError, KubeTarget, Resolver, WaitOutcome, wait_until,
     },

@@ -153,7 +153,7 @@ pub enum KeosError {
     },
     /// A keos cluster cannot be bootstrapped (that cluster fails; the others go on).
     #[error(transparent)]
-    Preflight(#[from] crate::ops::bootstrap::KeosPreflightError),
+    Preflight(#[from] KeosPreflightError),
     /// The use case's domain directories are missing and cannot be written.
     #[error(
         "unknown use case '{use_case}': {} {} not exist (known: {}); pass {} to create {}",
@@ -172,6 +172,41 @@ pub enum KeosError {
         known: Vec<String>,
         /// The flags that would create them.
         flags: Vec<&'static str>,
+    },
+}
+
+/// Why a keos cluster cannot be bootstrapped (that cluster fails; the others go on).
+#[derive(Debug, thiserror::Error)]
+pub enum KeosPreflightError {
+    /// Flux's controllers or CRDs are missing.
+    #[error(
+        "Flux is not installed on {context} ({missing}); keos-installer installs it, or pass --install-flux to install it with Flux Operator"
+    )]
+    FluxMissing {
+        /// The context.
+        context: String,
+        /// What is missing.
+        missing: String,
+    },
+    /// kustomize-controller refuses cross-namespace references, which every keos apps component uses.
+    #[error(
+        "kustomize-controller on {context} runs with --no-cross-namespace-refs=true: keos apps Kustomizations read GitRepository flux-system/keos-apps from their own namespaces and would all fail"
+    )]
+    CrossNamespaceRefs {
+        /// The context.
+        context: String,
+    },
+    /// The cluster decrypts with a key Secret that is neither on the cluster nor given.
+    #[error(
+        "Secret {namespace}/{secret} does not exist and no key was given: pass {flag} FILE (or - for stdin); the cluster's secrets/.sops.yaml encrypts for it"
+    )]
+    NoSopsKey {
+        /// Namespace.
+        namespace: String,
+        /// `sops-gpg` or `sops-age`.
+        secret: &'static str,
+        /// The flag that provides it.
+        flag: &'static str,
     },
 }
 
@@ -1386,7 +1421,7 @@ pub fn generate(
             Err(e) => {
                 return Err(BootstrapError::InvalidClusterDir {
                     path: k,
-                    reason: crate::error::error_chain(&e),
+                    reason: crate::error::chain::error_chain(&e),
                 }
                 .into());
             }

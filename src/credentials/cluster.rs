@@ -498,6 +498,23 @@ pub struct SecretReport {
     pub outcome: &'static str,
 }
 
+/// What became of the kubernetes-replicator copies of one rotated source Secret: part of the
+/// cluster's rotation report, filled in by the `replicas` check that runs after the write.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplicaReport {
+    /// The source's namespace.
+    pub namespace: String,
+    /// The source's (and every copy's) name.
+    pub name: String,
+    /// Namespaces whose copy carries the new version and password.
+    pub followed: Vec<String>,
+    /// Namespaces whose copy did not follow in time.
+    pub lagging: Vec<String>,
+    /// Namespaces `replicate-to` matches that have no copy.
+    pub uncovered: Vec<String>,
+}
+
 /// Where one GitRepository ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -548,7 +565,7 @@ pub struct ClusterRotation {
     pub flux_installed: bool,
     /// kubernetes-replicator copies of the rotated Secrets, and whether they followed (keos).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub replicas: Vec<super::replicas::ReplicaReport>,
+    pub replicas: Vec<ReplicaReport>,
 }
 
 impl ClusterRotation {

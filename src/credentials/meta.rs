@@ -209,7 +209,7 @@ impl CredentialMeta {
                 result: CheckResult::Error,
                 identity: None,
                 scopes: None,
-                message: Some(crate::error::error_chain(e)),
+                message: Some(crate::error::chain::error_chain(e)),
             },
         };
         self.last_check = Some(record);

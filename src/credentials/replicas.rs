@@ -10,11 +10,10 @@ use std::time::{Duration, Instant};
 
 use k8s_openapi::api::core::v1::{Namespace, Secret};
 use kube::{Api, api::ListParams};
-use serde::Serialize;
 
 use super::{
     Token,
-    cluster::{RotateOptions, SecretReport},
+    cluster::{ReplicaReport, RotateOptions, SecretReport},
 };
 use crate::kube::{KubeError, KubeTarget};
 
@@ -23,22 +22,6 @@ use crate::kube::{KubeError, KubeTarget};
 pub const REPLICATE_TO: &str = "replicator.v1.mittwald.de/replicate-to";
 /// kubernetes-replicator: the source resourceVersion a copy was made from.
 pub const REPLICATED_FROM_VERSION: &str = "replicator.v1.mittwald.de/replicated-from-version";
-
-/// What became of the copies of one source Secret.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReplicaReport {
-    /// The source's namespace.
-    pub namespace: String,
-    /// The source's (and every copy's) name.
-    pub name: String,
-    /// Namespaces whose copy carries the new version and password.
-    pub followed: Vec<String>,
-    /// Namespaces whose copy did not follow in time.
-    pub lagging: Vec<String>,
-    /// Namespaces `replicate-to` matches that have no copy.
-    pub uncovered: Vec<String>,
-}
 
 /// `^(?:p)$` for each comma-separated pattern, as the replicator anchors them; None when one does
 /// not compile (nothing can be said about coverage then).

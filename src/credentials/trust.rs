@@ -11,8 +11,8 @@
 //! - **cluster-scoped objects**: the `toolkit.fluxcd.io/tenant` label of Namespace objects, which
 //!   tenants cannot change (the `admin` ClusterRole grants nothing on Namespaces).
 //!
-//! From those, the Secrets a credential may be written to are (decided by
-//! [`target_secrets`](super::cluster::target_secrets)):
+//! From those, the Secrets a credential may be written to are (decided by `target_secrets` in the
+//! `cluster` module, which applies this model):
 //!
 //! 1. Secrets in the Flux namespace written from the credential (annotation
 //!    `kubectl-fleet.dev/credential`) that the fleet declares there: read by a Flux object of

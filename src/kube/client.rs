@@ -12,7 +12,7 @@ use std::{
 
 use kube::config::{KubeConfigOptions, Kubeconfig, KubeconfigError};
 
-use super::error::KubeError;
+use super::{error::KubeError, options::ClientOptions};
 use crate::error::ConfigError;
 
 /// A kubeconfig merged from its sources, ready to build clients for any of its contexts.
@@ -85,24 +85,6 @@ fn read_one(path: &Path) -> Result<Kubeconfig, ConfigError> {
 fn default_path() -> Option<PathBuf> {
     let home = std::env::var_os("HOME").or_else(|| std::env::var_os("USERPROFILE"))?;
     Some(PathBuf::from(home).join(".kube").join("config"))
-}
-
-/// Timeouts applied to every client.
-#[derive(Clone, Copy, Debug)]
-pub struct ClientOptions {
-    /// TCP/TLS connect timeout: short, so an unreachable cluster is reported quickly.
-    pub connect_timeout: Duration,
-    /// Per-request read timeout.
-    pub request_timeout: Duration,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        ClientOptions {
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-        }
-    }
 }
 
 impl LoadedKubeconfig {

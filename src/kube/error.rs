@@ -2,7 +2,7 @@
 
 use std::{error::Error as StdError, io, time::Duration};
 
-use super::client::ClientOptions;
+use super::options::ClientOptions;
 
 /// A request to a cluster failed.
 #[derive(Debug, thiserror::Error)]

@@ -399,7 +399,7 @@ fn scan(root: &Path, base: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(
         yaml::from_multi_doc(&text, &relative(root, &path).display().to_string())
             .map_err(|e| KustomizeError::Generate {
                 path: relative(root, &path),
-                reason: crate::error::error_chain(&e),
+                reason: crate::error::chain::error_chain(&e),
             })?
             .iter()
             .try_for_each(|d| match d {

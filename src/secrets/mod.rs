@@ -6,7 +6,8 @@
 //!
 //! This module reads and checks those files without decrypting them (what `secret list` shows,
 //! the pre-commit rule [`check_encrypted`]) and builds the plaintext manifest `secret set`
-//! encrypts; running sops is [`crate::sops`]'s job, the workflows are [`crate::ops::secret`]'s.
+//! encrypts; running sops is [`crate::sops`]'s job, the workflows belong to the operations layer above
+//! (`ops::secret`), which this module does not depend on.
 
 use std::path::{Path, PathBuf};
 
@@ -447,7 +448,7 @@ pub fn entries(
     let text = repo.read_optional(file)?.unwrap_or_default();
     let docs = yaml::from_multi_doc(&text, &file.display().to_string()).map_err(|e| SecretError::File {
         path: file.to_path_buf(),
-        reason: format!("is not valid YAML: {}", crate::error::error_chain(&e)),
+        reason: format!("is not valid YAML: {}", crate::error::chain::error_chain(&e)),
     })?;
     let template = cluster.split('/').any(|s| s.starts_with('_'));
     let violations = check_text(&text, file);

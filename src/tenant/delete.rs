@@ -134,7 +134,7 @@ impl FilePlan {
                 crate::manifests::yaml::from_multi_doc(&text, &file.display().to_string()).map_err(|e| {
                     TenantError::RepoContent {
                         path: file.clone(),
-                        reason: format!("is not valid YAML: {}", crate::error::error_chain(&e)),
+                        reason: format!("is not valid YAML: {}", crate::error::chain::error_chain(&e)),
                     }
                 })?;
             out.extend(docs.iter().filter_map(|d| {

@@ -393,7 +393,7 @@ fn read_namespace_dir(
     }))
 }
 
-use crate::error::error_chain;
+use crate::error::chain::error_chain;
 
 #[cfg(test)]
 mod tests {

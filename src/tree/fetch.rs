@@ -865,7 +865,7 @@ fn classify(gk: &GroupKind, e: &KubeError) -> Failure {
     }
 }
 
-pub use crate::error::error_chain;
+pub use crate::error::chain::error_chain;
 
 #[derive(Deserialize)]
 struct HelmSecretList {

@@ -7,7 +7,7 @@ use crate::{
     error::Result,
     manifests::yaml,
     output::Reporter,
-    repo::{FleetRepo, GeneratedFile, Profile, WritePlan},
+    repo::{FleetRepo, GeneratedFile, WritePlan},
 };
 
 /// `bootstrap init`: what to write.
@@ -37,10 +37,11 @@ pub struct InitOutcome {
     pub written: bool,
 }
 
-/// Writes `clusters/CLUSTER/` from the flags (over another cluster's settings with `--from`).
-/// Every input is checked, and every file generated and compared with the checkout, before the
-/// first file is written.
-pub async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<InitOutcome> {
+/// Writes `clusters/CLUSTER/` of a d1 fleet from the flags (over another cluster's settings with
+/// `--from`). Every input is checked, and every file generated and compared with the checkout,
+/// before the first file is written. keos fleets are dispatched to their own writer by the
+/// public `init` of the parent module, so this module never depends on the keos one.
+pub(super) async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<InitOutcome> {
     let InitRequest {
         repo,
         input,
@@ -48,16 +49,6 @@ pub async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<InitOutco
         force,
         dry_run,
     } = req;
-    if repo.config().profile == Profile::Keos {
-        return super::keos::init(
-            repo,
-            input,
-            components_manifest.is_some(),
-            force,
-            dry_run,
-            reporter,
-        );
-    }
     let keos_only = crate::bootstrap::keos::keos_only_flags(&input);
     if !keos_only.is_empty() {
         return Err(BootstrapError::from(crate::bootstrap::keos::KeosError::KeosOnly {

@@ -34,7 +34,7 @@ use crate::{
         clusterdir::{self, ObjectKey},
         fleet,
         keos::{
-            self, DecryptionKey, KeosError, REPLICATE_ALL, REPLICATE_TO,
+            self, DecryptionKey, KeosError, KeosPreflightError, REPLICATE_ALL, REPLICATE_TO,
             cluster::{self, KeosCluster, SopsKey},
         },
         operator::{self, Changes, OperatorAction, OperatorManifest},
@@ -106,41 +106,6 @@ pub struct KeosOptions {
 /// The timeout `bootstrap` uses when none is given: keos waits for every system service.
 pub fn default_timeout(repo: &FleetRepo) -> Option<std::time::Duration> {
     (repo.config().profile == crate::repo::Profile::Keos).then_some(cluster::DEFAULT_TIMEOUT)
-}
-
-/// Why a keos cluster cannot be bootstrapped (that cluster fails; the others go on).
-#[derive(Debug, thiserror::Error)]
-pub enum KeosPreflightError {
-    /// Flux's controllers or CRDs are missing.
-    #[error(
-        "Flux is not installed on {context} ({missing}); keos-installer installs it, or pass --install-flux to install it with Flux Operator"
-    )]
-    FluxMissing {
-        /// The context.
-        context: String,
-        /// What is missing.
-        missing: String,
-    },
-    /// kustomize-controller refuses cross-namespace references, which every keos apps component uses.
-    #[error(
-        "kustomize-controller on {context} runs with --no-cross-namespace-refs=true: keos apps Kustomizations read GitRepository flux-system/keos-apps from their own namespaces and would all fail"
-    )]
-    CrossNamespaceRefs {
-        /// The context.
-        context: String,
-    },
-    /// The cluster decrypts with a key Secret that is neither on the cluster nor given.
-    #[error(
-        "Secret {namespace}/{secret} does not exist and no key was given: pass {flag} FILE (or - for stdin); the cluster's secrets/.sops.yaml encrypts for it"
-    )]
-    NoSopsKey {
-        /// Namespace.
-        namespace: String,
-        /// `sops-gpg` or `sops-age`.
-        secret: &'static str,
-        /// The flag that provides it.
-        flag: &'static str,
-    },
 }
 
 /// What preflight learned about a keos cluster.

@@ -13,13 +13,63 @@ mod keos;
 mod run;
 mod status;
 
-pub use init::{InitOutcome, InitRequest, init};
-pub use keos::{KeosOptions, KeosPreflightError, default_timeout};
+pub use crate::bootstrap::keos::KeosPreflightError;
+pub use init::{InitOutcome, InitRequest};
+pub use keos::{KeosOptions, default_timeout};
 pub use run::{
     BootstrapOutcome, BootstrapRequest, ClusterReport, ClusterResult, ClusterRun, ClusterSelection, Steps,
-    bootstrap,
 };
 pub use status::{StatusOutcome, StatusRequest, StatusTargets, status};
+
+use crate::{
+    credentials::{MetaStore, SecretStore},
+    error::Result,
+    output::Reporter,
+    repo::Profile,
+};
+
+/// Writes `clusters/CLUSTER/` from the flags (over another cluster's settings with `--from`).
+/// Every input is checked, and every file generated and compared with the checkout, before the
+/// first file is written. The fleet's profile picks the writer here, so the d1 and keos writers
+/// stay independent of each other.
+pub async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<InitOutcome> {
+    match req.repo.config().profile {
+        Profile::D1 => init::init(req, reporter).await,
+        Profile::Keos => {
+            let InitRequest {
+                repo,
+                input,
+                components_manifest,
+                force,
+                dry_run,
+            } = req;
+            keos::init(
+                repo,
+                input,
+                components_manifest.is_some(),
+                force,
+                dry_run,
+                reporter,
+            )
+        }
+    }
+}
+
+/// Bootstraps Flux on the selected clusters: every input validated, then every cluster's
+/// preflight, then the steps (or, with `--dry-run`, the plan) on the clusters that passed.
+/// Tokens come from `store` (keyring credentials) with the usernames stored in `metas`. The
+/// fleet's profile picks the procedure here: keos fleets run theirs on top of the d1 runner.
+pub async fn bootstrap(
+    req: BootstrapRequest,
+    store: &dyn SecretStore,
+    metas: Option<&MetaStore>,
+    reporter: &dyn Reporter,
+) -> Result<BootstrapOutcome> {
+    match req.repo.config().profile {
+        Profile::Keos => keos::bootstrap(req, store, metas, reporter).await,
+        Profile::D1 => run::bootstrap(req, store, metas, reporter).await,
+    }
+}
 
 /// Names in the order given, each once.
 fn dedupe(names: Vec<String>) -> Vec<String> {

@@ -316,18 +316,17 @@ fn files_summary(c: &ClusterSecrets) -> String {
     format!("files: {}", parts.join(", "))
 }
 
-/// Bootstraps Flux on the selected clusters: every input validated, then every cluster's
-/// preflight, then the steps (or, with `--dry-run`, the plan) on the clusters that passed.
-/// Tokens come from `store` (keyring credentials) with the usernames stored in `metas`.
-pub async fn bootstrap(
+/// Bootstraps Flux on the selected clusters of a d1 fleet: every input validated, then every
+/// cluster's preflight, then the steps (or, with `--dry-run`, the plan) on the clusters that
+/// passed. Tokens come from `store` (keyring credentials) with the usernames stored in `metas`.
+/// keos fleets are dispatched by the parent module's public `bootstrap`; the keos procedure builds
+/// on this module's selection and per-cluster runner, so the dependency only goes that way.
+pub(super) async fn bootstrap(
     req: BootstrapRequest,
     store: &dyn SecretStore,
     metas: Option<&MetaStore>,
     reporter: &dyn Reporter,
 ) -> Result<BootstrapOutcome> {
-    if req.repo.config().profile == crate::repo::Profile::Keos {
-        return super::keos::bootstrap(req, store, metas, reporter).await;
-    }
     let clusters = select(&req.repo, req.clusters.clone())?;
     let kustomize = LazyKustomize::new(req.kubectl.clone());
     let mut dirs = Vec::new();
