@@ -132,8 +132,8 @@ impl Step {
 /// The one rule for per-target lines: a finished target leaves exactly one line — its bar's last
 /// state on a terminal, else a `✔ target: summary` / `✗ target: error` status line as it finishes —
 /// unless the caller reports the results itself ([`Runner::reported_by_caller`]: a table, a
-/// preflight verdict), in which case the bars vanish and nothing else is printed. Operations never
-/// print their own per-target success lines.
+/// preflight verdict), in which case the bars vanish and only failures keep their `✗` line on
+/// stderr. Operations never print their own per-target lines.
 pub struct Runner<'r> {
     reporter: &'r dyn Reporter,
     concurrency: usize,
@@ -151,7 +151,8 @@ impl<'r> Runner<'r> {
     }
 
     /// The caller prints the results (a table, a verdict): bars are cleared when their target
-    /// finishes and no per-target line is printed, so nothing is said twice.
+    /// finishes and no success line is printed, so nothing is said twice; a failure still gets its
+    /// `✗` line on stderr without a terminal.
     pub fn reported_by_caller(mut self) -> Self {
         self.reported_by_caller = true;
         self
@@ -174,7 +175,10 @@ impl<'r> Runner<'r> {
         let progress = self.reporter.progress();
         // One line per finished target, always: the bar's last state on a terminal, else a status
         // line as it finishes. Operations never print their own per-target lines.
-        let lines = !progress.enabled() && !self.reported_by_caller;
+        // Without bars: a line per finished target; a failure always gets its `✗` line on stderr
+        // (scripts read errors there), a success only when no table repeats it.
+        let lines = !progress.enabled();
+        let success_lines = lines && !self.reported_by_caller;
         let clear = self.reported_by_caller;
         let reporter = self.reporter;
         let started: Vec<(usize, String, I, Step)> = items
@@ -198,11 +202,10 @@ impl<'r> Runner<'r> {
                 } else {
                     finish(&step, &outcome, summary);
                 }
-                if lines {
-                    match &outcome {
-                        Ok(v) => reporter.success(&format!("{name}: {}", summary(v))),
-                        Err(e) => reporter.failure(&format!("{name}: {e}")),
-                    }
+                match &outcome {
+                    Ok(v) if success_lines => reporter.success(&format!("{name}: {}", summary(v))),
+                    Err(e) if lines => reporter.failure(&format!("{name}: {e}")),
+                    _ => {}
                 }
                 (
                     i,
@@ -372,6 +375,15 @@ mod tests {
             .reported_by_caller()
             .run(items(), work, |_| "applied".to_string())
             .await;
-        assert_eq!(recorder.text(), "", "the caller's table says it once");
+        let text = recorder.text();
+        assert!(
+            !text.contains("staging"),
+            "the caller's table says it once: {text}"
+        );
+        assert_eq!(
+            text.matches("prod: ").count(),
+            1,
+            "failures keep their line: {text}"
+        );
     }
 }

@@ -185,10 +185,10 @@ where
             |_| "preflight ok".to_string(),
         )
         .await;
+    // Failures already have their line from the runner.
     for report in &reports {
-        match &report.outcome {
-            Ok(value) => on_ok(&report.target, value),
-            Err(e) => reporter.failure(&format!("{}: {e}", report.target)),
+        if let Ok(value) = &report.outcome {
+            on_ok(&report.target, value);
         }
     }
     reports
