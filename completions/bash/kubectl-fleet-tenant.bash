@@ -95,7 +95,7 @@ _kubectl__fleet__tenant() {
 
     case "${cmd}" in
         kubectl__fleet__tenant)
-            opts="-q -v -h -V --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help --version create delete component app automation list help"
+            opts="-q -v -h -V --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help --version create delete component app automation list help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -106,6 +106,29 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --use-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -125,7 +148,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__app)
-            opts="-q -v -h --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help add help"
+            opts="-q -v -h --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -136,6 +159,29 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --use-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -155,7 +201,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__app__subcmd__add)
-            opts="-q -v -h --depends-on --secrets --retry-interval --force --dry-run --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --depends-on --secrets --retry-interval --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -174,6 +220,29 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --use-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -235,7 +304,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__automation)
-            opts="-q -v -h --git-url --author-name --author-email --force --dry-run --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --git-url --author-name --author-email --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -261,6 +330,29 @@ _kubectl__fleet__tenant() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --v)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -277,7 +369,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__component)
-            opts="-q -v -h --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help add help"
+            opts="-q -v -h --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help add help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -288,6 +380,29 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --use-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -307,7 +422,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__component__subcmd__add)
-            opts="-q -v -h --depends-on --substitute --git-url --force --dry-run --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --depends-on --substitute --git-url --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -326,6 +441,29 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --use-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -387,7 +525,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__create)
-            opts="-q -v -h --tenant --git-url --role --path --existing-namespace --force --dry-run --apply --token --token-stdin --token-env --username --propagate --kubeconfig --context --all-contexts --request-timeout --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --tenant --git-url --role --path --existing-namespace --force --dry-run --apply --token --token-stdin --token-env --username --propagate --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -421,6 +559,14 @@ _kubectl__fleet__tenant() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --fleet-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --use-case)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --kubeconfig)
                     local oldifs
                     if [ -n "${IFS+x}" ]; then
@@ -441,14 +587,6 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fleet-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --use-case)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -468,7 +606,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__delete)
-            opts="-y -q -v -h --tenant --apply --yes --force --dry-run --timeout --kubeconfig --context --all-contexts --request-timeout --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help"
+            opts="-y -q -v -h --tenant --apply --yes --force --dry-run --timeout --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -479,6 +617,14 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --fleet-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --use-case)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -502,14 +648,6 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --fleet-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --use-case)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -669,13 +807,29 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__list)
-            opts="-o -q -v -h --tenant --kubeconfig --context --all-contexts --request-timeout --output --fleet-dir --use-case --quiet --verbose --v --color --no-progress --help"
+            opts="-o -q -v -h --tenant --output --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
                 --tenant)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --fleet-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --use-case)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -699,22 +853,6 @@ _kubectl__fleet__tenant() {
                     return 0
                     ;;
                 --request-timeout)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --output)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                -o)
-                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
-                    return 0
-                    ;;
-                --fleet-dir)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --use-case)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_tenant_global_optspecs
-    string join \n fleet-dir= use-case= q/quiet v/verbose v= color= no-progress h/help V/version
+    string join \n fleet-dir= use-case= kubeconfig= context= all-contexts request-timeout= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_tenant_needs_command
@@ -26,10 +26,14 @@ end
 
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_needs_command" -l no-progress -d 'Never draw progress bars'
@@ -49,11 +53,11 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l token -d 'With --apply: write Secret flux-<tenant> in the Flux namespace from this stored credential (kubectl fleet token set NAME)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l token-env -d 'With --apply: read the tenant\'s token from this environment variable' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l username -d 'With --apply: basic-auth username of the tenant Secret (default: the username stored with the --token credential, else git)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -71,11 +75,11 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l tenant -d 'The tenant (default: the one the fleet repository assigns the namespace to)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l timeout -d 'How long to wait for the tenant Kustomization\'s finalizer before giving up' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -91,10 +95,14 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and not __fish_seen_subcommand_from add help" -l no-progress -d 'Never draw progress bars'
@@ -105,6 +113,9 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l git-url -d 'The platform repository; needed only to scaffold a components directory that does not exist' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -112,6 +123,7 @@ never\t'Never colour'"
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l substitute -d 'Substitute ${VAR}s in the component\'s manifests from the runtime-info ConfigMap (flux-runtime-info, keos-runtime-info)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l force -d 'Overwrite a component file that exists with other content'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l no-progress -d 'Never draw progress bars'
@@ -120,10 +132,14 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and not __fish_seen_subcommand_from add help" -l no-progress -d 'Never draw progress bars'
@@ -134,6 +150,9 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l retry-interval -d 'Retry interval of the component\'s Kustomizations (default 3m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -141,6 +160,7 @@ never\t'Never colour'"
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l secrets -d 'Also reconcile the cluster\'s SOPS-encrypted secrets of the component (clusters/${CLUSTER_NAME}/secrets/<component>/, see `kubectl fleet secret set`) before it'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l force -d 'Overwrite component files that exist with other content'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand app; and __fish_seen_subcommand_from add" -l no-progress -d 'Never draw progress bars'
@@ -152,26 +172,30 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l author-email -d 'Commit author email' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l force -d 'Overwrite files that exist with other content'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l tenant -d 'Only this tenant' -r
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
-complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'

@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_token_global_optspecs
-    string join \n q/quiet v/verbose v= color= no-progress h/help V/version
+    string join \n kubeconfig= context= all-contexts request-timeout= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_token_needs_command
@@ -24,10 +24,14 @@ function __fish_kubectl_fleet_token_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -l no-progress -d 'Never draw progress bars'
@@ -45,6 +49,9 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 gitlab\t'gitlab.com or a self-managed GitLab'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l api-url -d 'Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l username -d 'Basic-auth username written into git Secrets (default: the stored one, else "git")' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -53,6 +60,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l force -d 'Replace an existing credential (only the keyring: use `token rotate` to update clusters)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l check -d 'Check the token with the provider first (the default)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l no-progress -d 'Never draw progress bars'
@@ -62,10 +70,14 @@ wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wi
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand list" -l no-progress -d 'Never draw progress bars'
@@ -75,28 +87,40 @@ wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wi
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l force -d 'Delete it even while a rotation of it is unfinished (both its tokens go; without a terminal to ask on, this is required then)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l force -d 'Delete it even while a rotation of it is unfinished (both its tokens go; without a terminal to ask on, this is required then)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rm" -l no-progress -d 'Never draw progress bars'
@@ -107,23 +131,27 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l flux-namespace -d 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants\' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)' -r
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'

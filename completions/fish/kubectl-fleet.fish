@@ -261,10 +261,14 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l no-progress -d 'Never draw progress bars'
@@ -284,11 +288,11 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l token -d 'With --apply: write Secret flux-<tenant> in the Flux namespace from this stored credential (kubectl fleet token set NAME)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l token-env -d 'With --apply: read the tenant\'s token from this environment variable' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l username -d 'With --apply: basic-auth username of the tenant Secret (default: the username stored with the --token credential, else git)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -306,11 +310,11 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l tenant -d 'The tenant (default: the one the fleet repository assigns the namespace to)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l timeout -d 'How long to wait for the tenant Kustomization\'s finalizer before giving up' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -326,10 +330,14 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -l no-progress -d 'Never draw progress bars'
@@ -338,10 +346,14 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from component" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from app" -l no-progress -d 'Never draw progress bars'
@@ -353,26 +365,30 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l author-email -d 'Commit author email' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l force -d 'Overwrite files that exist with other content'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l dry-run -d 'Show the diff without writing'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l tenant -d 'Only this tenant' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -389,10 +405,14 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "automation" -d 'Write a tenant\'s image-automation directory'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show tenants\' health on one or more clusters'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and not __fish_seen_subcommand_from set list ls delete rm check rotate help" -l no-progress -d 'Never draw progress bars'
@@ -410,6 +430,9 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and _
 gitlab\t'gitlab.com or a self-managed GitLab'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l api-url -d 'Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l username -d 'Basic-auth username written into git Secrets (default: the stored one, else "git")' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
@@ -418,6 +441,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and _
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l force -d 'Replace an existing credential (only the keyring: use `token rotate` to update clusters)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l check -d 'Check the token with the provider first (the default)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from set" -l no-progress -d 'Never draw progress bars'
@@ -427,10 +451,14 @@ wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wi
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from list" -l no-progress -d 'Never draw progress bars'
@@ -440,28 +468,40 @@ wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wi
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l warn-days -d 'Warn about tokens expiring within N days' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from ls" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l force -d 'Delete it even while a rotation of it is unfinished (both its tokens go; without a terminal to ask on, this is required then)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from delete" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l force -d 'Delete it even while a rotation of it is unfinished (both its tokens go; without a terminal to ask on, this is required then)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rm" -l no-progress -d 'Never draw progress bars'
@@ -472,23 +512,27 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and _
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from check" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l flux-namespace -d 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants\' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand token; and __fish_seen_subcommand_from rotate" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'

@@ -108,9 +108,10 @@ impl OutputFormat {
     }
 }
 
-/// `-o/--output table|json|yaml`.
+/// `-o/--output table|wide|json|yaml`. Flattened under the "Output" heading where the command
+/// takes the cluster flags itself; a subcommand whose cluster flags are its parent's globals lists
+/// `-o` with its own flags, as clap shows a parent's globals after a subcommand's own headings.
 #[derive(Args, Clone, Debug, Default)]
-#[command(next_help_heading = OUTPUT_HEADING)]
 pub struct OutputArgs {
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = OutputFormat::Table, global = true)]

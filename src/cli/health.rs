@@ -68,7 +68,7 @@ pub struct Args {
     #[command(flatten)]
     pub kube: KubeArgs,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::args::OUTPUT_HEADING)]
     pub output: OutputArgs,
 
     #[command(flatten)]

@@ -151,13 +151,13 @@ mod tests {
         use crate::cli::args::{CLUSTER_HEADING, OUTPUT_HEADING};
         // The suite-wide flags: they carry a heading, so they are never shown among a command's
         // own flags (clap prints the untitled "Options" first, then headings in order of first use).
+        // (`-o` aside: a subcommand lists it with its own flags when its parent's globals follow.)
         const SHARED: &[&str] = &[
             "kubeconfig",
             "contexts",
             "all_contexts",
             "request_timeout",
             "namespace",
-            "output",
             "quiet",
             "verbose",
             "color",

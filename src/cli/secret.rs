@@ -170,7 +170,7 @@ pub struct ApplyArgs {
     #[command(flatten, next_help_heading = super::args::CLUSTER_HEADING)]
     pub kube: KubeArgs,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = super::args::OUTPUT_HEADING)]
     pub output: OutputArgs,
 }
 

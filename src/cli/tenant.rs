@@ -63,6 +63,9 @@ pub struct Args {
     pub repo: RepoArgs,
 
     #[command(flatten)]
+    pub kube: KubeArgs,
+
+    #[command(flatten)]
     pub global: GlobalArgs,
 }
 
@@ -230,10 +233,6 @@ pub struct CreateArgs {
     /// into every namespace of the tenant, and keep the copies in sync.
     #[arg(long)]
     pub propagate: bool,
-
-    /// The clusters of --apply.
-    #[command(flatten)]
-    pub kube: KubeArgs,
 }
 
 /// `tenant delete`.
@@ -266,10 +265,6 @@ pub struct DeleteArgs {
     /// How long to wait for the tenant Kustomization's finalizer before giving up.
     #[arg(long, value_name = "DURATION", default_value = "2m", value_parser = parse_duration)]
     pub timeout: Duration,
-
-    /// The clusters of --apply.
-    #[command(flatten)]
-    pub kube: KubeArgs,
 }
 
 /// `tenant component …`.
@@ -390,9 +385,6 @@ pub struct ListArgs {
     pub tenant: Option<String>,
 
     #[command(flatten)]
-    pub kube: KubeArgs,
-
-    #[command(flatten)]
     pub output: OutputArgs,
 }
 
@@ -403,7 +395,6 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         fleet_dir: args.repo.fleet_dir.clone(),
         use_case: args.repo.use_case.clone(),
     };
-    // Only the commands that reach clusters take the cluster flags.
     let clusters = |kube: &KubeArgs| ClusterSelection {
         kubeconfig: kube.kubeconfig.clone(),
         contexts: kube.contexts.clone(),
@@ -411,8 +402,8 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         client: kube.client_options(),
     };
     match args.command {
-        Command::Create(c) => create_cmd(repo, clusters(&c.kube), &printer, c).await,
-        Command::Delete(d) => delete_cmd(repo, clusters(&d.kube), &printer, d).await,
+        Command::Create(c) => create_cmd(repo, clusters(&args.kube), &printer, c).await,
+        Command::Delete(d) => delete_cmd(repo, clusters(&args.kube), &printer, d).await,
         Command::Component {
             command: ComponentCommand::Add(c),
         } => component_cmd(repo, &printer, c),
@@ -420,7 +411,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
             command: AppCommand::Add(a),
         } => app_cmd(repo, &printer, a),
         Command::Automation(a) => automation_cmd(repo, &printer, a),
-        Command::List(l) => list_cmd(repo, clusters(&l.kube), &printer, l).await,
+        Command::List(l) => list_cmd(repo, clusters(&args.kube), &printer, l).await,
     }
 }
 

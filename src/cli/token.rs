@@ -65,6 +65,9 @@ pub struct Args {
     pub command: Command,
 
     #[command(flatten)]
+    pub kube: KubeArgs,
+
+    #[command(flatten)]
     pub global: GlobalArgs,
 }
 
@@ -218,9 +221,6 @@ pub struct RotateArgs {
     /// or sync objects, else flux-system).
     #[arg(long, value_name = "NAMESPACE", conflicts_with_all = ["resume", "rollback"])]
     pub flux_namespace: Option<String>,
-    /// The clusters: only rotate reaches clusters, so only it takes these flags.
-    #[command(flatten)]
-    pub kube: KubeArgs,
     #[command(flatten)]
     pub output: OutputArgs,
 }
@@ -251,10 +251,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
             Ok(ExitStatus::Success)
         }
         Command::Check(a) => check(a, stores, &printer).await,
-        Command::Rotate(a) => {
-            let kube = a.kube.clone();
-            rotate(a, &kube, stores, &printer).await
-        }
+        Command::Rotate(a) => rotate(a, &args.kube, stores, &printer).await,
     }
 }
 
