@@ -15,7 +15,7 @@ use kube::{
 use serde_json::Value;
 
 use super::{
-    clusterdir::{ClusterDir, ObjectKey},
+    clusterdir::{ClusterDir, WaitTarget},
     operator::{self, Changes, OperatorAction, OperatorManifest},
     preflight::Preflight,
     spec::ClusterLayout,
@@ -315,7 +315,7 @@ pub async fn bootstrap(
     Ok(out)
 }
 
-async fn get(resolver: &Resolver, key: &ObjectKey) -> Result<Option<Value>, KubeError> {
+async fn get(resolver: &Resolver, key: &WaitTarget) -> Result<Option<Value>, KubeError> {
     let gvk = Gvk::from_api_version(&key.api_version, &key.kind);
     let (ar, namespaced) = resolver
         .resolve(&gvk.group, Some(&gvk.version), &gvk.kind)
@@ -338,7 +338,7 @@ enum Poll {
 /// message. A `Stalled` condition ends the wait early: the controller has given up retrying.
 pub async fn wait_ready(
     target: &KubeTarget,
-    keys: &[ObjectKey],
+    keys: &[WaitTarget],
     timeout: Duration,
     rep: &dyn StepReporter,
 ) -> Result<String, StepFailure> {

@@ -25,9 +25,10 @@ use crate::{
     repo::{FleetRepo, clusters, names},
 };
 
-/// The Flux object bootstrap waits for, with its kind for messages.
+/// A Flux object bootstrap waits for, with its kind for messages (a namespaced name alone is
+/// `credentials::ObjectKey`).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ObjectKey {
+pub struct WaitTarget {
     /// `apiVersion`.
     pub api_version: String,
     /// Kind.
@@ -38,7 +39,7 @@ pub struct ObjectKey {
     pub name: String,
 }
 
-impl std::fmt::Display for ObjectKey {
+impl std::fmt::Display for WaitTarget {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}/{}", self.kind, self.namespace, self.name)
     }
@@ -60,7 +61,7 @@ pub struct ClusterDir {
     /// The git Secret the sync source reads, when the repository is private.
     pub pull_secret: Option<String>,
     /// The objects that must become Ready, in order (FluxInstance, then the sync Kustomization).
-    pub wait_for: Vec<ObjectKey>,
+    pub wait_for: Vec<WaitTarget>,
     /// The Flux distribution version expression (d1), for the Kubernetes version check.
     pub flux_version: Option<String>,
     /// Things worth telling the user (e.g. a sync path that points at another cluster).
@@ -174,7 +175,7 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<C
                 "/metadata/namespace",
                 Some(namespace.clone().into()),
             );
-            let mut wait_for = vec![ObjectKey {
+            let mut wait_for = vec![WaitTarget {
                 api_version: "fluxcd.controlplane.io/v1".into(),
                 kind: "FluxInstance".into(),
                 namespace: namespace.clone(),
@@ -199,7 +200,7 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<C
                 // The operator names the sync source and Kustomization after `sync.name`, or the
                 // namespace when unset.
                 let sync_name = str_at(sync, "/name").unwrap_or(&namespace).to_string();
-                wait_for.push(ObjectKey {
+                wait_for.push(WaitTarget {
                     api_version: "kustomize.toolkit.fluxcd.io/v1".into(),
                     kind: "Kustomization".into(),
                     namespace: namespace.clone(),
@@ -286,7 +287,7 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<C
                     fs.display()
                 ));
             }
-            let wait_for = vec![ObjectKey {
+            let wait_for = vec![WaitTarget {
                 api_version: "kustomize.toolkit.fluxcd.io/v1".into(),
                 kind: "Kustomization".into(),
                 namespace: namespace.clone(),

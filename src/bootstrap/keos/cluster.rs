@@ -27,7 +27,7 @@ use super::{
 use crate::{
     bootstrap::{
         BootstrapError,
-        clusterdir::{ObjectKey, locate},
+        clusterdir::{WaitTarget, locate},
         spec::DEFAULT_NAMESPACE,
     },
     error::Result,
@@ -138,7 +138,7 @@ pub struct KeosCluster {
     /// `SOPS_SECRET_PROVIDED`: the apps-components patch gives labelled Kustomizations the key.
     pub sops_provided: bool,
     /// What bootstrap waits for, in order.
-    pub wait_for: Vec<ObjectKey>,
+    pub wait_for: Vec<WaitTarget>,
 }
 
 fn invalid(path: impl Into<PathBuf>, reason: impl Into<String>) -> BootstrapError {
@@ -276,7 +276,7 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<K
     };
     let wait_for = WAIT_CHAIN
         .iter()
-        .map(|n| ObjectKey {
+        .map(|n| WaitTarget {
             api_version: "kustomize.toolkit.fluxcd.io/v1".into(),
             kind: "Kustomization".into(),
             namespace: DEFAULT_NAMESPACE.into(),

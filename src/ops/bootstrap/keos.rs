@@ -31,7 +31,7 @@ use crate::{
         apply::{
             Credentials, Options, Outcome, StepError, StepFailure, StepReporter, ensure_namespace, wait_ready,
         },
-        clusterdir::{self, ObjectKey},
+        clusterdir::{self, WaitTarget},
         fleet,
         keos::{
             self, DecryptionKey, KeosError, KeosPreflightError, REPLICATE_ALL, REPLICATE_TO,
@@ -662,7 +662,7 @@ async fn steps(job: &ApplyJob, log: &ClusterLog) -> Result<Outcome, StepError> {
             .apply(&cluster::flux_instance(DEFAULT_NAMESPACE))
             .await
             .map_err(step_fail("apply the FluxInstance", &out))?;
-        let key = ObjectKey {
+        let key = WaitTarget {
             api_version: "fluxcd.controlplane.io/v1".into(),
             kind: "FluxInstance".into(),
             namespace: DEFAULT_NAMESPACE.into(),
