@@ -23,7 +23,8 @@ pub struct LoadedKubeconfig {
 }
 
 /// Loads the kubeconfig the way kubectl does: `--kubeconfig` if given, else every file listed in
-/// `KUBECONFIG` (missing files skipped, first value wins), else `~/.kube/config`.
+/// `KUBECONFIG` (missing files skipped, first value wins), else `~/.kube/config`. Kept by hand
+/// because kube-rs's own loader fails on a missing file in `KUBECONFIG`, which kubectl skips.
 pub fn load_kubeconfig(explicit: Option<&Path>) -> Result<LoadedKubeconfig, ConfigError> {
     load_kubeconfig_with(explicit, std::env::var_os("KUBECONFIG").as_deref())
 }

@@ -620,6 +620,18 @@ fn demo_flow_against_real_flux() {
             Ok(())
         });
     }
+    // Healthy clusters count nothing as failing, the real flux-operator's FluxReport included
+    // (its Ready condition carries an older observedGeneration than its metadata).
+    let healthy = env
+        .fleet("bootstrap", &fleet, &["status", "--all-contexts", "-o", "json"])
+        .ok("bootstrap status");
+    let doc: Value = serde_json::from_str(&healthy).expect("bootstrap status JSON");
+    let items = doc["items"].as_array().expect("items");
+    assert_eq!(items.len(), contexts.len(), "{doc:#}");
+    for item in items {
+        assert_eq!(item["failing"], 0, "{item:#}");
+    }
+
     // Substituted by kustomize-controller from the runtime info --propagate copied.
     let cm = env.get_json("staging", "frontend", "configmap/frontend-config");
     assert_eq!(cm["data"]["environment"], "staging", "{cm:#}");
