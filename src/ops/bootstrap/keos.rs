@@ -17,11 +17,10 @@ use kube::{
 use serde_json::json;
 
 use super::{
-    super::TargetReport,
     init::InitOutcome,
     run::{
         BootstrapOutcome, BootstrapRequest, ClusterLog, ClusterResult, ClusterRun, ClusterSelection, Steps,
-        run_clusters, select,
+        merge_reports, run_clusters, select,
     },
 };
 use crate::{
@@ -327,28 +326,7 @@ pub async fn bootstrap(
         format!("{:?}: {}", run.result, run.message)
     })
     .await;
-    let mut applied = applied.into_iter();
-    let reports = preflights
-        .into_iter()
-        .map(|pre| match pre.outcome {
-            Err(error) => TargetReport {
-                target: pre.target,
-                outcome: Err(error),
-                seconds: pre.seconds,
-            },
-            Ok(_) => match applied.next() {
-                Some(run) => TargetReport {
-                    target: run.target,
-                    outcome: run.outcome,
-                    seconds: pre.seconds + run.seconds,
-                },
-                None => TargetReport::failed(
-                    pre.target,
-                    Error::Internal("a cluster that passed preflight has no result".into()).into(),
-                ),
-            },
-        })
-        .collect();
+    let reports = merge_reports(preflights, applied);
     let partial = partial
         .iter()
         .filter_map(|(cluster, done)| done.get().map(|s| (cluster.clone(), s.clone())))

@@ -431,28 +431,7 @@ pub(super) async fn bootstrap(
     .await;
     reporter.debug(&format!("every cluster done after {:?}", began.elapsed()));
 
-    let mut applied = applied.into_iter();
-    let reports = preflights
-        .into_iter()
-        .map(|pre| match pre.outcome {
-            Err(error) => TargetReport {
-                target: pre.target,
-                outcome: Err(error),
-                seconds: pre.seconds,
-            },
-            Ok(_) => match applied.next() {
-                Some(run) => TargetReport {
-                    target: run.target,
-                    outcome: run.outcome,
-                    seconds: pre.seconds + run.seconds,
-                },
-                None => TargetReport::failed(
-                    pre.target,
-                    Error::Internal("a cluster that passed preflight has no result".into()).into(),
-                ),
-            },
-        })
-        .collect();
+    let reports = merge_reports(preflights, applied);
     let partial = partial
         .iter()
         .filter_map(|(cluster, done)| done.get().map(|s| (cluster.clone(), s.clone())))
@@ -743,6 +722,36 @@ where
     };
     let (reports, ()) = tokio::join!(run, forward);
     reports
+}
+
+/// One report per cluster in preflight order: its preflight failure, or its run (timed from the
+/// start of its preflight). `applied` holds the runs of the clusters that passed, in order.
+pub(super) fn merge_reports<P, T>(
+    preflights: Vec<TargetReport<P>>,
+    applied: Vec<TargetReport<T>>,
+) -> Vec<TargetReport<T>> {
+    let mut applied = applied.into_iter();
+    preflights
+        .into_iter()
+        .map(|pre| match pre.outcome {
+            Err(error) => TargetReport {
+                target: pre.target,
+                outcome: Err(error),
+                seconds: pre.seconds,
+            },
+            Ok(_) => match applied.next() {
+                Some(run) => TargetReport {
+                    target: run.target,
+                    outcome: run.outcome,
+                    seconds: pre.seconds + run.seconds,
+                },
+                None => TargetReport::failed(
+                    pre.target,
+                    Error::Internal("a cluster that passed preflight has no result".into()).into(),
+                ),
+            },
+        })
+        .collect()
 }
 
 #[cfg(test)]
