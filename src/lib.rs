@@ -25,6 +25,7 @@ pub mod bootstrap;
 pub mod cli;
 pub mod credentials;
 pub mod error;
+pub mod exec;
 pub mod exit;
 pub mod kube;
 pub mod manifests;

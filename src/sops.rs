@@ -16,7 +16,6 @@
 //! for the latest release, which is slow, and fails where there is no network.
 
 use std::{
-    ffi::OsString,
     io::Write,
     path::{Path, PathBuf},
     process::{Command, Stdio},
@@ -119,11 +118,11 @@ impl Sops {
         let path = match (explicit, from_env) {
             (Some(p), _) => p.to_path_buf(),
             (None, Some(p)) => PathBuf::from(p),
-            (None, None) => {
-                find_on_path("sops", std::env::var_os("PATH")).ok_or_else(|| SopsError::NotFound {
+            (None, None) => crate::exec::find_on_path("sops", std::env::var_os("PATH")).ok_or_else(|| {
+                SopsError::NotFound {
                     tried: "not on PATH, SOPS is not set".into(),
-                })?
-            }
+                }
+            })?,
         };
         if !path.is_file() {
             return Err(SopsError::NotFound {
@@ -278,25 +277,6 @@ fn parse_version(line: &str) -> Option<(u32, u32, u32)> {
     Some((major, minor, patch.parse().ok()?))
 }
 
-/// The first executable file named `name` in the `PATH` directories.
-fn find_on_path(name: &str, path: Option<OsString>) -> Option<PathBuf> {
-    std::env::split_paths(&path?)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.is_file()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -327,7 +307,7 @@ mod tests {
             text.contains("https://getsops.io") && text.contains("--sops PATH"),
             "{text}"
         );
-        assert!(find_on_path("sops", Some(OsString::from("/nonexistent"))).is_none());
+        assert!(crate::exec::find_on_path("sops", Some(std::ffi::OsString::from("/nonexistent"))).is_none());
     }
 
     #[test]

@@ -24,7 +24,6 @@
 //! see [`super::substitute`].
 
 use std::{
-    ffi::OsString,
     path::{Path, PathBuf},
     process::{Command, Stdio},
 };
@@ -167,8 +166,10 @@ impl Kustomize {
             (Some(p), _) => p.to_path_buf(),
             (None, Some(p)) => PathBuf::from(p),
             (None, None) => {
-                find_on_path("kubectl", std::env::var_os("PATH")).ok_or_else(|| KustomizeError::NotFound {
-                    tried: "not on PATH, KUBECTL is not set".into(),
+                crate::exec::find_on_path("kubectl", std::env::var_os("PATH")).ok_or_else(|| {
+                    KustomizeError::NotFound {
+                        tried: "not on PATH, KUBECTL is not set".into(),
+                    }
                 })?
             }
         };
@@ -552,25 +553,6 @@ fn parse_version(text: &str) -> Option<Versions> {
     })
 }
 
-/// The first executable file named `name` in the `PATH` directories.
-fn find_on_path(name: &str, path: Option<OsString>) -> Option<PathBuf> {
-    std::env::split_paths(&path?)
-        .map(|dir| dir.join(name))
-        .find(|candidate| is_executable(candidate))
-}
-
-#[cfg(unix)]
-fn is_executable(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    path.metadata()
-        .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-}
-
-#[cfg(not(unix))]
-fn is_executable(path: &Path) -> bool {
-    path.is_file()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -615,7 +597,9 @@ mod tests {
         assert!(text.contains("'/nonexistent/kubectl' does not exist"), "{text}");
         assert!(text.contains("--kubectl PATH"), "{text}");
         assert_eq!(err.exit_status(), crate::exit::ExitStatus::Usage);
-        assert!(find_on_path("kubectl", Some(OsString::from("/nonexistent"))).is_none());
+        assert!(
+            crate::exec::find_on_path("kubectl", Some(std::ffi::OsString::from("/nonexistent"))).is_none()
+        );
     }
 
     #[test]
