@@ -65,16 +65,18 @@ for repo in fleet infra apps; do
 done
 
 step "Scaffold the fleet repo: clusters/staging and clusters/production in the d1 shape"
+# The local git server speaks plain http: --insecure-http accepts the token over it (a real fleet
+# uses https, where the flag is not needed).
 mkdir -p "$DEMO/fleet" && git -C "$DEMO/fleet" init -q -b main
 cd "$DEMO/fleet"
 # The operator's bundled manifests (no OCI artifact) and no wait on Deployments: there is no kubelet here.
-run kubectl fleet bootstrap init staging --git-url "$GIT/fleet.git" --environment staging \
+run kubectl fleet bootstrap init staging --git-url "$GIT/fleet.git" --insecure-http --environment staging \
   --domain staging.demo.local --artifact none --no-instance-wait --operator-chart none
-run kubectl fleet bootstrap init production --from staging --production --environment production \
+run kubectl fleet bootstrap init production --from staging --insecure-http --production --environment production \
   --domain production.demo.local
 step "Onboard a platform component (infra) and an apps tenant namespace"
-run kubectl fleet tenant component add monitoring --git-url "$GIT/infra.git"
-run kubectl fleet tenant create frontend --tenant apps --git-url "$GIT/apps.git"
+run kubectl fleet tenant component add monitoring --git-url "$GIT/infra.git" --insecure-http
+run kubectl fleet tenant create frontend --tenant apps --git-url "$GIT/apps.git" --insecure-http
 git add -A && git -c user.name=demo -c user.email=demo@example.invalid commit -qm "fleet: staging, production, monitoring, frontend"
 
 # The infra and apps repositories: one overlay per environment, small workloads (no pods: there is
@@ -126,14 +128,14 @@ run kubectl fleet token set fleet-bot --from-stdin --no-check <"$TOKEN_FILE"
 run kubectl fleet token list
 
 step "Bootstrap both clusters concurrently: operator, git secrets, FluxInstance, wait for Ready"
-run kubectl fleet bootstrap staging production --token fleet-bot --tenant-token apps=fleet-bot \
+run kubectl fleet bootstrap staging production --token fleet-bot --tenant-token apps=fleet-bot --insecure-http \
   --operator-manifest "$operator_manifest" --timeout 5m
 
 step "Give the apps tenant its git secret and runtime info in its namespace (no Kyverno here: --propagate)"
 for ctx in staging production; do
   wait_for 300 "Flux to create namespace frontend on $ctx" kubectl --context "$ctx" get namespace frontend
 done
-run kubectl fleet tenant create frontend --tenant apps --git-url "$GIT/apps.git" --apply --propagate \
+run kubectl fleet tenant create frontend --tenant apps --git-url "$GIT/apps.git" --insecure-http --apply --propagate \
   --token fleet-bot --all-contexts
 
 step "Wait for Flux to reconcile the tenant from the apps repo (real source- and kustomize-controller)"

@@ -41,7 +41,7 @@ _kubectl__fleet__bootstrap() {
 
     case "${cmd}" in
         kubectl__fleet__bootstrap)
-            opts="-o -q -v -h -V --all --token --token-stdin --token-env --tenant-token --tenant-token-env --username --operator-manifest --timeout --no-wait --dry-run --kubectl --sops --install-flux --sops-gpg-key --sops-age-key --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version init status help"
+            opts="-o -q -v -h -V --all --token --token-stdin --token-env --tenant-token --tenant-token-env --username --insecure-http --operator-manifest --timeout --no-wait --dry-run --kubectl --sops --install-flux --sops-gpg-key --sops-age-key --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version init status help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,7 +234,7 @@ _kubectl__fleet__bootstrap() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__bootstrap__subcmd__init)
-            opts="-n -o -q -v -h --namespace --from --layout --environment --git-branch --cluster-name --domain --production --automation --no-automation --git-url --branch --pull-secret --public-repo --flux-version --registry --artifact --variant --image-pull-secret --components --cluster-type --multitenant --no-multitenant --tenant-default-sa --network-policy --no-network-policy --instance-wait --no-instance-wait --operator-chart --cluster-dns-domain --set --profile --use-case --sops-pgp --sops-age --sops-kms --sops-aws-profile --sops-pgp-public-key --system-services-git-url --apps-git-url --capsule-tenant --capsule-owner-group --components-manifest --force --dry-run --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help"
+            opts="-n -o -q -v -h --namespace --from --layout --environment --git-branch --cluster-name --domain --production --automation --no-automation --git-url --branch --pull-secret --public-repo --insecure-http --flux-version --registry --artifact --variant --image-pull-secret --components --cluster-type --multitenant --no-multitenant --tenant-default-sa --network-policy --no-network-policy --instance-wait --no-instance-wait --operator-chart --cluster-dns-domain --set --profile --use-case --sops-pgp --sops-age --sops-kms --sops-aws-profile --sops-pgp-public-key --system-services-git-url --apps-git-url --capsule-tenant --capsule-owner-group --components-manifest --force --dry-run --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

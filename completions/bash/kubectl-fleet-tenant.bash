@@ -304,7 +304,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__automation)
-            opts="-q -v -h --git-url --author-name --author-email --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --git-url --insecure-http --author-name --author-email --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,7 +422,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__component__subcmd__add)
-            opts="-q -v -h --depends-on --substitute --git-url --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --depends-on --substitute --git-url --insecure-http --force --dry-run --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -525,7 +525,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__create)
-            opts="-q -v -h --tenant --git-url --role --path --existing-namespace --force --dry-run --apply --token --token-stdin --token-env --username --propagate --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --tenant --git-url --insecure-http --role --path --existing-namespace --force --dry-run --apply --token --token-stdin --token-env --username --propagate --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

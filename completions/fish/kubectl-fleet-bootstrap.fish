@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_kubectl_fleet_bootstrap_global_optspecs
-    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= operator-manifest= timeout= no-wait dry-run kubectl= sops= install-flux sops-gpg-key= sops-age-key= fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose v= color= no-progress h/help V/version
+    string join \n all token= token-stdin token-env= tenant-token= tenant-token-env= username= insecure-http operator-manifest= timeout= no-wait dry-run kubectl= sops= install-flux sops-gpg-key= sops-age-key= fleet-dir= kubeconfig= context= all-contexts request-timeout= o/output= q/quiet v/verbose v= color= no-progress h/help V/version
 end
 
 function __fish_kubectl_fleet_bootstrap_needs_command
@@ -49,6 +49,7 @@ always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l all -d 'Bootstrap every directory under clusters/'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l token-stdin -d 'Read the fleet git token from stdin'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l insecure-http -d 'Accept a plain http:// sync URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l no-wait -d 'Do not wait for readiness'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l dry-run -d 'Run every check, then print what would be applied (Secrets redacted) instead of applying'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_needs_command" -l install-flux -d 'Install Flux where it is missing (Flux Operator and a FluxInstance without sync), instead of failing that cluster'
@@ -118,6 +119,7 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l automation -d 'Run image automation (the default unless --production)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l no-automation -d 'Do not run image automation'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l public-repo -d 'The fleet repository is public: no pull secret'
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l multitenant -d 'Multi-tenancy lockdown (the default)'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l no-multitenant -d 'No multi-tenancy lockdown'
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l network-policy -d 'Network policies for the Flux controllers (the default)'

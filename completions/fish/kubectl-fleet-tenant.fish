@@ -62,6 +62,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l existing-namespace -d 'The namespace is created outside the fleet repository (keos-installer creates keos-core): write no namespace.yaml; with --apply, require that it exists'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l force -d 'Overwrite files that exist with other content'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand create" -l dry-run -d 'Show the diff (and, with --apply, the objects per cluster) without changing anything'
@@ -121,6 +122,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l substitute -d 'Substitute ${VAR}s in the component\'s manifests from the runtime-info ConfigMap (flux-runtime-info, keos-runtime-info)'
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l force -d 'Overwrite a component file that exists with other content'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l dry-run -d 'Show the diff without writing'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand component; and __fish_seen_subcommand_from add" -l all-contexts -d 'Act on every context in the kubeconfig'
@@ -179,6 +181,7 @@ complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcomman
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l force -d 'Overwrite files that exist with other content'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l dry-run -d 'Show the diff without writing'
 complete -c kubectl-fleet-tenant -n "__fish_kubectl_fleet_tenant_using_subcommand automation" -l all-contexts -d 'Act on every context in the kubeconfig'

@@ -60,6 +60,7 @@ always\t'Always colour, even into a pipe'
 never\t'Never colour'"
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l all -d 'Bootstrap every directory under clusters/'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l token-stdin -d 'Read the fleet git token from stdin'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l insecure-http -d 'Accept a plain http:// sync URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l no-wait -d 'Do not wait for readiness'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l dry-run -d 'Run every check, then print what would be applied (Secrets redacted) instead of applying'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and not __fish_seen_subcommand_from init status help" -l install-flux -d 'Install Flux where it is missing (Flux Operator and a FluxInstance without sync), instead of failing that cluster'
@@ -129,6 +130,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; a
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l automation -d 'Run image automation (the default unless --production)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l no-automation -d 'Do not run image automation'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l public-repo -d 'The fleet repository is public: no pull secret'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l multitenant -d 'Multi-tenancy lockdown (the default)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l no-multitenant -d 'No multi-tenancy lockdown'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand bootstrap; and __fish_seen_subcommand_from init" -l network-policy -d 'Network policies for the Flux controllers (the default)'
@@ -297,6 +299,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l existing-namespace -d 'The namespace is created outside the fleet repository (keos-installer creates keos-core): write no namespace.yaml; with --apply, require that it exists'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l force -d 'Overwrite files that exist with other content'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from create" -l dry-run -d 'Show the diff (and, with --apply, the objects per cluster) without changing anything'
@@ -372,6 +375,7 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l insecure-http -d 'Accept a plain http:// git URL although the token then crosses the network unencrypted (a lab git server)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l force -d 'Overwrite files that exist with other content'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l dry-run -d 'Show the diff without writing'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and __fish_seen_subcommand_from automation" -l all-contexts -d 'Act on every context in the kubeconfig'

@@ -22,7 +22,10 @@ use crate::{
         pointer::{self, str_at},
         yaml,
     },
-    repo::{FleetRepo, clusters, names},
+    repo::{
+        FleetRepo, clusters,
+        names::{self, GitAccess},
+    },
 };
 
 /// A Flux object bootstrap waits for, with its kind for messages (a namespaced name alone is
@@ -135,23 +138,32 @@ fn invalid(path: impl Into<PathBuf>, reason: impl Into<String>) -> BootstrapErro
     }
 }
 
-fn check_https(path: &Path, url: &str, what: &str) -> Result<(), BootstrapError> {
-    if url.starts_with("https://") || url.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(invalid(
-            path,
-            format!(
-                "{what} '{url}' is not an HTTPS URL: kubectl fleet bootstrap writes token (basic-auth) \
-                 Secrets, which only work over HTTPS"
-            ),
-        ))
-    }
+/// The sync source reads a token Secret, so its URL must take a token: HTTPS, or plain http only
+/// with `--insecure-http` (the token would cross the network unencrypted). Shared by the d1,
+/// classic and keos loaders.
+pub fn check_token_url(
+    path: &Path,
+    what: &str,
+    url: &str,
+    insecure_http: bool,
+) -> Result<(), BootstrapError> {
+    names::git_url(
+        &format!("{} {what}", path.display()),
+        url,
+        GitAccess::Token { insecure_http },
+    )?;
+    Ok(())
 }
 
 /// Loads `clusters/NAME` for bootstrapping. A classic `flux-system/` directory is built with the
 /// real kustomize (`kustomize`, located on first use), as kustomize-controller will build it.
-pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<ClusterDir> {
+/// `insecure_http` is `--insecure-http`: a plain http sync URL is accepted with a token.
+pub fn load(
+    repo: &FleetRepo,
+    name: &str,
+    kustomize: &LazyKustomize,
+    insecure_http: bool,
+) -> Result<ClusterDir> {
     let rel = locate(repo, name)?;
     let files = parse_all(repo, &rel)?;
     let instances: Vec<(&PathBuf, &Value)> = files
@@ -187,7 +199,12 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<C
                 if kind == "GitRepository" {
                     pull_secret = str_at(sync, "/pullSecret").map(str::to_string);
                     if pull_secret.is_some() {
-                        check_https(file, str_at(sync, "/url").unwrap_or_default(), "spec.sync.url")?;
+                        check_token_url(
+                            file,
+                            "spec.sync.url",
+                            str_at(sync, "/url").unwrap_or_default(),
+                            insecure_http,
+                        )?;
                     }
                 }
                 let path = normalize_path(str_at(sync, "/path").unwrap_or_default());
@@ -274,10 +291,11 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<C
             if pull_secret.is_some()
                 && let Some(r) = source
             {
-                check_https(
+                check_token_url(
                     &fs,
-                    str_at(r, "/spec/url").unwrap_or_default(),
                     "GitRepository url",
+                    str_at(r, "/spec/url").unwrap_or_default(),
+                    insecure_http,
                 )?;
             }
             let path = normalize_path(str_at(sync, "/spec/path").unwrap_or_default());

@@ -831,11 +831,6 @@ pub fn resolve(
             });
         }
     };
-    names::git_url(
-        "--git-url",
-        &git_url,
-        names::GitAccess::Token { insecure_http: true },
-    )?;
     let branch = input
         .branch
         .clone()
@@ -851,6 +846,8 @@ pub fn resolve(
             (None, None) => Some(DEFAULT_NAMESPACE.to_string()),
         }
     };
+    let access = crate::bootstrap::resolve::git_access(input, pull_secret.is_some());
+    names::git_url("--git-url", &git_url, access)?;
     if let Some(s) = &pull_secret {
         names::dns_label("--pull-secret", s)?;
     }
@@ -859,7 +856,7 @@ pub fn resolve(
         ("--apps-git-url", &input.apps_git_url),
     ] {
         if let Some(u) = url {
-            names::git_url(flag, u, names::GitAccess::Token { insecure_http: true })?;
+            names::git_url(flag, u, access)?;
         }
     }
     let capsule = match (&input.capsule_tenant, &input.capsule_owner_group) {

@@ -200,6 +200,18 @@ fn runtime(
     })
 }
 
+/// How the sync will reach `--git-url`: with the pull secret's token (HTTPS, or plain http only
+/// with `--insecure-http`), or anonymously for a public repository (any scheme Flux accepts).
+pub(crate) fn git_access(input: &InitInput, with_token: bool) -> GitAccess {
+    if with_token {
+        GitAccess::Token {
+            insecure_http: input.insecure_http,
+        }
+    } else {
+        GitAccess::Any
+    }
+}
+
 /// Where Flux syncs from: the fleet repository URL, its ref and the Secret the sync reads.
 struct Source {
     git_url: String,
@@ -220,8 +232,6 @@ fn source(input: &InitInput, b: Option<&ClusterSpec>) -> Result<Source, Bootstra
             });
         }
     };
-    // Plain http stays accepted here for lab git servers; see the fleet model's GitAccess.
-    names::git_url("--git-url", &git_url, GitAccess::Token { insecure_http: true })?;
     let git_ref = match (&input.branch, b) {
         (Some(br), _) => ClusterSpec::branch_ref(br),
         (None, Some(b)) => b.git_ref.clone(),
@@ -236,6 +246,7 @@ fn source(input: &InitInput, b: Option<&ClusterSpec>) -> Result<Source, Bootstra
             (None, None) => Some(DEFAULT_NAMESPACE.to_string()),
         }
     };
+    names::git_url("--git-url", &git_url, git_access(input, pull_secret.is_some()))?;
     if let Some(s) = &pull_secret {
         names::dns_label("--pull-secret", s)?;
     }

@@ -305,6 +305,11 @@ pub struct InitInput {
     #[arg(long, conflicts_with = "pull_secret")]
     pub public_repo: bool,
 
+    /// Accept a plain http:// git URL although the token then crosses the network unencrypted
+    /// (a lab git server).
+    #[arg(long)]
+    pub insecure_http: bool,
+
     /// Flux version expression (default 2.x, the latest).
     #[arg(long, value_name = "VERSION")]
     pub flux_version: Option<String>,

@@ -133,6 +133,11 @@ pub struct RunArgs {
     #[arg(long, value_name = "NAME")]
     pub username: Option<String>,
 
+    /// Accept a plain http:// sync URL although the token then crosses the network unencrypted
+    /// (a lab git server).
+    #[arg(long)]
+    pub insecure_http: bool,
+
     /// The Flux Operator release manifest (file or http(s) URL).
     #[arg(long, value_name = "FILE|URL", default_value = DEFAULT_OPERATOR_MANIFEST, value_hint = clap::ValueHint::FilePath)]
     pub operator_manifest: String,
@@ -482,6 +487,7 @@ async fn run_bootstrap(
                 _ => None,
             },
         },
+        insecure_http: a.insecure_http,
         repo,
     };
     let out = op::bootstrap(request, store.as_ref(), metas.as_ref(), printer).await?;

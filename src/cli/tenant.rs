@@ -199,6 +199,10 @@ pub struct CreateArgs {
     /// repository, only to scaffold domain/apps/<use-case>/prerequisites when it does not exist.
     #[arg(long, value_name = "URL")]
     pub git_url: Option<String>,
+    /// Accept a plain http:// git URL although the token then crosses the network unencrypted
+    /// (a lab git server).
+    #[arg(long)]
+    pub insecure_http: bool,
 
     /// ClusterRole bound to the tenant ServiceAccount in its namespace.
     #[arg(long, value_name = "CLUSTERROLE", default_value = DEFAULT_ROLE)]
@@ -336,6 +340,10 @@ pub struct ComponentAddArgs {
     /// The platform repository; needed only to scaffold a components directory that does not exist.
     #[arg(long, value_name = "URL")]
     pub git_url: Option<String>,
+    /// Accept a plain http:// git URL although the token then crosses the network unencrypted
+    /// (a lab git server).
+    #[arg(long)]
+    pub insecure_http: bool,
 
     /// Overwrite a component file that exists with other content.
     #[arg(long)]
@@ -355,6 +363,10 @@ pub struct AutomationArgs {
     /// The tenant's git repository (default: the one its namespaces use).
     #[arg(long, value_name = "URL")]
     pub git_url: Option<String>,
+    /// Accept a plain http:// git URL although the token then crosses the network unencrypted
+    /// (a lab git server).
+    #[arg(long)]
+    pub insecure_http: bool,
 
     /// Commit author name.
     #[arg(long, value_name = "NAME", default_value = "fluxcdbot")]
@@ -435,6 +447,7 @@ async fn create_cmd(
         namespace: args.namespace,
         tenant: args.tenant,
         git_url: args.git_url,
+        insecure_http: args.insecure_http,
         role: args.role,
         path: args.path,
         existing_namespace: args.existing_namespace,
@@ -514,6 +527,7 @@ fn component_cmd(repo: RepoSelection, printer: &Printer, args: ComponentAddArgs)
         depends_on: args.depends_on,
         substitute: args.substitute,
         git_url: args.git_url,
+        insecure_http: args.insecure_http,
         force: args.force,
         dry_run: args.dry_run,
     };
@@ -539,6 +553,7 @@ fn automation_cmd(repo: RepoSelection, printer: &Printer, args: AutomationArgs) 
         repo,
         tenant: args.tenant,
         git_url: args.git_url,
+        insecure_http: args.insecure_http,
         author_name: args.author_name,
         author_email: args.author_email,
         force: args.force,

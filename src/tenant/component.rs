@@ -29,6 +29,8 @@ pub struct ComponentOptions {
     pub substitute: bool,
     /// The platform repository, needed only when the components directory does not exist yet.
     pub git_url: Option<String>,
+    /// `--insecure-http`: `git_url` may be plain http although the token then crosses unencrypted.
+    pub insecure_http: bool,
 }
 
 /// The files to write and what else to tell the user.
@@ -64,7 +66,7 @@ pub fn validate_options(layout: &Layout, opts: &ComponentOptions) -> Result<(), 
         names::dns_label("dependency", dep)?;
     }
     if let Some(url) = &opts.git_url {
-        validate::git_url(url)?;
+        validate::git_url(url, opts.insecure_http)?;
     }
     Ok(())
 }
@@ -311,6 +313,7 @@ mod tests {
             depends_on: vec!["monitoring-controllers".into()],
             substitute: false,
             git_url: None,
+            insecure_http: false,
         };
         let docs = component_docs(&Layout::d1(), &opts);
         assert_eq!(docs[0]["metadata"]["name"], "admission-controllers");
@@ -338,6 +341,7 @@ mod tests {
             depends_on: vec![],
             substitute: false,
             git_url: None,
+            insecure_http: false,
         };
         assert!(validate_options(&Layout::d1(), &long).is_err());
     }
@@ -355,6 +359,7 @@ mod tests {
             depends_on: vec!["system-services-sis-configs".into()],
             substitute: true,
             git_url: None,
+            insecure_http: false,
         };
         let docs = component_docs(&layout, &opts);
         assert_eq!(docs.len(), 1);

@@ -52,10 +52,15 @@ pub fn tenant(layout: &Layout, name: &str) -> Result<(), TenantError> {
     Ok(())
 }
 
-/// Validates a git URL the way GitRepository's schema does (`http`, `https` or `ssh`), with a
-/// host. Tokens in URLs are refused: they would end up in the repository.
-pub fn git_url(url: &str) -> Result<(), TenantError> {
-    Ok(names::git_url("git URL", url, GitAccess::Any)?)
+/// Validates a tenant or component git URL. Its GitRepository reads a token Secret, so HTTPS only
+/// (plain http with `--insecure-http`), with a host; tokens in URLs are refused: they would end up
+/// in the repository.
+pub fn git_url(url: &str, insecure_http: bool) -> Result<(), TenantError> {
+    Ok(names::git_url(
+        "git URL",
+        url,
+        GitAccess::Token { insecure_http },
+    )?)
 }
 
 /// Validates a Kustomization path template: relative, inside the source, and containing the

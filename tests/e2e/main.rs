@@ -467,6 +467,7 @@ fn demo_flow_against_real_flux() {
             "staging",
             "--git-url",
             &fleet_url,
+            "--insecure-http",
             "--environment",
             "staging",
             "--domain",
@@ -487,6 +488,7 @@ fn demo_flow_against_real_flux() {
             "production",
             "--from",
             "staging",
+            "--insecure-http",
             "--production",
             "--environment",
             "production",
@@ -504,6 +506,7 @@ fn demo_flow_against_real_flux() {
             "monitoring",
             "--git-url",
             &env.repo_url("infra"),
+            "--insecure-http",
         ],
     )
     .ok("tenant component add");
@@ -517,6 +520,7 @@ fn demo_flow_against_real_flux() {
             "apps",
             "--git-url",
             &env.repo_url("apps"),
+            "--insecure-http",
         ],
     )
     .ok("tenant create");
@@ -543,6 +547,7 @@ fn demo_flow_against_real_flux() {
             "production",
             "--token",
             "fleet-bot",
+            "--insecure-http",
             "--tenant-token",
             "apps=fleet-bot",
             "--operator-manifest",
@@ -568,6 +573,7 @@ fn demo_flow_against_real_flux() {
             "apps",
             "--git-url",
             &env.repo_url("apps"),
+            "--insecure-http",
             "--apply",
             "--propagate",
             "--token",

@@ -112,6 +112,7 @@ fn bootstrap_request(fleet: &Fleet, credential: &str, wait: Option<Duration>) ->
         kubectl: None,
         sops: None,
         keos: Default::default(),
+        insecure_http: false,
     }
 }
 
@@ -521,4 +522,115 @@ async fn flag_and_name_defects_are_usage_errors_and_dry_run_does_not_ask_for_a_g
         "the Secret is planned: {}",
         run.stdout
     );
+}
+
+/// A token over plain http crosses the network unencrypted: every command where a git URL that
+/// will carry a token enters the fleet, or where bootstrap writes the token for one, refuses
+/// `http://` unless `--insecure-http` says so, before anything is written or applied.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_token_over_plain_http_needs_insecure_http_and_nothing_is_written_without_it() {
+    const HTTP: &str = "http://git.lab.internal/acme/fleet.git";
+    let refused = |run: &crate::common::Run, what: &str| {
+        assert_eq!(run.code, 2, "{what}: {run:?}");
+        assert!(
+            run.stderr.contains("plain http") && run.stderr.contains("--insecure-http"),
+            "{what}: {}",
+            run.stderr
+        );
+    };
+
+    // bootstrap init: the URL the sync's token Secret will be sent to.
+    let fleet = Fleet::new("plainhttp");
+    let run = fleet.init(&["init", "staging", "--git-url", HTTP, "--domain", "s.example.com"]);
+    refused(&run, "bootstrap init");
+    assert!(run.stderr.contains("--git-url"), "{}", run.stderr);
+    assert!(!fleet.path().join("clusters").exists(), "nothing written");
+    // A public repository has no token: any scheme Flux accepts.
+    fleet
+        .init(&[
+            "init",
+            "public",
+            "--git-url",
+            HTTP,
+            "--public-repo",
+            "--domain",
+            "p.example.com",
+        ])
+        .ok();
+    fleet
+        .init(&[
+            "init",
+            "staging",
+            "--git-url",
+            HTTP,
+            "--insecure-http",
+            "--domain",
+            "s.example.com",
+        ])
+        .ok();
+    // --from copies the URL; the opt-in is not copied.
+    let run = fleet.init(&["init", "prod", "--from", "staging", "--domain", "x.example.com"]);
+    refused(&run, "bootstrap init --from");
+    assert!(!fleet.path().join("clusters/prod").exists(), "nothing written");
+
+    // bootstrap: the cluster directory's sync URL, checked before the first request.
+    let run = tokio::task::spawn_blocking({
+        let cmd = fleet.bootstrap(&["staging", "--token-env", "FLEET_TEST_TOKEN", "--no-wait"]);
+        move || cmd.run()
+    })
+    .await
+    .expect("runs");
+    refused(&run, "bootstrap");
+    assert!(run.stderr.contains("spec.sync.url"), "{}", run.stderr);
+    assert!(!namespace_exists("staging", &fleet.ns).await, "nothing applied");
+    let run = tokio::task::spawn_blocking({
+        let cmd = fleet.bootstrap(&[
+            "staging",
+            "--token-env",
+            "FLEET_TEST_TOKEN",
+            "--insecure-http",
+            "--dry-run",
+        ]);
+        move || cmd.run()
+    })
+    .await
+    .expect("runs");
+    assert_eq!(run.code, 0, "with --insecure-http the plan goes on: {run:?}");
+    fleet.assert_no_token(&[&run]);
+
+    // tenant create and component add: their GitRepositories read the tenant's token Secret.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let tenant = |args: &[&str]| {
+        Cmd::fleet("kubectl-fleet-tenant")
+            .current_dir(dir.path())
+            .args(args)
+            .run()
+    };
+    let run = tenant(&["create", "web", "--tenant", "apps", "--git-url", HTTP]);
+    refused(&run, "tenant create");
+    let run = tenant(&["component", "add", "monitoring", "--git-url", HTTP]);
+    refused(&run, "tenant component add");
+    assert!(
+        std::fs::read_dir(dir.path()).expect("dir").next().is_none(),
+        "nothing written"
+    );
+    tenant(&[
+        "create",
+        "web",
+        "--tenant",
+        "apps",
+        "--git-url",
+        HTTP,
+        "--insecure-http",
+    ])
+    .ok();
+    tenant(&[
+        "component",
+        "add",
+        "monitoring",
+        "--git-url",
+        HTTP,
+        "--insecure-http",
+    ])
+    .ok();
 }

@@ -2104,6 +2104,7 @@ pub(crate) fn create_request(
         namespace: namespace.to_string(),
         tenant: tenant_name.to_string(),
         git_url: Some(APPS_URL.to_string()),
+        insecure_http: false,
         role: "admin".to_string(),
         path: None,
         existing_namespace: false,

@@ -27,7 +27,7 @@ use super::{
 use crate::{
     bootstrap::{
         BootstrapError,
-        clusterdir::{WaitTarget, locate},
+        clusterdir::{self, WaitTarget, locate},
         spec::DEFAULT_NAMESPACE,
     },
     error::Result,
@@ -187,7 +187,13 @@ pub fn check_encrypted(repo: &FleetRepo, cluster: &Path) -> Result<(), SecretErr
 }
 
 /// Loads `clusters/NAME` of a keos fleet for bootstrapping.
-pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<KeosCluster> {
+/// `insecure_http` is `--insecure-http`: a plain http sync URL is accepted with a token.
+pub fn load(
+    repo: &FleetRepo,
+    name: &str,
+    kustomize: &LazyKustomize,
+    insecure_http: bool,
+) -> Result<KeosCluster> {
     let rel = locate(repo, name)?;
     let fs = rel.join(DEFAULT_DIR).join("flux-system");
     if !["kustomization.yaml", "kustomization.yml"]
@@ -260,14 +266,13 @@ pub fn load(repo: &FleetRepo, name: &str, kustomize: &LazyKustomize) -> Result<K
     let source = find("GitRepository", FLEET_SOURCE).cloned().unwrap_or_default();
     let pull_secret = str_at(&source, "/spec/secretRef/name").map(str::to_string);
     let url = str_at(&source, "/spec/url").unwrap_or_default();
-    if pull_secret.is_some() && !(url.starts_with("https://") || url.starts_with("http://")) {
-        return Err(invalid(
+    if pull_secret.is_some() {
+        clusterdir::check_token_url(
             &fs,
-            format!(
-                "GitRepository {FLEET_SOURCE} url '{url}' is not an HTTPS URL: bootstrap writes a token (basic-auth) Secret, which only works over HTTPS"
-            ),
-        )
-        .into());
+            &format!("GitRepository {FLEET_SOURCE} url"),
+            url,
+            insecure_http,
+        )?;
     }
     let sops_rel = rel.join(SECRETS_DIR).join(SOPS_CONFIG);
     let decryption = match repo.read_optional(&sops_rel)? {

@@ -214,7 +214,7 @@ pub async fn bootstrap(
     let kustomize = crate::manifests::kustomize::LazyKustomize::new(req.kubectl.clone());
     let mut dirs = Vec::new();
     for c in &clusters {
-        dirs.push(cluster::load(&req.repo, c, &kustomize)?);
+        dirs.push(cluster::load(&req.repo, c, &kustomize, req.insecure_http)?);
     }
     let key = read_sops_key(&req.keos, matches!(req.tokens.fleet, Some(TokenSource::Stdin)))?;
     if let Some(k) = &key {

@@ -76,6 +76,8 @@ pub struct BootstrapRequest {
     pub sops: Option<PathBuf>,
     /// keos fleets: `--install-flux` and the SOPS key.
     pub keos: super::KeosOptions,
+    /// `--insecure-http`: the sync may fetch over plain http with the token.
+    pub insecure_http: bool,
 }
 
 /// The result of one cluster.
@@ -331,7 +333,7 @@ pub(super) async fn bootstrap(
     let kustomize = LazyKustomize::new(req.kubectl.clone());
     let mut dirs = Vec::new();
     for c in &clusters {
-        dirs.push(clusterdir::load(&req.repo, c, &kustomize)?);
+        dirs.push(clusterdir::load(&req.repo, c, &kustomize, req.insecure_http)?);
     }
     if let Some(warning) = kustomize.located().and_then(Kustomize::warning) {
         reporter.warn(&warning);
@@ -792,6 +794,7 @@ mod tests {
             kubectl: None,
             sops: None,
             keos: Default::default(),
+            insecure_http: false,
         };
         let recorder = Recorder::new();
         let store = MemoryStore::default();
@@ -888,6 +891,7 @@ mod tests {
                 kubectl: None,
                 sops: None,
                 keos: Default::default(),
+                insecure_http: false,
             },
             &MemoryStore::default(),
             None,

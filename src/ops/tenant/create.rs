@@ -39,6 +39,8 @@ pub struct CreateRequest {
     pub tenant: String,
     /// The tenant's git repository (default: the one its other namespaces use).
     pub git_url: Option<String>,
+    /// `--insecure-http`: accept a plain http git URL (the tenant token then crosses unencrypted).
+    pub insecure_http: bool,
     /// The ClusterRole bound in the namespace.
     pub role: String,
     /// The Kustomization path template (default: the layout's).
@@ -155,10 +157,10 @@ pub async fn create(
                 }
             },
         };
-        validate::git_url(&git_url)?;
+        validate::git_url(&git_url, req.insecure_http)?;
         Some(SyncOptions { git_url, path })
     } else {
-        extra_files = keos_prerequisites(&fleet, &layout, req.git_url.as_deref())?;
+        extra_files = keos_prerequisites(&fleet, &layout, req.git_url.as_deref(), req.insecure_http)?;
         None
     };
     if req.role == "cluster-admin" {
@@ -393,6 +395,7 @@ fn keos_prerequisites(
     fleet: &FleetRepo,
     layout: &Layout,
     git_url: Option<&str>,
+    insecure_http: bool,
 ) -> Result<Vec<GeneratedFile>> {
     let dir = layout.prerequisites_dir();
     let exists = fleet.path(&dir).is_dir();
@@ -411,7 +414,7 @@ fn keos_prerequisites(
         }
         .into()),
         (false, Some(url)) => {
-            validate::git_url(url)?;
+            validate::git_url(url, insecure_http)?;
             Ok(create::prerequisites_files(layout, url)?)
         }
     }

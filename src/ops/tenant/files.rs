@@ -37,6 +37,8 @@ pub struct ComponentAddRequest {
     pub substitute: bool,
     /// The platform repository, to scaffold a components directory that does not exist.
     pub git_url: Option<String>,
+    /// `--insecure-http`: accept a plain http `git_url` (the token then crosses unencrypted).
+    pub insecure_http: bool,
     /// Overwrite a component file that differs.
     pub force: bool,
     /// Show the diff without writing.
@@ -52,6 +54,7 @@ pub fn component_add(req: ComponentAddRequest, reporter: &dyn Reporter) -> Resul
         depends_on: req.depends_on.clone(),
         substitute: req.substitute,
         git_url: req.git_url.clone(),
+        insecure_http: req.insecure_http,
     };
     let plan = component::plan(&fleet, &layout, &opts)?;
     for w in &plan.warnings {
@@ -84,6 +87,8 @@ pub struct AutomationRequest {
     pub tenant: String,
     /// The tenant's repository (default: the one its namespaces use).
     pub git_url: Option<String>,
+    /// `--insecure-http`: accept a plain http git URL (the token then crosses unencrypted).
+    pub insecure_http: bool,
     /// Commit author name.
     pub author_name: String,
     /// Commit author email.
@@ -122,7 +127,7 @@ pub fn automation(req: AutomationRequest, reporter: &dyn Reporter) -> Result<Fil
                 }
             },
         };
-        validate::git_url(&url)?;
+        validate::git_url(&url, req.insecure_http)?;
         validate::namespace_is_free(
             &onboarded,
             &format!("{}-update", req.tenant),
