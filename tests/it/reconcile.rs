@@ -2,6 +2,8 @@
 //! controllers in this tier: where a test needs one, it plays kustomize-controller or
 //! source-controller itself, writing `status.lastHandledReconcileAt` and Ready through the status
 //! subresource the way they do, so the waits are proven against real watches of real objects.
+//! Every test works in the module's one namespace (on every cluster), with names of its own: the
+//! shared clusters should not collect a namespace per test.
 
 use std::time::{Duration, Instant};
 
@@ -9,6 +11,22 @@ use fleet::kube::KubeTarget;
 use serde_json::{Value, json};
 
 use crate::common::{Cmd, Run, apply, env, get, namespace_everywhere, ready_status, set_status, unique};
+
+/// The module's namespace, created once on every cluster.
+async fn shared_namespace() -> String {
+    static NS: tokio::sync::OnceCell<String> = tokio::sync::OnceCell::const_new();
+    NS.get_or_init(|| async {
+        let ns = unique("rc");
+        let mut targets = Vec::new();
+        for c in &env().contexts {
+            targets.push(env().target(c).await);
+        }
+        namespace_everywhere(&targets, &ns, json!({})).await;
+        ns
+    })
+    .await
+    .clone()
+}
 
 const REQUESTED_AT: &str = "reconcile.fluxcd.io/requestedAt";
 
@@ -20,11 +38,11 @@ fn fleet(bin: &str, contexts: &[&str], args: &[&str]) -> Cmd {
     cmd.args(args)
 }
 
-fn kustomization(ns: &str, name: &str) -> Value {
+fn kustomization(ns: &str, name: &str, source: &str) -> Value {
     json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
            "metadata": {"name": name, "namespace": ns},
            "spec": {"interval": "10m", "path": "./apps", "prune": true,
-                    "sourceRef": {"kind": "GitRepository", "name": "fleet"}}})
+                    "sourceRef": {"kind": "GitRepository", "name": source}}})
 }
 
 fn git_repository(ns: &str, name: &str) -> Value {
@@ -86,17 +104,16 @@ fn handled(at: &str, ready: bool, reason: &str, message: &str, revision: &str) -
 async fn reconcile_no_wait_sets_the_annotation_on_three_clusters() {
     let contexts: Vec<&str> = env().contexts.iter().map(String::as_str).collect();
     assert_eq!(contexts.len(), 3);
-    let ns = unique("rc");
+    let ns = shared_namespace().await;
     let mut targets = Vec::new();
     for c in &contexts {
         targets.push(env().target(c).await);
     }
-    namespace_everywhere(&targets, &ns, json!({})).await;
-    let ks = kustomization(&ns, "apps");
+    let ks = kustomization(&ns, "nowait", "fleet");
     for t in &targets {
         apply(t, ks.clone()).await;
     }
-    let object = format!("ks/{ns}/apps");
+    let object = format!("ks/{ns}/nowait");
     let run = fleet(
         "kubectl-fleet-reconcile",
         &contexts,
@@ -132,7 +149,7 @@ async fn reconcile_no_wait_sets_the_annotation_on_three_clusters() {
     for c in &contexts {
         assert!(
             table.lines().any(|l| l.starts_with(c)
-                && l.contains(&format!("Kustomization/{ns}/apps"))
+                && l.contains(&format!("Kustomization/{ns}/nowait"))
                 && l.contains("Requested")),
             "{table}"
         );
@@ -147,9 +164,9 @@ async fn reconcile_no_wait_sets_the_annotation_on_three_clusters() {
 async fn reconcile_waits_for_the_controller_and_the_source_first() {
     let context = env().first().to_string();
     let t = env().target(&context).await;
-    let ns = crate::common::namespace(&t, "rcw").await;
-    let repo = git_repository(&ns, "fleet");
-    let ks = kustomization(&ns, "apps");
+    let ns = shared_namespace().await;
+    let repo = git_repository(&ns, "wait-source");
+    let ks = kustomization(&ns, "wait", "wait-source");
     apply(&t, repo.clone()).await;
     apply(&t, ks.clone()).await;
     // An old request, already handled: the wait must not take it for this run's.
@@ -166,7 +183,7 @@ async fn reconcile_waits_for_the_controller_and_the_source_first() {
     )
     .await;
 
-    let object = format!("ks/{ns}/apps");
+    let object = format!("ks/{ns}/wait");
     let args: [String; 6] = [
         object.clone(),
         "--with-source".into(),
@@ -283,21 +300,20 @@ async fn reconcile_waits_for_the_controller_and_the_source_first() {
 #[tokio::test]
 async fn suspend_and_resume_round_trip() {
     let contexts: Vec<&str> = env().contexts.iter().map(String::as_str).collect();
-    let ns = unique("rs");
+    let ns = shared_namespace().await;
     let mut targets = Vec::new();
     for c in &contexts {
         targets.push(env().target(c).await);
     }
-    namespace_everywhere(&targets, &ns, json!({})).await;
-    let ks = kustomization(&ns, "apps");
+    let ks = kustomization(&ns, "round", "fleet");
     let rset = json!({"apiVersion": "fluxcd.controlplane.io/v1", "kind": "ResourceSet",
-                      "metadata": {"name": "tenants", "namespace": ns},
+                      "metadata": {"name": "round-tenants", "namespace": ns},
                       "spec": {"resources": [{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "x", "namespace": ns}}]}});
     for t in &targets {
         apply(t, ks.clone()).await;
         apply(t, rset.clone()).await;
     }
-    let object = format!("ks/{ns}/apps");
+    let object = format!("ks/{ns}/round");
     let run = fleet("kubectl-fleet-suspend", &contexts, &[&object, "-o", "json"]).run();
     assert_eq!(run.code, 0, "{run:?}");
     let doc = document(&run);
@@ -363,9 +379,9 @@ async fn suspend_and_resume_round_trip() {
 async fn all_of_a_kind_with_a_label_selector() {
     let context = env().first().to_string();
     let t = env().target(&context).await;
-    let ns = crate::common::namespace(&t, "rca").await;
+    let ns = shared_namespace().await;
     let team = unique("team");
-    for (name, labelled) in [("a", true), ("b", true), ("c", false)] {
+    for (name, labelled) in [("sel-a", true), ("sel-b", true), ("sel-c", false)] {
         let mut repo = git_repository(&ns, name);
         if labelled {
             repo["metadata"]["labels"] = json!({"team": team});
@@ -394,9 +410,9 @@ async fn all_of_a_kind_with_a_label_selector() {
         .iter()
         .filter_map(|o| o["name"].as_str())
         .collect();
-    assert_eq!(names, ["a", "b"], "{doc:#}");
+    assert_eq!(names, ["sel-a", "sel-b"], "{doc:#}");
     assert_eq!(
-        annotation(&read(&t, &git_repository(&ns, "c")).await, REQUESTED_AT),
+        annotation(&read(&t, &git_repository(&ns, "sel-c")).await, REQUESTED_AT),
         None
     );
 }
@@ -428,18 +444,17 @@ async fn bad_input_is_named_and_a_missing_object_fails_its_cluster_only() {
         assert!(run.stdout.is_empty(), "{args:?}: {}", run.stdout);
     }
 
-    let ns = unique("rcm");
+    let ns = shared_namespace().await;
     let mut targets = Vec::new();
     for c in &contexts {
         targets.push(env().target(c).await);
     }
-    namespace_everywhere(&targets, &ns, json!({})).await;
-    let ks = kustomization(&ns, "apps");
+    let ks = kustomization(&ns, "missing", "fleet");
     // On the first two clusters only.
     for t in &targets[..2] {
         apply(t, ks.clone()).await;
     }
-    let object = format!("ks/{ns}/apps");
+    let object = format!("ks/{ns}/missing");
     let run = fleet(
         "kubectl-fleet-reconcile",
         &contexts,
@@ -451,7 +466,7 @@ async fn bad_input_is_named_and_a_missing_object_fails_its_cluster_only() {
     let missing = doc["clusters"][2]["error"].as_str().unwrap_or_default();
     assert!(
         missing.contains(&format!(
-            "get Kustomization {ns}/apps on cluster '{}'",
+            "get Kustomization {ns}/missing on cluster '{}'",
             contexts[2]
         )) && missing.contains("not found"),
         "{doc:#}"
