@@ -51,7 +51,7 @@ operator_manifest=$(tests/testenv/testenv paths | sed -n 's/^operator_manifest=/
 
 step "Start a local fleet: clusters staging and production, each with the real flux-operator, source-controller and kustomize-controller, and a git server"
 eval "$(tests/testenv/testenv up --clusters staging,production --flux)"
-for b in kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-health kubectl-fleet-secret kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree; do
+for b in kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-health kubectl-fleet-reconcile kubectl-fleet-resume kubectl-fleet-secret kubectl-fleet-suspend kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree; do
   ln -s "${CARGO_TARGET_DIR:-$ROOT/target}/debug/$b" "$DEMO/bin/$b"
 done
 export PATH="$DEMO/bin:$(dirname "$FLEET_TEST_KUBECTL"):$PATH"

@@ -14,7 +14,7 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-BINS=(kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-health kubectl-fleet-secret kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree)
+BINS=(kubectl-fleet kubectl-fleet-bootstrap kubectl-fleet-health kubectl-fleet-reconcile kubectl-fleet-resume kubectl-fleet-secret kubectl-fleet-suspend kubectl-fleet-tenant kubectl-fleet-token kubectl-fleet-tree)
 die() { echo "release: error: $*" >&2; exit 2; }
 
 cmd=${1:-}; [ $# -gt 0 ] && shift

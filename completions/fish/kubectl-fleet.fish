@@ -28,7 +28,10 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -s h -l help -
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -s V -l version -d 'Print version'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "health" -d 'Show what fails, drifted or differs between clusters, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "reconcile" -d 'Reconcile Flux objects now and wait for Ready, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "resume" -d 'Resume suspended Flux objects and wait for Ready, on one cluster or the fleet'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "suspend" -d 'Suspend Flux objects on one cluster or the fleet'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_needs_command" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
@@ -187,6 +190,54 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s v
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand health" -s V -l version -d 'Print version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s l -l selector -d 'With --all: only objects whose labels match this selector (e.g. team=web,tier!=db)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l timeout -d 'How long to wait for each object (its source included)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s n -l namespace -d 'Namespace of the objects (default: flux-system)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l all -d 'Every object of KIND (in -n, or every namespace with -A), narrowed by -l'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s A -l all-namespaces -d 'With --all: objects of every namespace'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l with-source -d 'Reconcile the object\'s source first and wait for it (Kustomization, HelmRelease, HelmChart, ImageUpdateAutomation), so a new commit or chart is picked up now'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l force -d 'Also set reconcile.fluxcd.io/forceAt (helm-controller releases even without changes)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l no-wait -d 'Return once the request is made, without waiting for the controller'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand reconcile" -s V -l version -d 'Print version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s l -l selector -d 'With --all: only objects whose labels match this selector (e.g. team=web,tier!=db)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l timeout -d 'How long to wait for each object (its source included)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s n -l namespace -d 'Namespace of the objects (default: flux-system)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l all -d 'Every object of KIND (in -n, or every namespace with -A), narrowed by -l'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s A -l all-namespaces -d 'With --all: objects of every namespace'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l no-wait -d 'Return once the request is made, without waiting for the controller'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand resume" -s V -l version -d 'Print version'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l use-case -d 'keos profile: the use case whose app components give secrets their namespace; default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and not __fish_seen_subcommand_from set list apply help" -l sops -d 'The sops binary (default: $SOPS, else sops on PATH)' -r -F
@@ -261,6 +312,27 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "list" -d 'Show the cluster secrets in the repository without decrypting them'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "apply" -d 'Apply clusters\' secrets (and Namespaces) directly, decrypted in memory'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand secret; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s l -l selector -d 'With --all: only objects whose labels match this selector (e.g. team=web,tier!=db)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s n -l namespace -d 'Namespace of the objects (default: flux-system)' -r
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l all -d 'Every object of KIND (in -n, or every namespace with -A), narrowed by -l'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s A -l all-namespaces -d 'With --all: objects of every namespace'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand suspend" -s V -l version -d 'Print version'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l fleet-dir -d 'The fleet repository checkout; its fleet config file selects the layout profile (d1, keos)' -r -F
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l use-case -d 'keos profile: the use case (domain/apps/<use-case>/…); default: useCase in the fleet config' -r
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand tenant; and not __fish_seen_subcommand_from create delete component app automation list help" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
@@ -593,15 +665,18 @@ complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; 
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "uninstall" -d 'Remove the helper links that install made'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand completion; and __fish_seen_subcommand_from help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand version" -s h -l help -d 'Print help'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "health" -d 'Show what fails, drifted or differs between clusters, on one cluster or the fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "completion" -d 'Install or uninstall the helpers kubectl uses to complete kubectl fleet'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "version" -d 'Print the version'
-complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health secret tenant token tree completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "bootstrap" -d 'Scaffold clusters in the fleet repo and bootstrap Flux on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "health" -d 'Show what fails, drifted or differs between clusters, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "reconcile" -d 'Reconcile Flux objects now and wait for Ready, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "resume" -d 'Resume suspended Flux objects and wait for Ready, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "secret" -d 'Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "suspend" -d 'Suspend Flux objects on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "tenant" -d 'Onboard tenant namespaces and platform components, and show tenants\' health'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "token" -d 'Keep git tokens in the OS keyring, check their expiry and rotate them fleet-wide'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "tree" -d 'Show what Flux manages as a live-status tree, on one cluster or the fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "completion" -d 'Install or uninstall the helpers kubectl uses to complete kubectl fleet'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "version" -d 'Print the version'
+complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and not __fish_seen_subcommand_from bootstrap health reconcile resume secret suspend tenant token tree completion version help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "init" -d 'Write clusters/CLUSTER/ in the fleet repository (d1, classic or keos layout)'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from bootstrap" -f -a "status" -d 'Show Flux status per cluster: versions, readiness, revision, failing objects, tenants'
 complete -c kubectl-fleet -n "__fish_kubectl_fleet_using_subcommand help; and __fish_seen_subcommand_from secret" -f -a "set" -d 'Encrypt a Secret into clusters/CLUSTER/secrets/COMPONENT/ with the cluster\'s .sops.yaml'

@@ -104,9 +104,18 @@ pub const COMMANDS: &[Command] = &[
         "Show what fails, drifted or differs between clusters, on one cluster or the fleet",
     ),
     Command::own(
+        "reconcile",
+        "Reconcile Flux objects now and wait for Ready, on one cluster or the fleet",
+    ),
+    Command::own(
+        "resume",
+        "Resume suspended Flux objects and wait for Ready, on one cluster or the fleet",
+    ),
+    Command::own(
         "secret",
         "Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them",
     ),
+    Command::own("suspend", "Suspend Flux objects on one cluster or the fleet"),
     Command::own(
         "tenant",
         "Onboard tenant namespaces and platform components, and show tenants' health",

@@ -212,6 +212,39 @@ pub fn tree_root_completer() -> ArgValueCompleter {
     })
 }
 
+/// Completes `KIND/NAMESPACE/NAME` of any Flux kind (for reconcile, suspend and resume): the
+/// short names first, then the objects of the typed kind from the cluster.
+pub fn flux_object_completer() -> ArgValueCompleter {
+    ArgValueCompleter::new(|current: &OsStr| {
+        let word = current.to_string_lossy().into_owned();
+        let Some((alias, _)) = word.split_once('/') else {
+            return crate::kube::known_kinds()
+                .iter()
+                .filter(|k| k.is_flux())
+                .filter_map(|k| Some((*k.aliases.first()?, k.kind)))
+                .filter(|(a, _)| a.starts_with(&word))
+                .map(|(a, kind)| CompletionCandidate::new(format!("{a}/")).help(Some(kind.into())))
+                .collect();
+        };
+        let Some(known) = crate::kube::find_alias(alias).filter(|k| k.is_flux()) else {
+            return Vec::new();
+        };
+        let alias = alias.to_string();
+        let names = cluster_names(|target| async move {
+            let api: kube::Api<kube::api::DynamicObject> =
+                kube::Api::all_with(target.client, &known.api_resource());
+            let list = api.list_metadata(&kube::api::ListParams::default()).await.ok()?;
+            Some(
+                list.items
+                    .into_iter()
+                    .filter_map(|o| Some(format!("{alias}/{}/{}", o.metadata.namespace?, o.metadata.name?)))
+                    .collect(),
+            )
+        });
+        candidates(names, current)
+    })
+}
+
 /// Completes namespace names from the cluster (for `-n/--namespace`).
 pub fn namespace_completer() -> ArgValueCompleter {
     ArgValueCompleter::new(|current: &OsStr| {

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod completion;
 pub mod dispatch;
 pub mod health;
+pub mod reconcile;
 pub mod registry;
 pub mod runner;
 pub mod secret;

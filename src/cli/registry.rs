@@ -11,7 +11,7 @@ use super::{
     bootstrap,
     commands::{Builtin, COMMANDS, COMPLETION_ACTIONS, COMPLETION_DIR_FLAG, Target, VERSION},
     dispatch::DISPATCHER,
-    health, secret, tenant, token, tree,
+    health, reconcile, secret, tenant, token, tree,
 };
 
 /// Builds the clap command of one binary.
@@ -21,7 +21,10 @@ pub type CommandFn = fn() -> Command;
 pub const BINARIES: &[(&str, CommandFn)] = &[
     ("bootstrap", bootstrap::Args::command),
     ("health", health::Args::command),
+    ("reconcile", reconcile::ReconcileArgs::command),
+    ("resume", reconcile::ResumeArgs::command),
     ("secret", secret::Args::command),
+    ("suspend", reconcile::SuspendArgs::command),
     ("tenant", tenant::Args::command),
     ("token", token::Args::command),
     ("tree", tree::Args::command),

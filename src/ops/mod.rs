@@ -9,6 +9,7 @@
 
 pub mod bootstrap;
 pub mod health;
+pub mod reconcile;
 pub mod runner;
 pub mod secret;
 pub mod tenant;

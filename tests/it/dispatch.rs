@@ -5,7 +5,17 @@ use std::{os::unix::fs::symlink, path::Path};
 
 use crate::common::{Cmd, bin, env};
 
-const SUBCOMMANDS: &[&str] = &["bootstrap", "health", "secret", "tenant", "token", "tree"];
+const SUBCOMMANDS: &[&str] = &[
+    "bootstrap",
+    "health",
+    "reconcile",
+    "resume",
+    "secret",
+    "suspend",
+    "tenant",
+    "token",
+    "tree",
+];
 
 fn kubectl_dir() -> std::path::PathBuf {
     let kubectl = &env().kubectl;
@@ -21,7 +31,10 @@ const BINARIES: &[&str] = &[
     "kubectl-fleet",
     "kubectl-fleet-bootstrap",
     "kubectl-fleet-health",
+    "kubectl-fleet-reconcile",
+    "kubectl-fleet-resume",
     "kubectl-fleet-secret",
+    "kubectl-fleet-suspend",
     "kubectl-fleet-tenant",
     "kubectl-fleet-token",
     "kubectl-fleet-tree",
@@ -123,7 +136,7 @@ fn unknown_command_lists_the_commands_and_exits_2() {
     );
     assert!(
         run.stderr
-            .contains("bootstrap, health, secret, tenant, token, tree"),
+            .contains("bootstrap, health, reconcile, resume, secret, suspend, tenant, token, tree"),
         "{}",
         run.stderr
     );

@@ -366,3 +366,84 @@ async fn drift_names_the_manager_and_field() {
         run.stderr
     );
 }
+
+/// Drift costs one request per kind Flux applied, not per Kustomization: on a private cluster,
+/// twelve Kustomizations (twelve roots of their own) applying ConfigMaps and ServiceAccounts cost
+/// the survey's LISTs plus one LIST of each of the two kinds, and every edited object is found.
+#[tokio::test]
+async fn drift_costs_one_request_per_applied_kind() {
+    let private = crate::common::PrivateCluster::up("drift");
+    let t = private.target().await;
+    let ns = "apps";
+    apply(
+        &t,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    let kustomize = PatchParams::apply("kustomize-controller").force();
+    let edit = PatchParams {
+        field_manager: Some("kubectl-edit".into()),
+        ..PatchParams::default()
+    };
+    let configmaps: kube::Api<k8s_openapi::api::core::v1::ConfigMap> =
+        kube::Api::namespaced(t.client.clone(), ns);
+    let accounts: kube::Api<k8s_openapi::api::core::v1::ServiceAccount> =
+        kube::Api::namespaced(t.client.clone(), ns);
+    for i in 0..12 {
+        let (cm, sa) = (format!("settings-{i}"), format!("runner-{i}"));
+        configmaps
+            .patch(&cm, &kustomize, &Patch::Apply(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": cm}, "data": {"mode": "blue"}})))
+            .await
+            .expect("applied as kustomize-controller");
+        accounts
+            .patch(
+                &sa,
+                &kustomize,
+                &Patch::Apply(
+                    json!({"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": sa}}),
+                ),
+            )
+            .await
+            .expect("applied as kustomize-controller");
+        configmaps
+            .patch(&cm, &edit, &Patch::Merge(json!({"data": {"mode": "green"}})))
+            .await
+            .expect("edited");
+        apply(
+            &t,
+            json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization",
+                   "metadata": {"name": format!("app-{i}"), "namespace": ns},
+                   "spec": {"interval": "10m", "path": "./apps", "prune": true, "sourceRef": {"kind": "GitRepository", "name": "fleet"}},
+                   "status": {"observedGeneration": 1, "conditions": [{"type": "Ready", "status": "True", "reason": "ReconciliationSucceeded", "message": "Applied", "observedGeneration": 1, "lastTransitionTime": "2026-01-01T00:00:00Z"}],
+                              "inventory": {"entries": [{"id": format!("{ns}_{cm}__ConfigMap"), "v": "v1"}, {"id": format!("{ns}_{sa}__ServiceAccount"), "v": "v1"}]}}}),
+        )
+        .await;
+    }
+    let run = Cmd::fleet("kubectl-fleet-health")
+        .args(["--kubeconfig"])
+        .args([&private.kubeconfig])
+        .args(["--context", "drift", "--drift", "-v"])
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    let edited = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains("kubectl-edit: data.mode"))
+        .count();
+    assert_eq!(edited, 12, "every edited ConfigMap is drift: {}", run.stdout);
+    let requests: usize = run
+        .stderr
+        .lines()
+        .find_map(|l| {
+            l.split_once("drift: ")?
+                .1
+                .strip_suffix(" API requests")?
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no request count: {}", run.stderr));
+    let flux_kinds = fleet::ops::health::survey::flux_kinds().count();
+    // The survey: one LIST per Flux kind and the two version requests; drift: ConfigMaps and
+    // ServiceAccounts, one LIST each.
+    assert_eq!(requests, flux_kinds + 2 + 2, "{}", run.stderr);
+}

@@ -14,6 +14,7 @@ mod dispatch;
 mod health;
 mod keos;
 mod krew;
+mod reconcile;
 mod secret;
 mod security;
 mod tenant;

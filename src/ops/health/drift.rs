@@ -1,5 +1,6 @@
 //! Drift: objects Flux applied that were changed outside Flux since, read from their
-//! `metadata.managedFields` (metadata the tree lists anyway: no request per object).
+//! `metadata.managedFields` (one metadata-only LIST per kind the inventories name: no request per
+//! object, none per Kustomization).
 //!
 //! The apiserver records, per field manager, which fields it set. A field set with `kubectl
 //! edit`, `kubectl scale` or any other client moves to that client's manager and out of the Flux
@@ -19,14 +20,24 @@
 //! Field paths are written the way users read them: `spec.replicas`,
 //! `spec.template.spec.containers[name=web].image`, `metadata.annotations.example.com/x`.
 
+use std::collections::{BTreeMap, HashMap, HashSet};
+
 use futures::future::join_all;
+use kube::{
+    Api,
+    api::{DynamicObject, ListParams},
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::survey::Survey;
 use crate::{
-    kube::KubeTarget,
-    tree::{self, FetchOptions, Keep, Node, ObjRef, Strategy, WalkOptions, snapshot::Snapshot},
+    kube::{KubeTarget, Resolver, find_known, is_flux_group},
+    tree::{
+        self, FetchOptions, Keep, Node, ObjRef, Strategy, WalkOptions,
+        plan::PAGE_SIZE,
+        snapshot::{Children, Snapshot},
+    },
 };
 
 /// Flux controllers' field managers (the `gotk-` status managers are matched by prefix).
@@ -208,17 +219,130 @@ pub fn describe(changes: &[Change], max: usize) -> String {
         .join("; ")
 }
 
-/// The drifted objects of one cluster: the trees under its FluxInstances (or, without one, under
-/// the `flux-system` Kustomization), fetched with their managedFields, compared with the rules.
-/// What could not be read is returned as warnings, never as an error: drift is a detail of a
-/// cluster's health, not a condition for reading it.
-pub async fn detect(
-    target: &KubeTarget,
-    survey: &Survey,
-    options: &DriftOptions,
-) -> (Vec<DriftedObject>, Vec<String>) {
-    let roots = roots(survey);
-    let fetched = join_all(roots.iter().map(|root| {
+/// What drift detection found on one cluster.
+#[derive(Debug, Default)]
+pub struct Detection {
+    /// The objects changed outside Flux.
+    pub drifted: Vec<DriftedObject>,
+    /// What could not be read (drift of those objects is unknown).
+    pub warnings: Vec<String>,
+    /// API requests sent (besides the survey's).
+    pub requests: usize,
+}
+
+/// One object an inventory lists, with who applied it.
+struct Wanted<'a> {
+    namespace: String,
+    name: String,
+    owner: String,
+    applier: &'static str,
+    /// Its managedFields, once read.
+    managed_fields: Option<std::borrow::Cow<'a, str>>,
+}
+
+/// The drifted objects of one cluster, from the inventories of every Kustomization, HelmRelease,
+/// ResourceSet and FluxInstance the survey listed (it keeps them, with the managedFields of every
+/// Flux object, in [`Survey::applied`]): one metadata-only LIST per kind those inventories name
+/// (in the one namespace they use, else cluster-wide), plus one discovery request per kind the
+/// suite does not know. So drift costs one request per applied kind, whatever the number of
+/// Kustomizations. Only a HelmRelease without an inventory (helm-controller before Flux 2.8) is
+/// walked on its own, through its Helm storage. What could not be read is returned as warnings,
+/// never as an error: drift is a detail of a cluster's health, not a condition for reading it.
+pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions) -> Detection {
+    let mut out = Detection::default();
+    // Per kind (group, kind, version as recorded), the objects inventories list, first owner wins.
+    let mut wanted: BTreeMap<(String, String), (String, Vec<Wanted<'_>>)> = BTreeMap::new();
+    let mut seen: HashSet<(String, String, String, String)> = HashSet::new();
+    let mut helm_roots = Vec::new();
+    for owner in &survey.applied {
+        let Some(applier) = applier(owner.kind.kind) else {
+            continue;
+        };
+        let Some(expansion) = owner.info.expansion.as_deref().filter(|e| !e.remote) else {
+            continue;
+        };
+        let owner_ref = format!("{}/{}/{}", owner.kind.kind, owner.namespace, owner.name);
+        match &expansion.children {
+            Children::Inventory(inventory) => {
+                for e in inventory.entries() {
+                    let key = (
+                        e.group.to_string(),
+                        e.kind.to_string(),
+                        e.namespace.to_string(),
+                        e.name.to_string(),
+                    );
+                    if !seen.insert(key) {
+                        continue;
+                    }
+                    let slot = wanted
+                        .entry((e.group.to_string(), e.kind.to_string()))
+                        .or_insert_with(|| (e.version.to_string(), Vec::new()));
+                    slot.1.push(Wanted {
+                        namespace: e.namespace.to_string(),
+                        name: e.name.to_string(),
+                        owner: owner_ref.clone(),
+                        applier,
+                        managed_fields: None,
+                    });
+                }
+            }
+            Children::Helm(_) => helm_roots.push(ObjRef {
+                group: owner.kind.group.to_string(),
+                kind: owner.kind.kind.to_string(),
+                namespace: owner.namespace.clone(),
+                name: owner.name.clone(),
+                version: String::new(),
+            }),
+            Children::None => {}
+        }
+    }
+
+    // Flux objects: their managedFields came with the survey.
+    let flux: HashMap<(&str, &str, &str), &str> = survey
+        .applied
+        .iter()
+        .filter_map(|a| {
+            let mf = a.info.managed_fields.as_deref()?;
+            Some(((a.kind.kind, a.namespace.as_str(), a.name.as_str()), mf.get()))
+        })
+        .collect();
+    let resolver = Resolver::new(target.clone());
+    let mut lists = Vec::new();
+    for ((group, kind), (version, objects)) in wanted.iter_mut() {
+        if is_flux_group(group) {
+            for w in objects.iter_mut() {
+                w.managed_fields = flux
+                    .get(&(kind.as_str(), w.namespace.as_str(), w.name.as_str()))
+                    .map(|mf| std::borrow::Cow::Borrowed(*mf));
+            }
+            continue;
+        }
+        lists.push(list_managed_fields(&resolver, group, version, kind, objects));
+    }
+    for (requests, result) in join_all(lists).await {
+        out.requests += requests;
+        if let Err(warning) = result {
+            out.warnings.push(warning);
+        }
+    }
+    for ((_, kind), (_, objects)) in &wanted {
+        for w in objects {
+            let Some(mf) = &w.managed_fields else { continue };
+            let changes = analyze(mf, w.applier, &options.rules);
+            if !changes.is_empty() {
+                out.drifted.push(DriftedObject {
+                    kind: kind.clone(),
+                    namespace: w.namespace.clone(),
+                    name: w.name.clone(),
+                    owner: w.owner.clone(),
+                    changes,
+                });
+            }
+        }
+    }
+
+    // HelmReleases without an inventory: their Helm storage, through the tree.
+    let fetched = join_all(helm_roots.iter().map(|root| {
         tree::fetch(
             target,
             root,
@@ -231,49 +355,94 @@ pub async fn detect(
         )
     }))
     .await;
-    let mut out: Vec<DriftedObject> = Vec::new();
-    let mut warnings = Vec::new();
-    for (root, result) in roots.iter().zip(fetched) {
+    for (root, result) in helm_roots.iter().zip(fetched) {
         match result {
             Ok(f) => {
+                out.requests += f.stats.requests;
                 if let Some(node) = &f.walked.root {
-                    collect(node, &f.snapshot, &options.rules, &mut out);
+                    collect(node, &f.snapshot, &options.rules, &mut out.drifted);
                 }
             }
-            Err(e) => warnings.push(format!(
+            Err(e) => out.warnings.push(format!(
                 "drift under {root} not computed: {}",
                 crate::error::error_chain(&e)
             )),
         }
     }
-    (out, warnings)
+    out
 }
 
-/// Where what Flux applied hangs from: every FluxInstance, and every Kustomization, HelmRelease
-/// and ResourceSet no Flux controller applied (the `flux-system` Kustomization of a classic
-/// install, and whatever was applied by hand). Everything else is reached from these.
-fn roots(survey: &Survey) -> Vec<ObjRef> {
-    let of = |kind: &str, group: &str, ns: &str, name: &str| ObjRef {
-        group: group.to_string(),
-        kind: kind.to_string(),
-        namespace: ns.to_string(),
-        name: name.to_string(),
-        version: String::new(),
+/// Reads the managedFields of `objects` (of one kind) with metadata-only LISTs: in their one
+/// namespace when they share one, else cluster-wide, page by page. Returns the requests sent,
+/// and a warning when the kind could not be read.
+async fn list_managed_fields(
+    resolver: &Resolver,
+    group: &str,
+    version: &str,
+    kind: &str,
+    objects: &mut [Wanted<'_>],
+) -> (usize, Result<(), String>) {
+    let target = resolver.target();
+    let mut requests = 0;
+    // A known kind is read at the version the suite knows: managedFields paths do not depend on it.
+    let resolved = match find_known(group, kind) {
+        Some(k) => Ok((k.api_resource(), k.namespaced)),
+        None => {
+            requests += 1;
+            let version = (!version.is_empty()).then_some(version);
+            resolver.resolve(group, version, kind).await
+        }
     };
-    survey
-        .objects
+    let (resource, namespaced) = match resolved {
+        Ok(r) => r,
+        Err(e) => {
+            return (
+                requests,
+                Err(format!("drift of {kind} objects not computed: {}", e.short())),
+            );
+        }
+    };
+    let first = objects.first().map(|w| w.namespace.clone()).unwrap_or_default();
+    let one_namespace = namespaced && !first.is_empty() && objects.iter().all(|w| w.namespace == first);
+    let api: Api<DynamicObject> = if one_namespace {
+        Api::namespaced_with(target.client.clone(), &first, &resource)
+    } else {
+        Api::all_with(target.client.clone(), &resource)
+    };
+    let mut index: HashMap<(String, String), usize> = objects
         .iter()
-        .filter_map(|o| {
-            let group = match o.kind {
-                "FluxInstance" => "fluxcd.controlplane.io",
-                "ResourceSet" if !o.applied_by_flux => "fluxcd.controlplane.io",
-                "Kustomization" if !o.applied_by_flux => "kustomize.toolkit.fluxcd.io",
-                "HelmRelease" if !o.applied_by_flux => "helm.toolkit.fluxcd.io",
-                _ => return None,
-            };
-            Some(of(o.kind, group, &o.namespace, &o.name))
-        })
-        .collect()
+        .enumerate()
+        .map(|(i, w)| ((w.namespace.clone(), w.name.clone()), i))
+        .collect();
+    let mut params = ListParams::default().limit(PAGE_SIZE);
+    loop {
+        requests += 1;
+        let page = match api.list_metadata(&params).await {
+            Ok(page) => page,
+            Err(e) => {
+                let e = target.err(format!("list {kind} objects"), e);
+                return (
+                    requests,
+                    Err(format!("drift of {kind} objects not computed: {}", e.short())),
+                );
+            }
+        };
+        for item in page.items {
+            let key = (
+                item.metadata.namespace.clone().unwrap_or_default(),
+                item.metadata.name.clone().unwrap_or_default(),
+            );
+            if let (Some(i), Some(mf)) = (index.remove(&key), item.metadata.managed_fields.as_ref())
+                && let Ok(text) = serde_json::to_string(mf)
+            {
+                objects[i].managed_fields = Some(std::borrow::Cow::Owned(text));
+            }
+        }
+        match page.metadata.continue_.filter(|t| !t.is_empty()) {
+            Some(token) if !index.is_empty() => params = params.continue_token(&token),
+            _ => return (requests, Ok(())),
+        }
+    }
 }
 
 /// Checks every child of every expandable node against its applier, once per object.

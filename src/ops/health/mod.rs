@@ -3,7 +3,8 @@
 //!
 //! - [`survey`]: one cluster's Flux objects, one LIST per kind;
 //! - [`skew`]: what differs between clusters running the same release or source;
-//! - [`drift`]: objects changed outside Flux, from the managedFields the tree lists;
+//! - [`drift`]: objects changed outside Flux, from the inventories the survey lists and one
+//!   metadata-only LIST per kind they name (their managedFields);
 //! - [`status`]: the operation behind `kubectl fleet health`, and its `FleetStatus` document.
 
 pub mod drift;

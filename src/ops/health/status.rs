@@ -52,7 +52,7 @@ use serde::Serialize;
 use super::{
     drift::{DriftOptions, DriftedObject},
     skew::{Skew, skew},
-    survey::{FluxObject, Survey, survey},
+    survey::{FluxObject, Survey, survey_with},
 };
 use crate::{
     error::{ExitStatus, Result},
@@ -211,11 +211,14 @@ pub async fn status(req: StatusRequest, reporter: &dyn Reporter) -> Result<Statu
                 let drift = drift.clone();
                 async move {
                     step.set("listing Flux objects");
-                    let survey = survey(&target).await?;
+                    let mut survey = survey_with(&target, drift.enabled).await?;
                     let (found, warnings) = if drift.enabled {
                         step.set("reading what Flux applied");
-                        let (found, warnings) = super::drift::detect(&target, &survey, &drift).await;
-                        (Some(found), warnings)
+                        let found = super::drift::detect(&target, &survey, &drift).await;
+                        survey.requests += found.requests;
+                        // Inventories and managedFields are drift's only: not kept for the report.
+                        survey.applied = Vec::new();
+                        (Some(found.drifted), found.warnings)
                     } else {
                         (None, Vec::new())
                     };

@@ -24,8 +24,10 @@ use crate::{
     kube::{KnownKind, KubeError, KubeTarget, known_kinds},
     status::{self, Health},
     tree::{
-        decode::{ItemSplitter, Picked, ReconcileAnnotation, null_as_empty},
+        GroupKind, Keep,
+        decode::{ItemSplitter, Picked, ReconcileAnnotation, decode_item, null_as_empty},
         plan::PAGE_SIZE,
+        snapshot::ObjInfo,
     },
 };
 
@@ -98,6 +100,23 @@ pub struct Survey {
     pub requests: usize,
     /// The resourceVersion each listed kind was read at (what a WATCH continues from).
     pub resource_versions: BTreeMap<&'static str, String>,
+    /// Every Flux object as the tree decodes it (inventory, managedFields), when the survey was
+    /// asked for them ([`survey_with`]): drift reads what Flux applied from these inventories,
+    /// and the managedFields of the Flux objects in them, without listing the Flux kinds again.
+    pub applied: Vec<Applied>,
+}
+
+/// A Flux object as the tree's decoder reduces it, with its managedFields.
+#[derive(Clone, Debug)]
+pub struct Applied {
+    /// Its kind.
+    pub kind: &'static KnownKind,
+    /// Namespace.
+    pub namespace: String,
+    /// Name.
+    pub name: String,
+    /// Inventory, managedFields and the rest of what the tree keeps.
+    pub info: ObjInfo,
 }
 
 impl Survey {
@@ -121,7 +140,13 @@ pub fn flux_kinds() -> impl Iterator<Item = &'static KnownKind> {
 
 /// Lists every Flux kind on one cluster (plus the two version requests), concurrently.
 pub async fn survey(target: &KubeTarget) -> Result<Survey, KubeError> {
-    let lists = join_all(flux_kinds().map(|k| list_kind(target, k)));
+    survey_with(target, false).await
+}
+
+/// [`survey`], keeping every Flux object's inventory and managedFields too when `applied` (for
+/// drift): the same requests, each object decoded a second time.
+pub async fn survey_with(target: &KubeTarget, applied: bool) -> Result<Survey, KubeError> {
+    let lists = join_all(flux_kinds().map(|k| list_kind(target, k, applied)));
     let namespace_path = format!("/api/v1/namespaces/{FLUX_NAMESPACE}");
     let namespace = get_json(target, &namespace_path);
     let operators = get_json(
@@ -137,10 +162,12 @@ pub async fn survey(target: &KubeTarget) -> Result<Survey, KubeError> {
     for (kind, result) in lists {
         out.requests += 1;
         let listing = match result {
-            Ok((mut objects, rv)) => {
+            Ok((mut objects, rv, mut applied)) => {
                 objects.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
+                applied.sort_by(|a, b| (&a.namespace, &a.name).cmp(&(&b.namespace, &b.name)));
                 let n = objects.len();
                 out.objects.extend(objects);
+                out.applied.extend(applied);
                 if let Some(rv) = rv {
                     out.resource_versions.insert(kind.kind, rv);
                 }
@@ -236,21 +263,35 @@ async fn get_json(target: &KubeTarget, path: &str) -> Result<Option<Value>, kube
     Ok(serde_json::from_slice(&bytes).ok())
 }
 
-type Listed = (Vec<FluxObject>, Option<String>);
+type Listed = (Vec<FluxObject>, Option<String>, Vec<Applied>);
 
 async fn list_kind(
     target: &KubeTarget,
     kind: &'static KnownKind,
+    keep_applied: bool,
 ) -> (&'static KnownKind, Result<Listed, kube::Error>) {
     let resource = kind.api_resource();
+    let gk = GroupKind::new(kind.group, kind.kind);
+    let keep = Keep { managed_fields: true };
     let mut objects = Vec::new();
+    let mut applied = Vec::new();
+    // Malformed inventory entries are the tree's to report; drift skips them.
+    let mut ignored = Vec::new();
     let result = list_items(target, &resource, |bytes| {
         if let Ok(item) = serde_json::from_slice::<Item<'_>>(bytes) {
             objects.push(item.reduce(kind.kind));
         }
+        if keep_applied && let Ok((namespace, name, info)) = decode_item(&gk, bytes, keep, &mut ignored) {
+            applied.push(Applied {
+                kind,
+                namespace,
+                name,
+                info,
+            });
+        }
     })
     .await;
-    (kind, result.map(|rv| (objects, rv)))
+    (kind, result.map(|rv| (objects, rv, applied)))
 }
 
 /// Lists a kind cluster-wide, page by page, calling `each` with the bytes of every object as the
