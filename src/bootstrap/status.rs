@@ -6,6 +6,10 @@
 //! Kustomizations the sync Kustomization applied (Flux labels everything it applies with
 //! `kustomize.toolkit.fluxcd.io/name` and `/namespace`) are the tenants (`flux-apps-tenant` →
 //! `apps`), and a tenant is Ready when it and every Kustomization it applied are Ready.
+//!
+//! keos: the sync is Kustomization `default` (found through ConfigMap `keos-runtime-info`, which
+//! also gives the use case and size), and the cluster's [`DomainStatus`]es say which domain
+//! Kustomizations and components are Ready.
 
 use futures::future::join_all;
 use k8s_openapi::api::{apps::v1::Deployment, core::v1::Namespace};
@@ -88,6 +92,28 @@ pub struct ClusterStatus {
     /// keos: the use case and size from ConfigMap keos-runtime-info (the sync is `default`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keos: Option<super::keos::cluster::KeosRuntime>,
+    /// keos: each domain's Kustomizations and components, in reconciliation order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub domains: Vec<DomainStatus>,
+}
+
+/// keos: one domain (`system-services`, `apps`) on a cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DomainStatus {
+    /// The domain.
+    pub name: String,
+    /// Its Kustomizations that `default` applied and all its components are Ready.
+    pub ready: bool,
+    /// The domain's own Kustomizations (`apps-prerequisites`, `apps-components`, …).
+    pub kustomizations: usize,
+    /// Its components (`toolkit.fluxcd.io/domain` label).
+    pub components: usize,
+    /// Components whose Kustomization (and secrets Kustomization) are Ready.
+    pub components_ready: usize,
+    /// What is not Ready, `Kustomization/namespace/name`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_ready: Vec<String>,
 }
 
 impl ClusterStatus {
@@ -108,7 +134,20 @@ impl ClusterStatus {
             stats: Vec::new(),
             error: None,
             keos: None,
+            domains: Vec::new(),
         }
+    }
+
+    /// keos: components Ready per domain, e.g. `system-services 6/6, apps 11/13` (domains without
+    /// components are left out).
+    pub fn domains_line(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .domains
+            .iter()
+            .filter(|d| d.components > 0)
+            .map(|d| format!("{} {}/{}", d.name, d.components_ready, d.components))
+            .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
     }
 
     /// Tenants Ready, e.g. `1/2`.
@@ -192,8 +231,16 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
                 .filter(|v| !v.is_empty())
                 .or_else(|| str_at(fi, "/spec/distribution/version"))
                 .map(str::to_string);
-            fi.pointer("/spec/sync")
-                .map(|sync| str_at(sync, "/name").unwrap_or(ns).to_string())
+            match fi.pointer("/spec/sync") {
+                Some(sync) => Some(str_at(sync, "/name").unwrap_or(ns).to_string()),
+                // keos with `bootstrap --install-flux`: an instance without sync; `default` syncs.
+                None => {
+                    st.keos = super::keos::cluster::runtime_on(target, ns).await?;
+                    st.keos
+                        .as_ref()
+                        .map(|_| super::keos::ROOT_KUSTOMIZATION.to_string())
+                }
+            }
         }
         None => {
             // Classic: the components carry their version on the namespace.
@@ -260,8 +307,83 @@ async fn fill(st: &mut ClusterStatus, target: &KubeTarget, ns: &str) -> Result<(
     }
     if let Some(sync) = &sync_name {
         st.tenants = tenants(&kustomizations, ns, sync);
+        if st.keos.is_some() {
+            st.domains = domains(&kustomizations, ns, sync);
+        }
     }
     Ok(())
+}
+
+fn object_name(k: &Value) -> String {
+    format!(
+        "Kustomization/{}/{}",
+        str_at(k, "/metadata/namespace").unwrap_or_default(),
+        str_at(k, "/metadata/name").unwrap_or_default()
+    )
+}
+
+/// keos: the domains. A domain's own Kustomizations are those the sync applied named after it
+/// (`apps-components`); its components are what those applied with its label (see
+/// [`crate::tenant::domains`]), so another keos Flux on the cluster is never counted.
+pub fn domains(all: &[Value], ns: &str, sync: &str) -> Vec<DomainStatus> {
+    use crate::{
+        repo::{FleetConfig, Layout, Profile},
+        tenant::domains::{self, DOMAINS},
+    };
+    let layout = Layout::names_only(&FleetConfig {
+        profile: Profile::Keos,
+        ..FleetConfig::default()
+    });
+    let mut out: Vec<DomainStatus> = Vec::new();
+    for name in DOMAINS {
+        let own: Vec<&Value> = applied_by(all, ns, sync)
+            .filter(|k| {
+                str_at(k, "/metadata/name")
+                    .and_then(|n| n.strip_prefix(name))
+                    .is_some_and(|rest| rest.starts_with('-'))
+            })
+            .collect();
+        let members = own.iter().flat_map(|k| {
+            applied_by(
+                all,
+                str_at(k, "/metadata/namespace").unwrap_or_default(),
+                str_at(k, "/metadata/name").unwrap_or_default(),
+            )
+        });
+        let components = domains::components(&layout, members);
+        let mine: Vec<_> = components.iter().filter(|c| c.domain == name).collect();
+        if own.is_empty() && mine.is_empty() {
+            continue;
+        }
+        let mut not_ready: Vec<String> = own
+            .iter()
+            .filter(|k| flux_health(k).state != State::Ready)
+            .map(|k| object_name(k))
+            .collect();
+        let mut components_ready = 0;
+        for c in &mine {
+            let failing: Vec<String> = c
+                .kustomization
+                .iter()
+                .chain(&c.secrets)
+                .filter(|k| flux_health(k).state != State::Ready)
+                .map(|k| object_name(k))
+                .collect();
+            if failing.is_empty() && c.kustomization.is_some() {
+                components_ready += 1;
+            }
+            not_ready.extend(failing);
+        }
+        out.push(DomainStatus {
+            name: name.to_string(),
+            ready: not_ready.is_empty() && components_ready == mine.len(),
+            kustomizations: own.len(),
+            components: mine.len(),
+            components_ready,
+            not_ready,
+        });
+    }
+    out
 }
 
 /// One Flux kind's counts, the columns of `flux stats`: objects not suspended (running), failing
@@ -492,5 +614,79 @@ mod tests {
         );
         assert_eq!(t[0].not_ready, ["Kustomization/backend/flux-backend"]);
         assert_eq!((t[1].name.as_str(), t[1].ready), ("infra", true));
+    }
+
+    #[test]
+    fn keos_domains_count_their_components() {
+        let labelled = |ns: &str, name: &str, mut labels: Value, ready: bool| {
+            let parent = if name.starts_with("system-services-") {
+                "system-services-components"
+            } else {
+                "apps-components"
+            };
+            labels["kustomize.toolkit.fluxcd.io/name"] = json!(parent);
+            labels["kustomize.toolkit.fluxcd.io/namespace"] = json!("flux-system");
+            let mut k = ks(ns, name, None, ready);
+            k["metadata"]["labels"] = labels;
+            k
+        };
+        let by_default = Some(("flux-system", "default"));
+        let all = vec![
+            ks("flux-system", "default", None, true),
+            ks("flux-system", "system-services-components", by_default, true),
+            ks("flux-system", "apps-prerequisites", by_default, true),
+            ks("flux-system", "apps-components", by_default, false),
+            labelled(
+                "flux-system",
+                "system-services-gosec-configs",
+                json!({"toolkit.fluxcd.io/domain": "system-services"}),
+                true,
+            ),
+            labelled(
+                "data",
+                "apps-pg",
+                json!({"toolkit.fluxcd.io/domain": "apps", "toolkit.fluxcd.io/component": "pg"}),
+                true,
+            ),
+            labelled(
+                "data",
+                "apps-pg-secrets",
+                json!({"toolkit.fluxcd.io/domain": "apps", "toolkit.fluxcd.io/component": "pg"}),
+                false,
+            ),
+        ];
+        let d = domains(&all, "flux-system", "default");
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            (
+                d[0].name.as_str(),
+                d[0].ready,
+                d[0].kustomizations,
+                d[0].components
+            ),
+            ("system-services", true, 1, 1)
+        );
+        assert_eq!(
+            (
+                d[1].name.as_str(),
+                d[1].ready,
+                d[1].kustomizations,
+                d[1].components_ready
+            ),
+            ("apps", false, 2, 0)
+        );
+        assert_eq!(
+            d[1].not_ready,
+            [
+                "Kustomization/flux-system/apps-components",
+                "Kustomization/data/apps-pg-secrets"
+            ]
+        );
+        let mut row = ClusterStatus::empty("a", "a");
+        row.domains = d;
+        assert_eq!(
+            row.domains_line().as_deref(),
+            Some("system-services 1/1, apps 0/1")
+        );
     }
 }

@@ -237,6 +237,8 @@ const STATUS_EXAMPLES: &str = "\
 Examples:
   kubectl fleet bootstrap status staging prod-eu prod-us
   kubectl fleet bootstrap status --all-contexts -o json
+  # keos: the use case, size and components Ready per domain
+  kubectl fleet bootstrap status eosdev2
   # what `flux stats` shows, per cluster and for the fleet
   kubectl fleet bootstrap status staging prod-eu prod-us --stats";
 
@@ -599,8 +601,18 @@ pub fn status_table(rows: &[ClusterStatus], paint: Paint, wide: bool) -> String 
                 }
             });
         let message = match &r.keos {
-            Some(k) if message.is_empty() => format!("keos {} (size {})", k.use_case, k.size),
-            Some(k) => format!("keos {} (size {}): {message}", k.use_case, k.size),
+            Some(k) => {
+                let mut keos = format!("keos {} (size {})", k.use_case, k.size);
+                if let Some(domains) = r.domains_line() {
+                    keos.push_str(", ");
+                    keos.push_str(&domains);
+                }
+                if message.is_empty() {
+                    keos
+                } else {
+                    format!("{keos}: {message}")
+                }
+            }
             None => message,
         };
         let failing = if r.unreadable_kinds.is_empty() {

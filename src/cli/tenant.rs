@@ -131,7 +131,10 @@ const AUTOMATION_EXAMPLES: &str = "Examples:
 const LIST_EXAMPLES: &str = "Examples:
   kubectl fleet tenant list
   kubectl fleet tenant list --all-contexts --tenant apps
-  kubectl fleet tenant list --context prod-eu -o json";
+  kubectl fleet tenant list --context prod-eu -o json
+  # keos: one row per component (domain, namespace, use case, size, its
+  # Kustomization, secrets and source); --tenant selects a domain
+  kubectl fleet tenant list --context eosdev2 --tenant system-services";
 
 const COMPONENT_EXAMPLES: &str = "Examples:
   kubectl fleet tenant component add monitoring
@@ -574,6 +577,22 @@ async fn list_cmd(
         tenant: args.tenant,
     };
     let outcome = ops::list(request, printer).await?;
+    if outcome.keos {
+        let rows = outcome.components();
+        match args.output.output.document() {
+            Some(format) => printer.document(format, "ComponentList", &rows)?,
+            None if rows.is_empty() => printer.note("no keos components found"),
+            None => {
+                let with_cluster = outcome.reports.len() > 1;
+                let wide = args.output.output.is_wide();
+                printer.table(
+                    &list::render_components(&rows, with_cluster, printer.stdout_paint(), wide),
+                    wide,
+                )?;
+            }
+        }
+        return Ok(outcome.exit_status());
+    }
     let rows = outcome.rows();
     match args.output.output.document() {
         Some(format) => printer.document(format, "TenantList", &rows)?,

@@ -11,7 +11,9 @@ use super::{GlobalArgs, KubeArgs, NamespaceArg};
 use crate::{
     error::{Error, ExitStatus, Result},
     output::{Level, Paint, Printer, Progress, Reporter, Tone},
-    tree::{ClusterOutcome, RootSpec, TreeOptions, WalkOptions, error_chain, render, tree_fleet},
+    tree::{
+        ClusterOutcome, DEFAULT_ROOT, RootSpec, TreeOptions, WalkOptions, error_chain, render, tree_fleet,
+    },
 };
 
 const EXAMPLES: &str = "Examples:
@@ -29,7 +31,12 @@ const EXAMPLES: &str = "Examples:
   kubectl fleet tree ks/flux-system --compact --depth 2 -o table
 
   # One JSON document keyed by context, for scripts
-  kubectl fleet tree --context staging --context prod -o json";
+  kubectl fleet tree --context staging --context prod -o json
+
+  # keos: the domain chain from Kustomization default (also the default root
+  # on a cluster without flux-system); components carry their domain and
+  # component labels, the summary the use case and size
+  kubectl fleet tree ks/default --context eosdev2";
 
 /// Show what Flux manages as a live-status tree.
 ///
@@ -53,7 +60,7 @@ pub struct Args {
     /// names); the namespace defaults to -n, then flux-system.
     #[arg(
         value_name = "KIND/NAME",
-        default_value = "Kustomization/flux-system/flux-system",
+        default_value = DEFAULT_ROOT,
         add = super::completion::tree_root_completer()
     )]
     pub object: String,
@@ -130,6 +137,8 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
             compact: args.compact,
             max_depth: args.depth,
         },
+        // Without a root argument a keos cluster shows its sync Kustomization `default`.
+        keos_fallback: args.object == DEFAULT_ROOT,
         ..TreeOptions::default()
     };
 
@@ -228,7 +237,11 @@ pub fn render_outcomes(
                     if !out.is_empty() {
                         out.push('\n');
                     }
-                    out.push_str(&paint.paint(Tone::Bold, &format!("=== {} ===", outcome.context)));
+                    let header = match tree.runtime_label() {
+                        Some(keos) => format!("=== {} ({keos}) ===", outcome.context),
+                        None => format!("=== {} ===", outcome.context),
+                    };
+                    out.push_str(&paint.paint(Tone::Bold, &header));
                     out.push('\n');
                 }
                 out.push_str(&match format {
@@ -273,7 +286,8 @@ fn report(printer: &Printer, outcomes: &[ClusterOutcome], format: TreeFormat, fl
                 ));
                 // With progress bars, each bar already ends on its cluster's summary.
                 if !document && !bars {
-                    printer.note(&format!("{prefix}{}", tree.summary.line()));
+                    let keos = tree.runtime_label().map(|k| format!("{k}: ")).unwrap_or_default();
+                    printer.note(&format!("{prefix}{keos}{}", tree.summary.line()));
                 }
             }
             // A single cluster's error is reported once, by the runner, with its causes.

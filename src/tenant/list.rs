@@ -3,6 +3,9 @@
 //! cluster's Flux namespace (a copy that drifted is the classic "authentication required" after a
 //! PAT rotation). A handful of LIST calls per cluster — namespaces, GitRepositories, Kustomizations,
 //! and one Secret list per tenant — never one GET per namespace.
+//!
+//! keos has no tenant label and no per-namespace Kustomization: there the list is one row per
+//! component ([`collect_components`]), with its domain and the cluster's use case and size.
 
 use std::collections::BTreeMap;
 
@@ -18,6 +21,7 @@ use super::{Layout, tenant_object_name};
 use crate::{
     credentials::{CREDENTIAL_ANNOTATION, TENANT_LABEL},
     kube::{KubeError, KubeTarget, Resolver, find_known},
+    manifests::pointer::str_at,
     output::{Paint, TableBuilder, Tone, short_revision, table_message},
     status::{self, Health, State},
 };
@@ -103,12 +107,12 @@ pub struct TenantRow {
     pub credential: Option<String>,
 }
 
-fn flux_api(target: &KubeTarget, group: &str, kind: &str) -> Api<DynamicObject> {
+pub(crate) fn flux_api(target: &KubeTarget, group: &str, kind: &str) -> Api<DynamicObject> {
     let known = find_known(group, kind).expect("Flux kinds are known kinds");
     Resolver::new(target.clone()).api(&known.api_resource(), true, None)
 }
 
-fn index(objects: Vec<DynamicObject>) -> BTreeMap<(String, String), Value> {
+pub(crate) fn index(objects: Vec<DynamicObject>) -> BTreeMap<(String, String), Value> {
     objects
         .into_iter()
         .filter_map(|o| {
@@ -118,7 +122,7 @@ fn index(objects: Vec<DynamicObject>) -> BTreeMap<(String, String), Value> {
         .collect()
 }
 
-fn flux_status(name: &str, obj: Option<&Value>) -> FluxStatus {
+pub(crate) fn flux_status(name: &str, obj: Option<&Value>) -> FluxStatus {
     match obj {
         None => FluxStatus {
             name: name.to_string(),
@@ -243,6 +247,229 @@ pub async fn collect(
         });
     }
     Ok(rows)
+}
+
+/// keos: one component of a domain on one cluster (or an app namespace without components yet).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ComponentRow {
+    /// The kube context.
+    pub cluster: String,
+    /// `system-services` or `apps` (the `toolkit.fluxcd.io/domain` label).
+    pub domain: String,
+    /// The namespace of the component's Kustomization (the app namespace, or the Flux namespace
+    /// for system services).
+    pub namespace: String,
+    /// The component; absent for an app namespace that has none yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub component: Option<String>,
+    /// `STRATIO_USE_CASE` of the cluster's `keos-runtime-info`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub use_case: Option<String>,
+    /// `STRATIO_SIZE` of the cluster's `keos-runtime-info` (the overlay app components build).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub size: Option<String>,
+    /// The component's Kustomization, and its secrets Kustomization if any, are Ready.
+    pub ready: bool,
+    /// `apps-<c>` or `system-services-<c>-configs`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kustomization: Option<FluxStatus>,
+    /// `apps-<c>-secrets`, for a component with SOPS secrets.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secrets: Option<FluxStatus>,
+    /// The GitRepository the component is built from (`keos-apps`, `keos-system-services`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<FluxStatus>,
+}
+
+/// keos: the components of one cluster whose Flux runs in `flux_namespace` (optionally of one
+/// domain), in reconciliation order: system services, then apps by namespace. Three LISTs
+/// (labelled namespaces, GitRepositories, Kustomizations) and one GET (`keos-runtime-info`),
+/// concurrently.
+pub async fn collect_components(
+    target: &KubeTarget,
+    layout: &Layout,
+    domain: Option<&str>,
+    flux_namespace: &str,
+) -> Result<Vec<ComponentRow>, KubeError> {
+    use crate::repo::layout::DOMAIN_LABEL;
+
+    let selector = match domain {
+        Some(d) => format!("{DOMAIN_LABEL}={d}"),
+        None => DOMAIN_LABEL.to_string(),
+    };
+    let namespaces: Api<Namespace> = Api::all(target.client.clone());
+    let gits = flux_api(target, "source.toolkit.fluxcd.io", "GitRepository");
+    let kss = flux_api(target, "kustomize.toolkit.fluxcd.io", "Kustomization");
+    let lp = ListParams::default();
+    let ns_lp = ListParams::default().labels(&selector);
+    let (ns_list, git_list, ks_list, runtime) = futures::join!(
+        namespaces.list_metadata(&ns_lp),
+        gits.list(&lp),
+        kss.list(&lp),
+        crate::bootstrap::keos::cluster::runtime_on(target, flux_namespace),
+    );
+    let ns_list = ns_list.map_err(|e| target.err("list app namespaces", e))?;
+    let git_index = index(git_list.map_err(|e| target.err("list GitRepositories", e))?.items);
+    let kustomizations: Vec<Value> = ks_list
+        .map_err(|e| target.err("list Kustomizations", e))?
+        .items
+        .into_iter()
+        .filter_map(|o| serde_json::to_value(o).ok())
+        .collect();
+    let runtime = runtime?;
+    let (use_case, size) = match runtime {
+        Some(r) => (Some(r.use_case), Some(r.size)),
+        None => (None, None),
+    };
+
+    let health = |ks: &Value| flux_status(str_at(ks, "/metadata/name").unwrap_or_default(), Some(ks));
+    // What this Flux applied (the domain Kustomizations live in its namespace): another keos Flux
+    // on the cluster, or a Kustomization applied by hand, is not this fleet's component.
+    let applied_here = kustomizations.iter().filter(|k| {
+        str_at(k, "/metadata/labels/kustomize.toolkit.fluxcd.io~1namespace") == Some(flux_namespace)
+    });
+    let mut rows: Vec<(usize, ComponentRow)> = Vec::new();
+    for c in super::domains::components(layout, applied_here) {
+        if domain.is_some_and(|d| d != c.domain) {
+            continue;
+        }
+        let kustomization = c.kustomization.map(health);
+        let secrets = c.secrets.map(health);
+        let source = c.kustomization.and_then(|ks| {
+            (str_at(ks, "/spec/sourceRef/kind") == Some("GitRepository")).then_some(())?;
+            let name = str_at(ks, "/spec/sourceRef/name")?;
+            let ns = str_at(ks, "/spec/sourceRef/namespace").unwrap_or(&c.namespace);
+            Some(flux_status(
+                name,
+                git_index.get(&(ns.to_string(), name.to_string())),
+            ))
+        });
+        let ready = kustomization
+            .iter()
+            .chain(&secrets)
+            .all(|s| s.health.state == State::Ready)
+            && kustomization.is_some();
+        rows.push((
+            super::domains::domain_rank(&c.domain),
+            ComponentRow {
+                cluster: target.context.clone(),
+                domain: c.domain,
+                namespace: c.namespace,
+                component: Some(c.name),
+                use_case: use_case.clone(),
+                size: size.clone(),
+                ready,
+                kustomization,
+                secrets,
+                source,
+            },
+        ));
+    }
+    // App namespaces this Flux onboarded without a component yet (or whose components are gone).
+    for ns in ns_list.items {
+        let mut labels = ns.metadata.labels.unwrap_or_default();
+        let (Some(name), Some(d)) = (ns.metadata.name, labels.remove(DOMAIN_LABEL)) else {
+            continue;
+        };
+        let here = labels
+            .get("kustomize.toolkit.fluxcd.io/namespace")
+            .map(String::as_str)
+            == Some(flux_namespace);
+        if !here || name == flux_namespace || rows.iter().any(|(_, r)| r.namespace == name) {
+            continue;
+        }
+        rows.push((
+            super::domains::domain_rank(&d),
+            ComponentRow {
+                cluster: target.context.clone(),
+                domain: d,
+                namespace: name,
+                component: None,
+                use_case: use_case.clone(),
+                size: size.clone(),
+                ready: false,
+                kustomization: None,
+                secrets: None,
+                source: None,
+            },
+        ));
+    }
+    rows.sort_by(|(ra, a), (rb, b)| {
+        (ra, &a.domain, &a.namespace, &a.component).cmp(&(rb, &b.domain, &b.namespace, &b.component))
+    });
+    Ok(rows.into_iter().map(|(_, r)| r).collect())
+}
+
+/// keos: the component table, one row per component: its Kustomization, secrets Kustomization
+/// and source, the last applied revision, and the first message that explains a failure (routine
+/// messages only when `wide`).
+pub fn render_components(rows: &[&ComponentRow], with_cluster: bool, paint: Paint, wide: bool) -> String {
+    let mut headers = Vec::new();
+    if with_cluster {
+        headers.push("cluster");
+    }
+    headers.extend([
+        "domain",
+        "namespace",
+        "component",
+        "use-case",
+        "size",
+        "kustomization",
+        "secrets",
+        "source",
+        "revision",
+        "message",
+    ]);
+    let state = |s: &Option<FluxStatus>| match s {
+        Some(s) => (s.health.label(), s.health.state.tone()),
+        None => ("-".to_string(), Tone::Dim),
+    };
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+    let mut table = TableBuilder::new(headers, paint);
+    for row in rows {
+        let mut cells: Vec<(String, Tone)> = Vec::new();
+        if with_cluster {
+            cells.push((row.cluster.clone(), Tone::Plain));
+        }
+        cells.push((row.domain.clone(), Tone::Plain));
+        cells.push((row.namespace.clone(), Tone::Plain));
+        cells.push((dash(&row.component), Tone::Bold));
+        cells.push((dash(&row.use_case), Tone::Plain));
+        cells.push((dash(&row.size), Tone::Plain));
+        cells.push(state(&row.kustomization));
+        cells.push(state(&row.secrets));
+        cells.push(state(&row.source));
+        let revision = row.kustomization.as_ref().and_then(|k| k.revision.as_deref());
+        cells.push((
+            match revision {
+                Some(rev) if wide => rev.to_string(),
+                Some(rev) => short_revision(rev),
+                None => "-".into(),
+            },
+            Tone::Plain,
+        ));
+        // The first object that explains something: a failing one before a routine message.
+        let objects = [&row.secrets, &row.kustomization, &row.source];
+        let failing = objects
+            .iter()
+            .filter_map(|s| s.as_ref())
+            .find(|s| s.health.state != State::Ready && s.health.message.is_some());
+        let message = match failing.or(row.kustomization.as_ref()) {
+            Some(s) => {
+                let ready = s.health.state == State::Ready;
+                match s.health.message.as_deref() {
+                    Some(m) if wide => m.to_string(),
+                    Some(m) => table_message(ready, m).to_string(),
+                    None => String::new(),
+                }
+            }
+            None => String::new(),
+        };
+        cells.push((if message.is_empty() { "-".into() } else { message }, Tone::Plain));
+        table.toned_row(cells);
+    }
+    table.render()
 }
 
 /// The table: a CLUSTER column when several clusters are listed; short revisions and no routine

@@ -16,7 +16,8 @@
 //! - [`apply`]: preflight, server-side apply, the tenant Secret and the post-apply RBAC check;
 //! - [`propagate`]: copies of the tenant Secret (and runtime info) into tenant namespaces when no
 //!   Kyverno clones them;
-//! - [`list`]: the per-cluster health table; [`delete`]: removing files and objects.
+//! - [`list`]: the per-cluster health table (keos: per component, grouped by [`domains`]);
+//!   [`delete`]: removing files and objects.
 //!
 //! # The fleet config file
 //!
@@ -46,6 +47,7 @@ pub mod automation;
 pub mod component;
 pub mod create;
 pub mod delete;
+pub mod domains;
 pub mod list;
 pub mod propagate;
 pub mod render;

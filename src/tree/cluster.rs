@@ -5,12 +5,17 @@
 use super::{
     TreeError, TreeOptions,
     fetch::{FetchOptions, Stats, fetch},
-    model::{Node, ObjRef, Summary},
+    model::{Expandable, Node, ObjRef, Summary},
 };
 use crate::{
+    bootstrap::keos::{
+        ROOT_KUSTOMIZATION,
+        cluster::{KeosRuntime, runtime_on},
+    },
     kube::KubeTarget,
     ops::{DEFAULT_CONCURRENCY, Runner},
     output::Reporter,
+    repo::Profile,
 };
 
 /// The tree of one cluster.
@@ -24,6 +29,17 @@ pub struct ClusterTree {
     pub warnings: Vec<String>,
     /// What the fetch cost.
     pub stats: Stats,
+    /// keos: the use case and size of the cluster's `keos-runtime-info`, when the tree holds it.
+    pub runtime: Option<KeosRuntime>,
+}
+
+impl ClusterTree {
+    /// keos: `keos talk-to-your-data (size S)`, as `bootstrap status` says it.
+    pub fn runtime_label(&self) -> Option<String> {
+        self.runtime
+            .as_ref()
+            .map(|r| format!("keos {} (size {})", r.use_case, r.size))
+    }
 }
 
 /// The outcome on one cluster.
@@ -79,8 +95,32 @@ pub async fn tree_fleet(
         .collect()
 }
 
-/// Builds the tree under `root` on one cluster.
+/// Builds the tree under `root` on one cluster (with [`TreeOptions::keos_fallback`], under the
+/// keos sync Kustomization `default` when `root` does not exist; that costs a second fetch only
+/// there).
 pub async fn tree_cluster(
+    target: &KubeTarget,
+    root: &ObjRef,
+    options: TreeOptions,
+) -> Result<ClusterTree, TreeError> {
+    match tree_under(target, root, options).await {
+        Err(missing @ TreeError::RootNotFound { .. })
+            if options.keos_fallback && root.expandable() == Some(Expandable::Kustomization) =>
+        {
+            let keos = ObjRef {
+                name: ROOT_KUSTOMIZATION.to_string(),
+                ..root.clone()
+            };
+            match tree_under(target, &keos, options).await {
+                Err(TreeError::RootNotFound { .. }) => Err(missing),
+                other => other,
+            }
+        }
+        other => other,
+    }
+}
+
+async fn tree_under(
     target: &KubeTarget,
     root: &ObjRef,
     options: TreeOptions,
@@ -112,10 +152,33 @@ pub async fn tree_cluster(
     // The same problem can be met on several paths (an object in two inventories).
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|w| seen.insert(w.clone()));
+    let runtime = keos_runtime(target, &node, &mut warnings).await;
     Ok(ClusterTree {
         summary: Summary::of(&node),
         root: node,
         warnings,
         stats: fetched.stats,
+        runtime,
     })
+}
+
+/// keos: when the tree holds ConfigMap `keos-runtime-info` (Kustomization `default` applies it),
+/// its use case and size, read with one GET outside the fetch (the tree keeps no ConfigMap data).
+/// Other trees cost nothing more.
+async fn keos_runtime(target: &KubeTarget, root: &Node, warnings: &mut Vec<String>) -> Option<KeosRuntime> {
+    let name = Profile::Keos.runtime_info_name();
+    let mut namespace = None;
+    root.visit(0, &mut |n, _| {
+        let o = &n.object;
+        if namespace.is_none() && o.group.is_empty() && o.kind == "ConfigMap" && o.name == name {
+            namespace = Some(o.namespace.clone());
+        }
+    });
+    match runtime_on(target, &namespace?).await {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            warnings.push(format!("cannot read the keos runtime info: {e}"));
+            None
+        }
+    }
 }

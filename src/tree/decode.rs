@@ -20,7 +20,11 @@ use super::{
     model::{Expandable, GroupKind},
     snapshot::{Children, Expansion, Inventory, ObjInfo, StorageKey},
 };
-use crate::{kube::is_flux_group, status};
+use crate::{
+    kube::is_flux_group,
+    repo::layout::{COMPONENT_LABEL, DOMAIN_LABEL},
+    status,
+};
 
 /// Splits the `items` array of a JSON list document into objects, chunk by chunk.
 #[derive(Debug, Default)]
@@ -215,9 +219,9 @@ pub struct MetaRef<'a> {
     /// The operator's `fluxcd.controlplane.io/reconcile` annotation, the only one read.
     #[serde(default)]
     pub annotations: Picked<ReconcileAnnotation>,
-    /// helm-controller's owner labels (on CRDs), the only ones read.
+    /// helm-controller's owner labels (on CRDs) and the keos domain labels, the only ones read.
     #[serde(default)]
-    pub labels: Picked<HelmOwnerLabels>,
+    pub labels: Picked<MetaLabels>,
     /// Kept verbatim only when asked for; otherwise skipped without allocating.
     #[serde(default, borrow)]
     pub managed_fields: Option<&'a RawValue>,
@@ -410,6 +414,31 @@ impl Pick for HelmOwnerLabels {
     }
 }
 
+/// The labels the tree reads: helm-controller's owner labels, and the keos fleet's
+/// `toolkit.fluxcd.io/domain` and `toolkit.fluxcd.io/component` (shown on Flux objects).
+#[derive(Debug, Default)]
+pub struct MetaLabels {
+    /// helm-controller's owner labels.
+    pub helm: HelmOwnerLabels,
+    /// `toolkit.fluxcd.io/domain`.
+    pub domain: Option<String>,
+    /// `toolkit.fluxcd.io/component`.
+    pub component: Option<String>,
+}
+
+impl Pick for MetaLabels {
+    fn offer(&mut self, key: &str, value: String) {
+        match key {
+            DOMAIN_LABEL => self.domain = Some(value),
+            COMPONENT_LABEL => self.component = Some(value),
+            _ => self.helm.offer(key, value),
+        }
+    }
+    fn wants(key: &str) -> bool {
+        key == DOMAIN_LABEL || key == COMPONENT_LABEL || HelmOwnerLabels::wants(key)
+    }
+}
+
 impl<'de, P: Pick> Deserialize<'de> for Picked<P> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct V<P>(std::marker::PhantomData<P>);
@@ -537,11 +566,13 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
         .then(|| status::revision(object).map(str::to_string))
         .flatten();
 
+    let MetaLabels {
+        helm,
+        domain,
+        component,
+    } = metadata.labels.0;
     let helm_owner = (gk.group == "apiextensions.k8s.io")
-        .then(|| {
-            let labels = metadata.labels.0;
-            Some(Box::new((labels.namespace?, labels.name?)))
-        })
+        .then(|| Some(Box::new((helm.namespace?, helm.name?))))
         .flatten();
 
     let expansion = expandable.map(|e| {
@@ -575,6 +606,8 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
             remote,
             children,
             helm_crds,
+            domain,
+            component,
         })
     });
     let managed_fields = if keep.managed_fields {

@@ -40,6 +40,9 @@
 //! kind: Tree
 //! clusters:
 //!   staging:                       # kube context name
+//!     runtime:                     # keos only: from ConfigMap keos-runtime-info, when the tree holds it
+//!       useCase: talk-to-your-data
+//!       size: S
 //!     root:                        # a node (below)
 //!     summary:                     # node counts: total, then each non-zero status (camelCase)
 //!       total: 42
@@ -62,6 +65,7 @@
 //! | `revision` | Flux objects that report one | last applied or fetched revision |
 //! | `remote` | `true` only | the object applies to another cluster (`spec.kubeConfig`); its children have status `Remote` and were not queried |
 //! | `cycle` | `true` only | the object is one of its own ancestors; it is not expanded again |
+//! | `domain`, `component` | keos Flux objects | their `toolkit.fluxcd.io/domain` and `toolkit.fluxcd.io/component` labels |
 //! | `children` | when any | child nodes in inventory order |
 //!
 //! `--status failing` filters `root`; `summary` always counts the whole tree.
@@ -201,7 +205,15 @@ pub struct TreeOptions {
     pub keep: Keep,
     /// How leaf kinds are fetched (the cost model unless forced).
     pub strategy: Strategy,
+    /// The root is the default one ([`DEFAULT_ROOT`], or `-n`'s `flux-system` Kustomization): on a
+    /// cluster without it, show the keos sync Kustomization `default` of that namespace instead
+    /// (keos installs Flux outside git, so `default` is the whole cluster's root).
+    pub keos_fallback: bool,
 }
+
+/// The root `kubectl fleet tree` shows without an argument: what `flux bootstrap` and the d1
+/// FluxInstance sync.
+pub const DEFAULT_ROOT: &str = "Kustomization/flux-system/flux-system";
 
 impl Default for TreeOptions {
     fn default() -> Self {
@@ -210,6 +222,7 @@ impl Default for TreeOptions {
             concurrency: fetch::DEFAULT_CONCURRENCY,
             keep: Keep::default(),
             strategy: Strategy::Auto,
+            keos_fallback: false,
         }
     }
 }

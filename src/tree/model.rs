@@ -247,6 +247,10 @@ pub struct Node {
     pub remote: bool,
     /// The object is one of its own ancestors: it is shown, but not expanded again.
     pub cycle: bool,
+    /// keos: the Flux object's `toolkit.fluxcd.io/domain` label (system-services, apps).
+    pub domain: Option<String>,
+    /// keos: the Flux object's `toolkit.fluxcd.io/component` label (an app component).
+    pub component: Option<String>,
     /// Children in inventory order.
     pub children: Vec<Node>,
 }
@@ -260,7 +264,19 @@ impl Node {
             revision: None,
             remote: false,
             cycle: false,
+            domain: None,
+            component: None,
             children: Vec::new(),
+        }
+    }
+
+    /// keos: `domain apps, component postgres` (what the domain labels say), if labelled.
+    pub fn domain_label(&self) -> Option<String> {
+        match (&self.domain, &self.component) {
+            (Some(d), Some(c)) => Some(format!("domain {d}, component {c}")),
+            (Some(d), None) => Some(format!("domain {d}")),
+            (None, Some(c)) => Some(format!("component {c}")),
+            (None, None) => None,
         }
     }
 

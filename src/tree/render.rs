@@ -2,7 +2,8 @@
 //!
 //! - the tree: flux's glyphs (`├── `, `└── `, `│   `) and node text (`Kind/namespace/name`, the
 //!   root without a glyph), plus an aligned status column, coloured when the painter is enabled;
-//! - the table: KIND (indented two spaces per level), NAMESPACE, NAME, STATUS, MESSAGE;
+//! - the table: KIND (indented two spaces per level), NAMESPACE, NAME, STATUS, MESSAGE (and
+//!   DOMAIN, COMPONENT for a keos tree);
 //! - the document (`-o json|yaml`): the schema described in the module docs of [`crate::tree`].
 
 use serde::{
@@ -58,6 +59,10 @@ pub fn tree(root: &Node, paint: Paint) -> String {
             out.push_str("  ");
             out.push_str(&paint.paint(Tone::Dim, "[cycle]"));
         }
+        if let Some(labels) = node.domain_label() {
+            out.push_str("  ");
+            out.push_str(&paint.paint(Tone::Dim, &format!("[{labels}]")));
+        }
         if let Some(message) = inline_message(node) {
             out.push_str("  ");
             out.push_str(&message);
@@ -101,8 +106,18 @@ fn inline_message(node: &Node) -> Option<String> {
 }
 
 /// The tree as a table; `width` wraps the MESSAGE column (fixed in tests), `None` never wraps.
+/// A keos tree (a node with a domain label) also has DOMAIN and COMPONENT columns.
 pub fn table(root: &Node, paint: Paint, width: Option<u16>) -> String {
-    let mut t = TableBuilder::new(["kind", "namespace", "name", "status", "message"], paint);
+    let mut labelled = false;
+    root.visit(0, &mut |node, _| {
+        labelled |= node.domain.is_some() || node.component.is_some()
+    });
+    let mut headers = vec!["kind", "namespace", "name", "status"];
+    if labelled {
+        headers.extend(["domain", "component"]);
+    }
+    headers.push("message");
+    let mut t = TableBuilder::new(headers, paint);
     if let Some(w) = width {
         t = t.width(w);
     }
@@ -121,13 +136,19 @@ pub fn table(root: &Node, paint: Paint, width: Option<u16>) -> String {
             .unwrap_or_default()
             .trim()
             .to_string();
-        t.toned_row([
+        let mut cells = vec![
             (format!("{}{}", "  ".repeat(depth), node.object.kind), Tone::Plain),
             (node.object.namespace.clone(), Tone::Plain),
             (node.object.name.clone(), Tone::Plain),
             (status, node.status.tone()),
-            (message, Tone::Plain),
-        ]);
+        ];
+        if labelled {
+            let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+            cells.push((dash(&node.domain), Tone::Plain));
+            cells.push((dash(&node.component), Tone::Plain));
+        }
+        cells.push((message, Tone::Plain));
+        t.toned_row(cells);
     });
     t.render()
 }
@@ -175,6 +196,9 @@ impl Serialize for ClusterDoc<'_> {
         let mut map = s.serialize_map(None)?;
         match &self.0.result {
             Ok(tree) => {
+                if let Some(runtime) = &tree.runtime {
+                    map.serialize_entry("runtime", runtime)?;
+                }
                 map.serialize_entry("root", &NodeDoc(&tree.root))?;
                 map.serialize_entry("summary", &SummaryDoc(&tree.summary))?;
                 if !tree.warnings.is_empty() {
@@ -241,6 +265,12 @@ impl Serialize for NodeDoc<'_> {
         }
         if n.cycle {
             map.serialize_entry("cycle", &true)?;
+        }
+        if let Some(domain) = &n.domain {
+            map.serialize_entry("domain", domain)?;
+        }
+        if let Some(component) = &n.component {
+            map.serialize_entry("component", component)?;
         }
         if !n.children.is_empty() {
             map.serialize_entry("children", &Children(&n.children))?;
@@ -331,6 +361,35 @@ Kustomization/flux-system/flux-system  Ready
         let coloured = tree(&sample(), Paint::new(true));
         assert!(coloured.contains("\u{1b}["));
         assert!(!tree(&sample(), Paint::plain()).contains('\u{1b}'));
+    }
+
+    #[test]
+    fn keos_domain_labels_annotate_the_tree_and_add_table_columns() {
+        let mut root = node(
+            "Kustomization",
+            "flux-system",
+            "apps-components",
+            Health::of(State::Ready),
+        );
+        let mut app = node("Kustomization", "data", "apps-pg", Health::of(State::Ready));
+        app.domain = Some("apps".into());
+        app.component = Some("pg".into());
+        root.children = vec![app];
+        assert_eq!(
+            tree(&root, Paint::plain()),
+            "\
+Kustomization/flux-system/apps-components  Ready
+└── Kustomization/data/apps-pg             Ready  [domain apps, component pg]
+"
+        );
+        let out = table(&root, Paint::plain(), None);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines[0].contains("DOMAIN") && lines[0].contains("COMPONENT"),
+            "{out}"
+        );
+        assert!(lines[2].contains("apps") && lines[2].contains("pg"), "{out}");
+        assert!(!table(&sample(), Paint::plain(), None).contains("DOMAIN"));
     }
 
     #[test]

@@ -375,6 +375,10 @@ pub struct Expansion {
     pub children: Children,
     /// A legacy HelmRelease that installs or upgrades CRDs: they are found by label, as flux does.
     pub helm_crds: bool,
+    /// keos: the `toolkit.fluxcd.io/domain` label (system-services, apps).
+    pub domain: Option<String>,
+    /// keos: the `toolkit.fluxcd.io/component` label (app components).
+    pub component: Option<String>,
 }
 
 /// A fetched object, reduced to what the tree shows.

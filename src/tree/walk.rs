@@ -314,6 +314,8 @@ impl<'a> Walker<'a> {
         };
         if let Some(node) = node.as_mut() {
             node.remote = expansion.remote;
+            node.domain.clone_from(&expansion.domain);
+            node.component.clone_from(&expansion.component);
         }
         if self.options.max_depth.is_some_and(|max| depth >= max) {
             return node;
@@ -570,6 +572,8 @@ mod tests {
             remote,
             children: Children::Inventory(inventory),
             helm_crds: false,
+            domain: None,
+            component: None,
         }));
         info
     }

@@ -1722,6 +1722,7 @@ fn status_row(r: &Value) -> bstatus::ClusterStatus {
         stats: Vec::new(),
         error: None,
         keos: None,
+        domains: Vec::new(),
     }
 }
 

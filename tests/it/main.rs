@@ -13,6 +13,7 @@ mod credentials;
 mod dispatch;
 mod health;
 mod keos;
+mod keos_views;
 mod krew;
 mod reconcile;
 mod secret;

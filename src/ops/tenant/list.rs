@@ -1,13 +1,15 @@
 //! `tenant list`: every tenant namespace on every selected cluster, with the health of its
-//! GitRepository and Kustomization and the state of its Secret copy.
+//! GitRepository and Kustomization and the state of its Secret copy; on a keos fleet, every
+//! component of its domains instead, with the cluster's use case and size.
 
 use super::{ClusterSelection, RepoSelection};
 use crate::{
     error::{Error, ExitStatus, Result},
     ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
     output::{Reporter, plural},
+    repo::Profile,
     repo::names,
-    tenant::list::{self, TenantRow},
+    tenant::list::{self, ComponentRow, TenantRow},
 };
 
 /// What `tenant list` is asked for.
@@ -18,24 +20,60 @@ pub struct ListRequest {
     pub repo: RepoSelection,
     /// The clusters to list.
     pub clusters: ClusterSelection,
-    /// Only this tenant.
+    /// Only this tenant (keos: only this domain, `apps` or `system-services`).
     pub tenant: Option<String>,
+}
+
+/// What one cluster lists: tenant namespaces (d1), or domain components (keos).
+#[derive(Debug)]
+pub enum Listing {
+    /// d1: one row per tenant namespace.
+    Tenants(Vec<TenantRow>),
+    /// keos: one row per component.
+    Components(Vec<ComponentRow>),
+}
+
+impl Listing {
+    fn len(&self) -> usize {
+        match self {
+            Listing::Tenants(rows) => rows.len(),
+            Listing::Components(rows) => rows.len(),
+        }
+    }
 }
 
 /// The tenants of every cluster.
 #[derive(Debug, Default)]
 pub struct ListOutcome {
-    /// Per cluster, in the order given: its tenant namespaces, or why they could not be listed.
-    pub reports: Vec<TargetReport<Vec<TenantRow>>>,
+    /// Per cluster, in the order given: its tenant namespaces or components, or why they could
+    /// not be listed.
+    pub reports: Vec<TargetReport<Listing>>,
+    /// The fleet is keos: the rows are [`ListOutcome::components`].
+    pub keos: bool,
 }
 
 impl ListOutcome {
-    /// Every row of every cluster that answered, cluster by cluster.
+    /// Every tenant row of every cluster that answered, cluster by cluster.
     pub fn rows(&self) -> Vec<&TenantRow> {
         self.reports
             .iter()
             .filter_map(TargetReport::ok)
-            .flatten()
+            .flat_map(|l| match l {
+                Listing::Tenants(rows) => rows.as_slice(),
+                Listing::Components(_) => &[],
+            })
+            .collect()
+    }
+
+    /// keos: every component row of every cluster that answered, cluster by cluster.
+    pub fn components(&self) -> Vec<&ComponentRow> {
+        self.reports
+            .iter()
+            .filter_map(TargetReport::ok)
+            .flat_map(|l| match l {
+                Listing::Components(rows) => rows.as_slice(),
+                Listing::Tenants(_) => &[],
+            })
             .collect()
     }
 
@@ -58,6 +96,7 @@ pub async fn list(req: ListRequest, reporter: &dyn Reporter) -> Result<ListOutco
         let flux_namespace = layout.cluster_flux_namespace(&fleet, &target.context)?;
         items.push((target.context.clone(), (target, flux_namespace)));
     }
+    let keos = layout.profile() == Profile::Keos;
     let (layout, tenant) = (&layout, req.tenant.as_deref());
     let reports = Runner::new(reporter, DEFAULT_CONCURRENCY)
         .reported_by_caller()
@@ -65,11 +104,19 @@ pub async fn list(req: ListRequest, reporter: &dyn Reporter) -> Result<ListOutco
             items,
             |(target, flux_namespace), step| async move {
                 step.set("listing");
-                list::collect(target, layout, tenant, &flux_namespace)
-                    .await
-                    .map_err(Error::from)
+                let listing = if keos {
+                    Listing::Components(
+                        list::collect_components(target, layout, tenant, &flux_namespace).await?,
+                    )
+                } else {
+                    Listing::Tenants(list::collect(target, layout, tenant, &flux_namespace).await?)
+                };
+                Ok::<_, Error>(listing)
             },
-            |rows| plural(rows.len(), "tenant namespace"),
+            |listing| match listing {
+                Listing::Tenants(_) => plural(listing.len(), "tenant namespace"),
+                Listing::Components(_) => plural(listing.len(), "component"),
+            },
         )
         .await;
     for report in &reports {
@@ -77,5 +124,5 @@ pub async fn list(req: ListRequest, reporter: &dyn Reporter) -> Result<ListOutco
             reporter.failure(&format!("{}: {e}", report.target));
         }
     }
-    Ok(ListOutcome { reports })
+    Ok(ListOutcome { reports, keos })
 }

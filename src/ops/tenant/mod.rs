@@ -32,7 +32,7 @@ pub use app::{AppAddRequest, app_add};
 pub use create::{CreateOutcome, CreateRequest, create};
 pub use delete::{Confirm, DeleteOutcome, DeleteRequest, RemovedFiles, delete};
 pub use files::{AutomationRequest, ComponentAddRequest, FilesOutcome, automation, component_add};
-pub use list::{ListOutcome, ListRequest, list};
+pub use list::{ListOutcome, ListRequest, Listing, list};
 
 use crate::{
     credentials::{MetaStore, SecretStore},
