@@ -22,6 +22,7 @@ use std::{
 use base64::Engine as _;
 use serde_json::Value;
 
+mod keos;
 mod peer;
 
 /// Everything every command printed, checked at the end for token leaks.
