@@ -315,6 +315,73 @@ pub async fn bootstrap(
     Ok(out)
 }
 
+/// Why a Kustomization that is Ready for its generation has not applied what its source serves now
+/// (None: it has). Ready for its generation is not enough after a re-run: when the GitRepository's
+/// URL or branch changed, or a reconcile was requested, the source serves a new revision while the
+/// Kustomization's Ready still speaks of the previous one.
+async fn source_lag(resolver: &Resolver, key: &WaitTarget, obj: &Value) -> Result<Option<String>, KubeError> {
+    if key.kind != "Kustomization" {
+        return Ok(None);
+    }
+    let (Some(kind), Some(name)) = (
+        pointer::str_at(obj, "/spec/sourceRef/kind"),
+        pointer::str_at(obj, "/spec/sourceRef/name"),
+    ) else {
+        return Ok(None);
+    };
+    let ns = pointer::str_at(obj, "/spec/sourceRef/namespace").unwrap_or(&key.namespace);
+    let (ar, namespaced) = resolver.resolve("source.toolkit.fluxcd.io", None, kind).await?;
+    let source = resolver
+        .api(&ar, namespaced, Some(ns))
+        .get_opt(name)
+        .await
+        .map_err(|e| resolver.target().err(format!("get {kind} {ns}/{name}"), e))?
+        .and_then(|o| serde_json::to_value(o).ok());
+    Ok(source_pending(
+        &format!("{kind}/{ns}/{name}"),
+        source.as_ref(),
+        pointer::str_at(obj, "/status/lastAppliedRevision"),
+    ))
+}
+
+/// The decision of [`source_lag`]: the source has settled (Ready for its generation, any
+/// reconcile request handled) and the Kustomization applied the revision it serves.
+fn source_pending(source_id: &str, source: Option<&Value>, applied: Option<&str>) -> Option<String> {
+    let artifact = source.and_then(|s| pointer::str_at(s, "/status/artifact/revision"));
+    if artifact.is_none() && applied.is_none() {
+        // No source-controller has served it anything: nothing to compare.
+        return None;
+    }
+    let Some(source) = source else {
+        return Some(format!("is Ready, but its source {source_id} does not exist"));
+    };
+    let generation = source.pointer("/metadata/generation").and_then(Value::as_i64);
+    match condition(source, "Ready") {
+        Some(c) if c.status == "True" && c.observed_generation == generation => {}
+        Some(c) if c.status == "False" => {
+            return Some(format!(
+                "is Ready, but its source {source_id} is not: {}",
+                c.message.or(c.reason).unwrap_or("no message")
+            ));
+        }
+        _ => return Some(format!("is Ready; its source {source_id} is being reconciled")),
+    }
+    let requested = pointer::str_at(source, "/metadata/annotations/reconcile.fluxcd.io~1requestedAt");
+    if requested.is_some() && requested != pointer::str_at(source, "/status/lastHandledReconcileAt") {
+        return Some(format!(
+            "is Ready; its source {source_id} has not handled the reconcile request yet"
+        ));
+    }
+    match (artifact, applied) {
+        (Some(a), Some(b)) if a == b => None,
+        (Some(a), b) => Some(format!(
+            "is Ready for {}, not yet for {a}, the revision {source_id} serves",
+            b.unwrap_or("no revision")
+        )),
+        (None, _) => Some(format!("is Ready, but its source {source_id} has no artifact")),
+    }
+}
+
 async fn get(resolver: &Resolver, key: &WaitTarget) -> Result<Option<Value>, KubeError> {
     let gvk = Gvk::from_api_version(&key.api_version, &key.kind);
     let (ar, namespaced) = resolver
@@ -394,6 +461,11 @@ pub async fn wait_ready(
                     }
                     return ControlFlow::Continue(line);
                 }
+                match source_lag(resolver, key, &obj).await {
+                    Ok(Some(lag)) => return ControlFlow::Continue(format!("{key} {lag}")),
+                    Ok(None) => {}
+                    Err(e) => return ControlFlow::Continue(format!("{key}: {}", error_chain(&e))),
+                }
                 // A failure of an object that has since become Ready no longer explains anything.
                 if let Ok(mut f) = last_failure.lock()
                     && f.as_ref().is_some_and(|(k, _)| *k == key.to_string())
@@ -430,5 +502,55 @@ pub async fn wait_ready(
                 last,
             }))
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn source(generation: i64, observed: i64, revision: Option<&str>, handled: Option<&str>) -> Value {
+        let mut s = json!({
+            "metadata": {"generation": generation, "annotations": {"reconcile.fluxcd.io/requestedAt": "t1"}},
+            "status": {"conditions": [{"type": "Ready", "status": "True", "observedGeneration": observed}]},
+        });
+        if let Some(r) = revision {
+            s["status"]["artifact"] = json!({"revision": r});
+        }
+        if let Some(h) = handled {
+            s["status"]["lastHandledReconcileAt"] = json!(h);
+        }
+        s
+    }
+
+    #[test]
+    fn ready_counts_only_for_the_revision_the_source_serves() {
+        let id = "GitRepository/flux-system/keos-fleet";
+        let current = source(2, 2, Some("main@sha1:b"), Some("t1"));
+        assert_eq!(source_pending(id, Some(&current), Some("main@sha1:b")), None);
+        let stale = source_pending(id, Some(&current), Some("main@sha1:a")).expect("stale");
+        assert!(
+            stale.contains("main@sha1:a") && stale.contains("main@sha1:b"),
+            "{stale}"
+        );
+        // A new URL (generation 2) not fetched yet, a reconcile request not handled yet.
+        let moving = source(2, 1, Some("main@sha1:a"), Some("t1"));
+        assert!(source_pending(id, Some(&moving), Some("main@sha1:a")).is_some());
+        let requested = source(1, 1, Some("main@sha1:a"), Some("t0"));
+        assert!(source_pending(id, Some(&requested), Some("main@sha1:a")).is_some());
+        // A failing source is named with its message.
+        let mut failing = current.clone();
+        failing["status"]["conditions"][0]["status"] = json!("False");
+        failing["status"]["conditions"][0]["message"] = json!("authentication required");
+        let msg = source_pending(id, Some(&failing), Some("main@sha1:b")).expect("failing");
+        assert!(msg.contains("authentication required"), "{msg}");
+        // Nothing any source-controller served: nothing to compare.
+        assert_eq!(
+            source_pending(id, Some(&source(1, 1, None, Some("t1"))), None),
+            None
+        );
+        assert!(source_pending(id, None, Some("main@sha1:a")).is_some());
     }
 }

@@ -123,7 +123,7 @@ fn example(key: &str) -> &'static str {
 #[derive(Debug, thiserror::Error)]
 pub enum KeosError {
     /// Runtime keys without a value.
-    #[error("{}: {}", match from { Some(f) => format!("clusters/{f} leaves {} unset", missing.iter().map(|(k, p)| match p { Some(p) => format!("{k} ({p})"), None => k.clone() }).collect::<Vec<_>>().join(", ")), None => format!("runtime key{} {} {} no value", if missing.len() == 1 { "" } else { "s" }, missing.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", "), if missing.len() == 1 { "has" } else { "have" }) }, missing.iter().map(|(k, _)| hint(k)).collect::<Vec<_>>().join(" "))]
+    #[error("{}: {}", match from { Some(f) => format!("clusters/{f} leaves {} unset", missing.iter().map(|(k, p)| match p { Some(p) => format!("{k} ({p})"), None => k.clone() }).collect::<Vec<_>>().join(", ")), None => format!("runtime key{} {} {} no value", if missing.len() == 1 { "" } else { "s" }, missing.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", "), if missing.len() == 1 { "has" } else { "have" }) }, missing.iter().map(|(k, _)| hint(k)).collect::<Vec<_>>().join("; "))]
     MissingRuntime {
         /// The keys, with the placeholder that still stands for each (templates).
         missing: Vec<(String, Option<String>)>,
@@ -212,11 +212,9 @@ pub enum KeosPreflightError {
 
 fn hint(key: &str) -> String {
     match KEOS_RUNTIME_KEYS.iter().find(|(k, _)| *k == key) {
-        Some((_, KeySource::Flag(flag))) => format!("pass {flag};"),
-        _ => format!("pass --set {key}={};", example(key)),
+        Some((_, KeySource::Flag(flag))) => format!("pass {flag}"),
+        _ => format!("pass --set {key}={}", example(key)),
     }
-    .trim_end_matches(';')
-    .to_string()
 }
 
 /// How secrets of the cluster are encrypted (`secrets/.sops.yaml`).
@@ -1526,5 +1524,21 @@ mod tests {
         assert!(err.contains("use --domain"), "{err}");
         assert!(parse_set("SOPS_SECRET_PROVIDED=yes").is_err());
         assert!(parse_set("ENVIRONMENT=staging").is_ok(), "an extra key on keos");
+    }
+
+    #[test]
+    fn missing_runtime_keys_get_one_hint_each() {
+        let err = KeosError::MissingRuntime {
+            missing: vec![
+                ("CONTAINER_REGISTRY_URL".into(), None),
+                ("HELM_REGISTRY_TYPE".into(), None),
+            ],
+            from: None,
+        };
+        assert_eq!(
+            err.to_string(),
+            "runtime keys CONTAINER_REGISTRY_URL, HELM_REGISTRY_TYPE have no value: pass --set \
+             CONTAINER_REGISTRY_URL=registry.example.com:443; pass --set HELM_REGISTRY_TYPE=default"
+        );
     }
 }

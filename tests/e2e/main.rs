@@ -22,6 +22,7 @@ use std::{
 use base64::Engine as _;
 use serde_json::Value;
 
+mod keos;
 mod ops;
 mod peer;
 

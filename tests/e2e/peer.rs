@@ -25,7 +25,7 @@ const COMPONENTS: &str = "source-controller,kustomize-controller,helm-controller
 /// Tree nodes as (group, kind, namespace, name).
 type Nodes = BTreeSet<(String, String, String, String)>;
 
-fn testenv_path(name: &str) -> PathBuf {
+pub(super) fn testenv_path(name: &str) -> PathBuf {
     let out = Command::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/testenv/testenv"))
         .arg("paths")
         .output()
@@ -36,7 +36,7 @@ fn testenv_path(name: &str) -> PathBuf {
         .unwrap_or_else(|| panic!("testenv paths prints no {name}"))
 }
 
-fn bare_repo(env: &Env, name: &str) {
+pub(super) fn bare_repo(env: &Env, name: &str) {
     let bare = env.state.join(format!("git/{name}-{}.git", env.suffix));
     for args in [
         vec!["init", "-q", "--bare", "-b", "main"],

@@ -907,6 +907,9 @@ fn ready(generation: i64, message: &str, extra: Value) -> Value {
     s
 }
 
+/// The revision the simulated source-controller serves and kustomize-controller applies.
+const SYNC_REVISION: &str = "refs/heads/main@sha1:8d4e8665d95cb096cb4c77b093d579b16ce5b722";
+
 async fn simulate_once(t: &KubeTarget, ns: &str) {
     let fi_ref = json!({"apiVersion": "fluxcd.controlplane.io/v1", "kind": "FluxInstance", "metadata": {"name": "flux", "namespace": ns}});
     let ks_ref = json!({"apiVersion": "kustomize.toolkit.fluxcd.io/v1", "kind": "Kustomization", "metadata": {"name": ns, "namespace": ns}});
@@ -942,6 +945,46 @@ async fn simulate_once(t: &KubeTarget, ns: &str) {
             .await;
         }
     }
+    // source-controller: the sync GitRepository (flux-operator creates it) serves the revision the
+    // Kustomization applies; bootstrap's wait compares the two.
+    let git_ref = json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository", "metadata": {"name": ns, "namespace": ns}});
+    if get(t, &ks_ref).await.is_some() {
+        let git = match get(t, &git_ref).await {
+            Some(g) => serde_json::to_value(g).expect("json"),
+            None => {
+                crate::common::apply(
+                    t,
+                    json!({
+                        "apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                        "metadata": {"name": ns, "namespace": ns},
+                        "spec": {"interval": "1m0s", "url": "https://git.example.com/fleet.git",
+                                 "ref": {"name": "refs/heads/main"}, "secretRef": {"name": "flux-system"}}
+                    }),
+                )
+                .await;
+                json!({"metadata": {"generation": 1}})
+            }
+        };
+        if !reconciled(&git) {
+            let generation = git["metadata"]["generation"].as_i64().unwrap_or(1);
+            crate::common::set_status(
+                t,
+                &git_ref,
+                ready(
+                    generation,
+                    &format!("stored artifact for revision '{SYNC_REVISION}'"),
+                    json!({"artifact": {
+                        "digest": "sha256:2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+                        "lastUpdateTime": "2026-01-01T00:00:00Z",
+                        "path": format!("gitrepository/{ns}/{ns}/8d4e8665.tar.gz"),
+                        "revision": SYNC_REVISION,
+                        "url": format!("http://source-controller.{ns}.svc.cluster.local./gitrepository/{ns}/{ns}/8d4e8665.tar.gz"),
+                    }}),
+                ),
+            )
+            .await;
+        }
+    }
     if let Some(ks) = get(t, &ks_ref).await {
         let ks = serde_json::to_value(ks).expect("json");
         if !reconciled(&ks) {
@@ -951,8 +994,8 @@ async fn simulate_once(t: &KubeTarget, ns: &str) {
                 &ks_ref,
                 ready(
                     generation,
-                    "Applied revision: refs/heads/main@sha1:8d4e8665d95cb096cb4c77b093d579b16ce5b722",
-                    json!({"lastAppliedRevision": "refs/heads/main@sha1:8d4e8665d95cb096cb4c77b093d579b16ce5b722"}),
+                    &format!("Applied revision: {SYNC_REVISION}"),
+                    json!({"lastAppliedRevision": SYNC_REVISION}),
                 ),
             )
             .await;

@@ -1728,6 +1728,12 @@ async fn keos_rotation_checks_that_kubernetes_replicator_copies_follow_and_names
         v
     });
     assert!(report.replicas[0].uncovered.is_empty());
+    // The result table says so (the progress line does not stay without a terminal).
+    let table = rotation_table(&run.report, Paint::plain());
+    assert!(
+        table.contains("done; 2 copies followed (kubernetes-replicator)"),
+        "{table}"
+    );
     let text = rec.text();
     assert!(
         !text.contains("ghp_new_rep") && !text.contains("ghp_old_rep"),

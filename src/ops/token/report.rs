@@ -133,6 +133,12 @@ pub fn rotation_table(report: &RotationReport, paint: Paint) -> String {
                 Tone::Bad,
             ),
             (_, Some(e)) => (format!("failed: {e}"), Tone::Bad),
+            // The copies were checked: say so where the result stays (the progress line does
+            // not outlive a terminal).
+            (Some(ok), _) => match replicas_text(ok) {
+                Some(t) => (format!("done; {t}"), Tone::Good),
+                None => ("done".to_string(), Tone::Good),
+            },
             _ => ("done".to_string(), Tone::Good),
         };
         t.toned_row([
@@ -212,6 +218,25 @@ pub fn plan_table(plan: &RotationPlan, paint: Paint) -> String {
     t.render()
 }
 
+/// What the check of the kubernetes-replicator copies found (None: no rotated Secret is
+/// replicated).
+fn replicas_text(r: &ClusterRotation) -> Option<String> {
+    if r.replicas.is_empty() {
+        return None;
+    }
+    let copies: usize = r.replicas.iter().map(|c| c.followed.len()).sum();
+    let uncovered: usize = r.replicas.iter().map(|c| c.uncovered.len()).sum();
+    let copies = format!("{copies} {}", if copies == 1 { "copy" } else { "copies" });
+    Some(if uncovered == 0 {
+        format!("{copies} followed (kubernetes-replicator)")
+    } else {
+        format!(
+            "{copies} followed (kubernetes-replicator; no copy yet in {})",
+            plural(uncovered, "namespace")
+        )
+    })
+}
+
 /// The short line a finished cluster's progress bar keeps.
 pub(super) fn cluster_summary(r: &ClusterRotation) -> String {
     let repos = r.git_repositories.len();
@@ -239,20 +264,7 @@ pub(super) fn cluster_summary(r: &ClusterRotation) -> String {
             plural(r.suspicious.len(), "suspicious Secret")
         )
     };
-    let copies: usize = r.replicas.iter().map(|c| c.followed.len()).sum();
-    let uncovered: usize = r.replicas.iter().map(|c| c.uncovered.len()).sum();
-    let replicas_text = match (r.replicas.is_empty(), uncovered) {
-        (true, _) => String::new(),
-        (false, 0) => format!(
-            ", {copies} {} followed (kubernetes-replicator)",
-            if copies == 1 { "copy" } else { "copies" }
-        ),
-        (false, n) => format!(
-            ", {copies} {} followed (kubernetes-replicator; no copy yet in {})",
-            if copies == 1 { "copy" } else { "copies" },
-            plural(n, "namespace")
-        ),
-    };
+    let replicas_text = replicas_text(r).map(|t| format!(", {t}")).unwrap_or_default();
     if r.secrets.is_empty() {
         format!("no Secret uses this credential{suspicious}")
     } else {
