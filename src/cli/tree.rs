@@ -29,7 +29,10 @@ const EXAMPLES: &str = "Examples:
   kubectl fleet tree ks/flux-system --compact --depth 2 -o table
 
   # One JSON document keyed by context, for scripts
-  kubectl fleet tree --context staging --context prod -o json";
+  kubectl fleet tree --context staging --context prod -o json
+
+  # Live: redrawn as objects change, on every cluster, until Ctrl-C
+  kubectl fleet tree --all-contexts --watch";
 
 /// Show what Flux manages as a live-status tree.
 ///
@@ -84,6 +87,12 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
 
+    /// Keep the tree live until Ctrl-C: one WATCH per kind it shows, redrawn in place on a
+    /// terminal, each change appended in a pipe (after a `--- TIME ---` line; -o json: one
+    /// document per line).
+    #[arg(short, long, conflicts_with = "exit_code")]
+    pub watch: bool,
+
     #[command(flatten)]
     pub global: GlobalArgs,
 }
@@ -132,6 +141,16 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         },
         ..TreeOptions::default()
     };
+
+    if args.watch {
+        let watch = super::tree_watch::WatchArgs {
+            format: args.output,
+            status: args.status,
+            fleet_view,
+            object: args.object.clone(),
+        };
+        return super::tree_watch::run(&printer, targets, &root, options, watch).await;
+    }
 
     // Progress bars only in the fleet view: one cluster's tree follows at once.
     let bars = fleet_view && printer.progress_enabled();

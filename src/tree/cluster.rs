@@ -96,12 +96,27 @@ pub async fn tree_cluster(
         },
     )
     .await?;
-    let walked = fetched.walked;
+    finish(
+        &target.context,
+        root,
+        fetched.walked,
+        fetched.warnings,
+        fetched.stats,
+    )
+}
+
+/// The tree of a finished walk, with every warning once (also used by [`super::watch`]).
+pub(crate) fn finish(
+    context: &str,
+    root: &ObjRef,
+    walked: super::walk::Walked,
+    mut warnings: Vec<String>,
+    stats: Stats,
+) -> Result<ClusterTree, TreeError> {
     let node = walked.root.ok_or_else(|| TreeError::RootNotFound {
-        context: target.context.clone(),
+        context: context.to_string(),
         root: root.to_string(),
     })?;
-    let mut warnings = fetched.warnings;
     warnings.extend(walked.warnings);
     for ((kind, reason, message), n) in walked.unknown {
         let noun = if n == 1 { "object" } else { "objects" };
@@ -116,6 +131,6 @@ pub async fn tree_cluster(
         summary: Summary::of(&node),
         root: node,
         warnings,
-        stats: fetched.stats,
+        stats,
     })
 }

@@ -20,3 +20,4 @@ mod tenant;
 mod token;
 mod tree;
 mod trust;
+mod watch;
