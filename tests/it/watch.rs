@@ -372,3 +372,63 @@ async fn health_watch_prints_a_document_per_change() {
     });
     assert_eq!(watch.interrupt(), 0);
 }
+
+/// The fleet view: `--context` twice, `-o json`, one `Tree` document per line keyed by context;
+/// a change on the second cluster shows in the next document, the first cluster's tree with it.
+#[tokio::test]
+async fn tree_watch_over_two_clusters_prints_one_document_per_change() {
+    let e = env();
+    let (a, b) = (&e.contexts[0], &e.contexts[1]);
+    let ns = unique("lwf");
+    let mut roots = Vec::new();
+    for context in [a, b] {
+        let target = e.target(context).await;
+        apply(
+            &target,
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"fleet-test": "true"}}}),
+        )
+        .await;
+        apply(&target, configmap(&ns, "cfg")).await;
+        let root = kustomization(&ns, "root", &[format!("{ns}_cfg__ConfigMap")]);
+        apply(&target, root.clone()).await;
+        roots.push((target, root));
+    }
+    let mut watch = Watching::start(
+        "kubectl-fleet-tree",
+        &e.kubeconfig,
+        &[
+            "--context",
+            a,
+            "--context",
+            b,
+            "ks/root",
+            "-n",
+            &ns,
+            "--watch",
+            "-o",
+            "json",
+        ],
+    );
+    let doc = |l: &str| serde_json::from_str::<Value>(l).ok();
+    watch.wait_for("a document with both clusters", Duration::from_secs(30), |l| {
+        doc(l).is_some_and(|d| {
+            d["kind"] == "Tree"
+                && d["clusters"][a]["root"]["status"] == "Ready"
+                && d["clusters"][b]["root"]["status"] == "Ready"
+        })
+    });
+    let (target_b, root_b) = &roots[1];
+    set_status(target_b, root_b, failing("fleet-boom")).await;
+    watch.wait_for("the change on the second cluster", Duration::from_secs(10), |l| {
+        doc(l).is_some_and(|d| {
+            d["clusters"][b]["root"]["message"] == "fleet-boom"
+                && d["clusters"][a]["root"]["status"] == "Ready"
+        })
+    });
+    assert!(
+        watch.stdout.iter().all(|l| doc(l).is_some()),
+        "every line is a document: {:?}",
+        watch.stdout
+    );
+    assert_eq!(watch.interrupt(), 0);
+}
