@@ -1,7 +1,9 @@
 //! `tree --watch` and `health --watch` against real kube-apiservers: the binary runs as a real
 //! process with stdout in a pipe (appended updates), objects change through the API, and the
 //! apiserver is killed and started again (`testenv kill` / `testenv restart`, on a private
-//! cluster so the other tests never see it go away).
+//! cluster so the other tests never see it go away). The other tests use the second and third
+//! clusters: the shell tier's completion tests list the first cluster's namespaces, and zsh asks
+//! before listing more than 100.
 
 use std::{
     io::{BufRead, BufReader, Read},
@@ -267,7 +269,7 @@ async fn an_expired_watch_is_listed_again() {
     let e = env();
     let target = fleet::kube::load_kubeconfig(Some(&e.kubeconfig))
         .expect("kubeconfig loads")
-        .target_multiplexed(e.first(), fleet::kube::ClientOptions::default())
+        .target_multiplexed(&e.contexts[2], fleet::kube::ClientOptions::default())
         .await
         .expect("client builds");
     let ns = unique("lw410");
@@ -350,7 +352,8 @@ async fn root_message(updates: &mut tokio::sync::mpsc::UnboundedReceiver<Update>
 async fn health_watch_prints_a_document_per_change() {
     let e = env();
     let ns = unique("lwh");
-    let target = e.target(e.first()).await;
+    let context = &e.contexts[1];
+    let target = e.target(context).await;
     apply(
         &target,
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns, "labels": {"fleet-test": "true"}}}),
@@ -361,7 +364,7 @@ async fn health_watch_prints_a_document_per_change() {
     let mut watch = Watching::start(
         "kubectl-fleet-health",
         &e.kubeconfig,
-        &["--context", e.first(), "--no-drift", "--watch", "-o", "json"],
+        &["--context", context, "--no-drift", "--watch", "-o", "json"],
     );
     watch.wait_for("a first document", Duration::from_secs(30), |l| {
         serde_json::from_str::<Value>(l).is_ok_and(|d| d["kind"] == "FleetStatus")
@@ -378,7 +381,7 @@ async fn health_watch_prints_a_document_per_change() {
 #[tokio::test]
 async fn tree_watch_over_two_clusters_prints_one_document_per_change() {
     let e = env();
-    let (a, b) = (&e.contexts[0], &e.contexts[1]);
+    let (a, b) = (&e.contexts[1], &e.contexts[2]);
     let ns = unique("lwf");
     let mut roots = Vec::new();
     for context in [a, b] {
