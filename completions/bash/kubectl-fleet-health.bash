@@ -23,7 +23,7 @@ _kubectl__fleet__health() {
 
     case "${cmd}" in
         kubectl__fleet__health)
-            opts="-o -q -v -h -V --drift --no-drift --drift-allow --exit-code --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version"
+            opts="-w -o -q -v -h -V --drift --no-drift --drift-allow --exit-code --watch --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -23,7 +23,7 @@ _kubectl__fleet__tree() {
 
     case "${cmd}" in
         kubectl__fleet__tree)
-            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --quiet --verbose --v --color --no-progress --namespace --help --version"
+            opts="-o -w -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --watch --quiet --verbose --v --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -934,7 +934,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__health)
-            opts="-o -q -v -h -V --drift --no-drift --drift-allow --exit-code --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version"
+            opts="-w -o -q -v -h -V --drift --no-drift --drift-allow --exit-code --watch --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3142,7 +3142,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tree)
-            opts="-o -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --quiet --verbose --v --color --no-progress --namespace --help --version"
+            opts="-o -w -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --watch --quiet --verbose --v --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

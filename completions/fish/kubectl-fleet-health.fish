@@ -13,6 +13,7 @@ never\t'Never colour'"
 complete -c kubectl-fleet-health -l drift -d 'List every drifted object (changed outside Flux) with the fields and who changed them'
 complete -c kubectl-fleet-health -l no-drift -d 'Do not compute drift (saves the LISTs of what Flux applied)'
 complete -c kubectl-fleet-health -l exit-code -d 'Exit 1 on drift and skew too, not only on failing objects and unreachable clusters'
+complete -c kubectl-fleet-health -s w -l watch -d 'Keep the view live until Ctrl-C, recomputed when a Flux object changes: redrawn in place on a terminal, each change appended in a pipe (-o json: one document per line)'
 complete -c kubectl-fleet-health -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-health -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-health -s v -l verbose -d 'Print debug details (hides progress bars)'

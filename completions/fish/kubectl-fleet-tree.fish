@@ -15,6 +15,7 @@ complete -c kubectl-fleet-tree -s n -l namespace -d 'Namespace of the root objec
 complete -c kubectl-fleet-tree -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-tree -l compact -d 'Show Flux objects only (and do not fetch the others)'
 complete -c kubectl-fleet-tree -l exit-code -d 'Exit 1 when a node is failing (implied by --status failing), so the tree can gate a script'
+complete -c kubectl-fleet-tree -s w -l watch -d 'Keep the tree live until Ctrl-C: one WATCH per kind it shows, redrawn in place on a terminal, each change appended in a pipe (after a `--- TIME ---` line; -o json: one document per line)'
 complete -c kubectl-fleet-tree -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-tree -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-tree -l no-progress -d 'Never draw progress bars'

@@ -32,6 +32,8 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-health' -ScriptBl
             [CompletionResult]::new('--drift', '--drift', [CompletionResultType]::ParameterName, 'List every drifted object (changed outside Flux) with the fields and who changed them')
             [CompletionResult]::new('--no-drift', '--no-drift', [CompletionResultType]::ParameterName, 'Do not compute drift (saves the LISTs of what Flux applied)')
             [CompletionResult]::new('--exit-code', '--exit-code', [CompletionResultType]::ParameterName, 'Exit 1 on drift and skew too, not only on failing objects and unreachable clusters')
+            [CompletionResult]::new('-w', '-w', [CompletionResultType]::ParameterName, 'Keep the view live until Ctrl-C, recomputed when a Flux object changes: redrawn in place on a terminal, each change appended in a pipe (-o json: one document per line)')
+            [CompletionResult]::new('--watch', '--watch', [CompletionResultType]::ParameterName, 'Keep the view live until Ctrl-C, recomputed when a Flux object changes: redrawn in place on a terminal, each change appended in a pipe (-o json: one document per line)')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')

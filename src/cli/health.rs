@@ -65,6 +65,11 @@ pub struct Args {
     #[arg(long)]
     pub exit_code: bool,
 
+    /// Keep the view live until Ctrl-C, recomputed when a Flux object changes: redrawn in place
+    /// on a terminal, each change appended in a pipe (-o json: one document per line).
+    #[arg(short, long, conflicts_with = "exit_code")]
+    pub watch: bool,
+
     #[command(flatten)]
     pub kube: KubeArgs,
 
@@ -94,6 +99,10 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
             rules,
         },
     };
+    if args.watch {
+        let format = args.output.output.document();
+        return super::health_watch::run(&printer, request, format, args.drift).await;
+    }
     let outcome = health::status(request, &printer).await?;
     match args.output.output.document() {
         Some(format) => printer.document(format, "FleetStatus", &outcome.document(args.drift))?,

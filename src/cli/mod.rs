@@ -8,12 +8,14 @@ pub mod completion;
 pub mod dispatch;
 pub mod health;
 pub mod reconcile;
+pub mod health_watch;
 pub mod registry;
 pub mod runner;
 pub mod secret;
 pub mod tenant;
 pub mod token;
 pub mod tree;
+pub mod tree_watch;
 
 pub use args::{
     GlobalArgs, KubeArgs, NamespaceArg, OutputArgs, OutputFormat, ask_on_terminal, parse_duration,

@@ -36,7 +36,10 @@ const EXAMPLES: &str = "Examples:
   # keos: the domain chain from Kustomization default (also the default root
   # on a cluster without flux-system); components carry their domain and
   # component labels, the summary the use case and size
-  kubectl fleet tree ks/default --context eosdev2";
+  kubectl fleet tree ks/default --context eosdev2
+
+  # Live: redrawn as objects change, on every cluster, until Ctrl-C
+  kubectl fleet tree --all-contexts --watch";
 
 /// Show what Flux manages as a live-status tree.
 ///
@@ -91,6 +94,12 @@ pub struct Args {
     #[arg(long, value_name = "N")]
     pub depth: Option<usize>,
 
+    /// Keep the tree live until Ctrl-C: one WATCH per kind it shows, redrawn in place on a
+    /// terminal, each change appended in a pipe (after a `--- TIME ---` line; -o json: one
+    /// document per line).
+    #[arg(short, long, conflicts_with = "exit_code")]
+    pub watch: bool,
+
     #[command(flatten)]
     pub global: GlobalArgs,
 }
@@ -141,6 +150,16 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         keos_fallback: args.object == DEFAULT_ROOT,
         ..TreeOptions::default()
     };
+
+    if args.watch {
+        let watch = super::tree_watch::WatchArgs {
+            format: args.output,
+            status: args.status,
+            fleet_view,
+            object: args.object.clone(),
+        };
+        return super::tree_watch::run(&printer, targets, &root, options, watch).await;
+    }
 
     // Progress bars only in the fleet view: one cluster's tree follows at once.
     let bars = fleet_view && printer.progress_enabled();

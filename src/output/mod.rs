@@ -4,12 +4,14 @@
 
 mod color;
 pub mod document;
+pub mod live;
 mod printer;
 mod progress;
 mod reporter;
 mod table;
 
 pub use color::{ColorChoice, Paint, Tone};
+pub use live::{LiveMode, LiveView};
 pub use printer::{DocumentFormat, Printer, Verbosity};
 pub use progress::{Progress, TargetBar};
 pub use reporter::{Level, Recorder, Reporter};

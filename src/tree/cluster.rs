@@ -136,12 +136,30 @@ async fn tree_under(
         },
     )
     .await?;
-    let walked = fetched.walked;
+    let mut tree = finish(
+        &target.context,
+        root,
+        fetched.walked,
+        fetched.warnings,
+        fetched.stats,
+    )?;
+    tree.runtime = keos_runtime(target, &tree.root, &mut tree.warnings).await;
+    Ok(tree)
+}
+
+/// The tree of a finished walk, with every warning once (also used by [`super::watch`]); without
+/// the keos runtime info, which [`tree_under`] reads.
+pub(crate) fn finish(
+    context: &str,
+    root: &ObjRef,
+    walked: super::walk::Walked,
+    mut warnings: Vec<String>,
+    stats: Stats,
+) -> Result<ClusterTree, TreeError> {
     let node = walked.root.ok_or_else(|| TreeError::RootNotFound {
-        context: target.context.clone(),
+        context: context.to_string(),
         root: root.to_string(),
     })?;
-    let mut warnings = fetched.warnings;
     warnings.extend(walked.warnings);
     for ((kind, reason, message), n) in walked.unknown {
         let noun = if n == 1 { "object" } else { "objects" };
@@ -152,13 +170,13 @@ async fn tree_under(
     // The same problem can be met on several paths (an object in two inventories).
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|w| seen.insert(w.clone()));
-    let runtime = keos_runtime(target, &node, &mut warnings).await;
     Ok(ClusterTree {
         summary: Summary::of(&node),
         root: node,
         warnings,
-        stats: fetched.stats,
-        runtime,
+        stats,
+        // keos runtime info needs a request: the caller with a client adds it.
+        runtime: None,
     })
 }
 

@@ -112,6 +112,27 @@ pub struct Fetched {
 
 /// Fetches everything under `root` on one cluster.
 pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) -> Result<Fetched, TreeError> {
+    fetch_into(target, root, options, None).await
+}
+
+/// Completes `snapshot` (kept up to date by a watcher, see [`super::watch`]) with what the walk
+/// still needs: only what no request has settled yet is fetched, nothing is listed again.
+pub async fn refetch(
+    target: &KubeTarget,
+    root: &ObjRef,
+    options: FetchOptions,
+    snapshot: Snapshot,
+) -> Result<Fetched, TreeError> {
+    fetch_into(target, root, options, Some(snapshot)).await
+}
+
+async fn fetch_into(
+    target: &KubeTarget,
+    root: &ObjRef,
+    options: FetchOptions,
+    from: Option<Snapshot>,
+) -> Result<Fetched, TreeError> {
+    let fresh = from.is_none();
     let conn = Arc::new(Conn {
         target: target.clone(),
         start: Instant::now(),
@@ -125,14 +146,14 @@ pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) ->
         conn: conn.clone(),
         root: root.clone(),
         options,
-        snapshot: Snapshot::default(),
+        snapshot: from.unwrap_or_default(),
         tasks: FuturesUnordered::new(),
         needed: 0,
         handles: Vec::new(),
         waves: 0,
         helm_all_forbidden: false,
     };
-    let result = engine.run().await;
+    let result = engine.run(fresh).await;
     for handle in &engine.handles {
         handle.abort();
     }
@@ -166,6 +187,8 @@ struct Conn {
 }
 
 type Listed = Vec<(String, String, ObjInfo)>;
+/// A LIST's objects, warnings, and its `resourceVersion` (where a WATCH of the kind can start).
+type ListResult = Result<(Listed, Vec<String>, Option<String>), KubeError>;
 type Discovered = HashMap<GroupKind, (ApiResource, bool)>;
 
 /// A finished request.
@@ -181,7 +204,7 @@ enum Output {
         namespace: Option<String>,
         selector: Option<plan::Selector>,
         wanted: Vec<(String, String)>,
-        result: Result<(Listed, Vec<String>), KubeError>,
+        result: ListResult,
     },
     Helm {
         keys: Vec<StorageKey>,
@@ -190,7 +213,7 @@ enum Output {
     },
     Crds {
         owners: Vec<Owner>,
-        result: Result<(Listed, Vec<String>), KubeError>,
+        result: ListResult,
     },
     Discover(Option<Discovered>),
     DiscoverGroup {
@@ -214,10 +237,12 @@ struct Engine {
 }
 
 impl Engine {
-    async fn run(&mut self) -> Result<Walked, TreeError> {
-        let expand = self.options.walk.max_depth != Some(0);
-        let first = plan::first_round(&mut self.snapshot, &self.root, expand);
-        self.spawn_all(first, 1);
+    async fn run(&mut self, fresh: bool) -> Result<Walked, TreeError> {
+        if fresh {
+            let expand = self.options.walk.max_depth != Some(0);
+            let first = plan::first_round(&mut self.snapshot, &self.root, expand);
+            self.spawn_all(first, 1);
+        }
         // The latest wave answered since the last plan: what is planned from it goes in the next.
         let mut answered = 0;
         loop {
@@ -345,9 +370,10 @@ impl Engine {
             } => {
                 let expandable = Expandable::of(&gk.group, &gk.kind).is_some();
                 let attempt = match result {
-                    Ok((objects, warnings)) => {
+                    Ok((objects, warnings, version)) => {
                         snapshot.warnings.extend(warnings);
                         let store = snapshot.kind_mut(&gk);
+                        store.note_listed_at(version);
                         for (ns, name, info) in objects {
                             store.insert(ns, name, info);
                         }
@@ -432,9 +458,10 @@ impl Engine {
             }
             Output::Crds { owners, result } => {
                 let attempt = match result {
-                    Ok((objects, warnings)) => {
+                    Ok((objects, warnings, version)) => {
                         snapshot.warnings.extend(warnings);
                         let store = snapshot.kind_mut(&crd_kind());
+                        store.note_listed_at(version);
                         for (ns, name, info) in objects {
                             store.insert(ns, name, info);
                         }
@@ -557,7 +584,7 @@ async fn run(conn: &Conn, job: Job) -> Output {
             let crd = crd_kind();
             let result = match super::kinds::resolve_static(&crd.group, &crd.kind) {
                 Some((resource, _)) => conn.list(&crd, &resource, None, Some(&selector), false).await,
-                None => Ok((Vec::new(), Vec::new())),
+                None => Ok((Vec::new(), Vec::new(), None)),
             };
             Output::Crds { owners, result }
         }
@@ -661,7 +688,7 @@ impl Conn {
         namespace: Option<&str>,
         labels: Option<&str>,
         metadata_only: bool,
-    ) -> Result<(Listed, Vec<String>), KubeError> {
+    ) -> ListResult {
         let action = match (namespace, labels) {
             (Some(ns), _) => format!("list {} in namespace {ns}", gk.display()),
             (None, _) => format!("list {}", gk.display()),
@@ -669,6 +696,8 @@ impl Conn {
         let mut objects = Vec::new();
         let mut warnings = Vec::new();
         let mut token: Option<String> = None;
+        // Every page of a paginated LIST is read at the first page's resourceVersion.
+        let mut version = None;
         loop {
             let mut lp = ListParams::default().limit(PAGE_SIZE);
             if let Some(labels) = labels {
@@ -684,26 +713,28 @@ impl Conn {
                 request.list(&lp)
             }
             .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
-            let next = self
+            let (next, page_version) = self
                 .list_page(gk, http_request, &mut objects, &mut warnings)
                 .await
                 .map_err(|e| self.err(action.clone(), e))?;
+            version = version.or(page_version);
             match next {
                 Some(t) => token = Some(t),
                 None => break,
             }
         }
-        Ok((objects, warnings))
+        Ok((objects, warnings, version))
     }
 
-    /// One LIST page, decoded while it streams; returns the `continue` token, if any.
+    /// One LIST page, decoded while it streams; returns the `continue` token, if any, and the
+    /// list's `resourceVersion`.
     async fn list_page(
         &self,
         gk: &GroupKind,
         request: http::Request<Vec<u8>>,
         objects: &mut Listed,
         warnings: &mut Vec<String>,
-    ) -> Result<Option<String>, kube::Error> {
+    ) -> Result<(Option<String>, Option<String>), kube::Error> {
         let sent = Instant::now();
         let path = path_of(&request);
         let (status, mut body) = match self.send(request).await {
@@ -717,7 +748,7 @@ impl Conn {
             let bytes = body.collect_bytes().await?;
             self.log(path, status.as_u16(), bytes.len(), sent);
             check_status(status, &bytes)?;
-            return Ok(None);
+            return Ok((None, None));
         }
         let mut splitter = ItemSplitter::default();
         let mut bad = None;
@@ -737,7 +768,7 @@ impl Conn {
         if !splitter.complete() {
             return Err(kube::Error::Service("the LIST response ended early".into()));
         }
-        Ok(splitter.continue_token())
+        Ok((splitter.continue_token(), splitter.resource_version()))
     }
 
     /// Lists the storage Secrets of the given releases with Helm's own labels, narrowed to their

@@ -80,6 +80,7 @@ pub mod plan;
 pub mod render;
 pub mod snapshot;
 pub mod walk;
+pub mod watch;
 
 pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
 pub use decode::Keep;

@@ -423,6 +423,9 @@ pub struct KindStore {
     pub coverage: Coverage,
     /// Objects by namespace ("" for cluster-scoped) and name.
     pub objects: HashMap<String, HashMap<String, ObjInfo>>,
+    /// The oldest `resourceVersion` of the LISTs of this kind: a WATCH from there misses no
+    /// change made after any of them (see [`super::watch`]).
+    pub listed_at: Option<String>,
 }
 
 impl KindStore {
@@ -434,6 +437,26 @@ impl KindStore {
     /// Keeps a fetched object.
     pub fn insert(&mut self, namespace: String, name: String, info: ObjInfo) {
         self.objects.entry(namespace).or_default().insert(name, info);
+    }
+
+    /// Notes the `resourceVersion` of a LIST of this kind, keeping the oldest. Resource versions
+    /// are opaque, but every apiserver serves etcd revisions (integers); one that is not keeps
+    /// the first seen.
+    pub fn note_listed_at(&mut self, version: Option<String>) {
+        let Some(version) = version else { return };
+        let older = match (&self.listed_at, version.parse::<u64>()) {
+            (None, _) => true,
+            (Some(kept), Ok(v)) => kept.parse::<u64>().is_ok_and(|k| v < k),
+            (Some(_), Err(_)) => false,
+        };
+        if older {
+            self.listed_at = Some(version);
+        }
+    }
+
+    /// Forgets an object (deleted).
+    pub fn remove(&mut self, namespace: &str, name: &str) -> Option<ObjInfo> {
+        self.objects.get_mut(namespace)?.remove(name)
     }
 
     /// Number of objects kept.

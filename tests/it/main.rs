@@ -22,3 +22,4 @@ mod tenant;
 mod token;
 mod tree;
 mod trust;
+mod watch;

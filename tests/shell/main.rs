@@ -12,6 +12,7 @@
 #[path = "../it/common/mod.rs"]
 mod common;
 mod krew;
+mod live;
 mod term;
 
 use std::path::{Path, PathBuf};

@@ -182,6 +182,22 @@ impl Pane {
         }
     }
 
+    /// Types a command line and runs it.
+    pub fn run_line(&self, line: &str) {
+        self.type_text(line);
+        self.keys(&["Enter"]);
+    }
+
+    /// Presses Ctrl-C.
+    pub fn interrupt(&self) {
+        self.keys(&["C-c"]);
+    }
+
+    /// Waits until the screen satisfies `ready`; returns it.
+    pub fn wait_screen(&self, what: &str, ready: impl Fn(&str) -> bool) -> String {
+        self.wait(what, ready)
+    }
+
     /// Waits until the screen stops changing.
     fn settle(&self) -> String {
         let mut last = self.screen();

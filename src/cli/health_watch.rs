@@ -1,0 +1,169 @@
+//! `kubectl fleet health --watch`: the health view recomputed whenever a Flux object changes on a
+//! cluster, shown like `tree --watch` ([`LiveView`]: redrawn in place on a terminal, appended in a
+//! pipe, one document per line with `-o json`).
+//!
+//! The same watch machinery as the live tree ([`crate::tree::watch::watch_kinds`]: one
+//! metadata-only WATCH per Flux kind and cluster, 410 and reconnection handled there) triggers a
+//! new survey; changes arriving together cause one. Drift is refreshed with every survey, so an
+//! edit made outside Flux shows at the next change of a Flux object (every reconcile is one), not
+//! at the edit itself: watching every kind Flux applied would cost a WATCH per managed kind.
+
+use std::{io::IsTerminal, time::Duration};
+
+use tokio::sync::mpsc;
+
+use crate::{
+    error::{ExitStatus, Result},
+    kube::LoadedKubeconfig,
+    ops::health::{
+        self, StatusRequest,
+        render::{RenderOptions, render},
+        survey::flux_kinds,
+    },
+    output::{DocumentFormat, LiveMode, LiveView, Paint, Printer, Recorder, Tone, document, live},
+    tree::{GroupKind, watch::KindEvent, watch::watch_kinds},
+};
+
+/// Changes arriving this close together cause one survey.
+const SETTLE: Duration = Duration::from_millis(100);
+
+/// Runs the live health view until Ctrl-C.
+pub async fn run(
+    printer: &Printer,
+    request: StatusRequest,
+    format: Option<DocumentFormat>,
+    list_drift: bool,
+) -> Result<ExitStatus> {
+    let mode = match format {
+        Some(DocumentFormat::Json) => LiveMode::JsonLines,
+        Some(DocumentFormat::Yaml) => LiveMode::YamlStream,
+        None if std::io::stdout().is_terminal() => LiveMode::Redraw,
+        None => LiveMode::Append,
+    };
+    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    let (tx, mut events) = mpsc::unbounded_channel();
+    let mut tasks = Vec::new();
+    for context in &request.contexts {
+        let target = request
+            .kubeconfig
+            .target_multiplexed(context, request.client)
+            .await?;
+        let kinds = flux_kinds()
+            .map(|k| (GroupKind::new(k.group, k.kind), k.api_resource()))
+            .collect();
+        let (mut rx, set) = watch_kinds(&target, kinds);
+        tasks.push(set);
+        let tx = tx.clone();
+        let context = context.clone();
+        tokio::spawn(async move {
+            while let Some(event) = rx.recv().await {
+                if tx.send((context.clone(), event)).is_err() {
+                    return;
+                }
+            }
+        });
+    }
+    drop(tx);
+    let mut view = LiveView::new(mode)?;
+    let mut lost: Vec<String> = Vec::new();
+    let mut dirty = true;
+    loop {
+        if dirty {
+            dirty = false;
+            let body = survey(&request, format, list_drift, printer.stdout_paint()).await?;
+            let header = match mode {
+                LiveMode::Redraw => header(printer, &lost),
+                _ => String::new(),
+            };
+            view.show(&header, &body, mode == LiveMode::Redraw)?;
+        }
+        let event = tokio::select! {
+            _ = &mut interrupt => break,
+            event = events.recv() => event,
+        };
+        let Some(first) = event else { break };
+        tokio::time::sleep(SETTLE).await;
+        let mut batch = vec![first];
+        while let Ok(more) = events.try_recv() {
+            batch.push(more);
+        }
+        for (context, event) in batch {
+            match event {
+                KindEvent::Changed => dirty = true,
+                KindEvent::Lost(_) => {
+                    if mode != LiveMode::Redraw {
+                        printer.warn(&format!("reconnecting to {context}…"));
+                    }
+                    lost.push(context);
+                    dirty = true;
+                }
+                KindEvent::Restored => {
+                    if mode != LiveMode::Redraw {
+                        printer.note(&format!("reconnected to {context}"));
+                    }
+                    lost.retain(|c| *c != context);
+                    dirty = true;
+                }
+                KindEvent::Unwatchable(message) => {
+                    printer.warn(&format!("{context}: not updated live: {message}"));
+                }
+            }
+        }
+    }
+    drop(view);
+    Ok(ExitStatus::Success)
+}
+
+/// One survey of the fleet, rendered.
+async fn survey(
+    request: &StatusRequest,
+    format: Option<DocumentFormat>,
+    list_drift: bool,
+    paint: Paint,
+) -> Result<String> {
+    let again = StatusRequest {
+        kubeconfig: LoadedKubeconfig::clone(&request.kubeconfig),
+        contexts: request.contexts.clone(),
+        client: request.client,
+        drift: request.drift.clone(),
+    };
+    // The runner's progress lines would scroll the view: they are recorded, not printed.
+    let outcome = health::status(again, &Recorder::new()).await?;
+    Ok(match format {
+        Some(DocumentFormat::Json) => document::to_json(
+            &document::envelope("FleetStatus", &outcome.document(list_drift))?,
+            "FleetStatus",
+        )?,
+        Some(DocumentFormat::Yaml) => crate::manifests::yaml::to_string(
+            &document::envelope("FleetStatus", &outcome.document(list_drift))?,
+            "FleetStatus",
+        )?,
+        None => render(
+            &outcome,
+            &RenderOptions {
+                paint,
+                now: jiff::Timestamp::now(),
+                message_width: std::io::stdout().is_terminal().then_some(72),
+                list_drift,
+            },
+        ),
+    })
+}
+
+/// The terminal frame's header.
+fn header(printer: &Printer, lost: &[String]) -> String {
+    let paint = printer.stdout_paint();
+    let mut out = paint.paint(
+        Tone::Bold,
+        &format!(
+            "kubectl fleet health --watch   {}   (Ctrl-C to quit)",
+            live::timestamp()
+        ),
+    );
+    out.push('\n');
+    for context in lost {
+        out.push_str(&paint.paint(Tone::Warn, &format!("reconnecting to {context}…")));
+        out.push('\n');
+    }
+    out
+}
