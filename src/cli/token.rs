@@ -18,14 +18,16 @@ use jiff::Timestamp;
 use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
     credentials::{
-        CredentialError, LazyKeyring, MetaStore, Provider, Token, read_token_from,
+        CredentialError, LazyKeyring, MetaStore, Provider, Token,
+        gitlab_rotate::RotateEndpoint,
+        read_token_from,
         report::{check_table, list_table},
         rotation::RotationStore,
     },
     error::{Error, ExitStatus, Result},
     ops::token::{
         self as op, CheckRequest, ClusterAccess, DeleteRequest, ListRequest, RotateMode, RotateOutcome,
-        RotateRequest, SetRequest, Stores, TokenReader,
+        RotateRequest, SelfRotate, SetRequest, Stores, TokenReader,
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
@@ -107,7 +109,10 @@ pub enum Command {
   kubectl fleet token rotate fleet-bot --context staging --context prod-eu \\
     --timeout 10m
   kubectl fleet token rotate fleet-bot --resume
-  kubectl fleet token rotate fleet-bot --rollback")]
+  kubectl fleet token rotate fleet-bot --rollback
+  # GitLab: the token rotates itself, the new one lives 30 days
+  kubectl fleet token rotate gitlab-bot --self --expires-in 30d --all-contexts
+  kubectl fleet token rotate infra-bot --self --gitlab-group fleet/infra")]
     Rotate(RotateArgs),
 }
 
@@ -210,6 +215,37 @@ pub struct RotateArgs {
     /// Show what would be updated, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// GitLab: the stored token rotates itself (GitLab issues the new one and revokes the old
+    /// one at once, so there is no --rollback); needs scope api or self_rotate.
+    #[arg(
+        id = "self_rotate",
+        long = "self",
+        help_heading = "GitLab self-rotation",
+        conflicts_with_all = ["from_stdin", "resume", "rollback"]
+    )]
+    pub self_rotate: bool,
+    /// Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab's).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        value_parser = parse_days,
+        requires = "self_rotate",
+        help_heading = "GitLab self-rotation"
+    )]
+    pub expires_in: Option<Duration>,
+    /// A project access token: rotate it through this project's API (ID or path) instead of
+    /// its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope).
+    #[arg(
+        long,
+        value_name = "PROJECT",
+        requires = "self_rotate",
+        conflicts_with = "gitlab_group",
+        help_heading = "GitLab self-rotation"
+    )]
+    pub gitlab_project: Option<String>,
+    /// A group access token: rotate it through this group's API (ID or path).
+    #[arg(long, value_name = "GROUP", requires = "self_rotate", help_heading = "GitLab self-rotation")]
+    pub gitlab_group: Option<String>,
     /// Do not wait for the GitRepositories to fetch with the new token.
     #[arg(long)]
     pub no_wait: bool,
@@ -223,6 +259,24 @@ pub struct RotateArgs {
     pub flux_namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+/// `--expires-in`: GitLab token expiries are dates, so lifetimes are whole days (`30d`, `4w`, `30`).
+fn parse_days(text: &str) -> std::result::Result<Duration, String> {
+    let text = text.trim();
+    let invalid = || format!("invalid lifetime '{text}': use a number of days, e.g. 30d or 4w");
+    let (number, unit) = match text.strip_suffix('d') {
+        Some(n) => (n, 1),
+        None => match text.strip_suffix('w') {
+            Some(n) => (n, 7),
+            None => (text, 1),
+        },
+    };
+    let n: u64 = number.trim().parse().map_err(|_| invalid())?;
+    if n == 0 {
+        return Err(invalid());
+    }
+    Ok(Duration::from_secs(n.saturating_mul(unit).saturating_mul(86_400)))
 }
 
 /// Runs the command: opens the real stores (the keyring only on first use), calls one operation
@@ -334,6 +388,16 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
         RotateMode::Resume
     } else if a.rollback {
         RotateMode::Rollback
+    } else if a.self_rotate {
+        let endpoint = match (a.gitlab_project, a.gitlab_group) {
+            (Some(p), _) => RotateEndpoint::Project(p),
+            (_, Some(g)) => RotateEndpoint::Group(g),
+            _ => RotateEndpoint::SelfRotate,
+        };
+        RotateMode::SelfRotate(SelfRotate {
+            endpoint,
+            expires_in: a.expires_in,
+        })
     } else {
         RotateMode::Fresh {
             new_token: token_reader(a.from_stdin, format!("New token for credential '{}': ", a.name)),

@@ -16,6 +16,7 @@
 //! the OS keyring, stdin or an environment variable, never from argv, and never written to disk.
 
 pub mod cluster;
+pub mod gitlab_rotate;
 pub mod meta;
 pub mod provider;
 pub mod replicas;
@@ -280,6 +281,9 @@ pub enum CredentialError {
         /// Its tenant.
         tenant: String,
     },
+    /// A GitLab self-rotation failed or was refused (`token rotate --self`).
+    #[error(transparent)]
+    GitlabRotate(#[from] gitlab_rotate::GitlabRotateError),
     /// The provider could not be asked.
     #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
     Provider {
@@ -295,6 +299,7 @@ impl CredentialError {
     /// fails at run time is an operation failure (1).
     pub fn exit_status(&self) -> ExitStatus {
         match self {
+            CredentialError::GitlabRotate(e) => e.exit_status(),
             CredentialError::Keyring { .. }
             | CredentialError::KeyringTimeout { .. }
             | CredentialError::Io { .. }

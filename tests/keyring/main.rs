@@ -10,8 +10,11 @@
 mod common;
 #[path = "../support/token.rs"]
 mod support;
+#[path = "../support/gitlab.rs"]
+mod gitlab_api;
 
 mod bootstrap;
+mod gitlab;
 mod tenant;
 
 use std::{

@@ -15,7 +15,9 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use jiff::Timestamp;
 
-pub use rotate::{Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, rotate};
+pub use rotate::{
+    Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, SelfRotate, rotate,
+};
 
 use crate::{
     credentials::{
