@@ -143,6 +143,9 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l expires-in -d 'Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab\'s)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l gitlab-project -d 'A project access token: rotate it through this project\'s API (ID or path) instead of its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l gitlab-group -d 'A group access token: rotate it through this group\'s API (ID or path)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l flux-namespace -d 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants\' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
@@ -162,6 +165,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l resume -d 'Continue an unfinished rotation on the clusters that are not done yet'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l rollback -d 'Put the previous token back on every cluster of an unfinished rotation'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l dry-run -d 'Show what would be updated, change nothing'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l self -d 'GitLab: the stored token rotates itself (GitLab issues the new one and revokes the old one at once, so there is no --rollback); needs scope api or self_rotate'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-wait -d 'Do not wait for the GitRepositories to fetch with the new token'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s q -l quiet -d 'Print only errors and data'

@@ -721,6 +721,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             break
         }
         'kubectl-fleet;token;rotate' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab''s)')
+            [CompletionResult]::new('--gitlab-project', '--gitlab-project', [CompletionResultType]::ParameterName, 'A project access token: rotate it through this project''s API (ID or path) instead of its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope)')
+            [CompletionResult]::new('--gitlab-group', '--gitlab-group', [CompletionResultType]::ParameterName, 'A group access token: rotate it through this group''s API (ID or path)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the GitRepositories of each cluster')
             [CompletionResult]::new('--flux-namespace', '--flux-namespace', [CompletionResultType]::ParameterName, 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants'' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -736,6 +739,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet' -ScriptBlock {
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Continue an unfinished rotation on the clusters that are not done yet')
             [CompletionResult]::new('--rollback', '--rollback', [CompletionResultType]::ParameterName, 'Put the previous token back on every cluster of an unfinished rotation')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be updated, change nothing')
+            [CompletionResult]::new('--self', '--self', [CompletionResultType]::ParameterName, 'GitLab: the stored token rotates itself (GitLab issues the new one and revokes the old one at once, so there is no --rollback); needs scope api or self_rotate')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for the GitRepositories to fetch with the new token')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')

@@ -244,7 +244,12 @@ pub struct RotateArgs {
     )]
     pub gitlab_project: Option<String>,
     /// A group access token: rotate it through this group's API (ID or path).
-    #[arg(long, value_name = "GROUP", requires = "self_rotate", help_heading = "GitLab self-rotation")]
+    #[arg(
+        long,
+        value_name = "GROUP",
+        requires = "self_rotate",
+        help_heading = "GitLab self-rotation"
+    )]
     pub gitlab_group: Option<String>,
     /// Do not wait for the GitRepositories to fetch with the new token.
     #[arg(long)]

@@ -160,7 +160,9 @@ impl GitlabRotateError {
     /// A wrong request is a usage error (2); anything GitLab or the run did is a failure (1).
     pub fn exit_status(&self) -> ExitStatus {
         match self {
-            GitlabRotateError::NotGitlab { .. } | GitlabRotateError::RollbackRefused { .. } => ExitStatus::Usage,
+            GitlabRotateError::NotGitlab { .. } | GitlabRotateError::RollbackRefused { .. } => {
+                ExitStatus::Usage
+            }
             _ => ExitStatus::Failure,
         }
     }
@@ -179,7 +181,12 @@ pub async fn rotate(
     expires_at: Option<jiff::civil::Date>,
     timeout: Duration,
 ) -> Result<RotatedToken, GitlabRotateError> {
-    let (name, api_url, token, endpoint) = (name.to_string(), api_url.to_string(), token.clone(), endpoint.clone());
+    let (name, api_url, token, endpoint) = (
+        name.to_string(),
+        api_url.to_string(),
+        token.clone(),
+        endpoint.clone(),
+    );
     let url = api_url.clone();
     let joined = tokio::task::spawn_blocking(move || {
         rotate_blocking(&name, &api_url, &token, &endpoint, expires_at, timeout)
@@ -199,10 +206,17 @@ fn agent(url: &str, timeout: Duration) -> ureq::Agent {
     let loopback = url
         .parse::<ureq::http::Uri>()
         .ok()
-        .and_then(|u| u.host().map(|h| matches!(h, "127.0.0.1" | "localhost" | "[::1]" | "::1")))
+        .and_then(|u| {
+            u.host()
+                .map(|h| matches!(h, "127.0.0.1" | "localhost" | "[::1]" | "::1"))
+        })
         .unwrap_or(false);
     ureq::Agent::config_builder()
-        .proxy(if loopback { None } else { ureq::Proxy::try_from_env() })
+        .proxy(if loopback {
+            None
+        } else {
+            ureq::Proxy::try_from_env()
+        })
         .timeout_global(Some(timeout))
         .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
         .http_status_as_error(false)
@@ -262,7 +276,9 @@ fn message(json: Option<&Value>, status: u16) -> String {
 fn refused(name: &str, url: &str, status: u16, json: Option<&Value>) -> GitlabRotateError {
     let hint = match status {
         401 => " — the stored token is invalid, expired or already revoked",
-        403 => " — the token needs scope 'api' or 'self_rotate' (and for project or group tokens the Maintainer role)",
+        403 => {
+            " — the token needs scope 'api' or 'self_rotate' (and for project or group tokens the Maintainer role)"
+        }
         404 => " — check the API URL (https://HOST/api/v4) and the project or group",
         400 => " — GitLab rejected the expiry (see its maximum token lifetime)",
         _ => "",
@@ -359,7 +375,7 @@ fn encode(id: &str) -> String {
 /// The expiry date of a token that should live `lifetime` from `now` (GitLab takes dates, UTC).
 pub fn expiry_date(now: Timestamp, lifetime: Duration) -> Result<jiff::civil::Date, String> {
     let days = lifetime.as_secs() / 86_400;
-    if days == 0 || lifetime.as_secs() % 86_400 != 0 {
+    if days == 0 || !lifetime.as_secs().is_multiple_of(86_400) {
         return Err("GitLab token expiries are dates: give a whole number of days (e.g. 30d)".into());
     }
     if days > 400 {
@@ -377,7 +393,9 @@ mod tests {
     fn expiry_is_a_whole_number_of_days_from_now() {
         let now: Timestamp = "2026-11-30T06:00:00Z".parse().expect("ts");
         assert_eq!(
-            expiry_date(now, Duration::from_secs(30 * 86_400)).expect("ok").to_string(),
+            expiry_date(now, Duration::from_secs(30 * 86_400))
+                .expect("ok")
+                .to_string(),
             "2026-12-30"
         );
         assert!(expiry_date(now, Duration::from_secs(3600)).is_err());
@@ -401,7 +419,8 @@ mod tests {
         let back: SelfRotation = crate::manifests::yaml::from_str(&text, "test").expect("parse");
         assert_eq!(back, s);
         let plain: SelfRotation =
-            crate::manifests::yaml::from_str("requested: 2026-11-30T06:00:00Z\nendpoint: self\n", "test").expect("parse");
+            crate::manifests::yaml::from_str("requested: 2026-11-30T06:00:00Z\nendpoint: self\n", "test")
+                .expect("parse");
         assert_eq!(plain.endpoint, RotateEndpoint::SelfRotate);
         assert!(!plain.previous_revoked);
     }

@@ -11,6 +11,7 @@ mod completion;
 mod core;
 mod credentials;
 mod dispatch;
+mod gitlab;
 mod health;
 mod keos;
 mod krew;

@@ -32,7 +32,13 @@ async fn self_rotation_survives_a_cluster_down_mid_rollout_without_ever_resendin
     let name = unique("gl-bot");
     let old = format!("glpat-{}", unique("old").replace('-', ""));
     let new = format!("glpat-{}", unique("new").replace('-', ""));
-    gitlab.add(&old, "fleet-bot", &["self_rotate", "read_repository"], 5, Owner::User);
+    gitlab.add(
+        &old,
+        "fleet-bot",
+        &["self_rotate", "read_repository"],
+        5,
+        Owner::User,
+    );
     gitlab.issue_next(&new);
     // The git server of every cluster takes the token GitLab issues: the current one after the
     // rotation (the old one is revoked by then).
@@ -45,7 +51,15 @@ async fn self_rotation_survives_a_cluster_down_mid_rollout_without_ever_resendin
     };
     let set = user
         .run(
-            &["set", &name, "--provider", "gitlab", "--api-url", &gitlab.api(), "--from-stdin"],
+            &[
+                "set",
+                &name,
+                "--provider",
+                "gitlab",
+                "--api-url",
+                &gitlab.api(),
+                "--from-stdin",
+            ],
             Some(&old),
         )
         .await;
@@ -53,10 +67,18 @@ async fn self_rotation_survives_a_cluster_down_mid_rollout_without_ever_resendin
 
     let ns = clusters[0].ns.clone();
     let rotate_args = |extra: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = ["rotate", &name, "--all-contexts", "--flux-namespace", &ns, "--timeout", "60s"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut v: Vec<String> = [
+            "rotate",
+            &name,
+            "--all-contexts",
+            "--flux-namespace",
+            &ns,
+            "--timeout",
+            "60s",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         v.extend(extra.iter().map(|s| s.to_string()));
         v
     };
@@ -94,7 +116,11 @@ async fn self_rotation_survives_a_cluster_down_mid_rollout_without_ever_resendin
     for c in &clusters[..2] {
         assert_eq!(passwords(c).await.0, new, "{}", c.target.context);
     }
-    assert_eq!(passwords(&clusters[2]).await.0, old, "the unreachable cluster was not touched");
+    assert_eq!(
+        passwords(&clusters[2]).await.0,
+        old,
+        "the unreachable cluster was not touched"
+    );
     let listed = crate::json(&user.run(&["list", "-o", "json"], None).await);
     assert!(
         listed["items"][0]["expires"]
@@ -106,7 +132,11 @@ async fn self_rotation_survives_a_cluster_down_mid_rollout_without_ever_resendin
     // No rollback: GitLab revoked the previous token.
     let rollback = user.run(&["rotate", &name, "--rollback"], None).await;
     assert_eq!(rollback.code, 2, "{rollback:?}");
-    assert!(rollback.stderr.contains("nothing to roll back to"), "{}", rollback.stderr);
+    assert!(
+        rollback.stderr.contains("nothing to roll back to"),
+        "{}",
+        rollback.stderr
+    );
     assert!(user.state_file(&name).exists());
 
     // The cluster is back: --resume finishes it with the new token.
@@ -127,7 +157,10 @@ async fn self_rotation_survives_a_cluster_down_mid_rollout_without_ever_resendin
             c.target.context
         );
         let handled = c.controller.handled.lock().expect("lock").clone();
-        assert!(!handled.is_empty() && handled.iter().all(|(.., ok)| *ok), "{handled:?}");
+        assert!(
+            !handled.is_empty() && handled.iter().all(|(.., ok)| *ok),
+            "{handled:?}"
+        );
     }
     assert!(!user.state_file(&name).exists());
     assert_eq!(stored(&name).as_deref(), Some(new.as_str()));
@@ -160,7 +193,13 @@ async fn self_rotation_is_refused_without_the_scope_and_for_github_and_project_t
     let project_old = format!("glpat-{}", unique("pold").replace('-', ""));
     let project_new = format!("glpat-{}", unique("pnew").replace('-', ""));
     gitlab.add(&read_only, "reader", &["read_repository"], 20, Owner::User);
-    gitlab.add(&project_old, "infra", &["api"], 3, Owner::Project("fleet/infra".into()));
+    gitlab.add(
+        &project_old,
+        "infra",
+        &["api"],
+        3,
+        Owner::Project("fleet/infra".into()),
+    );
     gitlab.issue_next(&project_new);
     let context = env().contexts[0].clone();
     let target = env().target(&context).await;
@@ -170,10 +209,19 @@ async fn self_rotation_is_refused_without_the_scope_and_for_github_and_project_t
     )
     .await;
     let one = |name: &str, extra: &[&str]| -> Vec<String> {
-        let mut v: Vec<String> = ["rotate", name, "--context", &context, "--flux-namespace", &ns, "--no-wait", "--self"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let mut v: Vec<String> = [
+            "rotate",
+            name,
+            "--context",
+            &context,
+            "--flux-namespace",
+            &ns,
+            "--no-wait",
+            "--self",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
         v.extend(extra.iter().map(|s| s.to_string()));
         v
     };
@@ -184,24 +232,48 @@ async fn self_rotation_is_refused_without_the_scope_and_for_github_and_project_t
             user.run(&args, None).await
         }
     };
-    for (n, t, provider) in [(&reader, &read_only, "gitlab"), (&project, &project_old, "gitlab")] {
+    for (n, t, provider) in [
+        (&reader, &read_only, "gitlab"),
+        (&project, &project_old, "gitlab"),
+    ] {
         let set = user
             .run(
-                &["set", n, "--provider", provider, "--api-url", &gitlab.api(), "--from-stdin", "--no-check"],
+                &[
+                    "set",
+                    n,
+                    "--provider",
+                    provider,
+                    "--api-url",
+                    &gitlab.api(),
+                    "--from-stdin",
+                    "--no-check",
+                ],
                 Some(t),
             )
             .await;
         assert_eq!(set.code, 0, "{set:?}");
     }
     let set = user
-        .run(&["set", &github, "--provider", "github", "--from-stdin", "--no-check"], Some("ghp_selfnope"))
+        .run(
+            &[
+                "set",
+                &github,
+                "--provider",
+                "github",
+                "--from-stdin",
+                "--no-check",
+            ],
+            Some("ghp_selfnope"),
+        )
         .await;
     assert_eq!(set.code, 0, "{set:?}");
 
     let not_gitlab = run(one(&github, &[])).await;
     assert_eq!(not_gitlab.code, 2, "{not_gitlab:?}");
     assert!(
-        not_gitlab.stderr.contains("is a github credential: --self rotates GitLab tokens only"),
+        not_gitlab
+            .stderr
+            .contains("is a github credential: --self rotates GitLab tokens only"),
         "{}",
         not_gitlab.stderr
     );
@@ -213,7 +285,11 @@ async fn self_rotation_is_refused_without_the_scope_and_for_github_and_project_t
         "{}",
         no_scope.stderr
     );
-    assert!(no_scope.stderr.contains("nothing was changed"), "{}", no_scope.stderr);
+    assert!(
+        no_scope.stderr.contains("nothing was changed"),
+        "{}",
+        no_scope.stderr
+    );
     assert_eq!(stored(&reader).as_deref(), Some(read_only.as_str()));
     assert_eq!(stored(&previous_entry(&reader)), None);
     assert!(!user.state_file(&reader).exists());
@@ -221,9 +297,17 @@ async fn self_rotation_is_refused_without_the_scope_and_for_github_and_project_t
 
     let bad_days = run(one(&project, &["--expires-in", "12h"])).await;
     assert_eq!(bad_days.code, 2, "{bad_days:?}");
-    assert!(bad_days.stderr.contains("use a number of days"), "{}", bad_days.stderr);
+    assert!(
+        bad_days.stderr.contains("use a number of days"),
+        "{}",
+        bad_days.stderr
+    );
 
-    let by_project = run(one(&project, &["--gitlab-project", "fleet/infra", "--expires-in", "10d"])).await;
+    let by_project = run(one(
+        &project,
+        &["--gitlab-project", "fleet/infra", "--expires-in", "10d"],
+    ))
+    .await;
     assert_eq!(by_project.code, 0, "{by_project:?}");
     let requests = gitlab.requests();
     assert!(

@@ -8,10 +8,10 @@
 
 #[path = "../it/common/mod.rs"]
 mod common;
-#[path = "../support/token.rs"]
-mod support;
 #[path = "../support/gitlab.rs"]
 mod gitlab_api;
+#[path = "../support/token.rs"]
+mod support;
 
 mod bootstrap;
 mod gitlab;

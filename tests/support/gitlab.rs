@@ -138,7 +138,12 @@ impl FakeGitlab {
 
     /// Whether `token` is revoked.
     pub fn revoked(&self, token: &str) -> bool {
-        self.state.lock().expect("lock").tokens.get(token).is_some_and(|r| r.revoked)
+        self.state
+            .lock()
+            .expect("lock")
+            .tokens
+            .get(token)
+            .is_some_and(|r| r.revoked)
     }
 
     /// A token's `expires_at`.
@@ -247,7 +252,16 @@ fn handle(s: &mut State, method: &str, target: &str, token: &str) -> (u16, Value
             }
             rotate(s, token, expires_at)
         }
-        ("POST", [kind @ ("projects" | "groups"), id, "access_tokens", token_id, "rotate"]) => {
+        (
+            "POST",
+            [
+                kind @ ("projects" | "groups"),
+                id,
+                "access_tokens",
+                token_id,
+                "rotate",
+            ],
+        ) => {
             if !has("api") {
                 return (403, json!({"message": "403 Forbidden - Insufficient scope"}));
             }
@@ -304,7 +318,8 @@ fn serve(stream: TcpStream, state: &Mutex<State>) {
     let token = headers.get("private-token").cloned().unwrap_or_default();
     let (status, answer) = {
         let mut s = state.lock().expect("lock");
-        s.requests.push((request_line.trim_end().to_string(), token.clone()));
+        s.requests
+            .push((request_line.trim_end().to_string(), token.clone()));
         handle(&mut s, &method, &target, &token)
     };
     let body = answer.to_string();

@@ -37,13 +37,12 @@ use super::{
 };
 use crate::{
     credentials::{
-        CredentialError, CredentialMeta, Token,
+        CredentialError, CredentialMeta, Provider, Token,
         cluster::{ClusterPlan, ClusterRotation, RotateOptions, apply_plan, plan_cluster},
+        gitlab_rotate::{GitlabRotateError, RotateEndpoint},
         meta::rfc3339,
         replicas::{lagging_error, verify_replicas},
         report::{cluster_states, revert_warnings},
-        Provider,
-        gitlab_rotate::{GitlabRotateError, RotateEndpoint},
         rotation::{ClusterState, Operation, RotationState, previous_entry},
         trust::FluxNamespaceOrigin,
         validate_name,
@@ -231,7 +230,9 @@ impl Checkpoint {
             Checkpoint::MetaUpdated => "metadata of the new token recorded".to_string(),
             Checkpoint::NewStored => "new token stored in the keyring".to_string(),
             Checkpoint::RollbackStarted => "rotation state switched to rollback".to_string(),
-            Checkpoint::PreviousRevoked => "rotation state records that GitLab revoked the previous token".to_string(),
+            Checkpoint::PreviousRevoked => {
+                "rotation state records that GitLab revoked the previous token".to_string()
+            }
             Checkpoint::ClusterRecorded { context, done } => format!(
                 "cluster {context} recorded as {}",
                 if *done { "done" } else { "failed" }
@@ -280,7 +281,11 @@ pub async fn rotate(
         RotateMode::SelfRotate(req) => (Kind::Fresh, None, Some(req)),
     };
     validate_name(&name)?;
-    let expires_at = self_req.as_ref().map(SelfRotate::expiry_date).transpose()?.flatten();
+    let expires_at = self_req
+        .as_ref()
+        .map(SelfRotate::expiry_date)
+        .transpose()?
+        .flatten();
     if kind != Kind::Fresh && (!clusters.contexts.is_empty() || clusters.all_contexts) {
         return Err(Error::Usage(
             "--resume and --rollback act on the clusters of the unfinished rotation: do not pass --context or --all-contexts".into(),

@@ -87,7 +87,15 @@ impl Txn<'_> {
             meta.api_url,
             endpoint.describe()
         ));
-        let rotated = match gitlab_rotate::rotate(name, &meta.api_url, &current, &endpoint, expires_at, ROTATE_TIMEOUT).await
+        let rotated = match gitlab_rotate::rotate(
+            name,
+            &meta.api_url,
+            &current,
+            &endpoint,
+            expires_at,
+            ROTATE_TIMEOUT,
+        )
+        .await
         {
             Ok(r) => r,
             Err(e) => {
