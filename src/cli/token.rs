@@ -19,6 +19,7 @@ use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
     credentials::{
         CredentialError, LazyKeyring, MetaStore, Provider, Token,
+        audit::Urgency,
         gitlab_rotate::RotateEndpoint,
         read_token_from,
         report::{check_table, list_table},
@@ -28,6 +29,7 @@ use crate::{
     ops::token::{
         self as op, CheckRequest, ClusterAccess, DeleteRequest, ListRequest, RotateMode, RotateOutcome,
         RotateRequest, SelfRotate, SetRequest, Stores, TokenReader,
+        audit::{AUDIT_KIND, AuditRequest, audit_table},
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
@@ -57,7 +59,10 @@ const EXAMPLES: &str = "Examples:
   # failed somewhere
   kubectl fleet token rotate fleet-bot --all-contexts --dry-run
   kubectl fleet token rotate fleet-bot --resume
-  kubectl fleet token rotate fleet-bot --rollback";
+  kubectl fleet token rotate fleet-bot --rollback
+
+  # Which clusters use which token, and what expires within 30 days
+  kubectl fleet token audit --all-contexts --warn-days 30";
 
 /// Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide.
 #[derive(Parser, Debug)]
@@ -114,6 +119,27 @@ pub enum Command {
   kubectl fleet token rotate gitlab-bot --self --expires-in 30d --all-contexts
   kubectl fleet token rotate infra-bot --self --gitlab-group fleet/infra")]
     Rotate(RotateArgs),
+    /// Which clusters use which token, and when each expires (exit 1 when one expires within
+    /// --warn-days).
+    #[command(after_help = "Examples:
+  kubectl fleet token audit --all-contexts
+  kubectl fleet token audit --context prod-eu --warn-days 30 -o json
+
+A Secret is matched to a stored credential by its content (compared as keyed
+hashes in memory; no token is ever printed) or by the kubectl-fleet.dev/
+credential annotation; an annotation whose Secret does not hold the claimed
+credential's stored token is reported as MISMATCH.")]
+    Audit(AuditArgs),
+}
+
+/// `token audit`.
+#[derive(ClapArgs, Debug)]
+pub struct AuditArgs {
+    /// Warn about, and exit 1 on, credentials in use that expire within N days.
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub warn_days: i64,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `--check`/`--no-check`.
@@ -266,6 +292,36 @@ pub struct RotateArgs {
     pub output: OutputArgs,
 }
 
+async fn audit(a: AuditArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitStatus> {
+    let now = Timestamp::now();
+    let access = ClusterAccess {
+        kubeconfig: kube.kubeconfig.clone(),
+        contexts: kube.contexts.clone(),
+        all_contexts: kube.all_contexts,
+        options: kube.client_options(),
+    };
+    let req = AuditRequest {
+        warn_days: a.warn_days,
+        now,
+    };
+    let report = op::audit::audit(req, stores, &access, printer).await?;
+    match a.output.output.document() {
+        Some(format) => printer.document(format, AUDIT_KIND, &report)?,
+        None if report.secrets.is_empty() => {
+            printer.note("No Flux source or notification Provider reads a Secret on the selected clusters");
+        }
+        None => printer.data(&audit_table(&report, now, printer.stdout_paint()))?,
+    }
+    for w in &report.warnings {
+        let line = format!("{}: Secret {}: {}", w.cluster, w.secret, w.message);
+        match w.urgency {
+            Urgency::Expired => printer.failure(&line),
+            _ => printer.warn(&line),
+        }
+    }
+    Ok(report.exit_status())
+}
+
 /// `--expires-in`: GitLab token expiries are dates, so lifetimes are whole days (`30d`, `4w`, `30`).
 fn parse_days(text: &str) -> std::result::Result<Duration, String> {
     let text = text.trim();
@@ -311,6 +367,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         }
         Command::Check(a) => check(a, stores, &printer).await,
         Command::Rotate(a) => rotate(a, &args.kube, stores, &printer).await,
+        Command::Audit(a) => audit(a, &args.kube, stores, &printer).await,
     }
 }
 

@@ -15,6 +15,7 @@
 //! no `Display`, so it cannot end up in a log line or an error message by accident. It is read from
 //! the OS keyring, stdin or an environment variable, never from argv, and never written to disk.
 
+pub mod audit;
 pub mod cluster;
 pub mod gitlab_rotate;
 pub mod meta;

@@ -5,6 +5,7 @@
 
 mod common;
 
+mod audit;
 mod bootstrap;
 mod classic;
 mod completion;

@@ -13,6 +13,7 @@ mod gitlab_api;
 #[path = "../support/token.rs"]
 mod support;
 
+mod audit;
 mod bootstrap;
 mod gitlab;
 mod tenant;
