@@ -23,6 +23,10 @@
 //! changed and the rotation is discarded; a commit that removed `NAME#previous` is finished. Each
 //! durable step is reported as a debug line ([`Checkpoint`], shown with `-v`).
 //!
+//! A GitLab self-rotation (`--self`) starts differently, because GitLab revokes the old token as
+//! it issues the new one: see [`self_rotate`] (no `NAME#previous` to roll back to, the new token
+//! stored before anything else, `--rollback` refused).
+//!
 //! Which Secrets of a cluster a rotation rewrites is decided in one place,
 //! [`target_secrets`](crate::credentials::cluster::target_secrets), called by the planning step.
 
