@@ -44,6 +44,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "rm" -d 'Delete a stored token (and its metadata)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "audit" -d 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l provider -d 'Git hosting provider (default: the stored one, else guessed from the token prefix, else github)' -r -f -a "github\t'github.com or GitHub Enterprise Server'
 gitlab\t'gitlab.com or a self-managed GitLab'"
@@ -143,6 +144,9 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l expires-in -d 'Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab\'s)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l gitlab-project -d 'A project access token: rotate it through this project\'s API (ID or path) instead of its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l gitlab-group -d 'A group access token: rotate it through this group\'s API (ID or path)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l timeout -d 'How long to wait for the GitRepositories of each cluster' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l flux-namespace -d 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants\' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
@@ -162,15 +166,34 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l resume -d 'Continue an unfinished rotation on the clusters that are not done yet'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l rollback -d 'Put the previous token back on every cluster of an unfinished rotation'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l dry-run -d 'Show what would be updated, change nothing'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l self -d 'GitLab: the stored token rotates itself (GitLab issues the new one and revokes the old one at once, so there is no --rollback); needs scope api or self_rotate'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-wait -d 'Do not wait for the GitRepositories to fetch with the new token'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "list" -d 'List stored tokens with their expiry and last check'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l warn-days -d 'Warn about, and exit 1 on, credentials in use that expire within N days' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "audit" -d 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -43,6 +43,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('rm', 'rm', [CompletionResultType]::ParameterValue, 'Delete a stored token (and its metadata)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the provider whether tokens work and when they expire')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a token on every selected cluster and wait for Flux to fetch with the new one')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -162,6 +163,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             break
         }
         'kubectl-fleet-token;rotate' {
+            [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab''s)')
+            [CompletionResult]::new('--gitlab-project', '--gitlab-project', [CompletionResultType]::ParameterName, 'A project access token: rotate it through this project''s API (ID or path) instead of its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope)')
+            [CompletionResult]::new('--gitlab-group', '--gitlab-group', [CompletionResultType]::ParameterName, 'A group access token: rotate it through this group''s API (ID or path)')
             [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the GitRepositories of each cluster')
             [CompletionResult]::new('--flux-namespace', '--flux-namespace', [CompletionResultType]::ParameterName, 'The namespace Flux runs in on every selected cluster: the only namespace trusted to hold the credential besides its tenants'' (default: found on each cluster, from its FluxInstance or sync objects, else flux-system)')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
@@ -177,7 +181,27 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Continue an unfinished rotation on the clusters that are not done yet')
             [CompletionResult]::new('--rollback', '--rollback', [CompletionResultType]::ParameterName, 'Put the previous token back on every cluster of an unfinished rotation')
             [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show what would be updated, change nothing')
+            [CompletionResult]::new('--self', '--self', [CompletionResultType]::ParameterName, 'GitLab: the stored token rotates itself (GitLab issues the new one and revokes the old one at once, so there is no --rollback); needs scope api or self_rotate')
             [CompletionResult]::new('--no-wait', '--no-wait', [CompletionResultType]::ParameterName, 'Do not wait for the GitRepositories to fetch with the new token')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
+        'kubectl-fleet-token;audit' {
+            [CompletionResult]::new('--warn-days', '--warn-days', [CompletionResultType]::ParameterName, 'Warn about, and exit 1 on, credentials in use that expire within N days')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
             [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
             [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
             [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
@@ -194,6 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('delete', 'delete', [CompletionResultType]::ParameterValue, 'Delete a stored token (and its metadata)')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the provider whether tokens work and when they expire')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a token on every selected cluster and wait for Flux to fetch with the new one')
+            [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -210,6 +235,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             break
         }
         'kubectl-fleet-token;help;rotate' {
+            break
+        }
+        'kubectl-fleet-token;help;audit' {
             break
         }
         'kubectl-fleet-token;help;help' {

@@ -18,14 +18,18 @@ use jiff::Timestamp;
 use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
     credentials::{
-        CredentialError, LazyKeyring, MetaStore, Provider, Token, read_token_from,
+        CredentialError, LazyKeyring, MetaStore, Provider, Token,
+        audit::Urgency,
+        gitlab_rotate::RotateEndpoint,
+        read_token_from,
         report::{check_table, list_table},
         rotation::RotationStore,
     },
     error::{Error, ExitStatus, Result},
     ops::token::{
         self as op, CheckRequest, ClusterAccess, DeleteRequest, ListRequest, RotateMode, RotateOutcome,
-        RotateRequest, SetRequest, Stores, TokenReader,
+        RotateRequest, SelfRotate, SetRequest, Stores, TokenReader,
+        audit::{AUDIT_KIND, AuditRequest, audit_table},
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
@@ -55,7 +59,10 @@ const EXAMPLES: &str = "Examples:
   # failed somewhere
   kubectl fleet token rotate fleet-bot --all-contexts --dry-run
   kubectl fleet token rotate fleet-bot --resume
-  kubectl fleet token rotate fleet-bot --rollback";
+  kubectl fleet token rotate fleet-bot --rollback
+
+  # Which clusters use which token, and what expires within 30 days
+  kubectl fleet token audit --all-contexts --warn-days 30";
 
 /// Keep git tokens (PATs) in the OS keyring, check their expiry and rotate them fleet-wide.
 #[derive(Parser, Debug)]
@@ -107,8 +114,32 @@ pub enum Command {
   kubectl fleet token rotate fleet-bot --context staging --context prod-eu \\
     --timeout 10m
   kubectl fleet token rotate fleet-bot --resume
-  kubectl fleet token rotate fleet-bot --rollback")]
+  kubectl fleet token rotate fleet-bot --rollback
+  # GitLab: the token rotates itself, the new one lives 30 days
+  kubectl fleet token rotate gitlab-bot --self --expires-in 30d --all-contexts
+  kubectl fleet token rotate infra-bot --self --gitlab-group fleet/infra")]
     Rotate(RotateArgs),
+    /// Which clusters use which token, and when each expires (exit 1 when one expires within
+    /// --warn-days).
+    #[command(after_help = "Examples:
+  kubectl fleet token audit --all-contexts
+  kubectl fleet token audit --context prod-eu --warn-days 30 -o json
+
+A Secret is matched to a stored credential by its content (compared as keyed
+hashes in memory; no token is ever printed) or by the kubectl-fleet.dev/
+credential annotation; an annotation whose Secret does not hold the claimed
+credential's stored token is reported as MISMATCH.")]
+    Audit(AuditArgs),
+}
+
+/// `token audit`.
+#[derive(ClapArgs, Debug)]
+pub struct AuditArgs {
+    /// Warn about, and exit 1 on, credentials in use that expire within N days.
+    #[arg(long, value_name = "N", default_value_t = 14)]
+    pub warn_days: i64,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `--check`/`--no-check`.
@@ -210,6 +241,42 @@ pub struct RotateArgs {
     /// Show what would be updated, change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// GitLab: the stored token rotates itself (GitLab issues the new one and revokes the old
+    /// one at once, so there is no --rollback); needs scope api or self_rotate.
+    #[arg(
+        id = "self_rotate",
+        long = "self",
+        help_heading = "GitLab self-rotation",
+        conflicts_with_all = ["from_stdin", "resume", "rollback"]
+    )]
+    pub self_rotate: bool,
+    /// Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab's).
+    #[arg(
+        long,
+        value_name = "DURATION",
+        value_parser = parse_days,
+        requires = "self_rotate",
+        help_heading = "GitLab self-rotation"
+    )]
+    pub expires_in: Option<Duration>,
+    /// A project access token: rotate it through this project's API (ID or path) instead of
+    /// its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope).
+    #[arg(
+        long,
+        value_name = "PROJECT",
+        requires = "self_rotate",
+        conflicts_with = "gitlab_group",
+        help_heading = "GitLab self-rotation"
+    )]
+    pub gitlab_project: Option<String>,
+    /// A group access token: rotate it through this group's API (ID or path).
+    #[arg(
+        long,
+        value_name = "GROUP",
+        requires = "self_rotate",
+        help_heading = "GitLab self-rotation"
+    )]
+    pub gitlab_group: Option<String>,
     /// Do not wait for the GitRepositories to fetch with the new token.
     #[arg(long)]
     pub no_wait: bool,
@@ -223,6 +290,54 @@ pub struct RotateArgs {
     pub flux_namespace: Option<String>,
     #[command(flatten)]
     pub output: OutputArgs,
+}
+
+async fn audit(a: AuditArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitStatus> {
+    let now = Timestamp::now();
+    let access = ClusterAccess {
+        kubeconfig: kube.kubeconfig.clone(),
+        contexts: kube.contexts.clone(),
+        all_contexts: kube.all_contexts,
+        options: kube.client_options(),
+    };
+    let req = AuditRequest {
+        warn_days: a.warn_days,
+        now,
+    };
+    let report = op::audit::audit(req, stores, &access, printer).await?;
+    match a.output.output.document() {
+        Some(format) => printer.document(format, AUDIT_KIND, &report)?,
+        None if report.secrets.is_empty() => {
+            printer.note("No Flux source or notification Provider reads a Secret on the selected clusters");
+        }
+        None => printer.data(&audit_table(&report, now, printer.stdout_paint()))?,
+    }
+    for w in &report.warnings {
+        let line = format!("{}: Secret {}: {}", w.cluster, w.secret, w.message);
+        match w.urgency {
+            Urgency::Expired => printer.failure(&line),
+            _ => printer.warn(&line),
+        }
+    }
+    Ok(report.exit_status())
+}
+
+/// `--expires-in`: GitLab token expiries are dates, so lifetimes are whole days (`30d`, `4w`, `30`).
+fn parse_days(text: &str) -> std::result::Result<Duration, String> {
+    let text = text.trim();
+    let invalid = || format!("invalid lifetime '{text}': use a number of days, e.g. 30d or 4w");
+    let (number, unit) = match text.strip_suffix('d') {
+        Some(n) => (n, 1),
+        None => match text.strip_suffix('w') {
+            Some(n) => (n, 7),
+            None => (text, 1),
+        },
+    };
+    let n: u64 = number.trim().parse().map_err(|_| invalid())?;
+    if n == 0 {
+        return Err(invalid());
+    }
+    Ok(Duration::from_secs(n.saturating_mul(unit).saturating_mul(86_400)))
 }
 
 /// Runs the command: opens the real stores (the keyring only on first use), calls one operation
@@ -252,6 +367,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         }
         Command::Check(a) => check(a, stores, &printer).await,
         Command::Rotate(a) => rotate(a, &args.kube, stores, &printer).await,
+        Command::Audit(a) => audit(a, &args.kube, stores, &printer).await,
     }
 }
 
@@ -334,6 +450,16 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
         RotateMode::Resume
     } else if a.rollback {
         RotateMode::Rollback
+    } else if a.self_rotate {
+        let endpoint = match (a.gitlab_project, a.gitlab_group) {
+            (Some(p), _) => RotateEndpoint::Project(p),
+            (_, Some(g)) => RotateEndpoint::Group(g),
+            _ => RotateEndpoint::SelfRotate,
+        };
+        RotateMode::SelfRotate(SelfRotate {
+            endpoint,
+            expires_in: a.expires_in,
+        })
     } else {
         RotateMode::Fresh {
             new_token: token_reader(a.from_stdin, format!("New token for credential '{}': ", a.name)),

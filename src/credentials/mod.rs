@@ -15,7 +15,9 @@
 //! no `Display`, so it cannot end up in a log line or an error message by accident. It is read from
 //! the OS keyring, stdin or an environment variable, never from argv, and never written to disk.
 
+pub mod audit;
 pub mod cluster;
+pub mod gitlab_rotate;
 pub mod meta;
 pub mod provider;
 pub mod replicas;
@@ -280,6 +282,9 @@ pub enum CredentialError {
         /// Its tenant.
         tenant: String,
     },
+    /// A GitLab self-rotation failed or was refused (`token rotate --self`).
+    #[error(transparent)]
+    GitlabRotate(#[from] gitlab_rotate::GitlabRotateError),
     /// The provider could not be asked.
     #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
     Provider {
@@ -295,6 +300,7 @@ impl CredentialError {
     /// fails at run time is an operation failure (1).
     pub fn exit_status(&self) -> ExitStatus {
         match self {
+            CredentialError::GitlabRotate(e) => e.exit_status(),
             CredentialError::Keyring { .. }
             | CredentialError::KeyringTimeout { .. }
             | CredentialError::Io { .. }

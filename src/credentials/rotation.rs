@@ -95,6 +95,10 @@ pub struct RotationState {
     pub flux_namespace: Option<String>,
     /// Every cluster of the rotation, in the order given.
     pub clusters: Vec<ClusterRecord>,
+    /// Set when GitLab rotated the token itself (`--self`): the previous token is revoked, so the
+    /// rotation can only go forward.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_rotation: Option<super::gitlab_rotate::SelfRotation>,
 }
 
 impl RotationState {
@@ -108,6 +112,7 @@ impl RotationState {
             started: rfc3339::now(),
             previous,
             flux_namespace: None,
+            self_rotation: None,
             clusters: clusters
                 .iter()
                 .map(|(context, server)| ClusterRecord {

@@ -245,7 +245,11 @@ async fn list(
     }
 }
 
-async fn list_all(target: &KubeTarget, group: &str, kind: &str) -> Result<Vec<DynamicObject>, KubeError> {
+pub(crate) async fn list_all(
+    target: &KubeTarget,
+    group: &str,
+    kind: &str,
+) -> Result<Vec<DynamicObject>, KubeError> {
     list(
         api_for(target, group, kind, None),
         target,

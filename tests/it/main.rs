@@ -5,12 +5,14 @@
 
 mod common;
 
+mod audit;
 mod bootstrap;
 mod classic;
 mod completion;
 mod core;
 mod credentials;
 mod dispatch;
+mod gitlab;
 mod health;
 mod keos;
 mod keos_views;

@@ -145,7 +145,7 @@ impl Rig {
         timeout: Duration,
         reporter: &dyn Reporter,
     ) -> fleet::error::Result<RotateOutcome> {
-        let fresh = matches!(mode, RotateMode::Fresh { .. });
+        let fresh = matches!(mode, RotateMode::Fresh { .. } | RotateMode::SelfRotate(_));
         let req = RotateRequest {
             name: self.name.clone(),
             mode,
@@ -672,13 +672,13 @@ async fn a_user_who_may_not_read_secrets_is_refused_before_any_change() {
 }
 
 /// A Flux namespace and a namespace of tenant `crash`, named the same on every cluster.
-struct Pair {
-    flux: String,
-    tenant: String,
+pub(crate) struct Pair {
+    pub(crate) flux: String,
+    pub(crate) tenant: String,
 }
 
 impl Pair {
-    async fn new(targets: &[KubeTarget], prefix: &str) -> Self {
+    pub(crate) async fn new(targets: &[KubeTarget], prefix: &str) -> Self {
         let pair = Pair {
             flux: unique(prefix),
             tenant: unique(&format!("{prefix}-t")),
@@ -691,7 +691,7 @@ impl Pair {
 
 /// One tenant Secret written from `credential` in the Flux namespace of every cluster, and its
 /// copy in the tenant's namespace.
-async fn small_fixture(targets: &[KubeTarget], namespaces: &Pair, credential: &str, old: &str) {
+pub(crate) async fn small_fixture(targets: &[KubeTarget], namespaces: &Pair, credential: &str, old: &str) {
     for target in targets {
         let mut source = git_secret(&namespaces.flux, credential, Some(credential), "fleet-bot", old);
         source["metadata"]["labels"] = json!({TENANT_LABEL: "crash"});
@@ -703,7 +703,7 @@ async fn small_fixture(targets: &[KubeTarget], namespaces: &Pair, credential: &s
     }
 }
 
-async fn assert_clusters_hold(
+pub(crate) async fn assert_clusters_hold(
     targets: &[KubeTarget],
     namespaces: &Pair,
     credential: &str,

@@ -8,10 +8,14 @@
 
 #[path = "../it/common/mod.rs"]
 mod common;
+#[path = "../support/gitlab.rs"]
+mod gitlab_api;
 #[path = "../support/token.rs"]
 mod support;
 
+mod audit;
 mod bootstrap;
+mod gitlab;
 mod tenant;
 
 use std::{

@@ -7,6 +7,7 @@
 //! through a [`TokenReader`] called only once the operation's checks passed, so nothing asks for a
 //! token that would be refused. No token ever reaches a status line, an outcome or an error.
 
+pub mod audit;
 pub mod report;
 mod rotate;
 
@@ -15,7 +16,9 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use jiff::Timestamp;
 
-pub use rotate::{Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, rotate};
+pub use rotate::{
+    Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, SelfRotate, rotate,
+};
 
 use crate::{
     credentials::{

@@ -23,6 +23,10 @@
 //! changed and the rotation is discarded; a commit that removed `NAME#previous` is finished. Each
 //! durable step is reported as a debug line ([`Checkpoint`], shown with `-v`).
 //!
+//! A GitLab self-rotation (`--self`) starts differently, because GitLab revokes the old token as
+//! it issues the new one: see [`self_rotate`] (no `NAME#previous` to roll back to, the new token
+//! stored before anything else, `--rollback` refused).
+//!
 //! Which Secrets of a cluster a rotation rewrites is decided in one place,
 //! [`target_secrets`](crate::credentials::cluster::target_secrets), called by the planning step.
 
@@ -37,8 +41,9 @@ use super::{
 };
 use crate::{
     credentials::{
-        CredentialError, CredentialMeta, Token,
+        CredentialError, CredentialMeta, Provider, Token,
         cluster::{ClusterPlan, ClusterRotation, RotateOptions, apply_plan, plan_cluster},
+        gitlab_rotate::{GitlabRotateError, RotateEndpoint},
         meta::rfc3339,
         replicas::{lagging_error, verify_replicas},
         report::{cluster_states, revert_warnings},
@@ -53,6 +58,10 @@ use crate::{
     output::{Reporter, plural},
     repo::names,
 };
+
+mod self_rotate;
+
+pub use self_rotate::SelfRotate;
 
 /// How many Secrets of one cluster are written at once.
 const SECRET_CONCURRENCY: usize = 8;
@@ -69,6 +78,9 @@ pub enum RotateMode<'a> {
     Resume,
     /// Put the previous token back on every cluster of an unfinished rotation.
     Rollback,
+    /// A new rotation whose new token GitLab issues: the stored token rotates itself
+    /// (`--self`, see [`self_rotate`]).
+    SelfRotate(SelfRotate),
 }
 
 /// The direction of a run, once the new token's reader is taken out of [`RotateMode`].
@@ -192,6 +204,8 @@ pub enum Checkpoint {
     NewStored,
     /// The state now says "rollback".
     RollbackStarted,
+    /// A GitLab self-rotation's state says the previous token is revoked.
+    PreviousRevoked,
     /// One cluster's outcome was recorded in the state.
     ClusterRecorded {
         /// The context.
@@ -220,6 +234,9 @@ impl Checkpoint {
             Checkpoint::MetaUpdated => "metadata of the new token recorded".to_string(),
             Checkpoint::NewStored => "new token stored in the keyring".to_string(),
             Checkpoint::RollbackStarted => "rotation state switched to rollback".to_string(),
+            Checkpoint::PreviousRevoked => {
+                "rotation state records that GitLab revoked the previous token".to_string()
+            }
             Checkpoint::ClusterRecorded { context, done } => format!(
                 "cluster {context} recorded as {}",
                 if *done { "done" } else { "failed" }
@@ -261,12 +278,18 @@ pub async fn rotate(
         interval,
         flux_namespace,
     } = req;
-    let (kind, new_token) = match mode {
-        RotateMode::Fresh { new_token } => (Kind::Fresh, Some(new_token)),
-        RotateMode::Resume => (Kind::Resume, None),
-        RotateMode::Rollback => (Kind::Rollback, None),
+    let (kind, new_token, self_req) = match mode {
+        RotateMode::Fresh { new_token } => (Kind::Fresh, Some(new_token), None),
+        RotateMode::Resume => (Kind::Resume, None, None),
+        RotateMode::Rollback => (Kind::Rollback, None, None),
+        RotateMode::SelfRotate(req) => (Kind::Fresh, None, Some(req)),
     };
     validate_name(&name)?;
+    let expires_at = self_req
+        .as_ref()
+        .map(SelfRotate::expiry_date)
+        .transpose()?
+        .flatten();
     if kind != Kind::Fresh && (!clusters.contexts.is_empty() || clusters.all_contexts) {
         return Err(Error::Usage(
             "--resume and --rollback act on the clusters of the unfinished rotation: do not pass --context or --all-contexts".into(),
@@ -289,7 +312,21 @@ pub async fn rotate(
         .metas
         .get(&name)?
         .ok_or_else(|| CredentialError::NotFound { name: name.clone() })?;
-    let state = unfinished(&name, kind, stores.rotations.load(&name)?)?;
+    if self_req.is_some() && meta.provider != Provider::Gitlab {
+        return Err(CredentialError::from(GitlabRotateError::NotGitlab {
+            name: name.clone(),
+            provider: meta.provider.to_string(),
+        })
+        .into());
+    }
+    let mut state = unfinished(&name, kind, stores.rotations.load(&name)?)?;
+    if kind == Kind::Rollback
+        && let Some(s) = &state
+        && s.self_rotation.is_some()
+        && s.operation == Operation::Rotate
+    {
+        return Err(CredentialError::from(GitlabRotateError::RollbackRefused { name: name.clone() }).into());
+    }
     let txn = Txn {
         name: &name,
         stores,
@@ -302,10 +339,15 @@ pub async fn rotate(
 
     // What an earlier run left in the keyring decides what this one does.
     let mut recovered = None;
-    if let Some(s) = &state
+    if let Some(s) = state.as_mut()
         && !dry_run
     {
-        match txn.recover(kind, s)? {
+        let recovery = if s.self_rotation.is_some() {
+            txn.recover_self(s)?
+        } else {
+            txn.recover(kind, s)?
+        };
+        match recovery {
             Recovery::Continue(token) => recovered = Some(token),
             Recovery::NeverStarted => return txn.discard(kind, s),
             Recovery::Finish => return Ok(RotateOutcome::Ran(txn.finish(s))),
@@ -338,6 +380,16 @@ pub async fn rotate(
     }
 
     let (token, mut state) = match (state, recovered, new_token) {
+        (None, _, None) if self_req.is_some() => {
+            let endpoint = self_req.map(|r| r.endpoint).unwrap_or(RotateEndpoint::SelfRotate);
+            let recorded: Vec<(String, String)> = targets
+                .iter()
+                .map(|t| (t.context.clone(), t.server.clone()))
+                .collect();
+            let mut state = RotationState::new(&name, meta.clone(), &recorded);
+            state.flux_namespace = txn.flux_namespace.clone();
+            txn.start_self(&meta, endpoint, expires_at, state).await?
+        }
         (None, _, Some(read)) => {
             let current = stores
                 .secrets
