@@ -18,5 +18,6 @@ mod secret;
 mod security;
 mod tenant;
 mod token;
+mod token_app;
 mod tree;
 mod trust;
