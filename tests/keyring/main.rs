@@ -12,6 +12,7 @@ mod common;
 mod support;
 
 mod bootstrap;
+mod github_app;
 mod tenant;
 
 use std::{
