@@ -48,8 +48,11 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l provider -d 'Git hosting provider (default: the stored one, else guessed from the token prefix, else github)' -r -f -a "github\t'github.com or GitHub Enterprise Server'
 gitlab\t'gitlab.com or a self-managed GitLab'"
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l api-url -d 'Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l api-url -l github-url -d 'Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4). For a GitHub App it is the githubAppBaseURL Flux mints installation tokens from' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l username -d 'Basic-auth username written into git Secrets (default: the stored one, else "git")' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l app-id -d 'The GitHub App\'s ID (with --github-app)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l installation-id -d 'The ID of the App\'s installation on the fleet\'s organisation (with --github-app)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l private-key-file -d 'The App\'s private key (PEM); without it, the key is read from stdin' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
@@ -61,6 +64,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l force -d 'Replace an existing credential (only the keyring: use `token rotate` to update clusters)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l check -d 'Check the token with the provider first (the default)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l github-app -d 'Store a GitHub App (its private key) instead of a token'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l all-contexts -d 'Act on every context in the kubeconfig'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s q -l quiet -d 'Print only errors and data'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -s v -l verbose -d 'Print debug details (hides progress bars)'
@@ -132,6 +136,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
 json\t'JSON, for scripts'
 yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l repo -d 'A fleet repository checkout: warn when a GitHub App cannot read a repository its FluxInstances and GitRepositories sync from' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r

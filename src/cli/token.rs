@@ -20,6 +20,7 @@ use crate::{
     credentials::{
         CredentialError, LazyKeyring, MetaStore, Provider, Token,
         audit::Urgency,
+        github_app::{AppKey, GithubApp},
         gitlab_rotate::RotateEndpoint,
         read_token_from,
         report::{check_table, list_table},
@@ -27,8 +28,8 @@ use crate::{
     },
     error::{Error, ExitStatus, Result},
     ops::token::{
-        self as op, CheckRequest, ClusterAccess, DeleteRequest, ListRequest, RotateMode, RotateOutcome,
-        RotateRequest, SelfRotate, SetRequest, Stores, TokenReader,
+        self as op, CheckRequest, ClusterAccess, DeleteRequest, KeyReader, ListRequest, RotateMode,
+        RotateOutcome, RotateRequest, SelfRotate, SetAppRequest, SetRequest, Stores, TokenReader,
         audit::{AUDIT_KIND, AuditRequest, audit_table},
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
@@ -86,7 +87,9 @@ pub enum Command {
   kubectl fleet token set fleet-bot
   echo \"$PAT\" | kubectl fleet token set fleet-bot --from-stdin --no-check
   kubectl fleet token set gitlab-bot --provider gitlab \\
-    --api-url https://gitlab.example.com/api/v4")]
+    --api-url https://gitlab.example.com/api/v4
+  kubectl fleet token set fleet-app --github-app --app-id 123456 \\
+    --installation-id 7890123 --private-key-file fleet-app.private-key.pem")]
     Set(SetArgs),
     /// List stored tokens with their expiry and last check.
     #[command(
@@ -171,7 +174,8 @@ pub struct SetArgs {
     #[arg(long, value_enum)]
     pub provider: Option<Provider>,
     /// Provider API base URL (GitHub Enterprise: https://HOST/api/v3; GitLab: https://HOST/api/v4).
-    #[arg(long, value_name = "URL")]
+    /// For a GitHub App it is the githubAppBaseURL Flux mints installation tokens from.
+    #[arg(long, value_name = "URL", visible_alias = "github-url")]
     pub api_url: Option<String>,
     /// Basic-auth username written into git Secrets (default: the stored one, else "git").
     #[arg(long)]
@@ -181,6 +185,23 @@ pub struct SetArgs {
     pub force: bool,
     #[command(flatten)]
     pub check: CheckFlags,
+    /// Store a GitHub App (its private key) instead of a token.
+    #[arg(long, requires_all = ["app_id", "installation_id"], conflicts_with_all = ["provider", "username"])]
+    pub github_app: bool,
+    /// The GitHub App's ID (with --github-app).
+    #[arg(long, value_name = "ID", requires = "github_app")]
+    pub app_id: Option<u64>,
+    /// The ID of the App's installation on the fleet's organisation (with --github-app).
+    #[arg(long, value_name = "ID", requires = "github_app")]
+    pub installation_id: Option<u64>,
+    /// The App's private key (PEM); without it, the key is read from stdin.
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "github_app",
+        conflicts_with = "from_stdin"
+    )]
+    pub private_key_file: Option<std::path::PathBuf>,
 }
 
 /// `token list`.
@@ -219,6 +240,10 @@ pub struct CheckArgs {
     pub check_timeout: Duration,
     #[command(flatten)]
     pub output: OutputArgs,
+    /// A fleet repository checkout: warn when a GitHub App cannot read a repository its
+    /// FluxInstances and GitRepositories sync from.
+    #[arg(long, value_name = "DIR")]
+    pub repo: Option<std::path::PathBuf>,
 }
 
 /// `token rotate`.
@@ -395,6 +420,9 @@ fn token_reader(from_stdin: bool, prompt: String) -> TokenReader<'static> {
 }
 
 async fn set(a: SetArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitStatus> {
+    if a.github_app {
+        return set_app(a, stores, printer).await;
+    }
     let reader = token_reader(a.from_stdin, format!("Token for credential '{}': ", a.name));
     let req = SetRequest {
         name: a.name,
@@ -405,6 +433,52 @@ async fn set(a: SetArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitSt
         check: a.check.enabled(),
     };
     op::set(req, stores, reader, printer).await?;
+    Ok(ExitStatus::Success)
+}
+
+/// `token set --github-app`: the key from `--private-key-file`, else stdin (never a prompt: a PEM
+/// is pasted badly into a hidden prompt).
+async fn set_app(a: SetArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitStatus> {
+    let (Some(app_id), Some(installation_id)) = (a.app_id, a.installation_id) else {
+        return Err(Error::Usage(
+            "--github-app needs --app-id and --installation-id".into(),
+        ));
+    };
+    let file = a.private_key_file;
+    let reader: KeyReader<'static> = Box::new(move || {
+        async move {
+            let read = tokio::task::spawn_blocking(move || -> Result<AppKey, CredentialError> {
+                match file {
+                    Some(path) => AppKey::from_file(&path),
+                    None if std::io::stdin().is_terminal() => Err(CredentialError::InvalidPrivateKey {
+                        origin: "stdin".into(),
+                        reason: "stdin is a terminal: pass --private-key-file FILE or pipe the key in".into(),
+                    }),
+                    None => {
+                        let mut text = String::new();
+                        std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+                            .map_err(CredentialError::Stdin)?;
+                        AppKey::from_pem(&text, "stdin")
+                    }
+                }
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("the key reader failed: {e}")))?;
+            Ok(read?)
+        }
+        .boxed()
+    });
+    let req = SetAppRequest {
+        name: a.name,
+        app: GithubApp {
+            app_id,
+            installation_id,
+        },
+        api_url: a.api_url,
+        force: a.force,
+        check: a.check.enabled(),
+    };
+    op::set_app(req, stores, reader, printer).await?;
     Ok(ExitStatus::Success)
 }
 
@@ -437,7 +511,7 @@ async fn check(a: CheckArgs, stores: Stores<'_>, printer: &Printer) -> Result<Ex
         warn_days: a.warn_days,
         timeout: a.check_timeout,
     };
-    let checked = op::check(req, stores, printer).await?;
+    let checked = op::check_fleet(req, a.repo.as_deref(), stores, printer).await?;
     match a.output.output.document() {
         Some(format) => printer.document(format, CHECK_KIND, &checked.views)?,
         None => printer.data(&check_table(&checked.views, printer.stdout_paint()))?,

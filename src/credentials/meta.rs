@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     CredentialError,
+    github_app::GithubApp,
     provider::{Provider, ProviderError, TokenStatus},
 };
 use crate::manifests::yaml;
@@ -133,6 +134,29 @@ pub struct CheckRecord {
     /// Why it is invalid or could not be checked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+    /// GitHub Apps: the repositories (`owner/name`) the installation can read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub repositories: Option<Vec<String>>,
+}
+
+/// What a stored credential is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CredentialKind {
+    /// A personal, project or group access token: the keyring holds the token.
+    Pat,
+    /// A GitHub App: the keyring holds its private key.
+    App,
+}
+
+impl CredentialKind {
+    /// The label users see.
+    pub fn label(self) -> &'static str {
+        match self {
+            CredentialKind::Pat => "pat",
+            CredentialKind::App => "app",
+        }
+    }
 }
 
 /// Everything known about a stored token except the token itself.
@@ -157,6 +181,10 @@ pub struct CredentialMeta {
     /// The last provider check.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_check: Option<CheckRecord>,
+    /// Present when the credential is a GitHub App (kind `app`): its App and installation IDs.
+    /// The keyring then holds the App's private key, and `api_url` is the `githubAppBaseURL`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub github_app: Option<GithubApp>,
 }
 
 impl CredentialMeta {
@@ -175,6 +203,16 @@ impl CredentialMeta {
             updated: now,
             expires: None,
             last_check: None,
+            github_app: None,
+        }
+    }
+
+    /// The kind of credential: a token (PAT) or a GitHub App.
+    pub fn kind(&self) -> CredentialKind {
+        if self.github_app.is_some() {
+            CredentialKind::App
+        } else {
+            CredentialKind::Pat
         }
     }
 
@@ -195,6 +233,7 @@ impl CredentialMeta {
                     identity: identity.clone(),
                     scopes: scopes.clone(),
                     message: None,
+                    repositories: None,
                 }
             }
             Ok(TokenStatus::Invalid { reason }) => CheckRecord {
@@ -203,6 +242,7 @@ impl CredentialMeta {
                 identity: None,
                 scopes: None,
                 message: Some(reason.clone()),
+                repositories: None,
             },
             Err(e) => CheckRecord {
                 at,
@@ -210,6 +250,7 @@ impl CredentialMeta {
                 identity: None,
                 scopes: None,
                 message: Some(crate::error::chain::error_chain(e)),
+                repositories: None,
             },
         };
         self.last_check = Some(record);
@@ -449,7 +490,9 @@ mod tests {
                 identity: Some("fleet-bot".into()),
                 scopes: Some(vec!["repo".into()]),
                 message: None,
+                repositories: None,
             }),
+            github_app: None,
         }
     }
 

@@ -9,6 +9,7 @@
 //! - [`cluster`]: rotating a credential on one cluster (Secrets, propagated copies, GitRepositories).
 //! - [`rotation`]: the local record of an unfinished rotation, for `--resume` and `--rollback`.
 //! - [`report`]: views and tables for `token list` and `check`, and what a rotation plan warns about.
+//! - [`github_app`]: GitHub App credentials: the private key, its JWT, installation tokens.
 //! - [`trust`]: the trust model: which Secrets of a cluster may receive a credential at all.
 //!
 //! A token only ever lives in memory inside a [`Token`], whose `Debug` is redacted and which has
@@ -17,6 +18,7 @@
 
 pub mod audit;
 pub mod cluster;
+pub mod github_app;
 pub mod gitlab_rotate;
 pub mod meta;
 pub mod provider;
@@ -285,6 +287,24 @@ pub enum CredentialError {
     /// A GitLab self-rotation failed or was refused (`token rotate --self`).
     #[error(transparent)]
     GitlabRotate(#[from] gitlab_rotate::GitlabRotateError),
+    /// A GitHub App private key is not usable. Never contains key material.
+    #[error("invalid GitHub App private key from {origin}: {reason}")]
+    InvalidPrivateKey {
+        /// Where it came from (`file 'app.pem'`, `stdin`, the keyring entry).
+        origin: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The operation does not apply to this kind of credential.
+    #[error("credential '{name}' is a {kind}: {reason}")]
+    WrongKind {
+        /// The credential.
+        name: String,
+        /// `GitHub App` or `token (PAT)`.
+        kind: &'static str,
+        /// Why the operation does not apply, and what to do instead.
+        reason: String,
+    },
     /// The provider could not be asked.
     #[error("failed to check credential '{name}' with the provider (skip the check with --no-check)")]
     Provider {

@@ -187,29 +187,7 @@ pub fn check_blocking(
     timeout: Duration,
 ) -> Result<TokenStatus, ProviderError> {
     let url = endpoint(provider, api_url);
-    // A proxy from the environment is honoured (with NO_PROXY), except for loopback API URLs
-    // (local GitHub Enterprise tunnels, test servers), which a proxy could not reach.
-    let loopback = url
-        .parse::<ureq::http::Uri>()
-        .ok()
-        .and_then(|u| {
-            u.host()
-                .map(|h| matches!(h, "127.0.0.1" | "localhost" | "[::1]" | "::1"))
-        })
-        .unwrap_or(false);
-    let proxy = if loopback {
-        None
-    } else {
-        ureq::Proxy::try_from_env()
-    };
-    let agent: ureq::Agent = ureq::Agent::config_builder()
-        .proxy(proxy)
-        .timeout_global(Some(timeout))
-        .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
-        .http_status_as_error(false)
-        .user_agent(concat!("kubectl-fleet/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .new_agent();
+    let agent = http_agent(&url, timeout);
     let request = agent.get(&url);
     let request = match provider {
         Provider::Github => request
@@ -299,6 +277,33 @@ pub fn check_blocking(
             message: message(),
         }),
     }
+}
+
+/// The HTTP agent every provider request goes through: a global `timeout`, statuses as answers
+/// (not errors), and the environment's proxy (with NO_PROXY) except for loopback URLs (local
+/// GitHub Enterprise tunnels, test servers), which a proxy could not reach.
+pub(crate) fn http_agent(url: &str, timeout: Duration) -> ureq::Agent {
+    let loopback = url
+        .parse::<ureq::http::Uri>()
+        .ok()
+        .and_then(|u| {
+            u.host()
+                .map(|h| matches!(h, "127.0.0.1" | "localhost" | "[::1]" | "::1"))
+        })
+        .unwrap_or(false);
+    let proxy = if loopback {
+        None
+    } else {
+        ureq::Proxy::try_from_env()
+    };
+    ureq::Agent::config_builder()
+        .proxy(proxy)
+        .timeout_global(Some(timeout))
+        .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
+        .http_status_as_error(false)
+        .user_agent(concat!("kubectl-fleet/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .new_agent()
 }
 
 fn gitlab_verdict(url: &str, json: Option<&Value>) -> Result<TokenStatus, ProviderError> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     cluster::SecretTarget,
-    meta::{CheckRecord, CheckResult, CredentialMeta},
+    meta::{CheckRecord, CheckResult, CredentialKind, CredentialMeta},
     rotation::{ClusterState, Operation, RotationState},
 };
 use crate::output::{Paint, TableBuilder, Tone};
@@ -93,6 +93,8 @@ pub struct RotationView {
 pub struct CredentialView {
     /// The credential name.
     pub name: String,
+    /// A token (`pat`) or a GitHub App (`app`).
+    pub kind: CredentialKind,
     /// Its metadata.
     #[serde(flatten)]
     pub meta: CredentialMeta,
@@ -216,6 +218,7 @@ pub fn credential_view(
     let status = statuses.into_iter().min().unwrap_or(CredentialStatus::Valid);
     CredentialView {
         name: name.to_string(),
+        kind: meta.kind(),
         meta: meta.clone(),
         days_left,
         in_keyring,
@@ -277,6 +280,7 @@ pub fn list_table(views: &[CredentialView], now: Timestamp, paint: Paint) -> Str
     let mut t = TableBuilder::new(
         [
             "name",
+            "kind",
             "provider",
             "api",
             "username",
@@ -296,6 +300,7 @@ pub fn list_table(views: &[CredentialView], now: Timestamp, paint: Paint) -> Str
         };
         t.toned_row([
             (v.name.clone(), Tone::Bold),
+            (v.kind.label().to_string(), Tone::Plain),
             (v.meta.provider.label().to_string(), Tone::Plain),
             (host(&v.meta.api_url), Tone::Plain),
             (v.meta.username.clone(), Tone::Plain),
@@ -392,7 +397,9 @@ mod tests {
                 identity: Some("fleet-bot".into()),
                 scopes: None,
                 message: None,
+                repositories: None,
             }),
+            github_app: None,
         }
     }
 

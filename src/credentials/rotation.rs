@@ -334,6 +334,7 @@ mod tests {
             updated: "2026-01-01T00:00:00Z".parse().expect("ts"),
             expires: None,
             last_check: None,
+            github_app: None,
         }
     }
 

@@ -86,10 +86,22 @@ impl TokenSource {
         metas: Option<&MetaStore>,
     ) -> Result<ResolvedToken, CredentialError> {
         let credential = self.credential_name().map(str::to_string);
-        let stored_username = match (&credential, metas) {
-            (Some(name), Some(metas)) => metas.get(name).ok().flatten().map(|m| m.username),
+        let stored = match (&credential, metas) {
+            (Some(name), Some(metas)) => metas.get(name).ok().flatten(),
             _ => None,
         };
+        if let (Some(name), Some(meta)) = (&credential, &stored)
+            && meta.github_app.is_some()
+        {
+            // Its keyring value is a private key: written as a password it would be both useless
+            // and a leak of the key into a Secret key Flux does not treat as a key.
+            return Err(CredentialError::WrongKind {
+                name: name.clone(),
+                kind: "GitHub App",
+                reason: "this command writes token (basic-auth) Secrets only; pass a token credential".into(),
+            });
+        }
+        let stored_username = stored.map(|m| m.username);
         Ok(ResolvedToken {
             token: self.read(store)?,
             credential,

@@ -670,7 +670,14 @@ fn keos_fleet_bootstraps_decrypts_its_secret_and_rotates_its_token() {
     env.fleet(
         "bootstrap",
         &fleet,
-        &[CTX, "--insecure-http", "--kubectl", &kubectl_arg, "--timeout", "3m"],
+        &[
+            CTX,
+            "--insecure-http",
+            "--kubectl",
+            &kubectl_arg,
+            "--timeout",
+            "3m",
+        ],
     )
     .ok("bootstrap (keos) after the runtime info changed");
     let source = env.get_json(CTX, NS, "gitrepository/keos-fleet");

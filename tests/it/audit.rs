@@ -39,6 +39,7 @@ fn audit_help_table_and_document_render() {
             identity: None,
             scopes: None,
             message: None,
+            repositories: None,
         }),
         ..CredentialMeta::new(
             Provider::Github,

@@ -22,6 +22,7 @@ mod secret;
 mod security;
 mod tenant;
 mod token;
+mod token_app;
 mod tree;
 mod trust;
 mod watch;

@@ -85,6 +85,7 @@ impl Rig {
                 identity: Some("fleet-bot".into()),
                 scopes: None,
                 message: None,
+                repositories: None,
             }),
             ..CredentialMeta::new(
                 Provider::Github,
@@ -1226,7 +1227,9 @@ fn meta(
             scopes: None,
             message: (result == CheckResult::Invalid)
                 .then(|| "the provider answered 401 Unauthorized (Bad credentials)".into()),
+            repositories: None,
         }),
+        github_app: None,
     }
 }
 

@@ -15,6 +15,7 @@ mod support;
 
 mod audit;
 mod bootstrap;
+mod github_app;
 mod gitlab;
 mod tenant;
 

@@ -7,6 +7,7 @@
 //! through a [`TokenReader`] called only once the operation's checks passed, so nothing asks for a
 //! token that would be refused. No token ever reaches a status line, an outcome or an error.
 
+mod app;
 pub mod audit;
 pub mod report;
 mod rotate;
@@ -16,6 +17,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use jiff::Timestamp;
 
+pub use app::{KeyReader, SetAppRequest, set_app};
 pub use rotate::{
     Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, SelfRotate, rotate,
 };
@@ -135,6 +137,7 @@ pub async fn set(
         return Err(state.in_progress().into());
     }
     let existing = stores.metas.get(&name)?;
+    app::same_kind(&name, existing.as_ref(), false)?;
     if existing.is_some() && !req.force {
         return Err(CredentialError::AlreadyExists { name }.into());
     }
@@ -285,6 +288,17 @@ impl CheckOutcome {
 
 /// `token check`: asks the provider about each token and records the answer in the index.
 pub async fn check(req: CheckRequest, stores: Stores<'_>, reporter: &dyn Reporter) -> Result<CheckOutcome> {
+    check_fleet(req, None, stores, reporter).await
+}
+
+/// `token check --repo DIR`: as [`check`], and every GitHub App is also warned about the fleet
+/// repositories of the checkout at `fleet` that its installation cannot read.
+pub async fn check_fleet(
+    req: CheckRequest,
+    fleet: Option<&std::path::Path>,
+    stores: Stores<'_>,
+    reporter: &dyn Reporter,
+) -> Result<CheckOutcome> {
     for n in &req.names {
         validate_name(n)?;
     }
@@ -309,7 +323,20 @@ pub async fn check(req: CheckRequest, stores: Stores<'_>, reporter: &dyn Reporte
         let mut meta = index.credentials[name].clone();
         let token = stores.secrets.get(name)?;
         let in_keyring = token.is_some();
-        if let Some(token) = token {
+        if let Some(app) = meta.github_app
+            && let Some(stored) = &token
+        {
+            let answer = app::check_stored(name, &meta, app, stored, req.timeout).await;
+            let _verdict = app::record(&mut meta, answer);
+            let last_check = meta.last_check.clone();
+            stores.metas.update(|index| {
+                if let Some(m) = index.credentials.get_mut(name) {
+                    m.last_check = last_check;
+                    m.expires = None;
+                }
+                Ok(())
+            })?;
+        } else if let Some(token) = token {
             let answer = check_token(meta.provider, &meta.api_url, &token, req.timeout).await;
             let at = rfc3339::now();
             meta.record_check(&answer, at);
@@ -329,6 +356,10 @@ pub async fn check(req: CheckRequest, stores: Stores<'_>, reporter: &dyn Reporte
             Timestamp::now(),
             req.warn_days,
         );
+        let mut view = view;
+        if meta.github_app.is_some() && view.status == CredentialStatus::Valid {
+            app::report_app(reporter, &mut view, fleet)?;
+        }
         report_check(reporter, &view);
         out.push(view);
     }

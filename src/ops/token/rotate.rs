@@ -312,6 +312,16 @@ pub async fn rotate(
         .metas
         .get(&name)?
         .ok_or_else(|| CredentialError::NotFound { name: name.clone() })?;
+    if meta.github_app.is_some() {
+        return Err(CredentialError::WrongKind {
+            name,
+            kind: "GitHub App",
+            reason: "its installation tokens are minted in the cluster and never expire there; \
+                     rotation replaces tokens only"
+                .into(),
+        }
+        .into());
+    }
     if self_req.is_some() && meta.provider != Provider::Gitlab {
         return Err(CredentialError::from(GitlabRotateError::NotGitlab {
             name: name.clone(),

@@ -124,6 +124,7 @@ impl Txn<'_> {
                 identity: rotated.name.clone(),
                 scopes: rotated.scopes.clone(),
                 message: None,
+                repositories: None,
             }),
             ..meta.clone()
         };
