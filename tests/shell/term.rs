@@ -94,9 +94,11 @@ impl Pane {
                 format!("bash --noprofile --rcfile {} -i", rc.display())
             }
             Shell::Zsh => {
+                // LISTMAX: list every match without asking, like bash's completion-query-items 0
+                // (the shared clusters hold over 100 namespaces after the other tiers).
                 write(
                     &home.path().join(".zshrc"),
-                    "PS1='$ '\nunsetopt BEEP\nautoload -U compinit && compinit -u\n\
+                    "PS1='$ '\nunsetopt BEEP\nLISTMAX=100000\nautoload -U compinit && compinit -u\n\
                      source <(kubectl completion zsh)\n",
                 );
                 env.push(("ZDOTDIR".into(), home.path().display().to_string()));
