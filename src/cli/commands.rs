@@ -75,6 +75,19 @@ impl Command {
         }
     }
 
+    /// Another name for the command served by `kubectl-fleet-<binary>`: the word users of
+    /// `flux stats` / `flux get all` reach for first (`status`), for what the suite calls `health`.
+    pub const fn alias(name: &'static str, binary: &'static str, about: &'static str) -> Self {
+        Self {
+            name,
+            about,
+            target: Target::Binary {
+                binary,
+                leading: None,
+            },
+        }
+    }
+
     /// A command the dispatcher answers itself.
     pub const fn builtin(name: &'static str, about: &'static str, builtin: Builtin) -> Self {
         Self {
@@ -114,6 +127,11 @@ pub const COMMANDS: &[Command] = &[
     Command::own(
         "secret",
         "Keep cluster secrets in the fleet repo encrypted with sops, list them, apply them",
+    ),
+    Command::alias(
+        "status",
+        "health",
+        "Same as health: the fleet's failing objects, drift and version skew",
     ),
     Command::own("suspend", "Suspend Flux objects on one cluster or the fleet"),
     Command::own(

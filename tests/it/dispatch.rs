@@ -125,6 +125,16 @@ fn version_is_printed() {
 }
 
 #[test]
+fn status_is_another_name_for_health() {
+    let dir = plugin_dir();
+    let status = kubectl_fleet(&path_with(dir.path()), &["status", "--help"]);
+    let health = kubectl_fleet(&path_with(dir.path()), &["health", "--help"]);
+    assert_eq!(status.code, 0, "{status:?}");
+    assert_eq!(status.stdout, health.stdout, "the same binary answers both");
+    assert!(status.stdout.contains("--drift"), "{}", status.stdout);
+}
+
+#[test]
 fn unknown_command_lists_the_commands_and_exits_2() {
     let dir = plugin_dir();
     let run = kubectl_fleet(&path_with(dir.path()), &["nope"]);
@@ -136,7 +146,7 @@ fn unknown_command_lists_the_commands_and_exits_2() {
     );
     assert!(
         run.stderr
-            .contains("bootstrap, health, reconcile, resume, secret, suspend, tenant, token, tree"),
+            .contains("bootstrap, health, reconcile, resume, secret, status, suspend, tenant, token, tree"),
         "{}",
         run.stderr
     );

@@ -91,7 +91,10 @@ fn check(pane: &Pane, install: &str, descriptions_ours: bool) {
     // two equal candidates, so the helper leaves it to kubectl rather than list it twice.
     if pane.shell == Shell::Fish {
         for cmd in COMMANDS {
-            let kubectl_lists = matches!(cmd.target, Target::Binary { .. }) && !descriptions_ours;
+            // kubectl finds `kubectl-fleet-<name>` only for a command named after its binary
+            // (not an alias such as `status`).
+            let kubectl_lists = matches!(cmd.target, Target::Binary { binary, .. } if binary == cmd.name)
+                && !descriptions_ours;
             let expected = if kubectl_lists {
                 format!("The command {}", cmd.name)
             } else {
