@@ -109,17 +109,7 @@ pub async fn set_app(
             (Err(source), _) => return Err(CredentialError::Provider { name, source }.into()),
         }
     }
-    stores.secrets.set(&name, &key.to_stored()?)?;
-    let saved = stores.metas.update(|index| {
-        index.credentials.insert(name.clone(), meta.clone());
-        Ok(())
-    });
-    if let Err(e) = saved {
-        if existing.is_none() {
-            let _ = stores.secrets.delete(&name);
-        }
-        return Err(e.into());
-    }
+    super::store(&stores, &name, &key.to_stored()?, &meta, existing.is_none())?;
     reporter.success(&format!(
         "{} GitHub App credential '{}' in the OS keyring (App {}, installation {}, {})",
         if existing.is_some() { "replaced" } else { "stored" },

@@ -116,6 +116,24 @@ pub struct SetOutcome {
     pub replaced: bool,
 }
 
+/// Stores a credential's keyring value, then its index entry. A value nobody can list is worse than
+/// none, so a new credential's value is removed again when the index cannot be written (shared by
+/// PATs and GitHub App keys).
+fn store(stores: &Stores<'_>, name: &str, value: &Token, meta: &CredentialMeta, new: bool) -> Result<()> {
+    stores.secrets.set(name, value)?;
+    let saved = stores.metas.update(|index| {
+        index.credentials.insert(name.to_string(), meta.clone());
+        Ok(())
+    });
+    if let Err(e) = saved {
+        if new {
+            let _ = stores.secrets.delete(name);
+        }
+        return Err(e.into());
+    }
+    Ok(())
+}
+
 /// `token set`: checks the request, refuses over an unfinished rotation or (without `force`) an
 /// existing credential, then reads the token, checks it with the provider, and stores token and
 /// metadata together (a token the index does not list is removed again).
@@ -168,18 +186,7 @@ pub async fn set(
     if req.check {
         verify(&name, &mut meta, &token, reporter).await?;
     }
-    stores.secrets.set(&name, &token)?;
-    let saved = stores.metas.update(|index| {
-        index.credentials.insert(name.clone(), meta.clone());
-        Ok(())
-    });
-    if let Err(e) = saved {
-        // Keep keyring and index consistent: a token nobody can list is worse than none.
-        if existing.is_none() {
-            let _ = stores.secrets.delete(&name);
-        }
-        return Err(e.into());
-    }
+    store(&stores, &name, &token, &meta, existing.is_none())?;
     reporter.success(&format!(
         "{} credential '{}' in the OS keyring ({}, {}, username {})",
         if existing.is_some() { "replaced" } else { "stored" },
