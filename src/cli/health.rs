@@ -43,7 +43,7 @@ Exit status:
 /// objects Flux applied now owned by another field manager, read from metadata.managedFields).
 /// Below, skew across clusters: Flux versions, HelmRelease chart versions and source revisions
 /// that differ between clusters running the same release or source. Costs one LIST per Flux kind
-/// (plus the tree's LIST per managed kind for drift), whatever the number of objects.
+/// (plus one metadata-only LIST per applied kind for drift), whatever the number of objects.
 #[derive(Parser, Debug)]
 #[command(version, after_help = EXAMPLES)]
 pub struct Args {
