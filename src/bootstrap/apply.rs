@@ -21,7 +21,7 @@ use super::{
     spec::ClusterLayout,
 };
 use crate::{
-    credentials::{GitSecret, ResolvedToken, Token, upsert_git_secret},
+    credentials::{GitAuth, GitSecret, ResolvedToken, Token, upsert_git_secret},
     error::chain::error_chain,
     kube::{
         Applier, ApplyOutcome, FIELD_MANAGER, Gvk, KubeError, KubeTarget, Resolver, WaitOutcome, wait_until,
@@ -272,7 +272,7 @@ pub async fn bootstrap(
             w.secret.namespace, w.secret.name
         ));
         secret_changes.add(
-            upsert_git_secret(target, &w.secret, w.token)
+            upsert_git_secret(target, &w.secret, &GitAuth::Token(w.token.clone()))
                 .await
                 .map_err(fail(w.step, &out))?,
         );

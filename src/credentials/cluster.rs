@@ -34,8 +34,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::{
-    CredentialError, Token,
-    secret::{CREDENTIAL_ANNOTATION, TENANT_LABEL, rotated_secret, update_secret},
+    CredentialError,
+    secret::{CREDENTIAL_ANNOTATION, GitAuth, TENANT_LABEL, rotated_secret, update_secret},
     trust::{FluxNamespaceOrigin, TrustRoot, trust_root},
 };
 use crate::{
@@ -580,8 +580,8 @@ impl ClusterRotation {
     }
 }
 
-/// Rotates `credential` to `token` on one cluster along `plan`: Secrets first (so the fetch we
-/// then request already uses the new token), then the reconcile request, then the wait.
+/// Rotates `credential` to `auth` (a token, or a GitHub App and its key) on one cluster along
+/// `plan`: Secrets first (so the fetch we then request already uses the new value), then the reconcile request, then the wait.
 /// `progress` receives short step descriptions. Fails when a Secret cannot be written, the
 /// reconcile request is refused, or a GitRepository does not fetch with the token in time; the
 /// error says how far the cluster got, and running again (`--resume`) is safe from any point.
@@ -589,7 +589,7 @@ pub async fn apply_plan(
     target: &KubeTarget,
     plan: &ClusterPlan,
     credential: &str,
-    token: &Token,
+    auth: &GitAuth,
     opts: &RotateOptions,
     progress: &(dyn Fn(String) + Send + Sync),
 ) -> Result<ClusterRotation, Error> {
@@ -617,7 +617,7 @@ pub async fn apply_plan(
         stream::iter(plan.secrets.iter().cloned())
             .map(|s| async move {
                 let result = update_secret(target, &s.key.namespace, &s.key.name, |current| {
-                    rotated_secret(current, credential, token, &opts.fallback_username)
+                    rotated_secret(current, credential, auth, &opts.fallback_username)
                 })
                 .await?;
                 Ok::<_, KubeError>((s, result))

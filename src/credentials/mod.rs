@@ -34,8 +34,8 @@ pub use cluster::PROPAGATED_FROM_LABEL;
 pub use meta::{CredentialMeta, MetaStore, stored_credential_names};
 pub use provider::{Provider, ProviderError, TokenStatus};
 pub use secret::{
-    CREDENTIAL_ANNOTATION, GitSecret, PRESERVED_KEYS, SecretOutcome, TENANT_LABEL, UpdateResult,
-    git_secret_object, rotated_secret, update_secret, upsert_git_secret,
+    APP_KEYS, AppAuth, CREDENTIAL_ANNOTATION, GitAuth, GitSecret, PRESERVED_KEYS, SecretOutcome,
+    TENANT_LABEL, UpdateResult, git_secret_object, rotated_secret, update_secret, upsert_git_secret,
 };
 pub use source::{DEFAULT_USERNAME, ResolvedToken, TokenSource, read_token_from};
 pub use store::{KEYRING_SERVICE, KeyringStore, LazyKeyring, MemoryStore, SecretStore, validate_name};

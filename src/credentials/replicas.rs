@@ -12,7 +12,7 @@ use k8s_openapi::api::core::v1::{Namespace, Secret};
 use kube::{Api, api::ListParams};
 
 use super::{
-    Token,
+    GitAuth,
     cluster::{ReplicaReport, RotateOptions, SecretReport},
 };
 use crate::kube::{KubeError, KubeTarget};
@@ -34,19 +34,14 @@ fn patterns(value: &str) -> Option<Vec<regex::Regex>> {
         .collect()
 }
 
-fn followed(copy: &Secret, version: &str, token: &Token) -> bool {
+fn followed(copy: &Secret, version: &str, auth: &GitAuth) -> bool {
     let from = copy
         .metadata
         .annotations
         .as_ref()
         .and_then(|a| a.get(REPLICATED_FROM_VERSION))
         .map(String::as_str);
-    let password = copy
-        .data
-        .as_ref()
-        .and_then(|d| d.get("password"))
-        .map(|b| b.0.as_slice());
-    from == Some(version) && password == Some(token.expose().as_bytes())
+    from == Some(version) && auth.carried_by(copy.data.as_ref())
 }
 
 /// Waits (up to `opts.timeout`) until every kubernetes-replicator copy of each rotated Secret that
@@ -55,7 +50,7 @@ fn followed(copy: &Secret, version: &str, token: &Token) -> bool {
 pub async fn verify_replicas(
     target: &KubeTarget,
     secrets: &[SecretReport],
-    token: &Token,
+    auth: &GitAuth,
     opts: &RotateOptions,
 ) -> Result<Vec<ReplicaReport>, KubeError> {
     let mut out = Vec::new();
@@ -94,7 +89,7 @@ pub async fn verify_replicas(
                             .is_some_and(|a| a.contains_key(REPLICATED_FROM_VERSION))
                 })
                 .collect();
-            if copies.iter().all(|c| followed(c, &version, token)) || Instant::now() >= deadline {
+            if copies.iter().all(|c| followed(c, &version, auth)) || Instant::now() >= deadline {
                 break copies;
             }
             tokio::time::sleep(opts.interval.min(Duration::from_secs(2))).await;
@@ -106,7 +101,7 @@ pub async fn verify_replicas(
         };
         for c in &copies {
             let where_ = c.metadata.namespace.clone().unwrap_or_default();
-            if followed(c, &version, token) {
+            if followed(c, &version, auth) {
                 report.followed.push(where_);
             } else {
                 report.lagging.push(where_);

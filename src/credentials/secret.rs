@@ -1,8 +1,10 @@
-//! The git Secrets Flux reads (basic auth: `username` + `password`), and how we write them: the
-//! whole `data` rebuilt by [`git_secret_data`] (the one rule for bootstrap, tenant and rotation:
-//! TLS material added by hand is kept, any other stale key goes, the `flux create secret git`
-//! pitfall) and replaced with a resourceVersion precondition, so a concurrent writer is never
-//! silently overwritten.
+//! The git Secrets Flux reads — basic auth (`username` + `password`, a PAT) or a GitHub App
+//! (`githubAppID`, `githubAppInstallationID`, `githubAppPrivateKey`, optional `githubAppBaseURL`,
+//! read by source-controller when the GitRepository says `provider: github`) — and how we write
+//! them: the whole `data` rebuilt by [`git_secret_data`] from a [`GitAuth`] (the one rule for
+//! bootstrap, tenant, rotation and migration: TLS material added by hand is kept, any other stale
+//! key goes, the `flux create secret git` pitfall) and replaced with a resourceVersion
+//! precondition, so a concurrent writer is never silently overwritten.
 
 use std::collections::BTreeMap;
 
@@ -13,8 +15,94 @@ use kube::{
 };
 use serde_json::{Value, json};
 
-use super::Token;
+use super::{Token, github_app::AppKey};
 use crate::kube::{ApplyOutcome, KubeError, KubeTarget};
+
+/// What a git Secret authenticates with: the secret value and, for an App, the identifiers
+/// source-controller needs to mint installation tokens. `Debug` never shows the value.
+#[derive(Clone, Debug)]
+pub enum GitAuth {
+    /// Basic auth with a token (PAT, project or group access token): `password`, beside the
+    /// `username` of the [`GitSecret`].
+    Token(Token),
+    /// A GitHub App.
+    App(AppAuth),
+}
+
+/// A GitHub App as a git Secret holds it.
+#[derive(Clone, Debug)]
+pub struct AppAuth {
+    /// `githubAppID`.
+    pub app_id: u64,
+    /// `githubAppInstallationID`.
+    pub installation_id: u64,
+    /// `githubAppBaseURL`: the API of a GitHub Enterprise server (None for github.com, which
+    /// source-controller uses by default).
+    pub base_url: Option<String>,
+    /// `githubAppPrivateKey`.
+    pub key: AppKey,
+}
+
+/// The `data` keys of a GitHub App Secret (what tells an App Secret from a token one).
+pub const APP_KEYS: &[&str] = &[
+    "githubAppID",
+    "githubAppInstallationID",
+    "githubAppPrivateKey",
+    "githubAppBaseURL",
+];
+
+impl GitAuth {
+    /// The keys this authentication writes (`username` is the basic-auth user; an App has none).
+    pub fn keys(&self, username: &ByteString) -> BTreeMap<String, ByteString> {
+        let b = |s: &str| ByteString(s.as_bytes().to_vec());
+        match self {
+            GitAuth::Token(token) => BTreeMap::from([
+                ("username".to_string(), username.clone()),
+                ("password".to_string(), b(token.expose())),
+            ]),
+            GitAuth::App(app) => {
+                let mut keys = BTreeMap::from([
+                    ("githubAppID".to_string(), b(&app.app_id.to_string())),
+                    (
+                        "githubAppInstallationID".to_string(),
+                        b(&app.installation_id.to_string()),
+                    ),
+                    ("githubAppPrivateKey".to_string(), b(app.key.expose_pem())),
+                ]);
+                if let Some(url) = &app.base_url {
+                    keys.insert("githubAppBaseURL".to_string(), b(url));
+                }
+                keys
+            }
+        }
+    }
+
+    /// Whether a Secret's `data` carries this value (a token as `password`; every key of an
+    /// App), whatever its username: how a propagated copy is seen to have followed a write.
+    pub fn carried_by(&self, data: Option<&BTreeMap<String, ByteString>>) -> bool {
+        let Some(data) = data else { return false };
+        match self {
+            GitAuth::Token(token) => {
+                data.get("password").map(|b| b.0.as_slice()) == Some(token.expose().as_bytes())
+            }
+            GitAuth::App(_) => self
+                .keys(&ByteString(Vec::new()))
+                .iter()
+                .all(|(k, v)| data.get(k) == Some(v)),
+        }
+    }
+
+    /// Whether this is a GitHub App.
+    pub fn is_app(&self) -> bool {
+        matches!(self, GitAuth::App(_))
+    }
+}
+
+impl From<Token> for GitAuth {
+    fn from(token: Token) -> Self {
+        GitAuth::Token(token)
+    }
+}
 
 /// Annotation put on every Secret the suite writes from a stored credential, naming that
 /// credential, so `token rotate NAME` can find every copy on every cluster.
@@ -92,7 +180,7 @@ pub fn git_secret_object(secret: &GitSecret) -> Value {
 pub async fn upsert_git_secret(
     target: &KubeTarget,
     secret: &GitSecret,
-    token: &Token,
+    auth: &GitAuth,
 ) -> Result<SecretOutcome, KubeError> {
     let api: Api<Secret> = Api::namespaced(target.client.clone(), &secret.namespace);
     let what = format!("Secret {}/{}", secret.namespace, secret.name);
@@ -100,7 +188,7 @@ pub async fn upsert_git_secret(
     loop {
         attempt += 1;
         let updated = update_secret(target, &secret.namespace, &secret.name, |current| {
-            written_secret(current, secret, token)
+            written_secret(current, secret, auth)
         })
         .await?;
         if let Some(outcome) = updated.outcome {
@@ -122,7 +210,7 @@ pub async fn upsert_git_secret(
             data: Some(git_secret_data(
                 None,
                 ByteString(secret.username.as_bytes().to_vec()),
-                token,
+                auth,
             )),
             ..Default::default()
         };
@@ -139,12 +227,12 @@ pub async fn upsert_git_secret(
     }
 }
 
-/// The existing Secret rewritten as `secret` with `token`, or `None` when it already is.
-fn written_secret(current: &Secret, secret: &GitSecret, token: &Token) -> Option<Secret> {
+/// The existing Secret rewritten as `secret` with `auth`, or `None` when it already is.
+fn written_secret(current: &Secret, secret: &GitSecret, auth: &GitAuth) -> Option<Secret> {
     let data = git_secret_data(
         current.data.as_ref(),
         ByteString(secret.username.as_bytes().to_vec()),
-        token,
+        auth,
     );
     let mut next = current.clone();
     let labels = next.metadata.labels.get_or_insert_with(BTreeMap::new);
@@ -179,25 +267,29 @@ fn set_provenance(secret: &mut Secret, credential: Option<&str>) {
     }
 }
 
-/// The `data` of a git Secret that authenticates as `username` with `token`, written over `old`
-/// (the Secret's current data): the keys the suite does not own but must keep — TLS material for
-/// a self-hosted git server with a private CA ([`PRESERVED_KEYS`]) — stay as they are; every
-/// other key is replaced, so a stale auth mode (a leftover `bearerToken`) cannot survive next to
-/// the basic-auth pair. The one rule for every writer: bootstrap, tenant and rotation.
+/// The `data` of a git Secret that authenticates with `auth` (as `username`, for a token),
+/// written over `old` (the Secret's current data): the keys the suite does not own but must keep
+/// — TLS material for a self-hosted git server with a private CA ([`PRESERVED_KEYS`]) — stay as
+/// they are; every other key is replaced, so a stale auth mode (a leftover `bearerToken`, the
+/// PAT pair of a Secret now holding an App) cannot survive next to the new one. The one rule for
+/// every writer: bootstrap, tenant, rotation and migration.
 pub fn git_secret_data(
     old: Option<&BTreeMap<String, ByteString>>,
     username: ByteString,
-    token: &Token,
+    auth: &GitAuth,
 ) -> BTreeMap<String, ByteString> {
-    let mut data: BTreeMap<String, ByteString> = old
-        .into_iter()
+    let mut data = preserved(old);
+    data.extend(auth.keys(&username));
+    data
+}
+
+/// The keys of `old` every writer keeps ([`PRESERVED_KEYS`]).
+pub fn preserved(old: Option<&BTreeMap<String, ByteString>>) -> BTreeMap<String, ByteString> {
+    old.into_iter()
         .flatten()
         .filter(|(k, _)| PRESERVED_KEYS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
-        .collect();
-    data.insert("username".into(), username);
-    data.insert("password".into(), ByteString(token.expose().as_bytes().to_vec()));
-    data
+        .collect()
 }
 
 /// Data keys every writer keeps: TLS material for the git server (`ca.crt`, the deprecated `caFile`,
@@ -281,16 +373,17 @@ where
     }
 }
 
-/// The rotated form of an existing git Secret, or `None` when it already carries `token`.
+/// The rotated form of an existing git Secret, or `None` when it already carries `auth`.
 ///
-/// The whole `data` is rebuilt: `password` = the token, `username` kept from the Secret (else
-/// `fallback_username`), TLS keys kept ([`PRESERVED_KEYS`]), everything else dropped. Labels,
+/// The whole `data` is rebuilt: the keys of `auth` (for a token: `password` = the token,
+/// `username` kept from the Secret, else `fallback_username`), TLS keys kept
+/// ([`PRESERVED_KEYS`]), everything else dropped. Labels,
 /// other annotations, owner references and the type are kept as they are; the credential
 /// annotation is (re)set so propagated copies found by label are found by annotation next time.
 pub fn rotated_secret(
     current: &Secret,
     credential: &str,
-    token: &Token,
+    auth: &GitAuth,
     fallback_username: &str,
 ) -> Option<Secret> {
     let old = current.data.as_ref();
@@ -299,7 +392,7 @@ pub fn rotated_secret(
         .filter(|u| !u.0.is_empty())
         .cloned()
         .unwrap_or_else(|| ByteString(fallback_username.as_bytes().to_vec()));
-    let data = git_secret_data(old, username, token);
+    let data = git_secret_data(old, username, auth);
     let annotated = current
         .metadata
         .annotations
@@ -361,6 +454,7 @@ mod tests {
             ],
             Some("bot"),
         );
+        let token = GitAuth::Token(token);
         let next = rotated_secret(&current, "bot", &token, "git").expect("changes");
         assert_eq!(
             keys(&next),
@@ -381,12 +475,75 @@ mod tests {
     #[test]
     fn rotation_fills_a_missing_username_and_annotates_copies() {
         let token = Token::new("ghp_new").expect("valid");
+        let token = GitAuth::Token(token);
         let copy = secret(&[("password", "ghp_old")], None);
         let next = rotated_secret(&copy, "bot", &token, "git").expect("changes");
         assert_eq!(keys(&next)[1], ("username".to_string(), "git".to_string()));
         assert_eq!(
             next.metadata.annotations.expect("annotations")[CREDENTIAL_ANNOTATION],
             "bot"
+        );
+    }
+
+    /// A fresh RSA key from the real `openssl` (what GitHub generates is PKCS#1 PEM).
+    fn app_key() -> AppKey {
+        let out = std::process::Command::new("openssl")
+            .args(["genrsa", "-traditional", "2048"])
+            .output()
+            .expect("openssl runs");
+        assert!(out.status.success(), "openssl genrsa failed");
+        AppKey::from_pem(&String::from_utf8(out.stdout).expect("PEM"), "test").expect("valid key")
+    }
+
+    #[test]
+    fn a_pat_secret_becomes_an_app_secret_keeping_tls_and_nothing_else() {
+        let key = app_key();
+        let app = GitAuth::App(AppAuth {
+            app_id: 12,
+            installation_id: 34,
+            base_url: Some("https://ghe.example.test/api/v3".into()),
+            key: key.clone(),
+        });
+        let current = secret(
+            &[("username", "git"), ("password", "ghp_old"), ("ca.crt", "PEM")],
+            Some("fleet-pat"),
+        );
+        let next = rotated_secret(&current, "fleet-app", &app, "git").expect("changes");
+        let names: Vec<String> = keys(&next).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(
+            names,
+            [
+                "ca.crt",
+                "githubAppBaseURL",
+                "githubAppID",
+                "githubAppInstallationID",
+                "githubAppPrivateKey"
+            ]
+        );
+        let data = next.data.as_ref().expect("data");
+        assert_eq!(data["githubAppID"].0, b"12");
+        assert_eq!(data["githubAppInstallationID"].0, b"34");
+        assert_eq!(data["githubAppPrivateKey"].0, key.expose_pem().as_bytes());
+        assert_eq!(
+            next.metadata.annotations.as_ref().expect("annotated")[CREDENTIAL_ANNOTATION],
+            "fleet-app"
+        );
+        assert!(app.carried_by(next.data.as_ref()));
+        assert!(!GitAuth::Token(Token::new("ghp_old").expect("valid")).carried_by(next.data.as_ref()));
+        assert_eq!(
+            rotated_secret(&next, "fleet-app", &app, "git"),
+            None,
+            "already an App Secret"
+        );
+        // github.com: no base URL key, source-controller's default.
+        let GitAuth::App(mut public) = app else {
+            unreachable!()
+        };
+        public.base_url = None;
+        assert!(
+            !GitAuth::App(public)
+                .keys(&ByteString(Vec::new()))
+                .contains_key("githubAppBaseURL")
         );
     }
 

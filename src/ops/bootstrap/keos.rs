@@ -40,7 +40,9 @@ use crate::{
         preflight::PreflightError,
         spec::DEFAULT_NAMESPACE,
     },
-    credentials::{GitSecret, MetaStore, SecretStore, TokenSource, git_secret_object, upsert_git_secret},
+    credentials::{
+        GitAuth, GitSecret, MetaStore, SecretStore, TokenSource, git_secret_object, upsert_git_secret,
+    },
     error::{Error, Result},
     kube::{Applier, ApplyOutcome, FIELD_MANAGER, KubeError, KubeTarget, Resolver},
     manifests::{pointer, yaml},
@@ -665,7 +667,7 @@ async fn steps(job: &ApplyJob, log: &ClusterLog) -> Result<Outcome, StepError> {
     if let Some((s, token)) = fleet_secret(job) {
         log.step(&format!("writing Secret {DEFAULT_NAMESPACE}/{}", s.name));
         secrets.add(
-            upsert_git_secret(target, &s, token)
+            upsert_git_secret(target, &s, &GitAuth::Token(token.clone()))
                 .await
                 .map_err(step_fail("write the git Secret", &out))?,
         );

@@ -41,7 +41,7 @@ use super::{
 };
 use crate::{
     credentials::{
-        CredentialError, CredentialMeta, Provider, Token,
+        CredentialError, CredentialMeta, GitAuth, Provider, Token,
         cluster::{ClusterPlan, ClusterRotation, RotateOptions, apply_plan, plan_cluster},
         gitlab_rotate::{GitlabRotateError, RotateEndpoint},
         meta::rfc3339,
@@ -456,8 +456,9 @@ pub async fn rotate(
         }
     }
 
+    let auth = GitAuth::Token(token.clone());
     let push = Push {
-        token: &token,
+        auth: &auth,
         opts: RotateOptions {
             fallback_username: meta.username.clone(),
             wait,
@@ -554,7 +555,7 @@ async fn select_targets(
 
 /// What every cluster of a run gets.
 struct Push<'a> {
-    token: &'a Token,
+    auth: &'a GitAuth,
     opts: RotateOptions,
 }
 
@@ -860,7 +861,7 @@ impl Txn<'_> {
                     async move {
                         let progress = move |m: String| step.set(m);
                         let result =
-                            apply_plan(&target, &plan, self.name, push.token, &push.opts, &progress).await;
+                            apply_plan(&target, &plan, self.name, push.auth, &push.opts, &progress).await;
                         let result = match result {
                             Ok(r) if push.opts.wait => follow_replicas(&target, r, push, &progress).await,
                             other => other,
@@ -909,7 +910,7 @@ async fn follow_replicas(
     progress: &(dyn Fn(String) + Send + Sync),
 ) -> Result<ClusterRotation> {
     progress("checking kubernetes-replicator copies".into());
-    rotation.replicas = verify_replicas(target, &rotation.secrets, push.token, &push.opts).await?;
+    rotation.replicas = verify_replicas(target, &rotation.secrets, push.auth, &push.opts).await?;
     match lagging_error(target, &rotation.replicas, push.opts.timeout) {
         Some(e) => Err(e.into()),
         None => Ok(rotation),
