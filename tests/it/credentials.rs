@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use fleet::{
-    credentials::{CREDENTIAL_ANNOTATION, GitSecret, TENANT_LABEL, Token, upsert_git_secret},
+    credentials::{CREDENTIAL_ANNOTATION, GitAuth, GitSecret, TENANT_LABEL, Token, upsert_git_secret},
     kube::ApplyOutcome,
 };
 use k8s_openapi::{ByteString, api::core::v1::Secret};
@@ -46,7 +46,7 @@ async fn upsert_replaces_the_whole_data_and_is_a_noop_when_unchanged() {
         credential: Some("apps-bot".into()),
         labels: BTreeMap::from([(TENANT_LABEL.to_string(), "apps".to_string())]),
     };
-    let token = Token::new("ghp_first").expect("valid");
+    let token = GitAuth::Token(Token::new("ghp_first").expect("valid"));
     assert_eq!(
         upsert_git_secret(&target, &spec, &token).await.expect("upsert"),
         ApplyOutcome::Configured
@@ -84,7 +84,7 @@ async fn upsert_replaces_the_whole_data_and_is_a_noop_when_unchanged() {
     );
 
     // A new token is written; a missing Secret is created.
-    let second = Token::new("ghp_second").expect("valid");
+    let second = GitAuth::Token(Token::new("ghp_second").expect("valid"));
     assert_eq!(
         upsert_git_secret(&target, &spec, &second).await.expect("upsert"),
         ApplyOutcome::Configured

@@ -12,8 +12,8 @@ use std::{collections::BTreeMap, time::Duration};
 
 use fleet::{
     credentials::{
-        CREDENTIAL_ANNOTATION, CredentialMeta, MetaStore, PROPAGATED_FROM_LABEL, Provider, ProviderError,
-        TENANT_LABEL, Token, TokenStatus,
+        CREDENTIAL_ANNOTATION, CredentialMeta, GitAuth, MetaStore, PROPAGATED_FROM_LABEL, Provider,
+        ProviderError, TENANT_LABEL, Token, TokenStatus,
         cluster::{
             self, ClusterPlan, ClusterRotation, ObjectKey, RepoState, RotateOptions, SecretTarget,
             SuspiciousSecret,
@@ -459,7 +459,7 @@ async fn rotation_updates_every_secret_of_the_credential_on_three_clusters_and_w
         concurrency: 4,
         requested_at: jiff::Timestamp::now().to_string(),
     };
-    let token = Token::new(new).expect("valid");
+    let token = GitAuth::Token(Token::new(new).expect("valid"));
     let report = cluster::apply_plan(target, &plan, &credential, &token, &again, &|_| {})
         .await
         .expect("applied again");
@@ -478,7 +478,7 @@ async fn a_concurrent_write_between_read_and_update_is_retried_and_not_lost() {
         git_secret(&ns, "flux-system", Some(&credential), "git", "ghp_old_conflict"),
     )
     .await;
-    let token = Token::new("ghp_new_conflict").expect("valid");
+    let token = GitAuth::Token(Token::new("ghp_new_conflict").expect("valid"));
     let mut calls = 0;
     let kubectl = env().kubectl.clone();
     let kubeconfig = env().kubeconfig.clone();
