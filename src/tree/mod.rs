@@ -77,14 +77,15 @@ pub mod helm;
 pub mod kinds;
 pub mod model;
 pub mod plan;
+pub mod proto;
 pub mod render;
 pub mod snapshot;
 pub mod walk;
 pub mod watch;
 
-pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
+pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_cluster_wire, tree_fleet};
 pub use decode::Keep;
-pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, error_chain, fetch};
+pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, Wire, error_chain, fetch};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use plan::Strategy;
 pub use walk::WalkOptions;
