@@ -11,7 +11,8 @@
 //! a label-selected LIST did not return.
 //!
 //! Each request runs on its own task, so responses are decoded in parallel as they stream in
-//! ([`super::decode`]), off the path of the loop, over one HTTP/2 connection (see
+//! ([`super::decode`] for JSON, [`super::proto`] for the protobuf LISTs of built-in kinds), off
+//! the path of the loop, over one HTTP/2 connection (see
 //! [`crate::kube::LoadedKubeconfig::target_multiplexed`]). A request that is forbidden
 //! cluster-wide is retried namespace by namespace (a tenant may read its own namespaces only);
 //! what still fails is recorded in the snapshot and shown on the nodes it affects. Only the root
