@@ -2,9 +2,11 @@
 # Benchmark of `kubectl fleet tree` against `flux tree` and `flux-operator tree`, side by side in
 # one run. Not a test: it prints one Markdown table.
 #
-#   scripts/bench-tree.sh [--sizes 1000,10000,50000,100000] [--runs 11] [--rtt 20,100] [--quick] [--no-fleet] [--keep]
+#   scripts/bench-tree.sh [--sizes 1000,10000,50000,100000] [--runs 11] [--rtt 20,100] [--quick] [--no-fleet]
+#                         [--fleet-size 10000] [--keep]
 #
-#   --quick   development mode: sizes 1000,10000, 3 runs, RTT 20 ms, no fleet view
+#   --quick        development mode: sizes 1000,10000, 3 runs, RTT 20 ms, no fleet view
+#   --fleet-size   objects per cluster of the fleet view (a smaller one checks the script quickly)
 #
 # 1. builds our release binary and finds the flux and flux-operator CLIs built by
 #    `tests/testenv/testenv build --flux-cli` (or $FLEET_BENCH_FLUX / $FLEET_BENCH_FLUX_OPERATOR);
@@ -18,14 +20,14 @@
 #    (ks/team-a), one HelmRelease (hr/hr00) — at loopback and each RTT, --runs times each after a
 #    warm-up (scripts/bench-tree/measure.py), with requests counted in the apiserver audit log;
 # 4. measures the fleet view: 6 clusters (six more control planes, started after the single-cluster
-#    runs, each grown to 10,000 objects, each behind its own 20 ms proxy) against one of them;
+#    runs, each grown to --fleet-size objects, each behind its own 20 ms proxy) against one of them;
 # 5. prints the table (results also in $FLEET_BENCH_STATE/results.jsonl) and stops everything it
 #    started (unless --keep).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 HERE=$ROOT/scripts/bench-tree
-SIZES=1000,10000,50000,100000 RUNS=11 RTTS=20,100 KEEP=0 FLEET=1
+SIZES=1000,10000,50000,100000 RUNS=11 RTTS=20,100 KEEP=0 FLEET=1 FLEET_SIZE=10000
 while [ $# -gt 0 ]; do
   case "$1" in
     --sizes) SIZES=$2; shift ;;
@@ -33,8 +35,9 @@ while [ $# -gt 0 ]; do
     --rtt) RTTS=$2; shift ;;
     --quick) SIZES=1000,10000 RUNS=3 RTTS=20 FLEET=0 ;;
     --no-fleet) FLEET=0 ;;
+    --fleet-size) FLEET_SIZE=$2; shift ;;
     --keep) KEEP=1 ;;
-    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -102,9 +105,8 @@ done
 
 if [ "$FLEET" = 1 ]; then
   # The fleet view: six clusters, each its own control plane behind its own 20 ms proxy, grown to
-  # 10,000 objects, against one of them alone. Started after the single-cluster runs, so the five
-  # extra apiservers do not share the machine with them.
-  FLEET_SIZE=10000
+  # --fleet-size objects, against one of them alone. Started after the single-cluster runs, so
+  # the five extra apiservers do not share the machine with them.
   log "fleet view: starting six control planes"
   FLEET_STATE=$STATE-fleet
   names=(c0 c1 c2 c3 c4 c5)

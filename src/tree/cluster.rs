@@ -4,7 +4,7 @@
 
 use super::{
     TreeError, TreeOptions,
-    fetch::{FetchOptions, Stats, fetch},
+    fetch::{FetchOptions, Stats, Wire, fetch_wire},
     model::{Expandable, Node, ObjRef, Summary},
 };
 use crate::{
@@ -103,7 +103,17 @@ pub async fn tree_cluster(
     root: &ObjRef,
     options: TreeOptions,
 ) -> Result<ClusterTree, TreeError> {
-    match tree_under(target, root, options).await {
+    tree_cluster_wire(target, root, options, Wire::Auto).await
+}
+
+/// [`tree_cluster`] with LIST responses in the given encoding (tests compare them).
+pub async fn tree_cluster_wire(
+    target: &KubeTarget,
+    root: &ObjRef,
+    options: TreeOptions,
+    wire: Wire,
+) -> Result<ClusterTree, TreeError> {
+    match tree_under(target, root, options, wire).await {
         Err(missing @ TreeError::RootNotFound { .. })
             if options.keos_fallback && root.expandable() == Some(Expandable::Kustomization) =>
         {
@@ -111,7 +121,7 @@ pub async fn tree_cluster(
                 name: ROOT_KUSTOMIZATION.to_string(),
                 ..root.clone()
             };
-            match tree_under(target, &keos, options).await {
+            match tree_under(target, &keos, options, wire).await {
                 Err(TreeError::RootNotFound { .. }) => Err(missing),
                 other => other,
             }
@@ -124,8 +134,9 @@ async fn tree_under(
     target: &KubeTarget,
     root: &ObjRef,
     options: TreeOptions,
+    wire: Wire,
 ) -> Result<ClusterTree, TreeError> {
-    let fetched = fetch(
+    let fetched = fetch_wire(
         target,
         root,
         FetchOptions {
@@ -134,6 +145,7 @@ async fn tree_under(
             keep: options.keep,
             strategy: options.strategy,
         },
+        wire,
     )
     .await?;
     let mut tree = finish(

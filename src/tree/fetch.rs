@@ -11,7 +11,8 @@
 //! a label-selected LIST did not return.
 //!
 //! Each request runs on its own task, so responses are decoded in parallel as they stream in
-//! ([`super::decode`]), off the path of the loop, over one HTTP/2 connection (see
+//! ([`super::decode`] for JSON, [`super::proto`] for the protobuf LISTs of built-in kinds), off
+//! the path of the loop, over one HTTP/2 connection (see
 //! [`crate::kube::LoadedKubeconfig::target_multiplexed`]). A request that is forbidden
 //! cluster-wide is retried namespace by namespace (a tenant may read its own namespaces only);
 //! what still fails is recorded in the snapshot and shown on the nodes it affects. Only the root
@@ -42,6 +43,7 @@ use super::{
     helm::{self, Limits},
     model::{Expandable, GroupKind, ObjRef},
     plan::{self, Job, PAGE_SIZE},
+    proto,
     snapshot::{Attempt, Discovery, FailReason, Failure, HelmState, ObjInfo, Owner, Snapshot, StorageKey},
     walk::{self, RootState, WalkOptions, Walked},
 };
@@ -62,6 +64,16 @@ pub struct FetchOptions {
     pub keep: Keep,
     /// How leaf kinds are fetched.
     pub strategy: plan::Strategy,
+}
+
+/// The encoding asked of the apiserver for LIST responses.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Wire {
+    /// Protobuf for the built-in kinds that have it (see [`proto`]), JSON otherwise.
+    #[default]
+    Auto,
+    /// JSON only (to test that both encodings build the same tree, and to measure them).
+    Json,
 }
 
 /// Counters of one cluster's fetch, for `-v` and the benchmark.
@@ -112,7 +124,17 @@ pub struct Fetched {
 
 /// Fetches everything under `root` on one cluster.
 pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) -> Result<Fetched, TreeError> {
-    fetch_into(target, root, options, None).await
+    fetch_into(target, root, options, None, Wire::Auto).await
+}
+
+/// [`fetch`] with LIST responses in the given encoding.
+pub async fn fetch_wire(
+    target: &KubeTarget,
+    root: &ObjRef,
+    options: FetchOptions,
+    wire: Wire,
+) -> Result<Fetched, TreeError> {
+    fetch_into(target, root, options, None, wire).await
 }
 
 /// Completes `snapshot` (kept up to date by a watcher, see [`super::watch`]) with what the walk
@@ -123,7 +145,7 @@ pub async fn refetch(
     options: FetchOptions,
     snapshot: Snapshot,
 ) -> Result<Fetched, TreeError> {
-    fetch_into(target, root, options, Some(snapshot)).await
+    fetch_into(target, root, options, Some(snapshot), Wire::Auto).await
 }
 
 async fn fetch_into(
@@ -131,6 +153,7 @@ async fn fetch_into(
     root: &ObjRef,
     options: FetchOptions,
     from: Option<Snapshot>,
+    wire: Wire,
 ) -> Result<Fetched, TreeError> {
     let fresh = from.is_none();
     let conn = Arc::new(Conn {
@@ -141,6 +164,7 @@ async fn fetch_into(
         requests: AtomicUsize::new(0),
         bytes: AtomicUsize::new(0),
         keep: options.keep,
+        wire,
     });
     let mut engine = Engine {
         conn: conn.clone(),
@@ -184,6 +208,7 @@ struct Conn {
     requests: AtomicUsize,
     bytes: AtomicUsize,
     keep: Keep,
+    wire: Wire,
 }
 
 type Listed = Vec<(String, String, ObjInfo)>;
@@ -614,11 +639,20 @@ impl Conn {
         }
     }
 
-    /// Sends one request; returns the status and the body, still streaming.
-    async fn send(&self, request: http::Request<Vec<u8>>) -> Result<(http::StatusCode, Body), kube::Error> {
+    /// Sends one request; returns the status, whether the body is protobuf, and the body, still
+    /// streaming.
+    async fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<(http::StatusCode, bool, Body), kube::Error> {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let response = self.target.client.send(request.map(Body::from)).await?;
-        Ok((response.status(), response.into_body()))
+        let protobuf = response
+            .headers()
+            .get(http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with(proto::PROTOBUF));
+        Ok((response.status(), protobuf, response.into_body()))
     }
 
     /// Sends one request and returns the whole body; error statuses become `kube::Error::Api`.
@@ -626,7 +660,7 @@ impl Conn {
         let sent = Instant::now();
         let path = path_of(&request);
         let result = async {
-            let (status, body) = self.send(request).await?;
+            let (status, _, body) = self.send(request).await?;
             let bytes = body.collect_bytes().await?;
             Ok::<_, kube::Error>((status, Vec::from(bytes)))
         }
@@ -707,12 +741,19 @@ impl Conn {
                 lp = lp.continue_token(t);
             }
             let request = Request::new(DynamicObject::url_path(resource, namespace));
-            let http_request = if metadata_only {
+            let mut http_request = if metadata_only {
                 request.list_metadata(&lp)
             } else {
                 request.list(&lp)
             }
             .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
+            if self.wire == Wire::Auto
+                && let Some(accept) = proto::accept(gk, metadata_only, self.keep)
+            {
+                http_request
+                    .headers_mut()
+                    .insert(http::header::ACCEPT, http::HeaderValue::from_static(accept));
+            }
             let (next, page_version) = self
                 .list_page(gk, http_request, &mut objects, &mut warnings)
                 .await
@@ -737,7 +778,7 @@ impl Conn {
     ) -> Result<(Option<String>, Option<String>), kube::Error> {
         let sent = Instant::now();
         let path = path_of(&request);
-        let (status, mut body) = match self.send(request).await {
+        let (status, protobuf, mut body) = match self.send(request).await {
             Ok(r) => r,
             Err(e) => {
                 self.log(path, 0, 0, sent);
@@ -747,8 +788,16 @@ impl Conn {
         if !status.is_success() {
             let bytes = body.collect_bytes().await?;
             self.log(path, status.as_u16(), bytes.len(), sent);
+            if protobuf && let Some(s) = proto::status_of(&bytes) {
+                return Err(kube::Error::Api(s.boxed()));
+            }
             check_status(status, &bytes)?;
             return Ok((None, None));
+        }
+        if protobuf {
+            return self
+                .list_page_protobuf(gk, path, status, sent, body, objects, warnings)
+                .await;
         }
         let mut splitter = ItemSplitter::default();
         let mut bad = None;
@@ -764,6 +813,41 @@ impl Conn {
         self.log(path, status.as_u16(), splitter.bytes, sent);
         if let Some(e) = bad {
             return Err(kube::Error::SerdeError(e));
+        }
+        if !splitter.complete() {
+            return Err(kube::Error::Service("the LIST response ended early".into()));
+        }
+        Ok((splitter.continue_token(), splitter.resource_version()))
+    }
+
+    /// A LIST page in protobuf (see [`proto`]), decoded while it streams.
+    #[allow(clippy::too_many_arguments)]
+    async fn list_page_protobuf(
+        &self,
+        gk: &GroupKind,
+        path: String,
+        status: http::StatusCode,
+        sent: Instant,
+        mut body: Body,
+        objects: &mut Listed,
+        warnings: &mut Vec<String>,
+    ) -> Result<(Option<String>, Option<String>), kube::Error> {
+        let mut splitter = proto::ProtoSplitter::default();
+        let mut bad = None;
+        while let Some(frame) = body.frame().await {
+            let frame = frame?;
+            if let Ok(data) = frame.into_data() {
+                splitter.feed(&data, |item| {
+                    match proto::decode_item(gk, item, self.keep, warnings) {
+                        Ok(decoded) => objects.push(decoded),
+                        Err(e) => bad = Some(e),
+                    }
+                });
+            }
+        }
+        self.log(path, status.as_u16(), splitter.bytes, sent);
+        if let Some(e) = splitter.error().or(bad) {
+            return Err(kube::Error::Service(e.into()));
         }
         if !splitter.complete() {
             return Err(kube::Error::Service("the LIST response ended early".into()));

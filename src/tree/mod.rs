@@ -16,10 +16,10 @@
 //! - [`plan`] turns those needs into requests with the cost model written there (GETs, owner
 //!   label-selected LISTs, namespace or cluster-wide LISTs; forced by [`Strategy`] in tests);
 //! - [`fetch`] runs them concurrently over one HTTP/2 connection, decodes responses as they
-//!   stream ([`decode`]: only what a node needs, `managedFields` too when [`Keep`] asks) into the
-//!   snapshot, and walks again until nothing is missing. [`fetch::fetch`] returns the final walk
-//!   *and* the snapshot, so a watcher can refresh it and walk again without refetching what has
-//!   not changed.
+//!   stream ([`decode`] for JSON, [`proto`] for protobuf: only what a node needs, `managedFields`
+//!   too when [`Keep`] asks) into the snapshot, and walks again until nothing is missing.
+//!   [`fetch::fetch`] returns the final walk *and* the snapshot, so a watcher can refresh it and
+//!   walk again without refetching what has not changed.
 //!
 //! The other modules:
 //!
@@ -77,14 +77,15 @@ pub mod helm;
 pub mod kinds;
 pub mod model;
 pub mod plan;
+pub mod proto;
 pub mod render;
 pub mod snapshot;
 pub mod walk;
 pub mod watch;
 
-pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_fleet};
+pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_cluster_wire, tree_fleet};
 pub use decode::Keep;
-pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, error_chain, fetch};
+pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, Wire, error_chain, fetch};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use plan::Strategy;
 pub use walk::WalkOptions;

@@ -4,7 +4,13 @@
 //!
 //! Costs are counted in what the apiserver and the client spend per request and per object
 //! sent (the object is encoded from the watch cache, gzipped, sent, inflated and decoded: about
-//! ten to thirty microseconds for a typical object on both sides together), and in round trips:
+//! ten to thirty microseconds for a typical object on both sides together), and in round trips.
+//! The encoding is the biggest share of the per-object cost, and it depends on the wire format:
+//! LISTs of built-in kinds are asked for in protobuf ([`super::proto`]), which the apiserver
+//! encodes in about half the time of JSON (measured on the benchmark's 10,000-object cluster: a
+//! cluster-wide LIST of 833 Deployments, 30 ms against 55 ms of apiserver wall time) and the
+//! client skips through by field lengths; custom resources (the Flux kinds among them) exist
+//! only in JSON, so a custom-resource object costs about twice a built-in one. Either way:
 //!
 //! | strategy | requests | objects sent | settles absence? |
 //! |---|---|---|---|

@@ -1063,3 +1063,153 @@ fn flux_tree_nodes(node: &Value, out: &mut BTreeSet<(String, String, String, Str
         }
     }
 }
+
+/// LIST responses of built-in kinds arrive in protobuf (workloads with their status, metadata-only
+/// kinds as PartialObjectMetadata) unless JSON is forced: whatever the strategy, both encodings
+/// build the same tree — rollout counters, conditions (a Deployment past its progress deadline),
+/// PVC phases, objects being deleted, Missing objects — and protobuf carries fewer bytes.
+#[tokio::test]
+async fn the_protobuf_wire_builds_the_same_tree_as_json() {
+    let env = env();
+    let p = prefix();
+    let admin = env.target(env.first()).await;
+    let ns = format!("{p}-w");
+    namespaces(&admin, &[p.clone(), ns.clone()]).await;
+    let labels = owned_by("kustomize.toolkit.fluxcd.io", "root", &p);
+    let template = |app: &str| {
+        json!({"selector": {"matchLabels": {"app": app}},
+               "template": {"metadata": {"labels": {"app": app}}, "spec": {"containers": [{"name": "app", "image": "app:1"}]}}})
+    };
+    let mut entries = Vec::new();
+    let mut objects = Vec::new();
+    let mut add = |kind: &str, group: &str, name: String, object: Option<Value>| {
+        entries.push(format!("{ns}_{name}_{group}_{kind}"));
+        objects.extend(object);
+    };
+    for i in 0..10 {
+        let name = format!("deploy-{i}");
+        let mut spec = template(&name);
+        spec["replicas"] = json!(if i == 4 { 0 } else { 2 });
+        let ready = if i % 3 == 0 { 1 } else { 2 };
+        let mut status = json!({"observedGeneration": if i == 5 { 0 } else { 1 }, "replicas": 2,
+            "updatedReplicas": 2, "readyReplicas": ready, "availableReplicas": ready});
+        if i == 6 {
+            status["conditions"] = json!([{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
+                "message": "ReplicaSet \"x\" has timed out progressing.", "lastTransitionTime": "2026-01-01T00:00:00Z",
+                "lastUpdateTime": "2026-01-01T00:00:00Z"}]);
+        }
+        let object = json!({"apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": ns, "labels": labels}, "spec": spec, "status": status});
+        add("Deployment", "apps", name, Some(object));
+    }
+    add("Deployment", "apps", "deploy-gone".into(), None);
+    for i in 0..9 {
+        let name = format!("sts-{i}");
+        let mut spec = template(&name);
+        spec["replicas"] = json!(1);
+        spec["serviceName"] = json!(name);
+        let ready = i % 2;
+        let object = json!({"apiVersion": "apps/v1", "kind": "StatefulSet",
+            "metadata": {"name": name, "namespace": ns, "labels": labels}, "spec": spec,
+            "status": {"observedGeneration": 1, "replicas": 1, "readyReplicas": ready, "updatedReplicas": 1,
+                       "availableReplicas": ready, "currentReplicas": 1}});
+        add("StatefulSet", "apps", name, Some(object));
+    }
+    for i in 0..9 {
+        let name = format!("ds-{i}");
+        let object = json!({"apiVersion": "apps/v1", "kind": "DaemonSet",
+            "metadata": {"name": name, "namespace": ns, "labels": labels}, "spec": template(&name),
+            "status": {"observedGeneration": 1, "desiredNumberScheduled": 2, "numberReady": 1 + i % 2,
+                       "updatedNumberScheduled": 2, "currentNumberScheduled": 2, "numberMisscheduled": 0}});
+        add("DaemonSet", "apps", name, Some(object));
+    }
+    for i in 0..9 {
+        let name = format!("pvc-{i}");
+        let mut object = json!({"apiVersion": "v1", "kind": "PersistentVolumeClaim",
+            "metadata": {"name": name, "namespace": ns, "labels": labels},
+            "spec": {"accessModes": ["ReadWriteOnce"], "resources": {"requests": {"storage": "1Gi"}}}});
+        match i % 3 {
+            0 => object["status"] = json!({"phase": "Bound"}),
+            1 => object["status"] = json!({"phase": "Lost"}),
+            _ => {}
+        }
+        add("PersistentVolumeClaim", "", name, Some(object));
+    }
+    for i in 0..10 {
+        let name = format!("cfg-{i}");
+        let object = json!({"apiVersion": "v1", "kind": "ConfigMap",
+            "metadata": {"name": name, "namespace": ns, "labels": labels, "finalizers": if i == 1 { json!(["fleet.test/hold"]) } else { json!([]) }},
+            "data": {"k": "v"}});
+        add("ConfigMap", "", name, Some(object));
+    }
+    add("ConfigMap", "", "cfg-gone".into(), None);
+    objects.push(ks_with(&p, "root", entries));
+    apply_all(&admin, objects).await;
+    // A ConfigMap being deleted (held by its finalizer): Progressing (Terminating).
+    env.kubectl(
+        env.first(),
+        &["delete", "configmap", "cfg-1", "-n", &ns, "--wait=false"],
+    );
+    let target = multiplexed(&env.kubeconfig, env.first()).await;
+    let root = RootSpec::parse("ks/root").expect("valid").object(Some(&p));
+    for strategy in [Strategy::Auto, Strategy::Label, Strategy::Namespace] {
+        let (json_tree, json_stats) = tree_json_wire(&target, &root, strategy, tree::Wire::Json).await;
+        let (proto_tree, proto_stats) = tree_json_wire(&target, &root, strategy, tree::Wire::Auto).await;
+        assert_eq!(
+            proto_tree, json_tree,
+            "{strategy:?}: protobuf builds another tree"
+        );
+        assert!(
+            proto_stats.bytes < json_stats.bytes,
+            "{strategy:?}: protobuf {} bytes, JSON {}",
+            proto_stats.bytes,
+            json_stats.bytes
+        );
+        let summary = &json_tree["clusters"][env.first()]["summary"];
+        assert_eq!(summary["total"], 1 + 11 + 9 + 9 + 9 + 11, "{summary}");
+        assert_eq!(summary["missing"], 2, "{summary}");
+        // Deployments 0, 3, 6, 9 (1/2 ready), 5 (rollout not observed), 6 also past its deadline;
+        // StatefulSets 0, 2, 4, 6, 8; DaemonSets 0, 2, 4, 6, 8; PVCs 2, 5, 8 (no phase); cfg-1.
+        assert_eq!(summary["notReady"], 1 + 3, "{summary}");
+        assert_eq!(summary["progressing"], 4 + 5 + 5 + 3 + 1, "{summary}");
+    }
+    env.kubectl(
+        env.first(),
+        &[
+            "patch",
+            "configmap",
+            "cfg-1",
+            "-n",
+            &ns,
+            "--type=merge",
+            "-p",
+            r#"{"metadata":{"finalizers":null}}"#,
+        ],
+    );
+}
+
+async fn tree_json_wire(
+    target: &KubeTarget,
+    root: &fleet::tree::ObjRef,
+    strategy: Strategy,
+    wire: tree::Wire,
+) -> (Value, tree::Stats) {
+    let tree = tree::tree_cluster_wire(
+        target,
+        root,
+        TreeOptions {
+            strategy,
+            ..TreeOptions::default()
+        },
+        wire,
+    )
+    .await
+    .expect("tree builds");
+    let stats = tree.stats.clone();
+    let outcome = tree::ClusterOutcome {
+        context: target.context.clone(),
+        result: Ok(tree),
+    };
+    let text = tree::render::json(std::slice::from_ref(&outcome)).expect("renders");
+    (serde_json::from_str(&text).expect("JSON"), stats)
+}
