@@ -124,3 +124,102 @@ fn git_server_accepts_only_valid_installation_tokens() {
     drop(github);
     assert!(!published.exists());
 }
+
+/// The real source-controller with `provider: github` and `githubAppBaseURL` on the loopback API
+/// mints installation tokens there (JWT verified) and fetches with them; after its token expired
+/// (and the git server refuses it) it mints a new one and keeps fetching.
+#[test]
+fn source_controller_fetches_with_installation_tokens_from_the_fake_api() {
+    use super::{eventually, write};
+    use serde_json::Value;
+
+    let env = Env::load();
+    let (pem, _, public) = super::github_api::generate_key();
+    let github = FakeGithub::start();
+    github.publish_to(&env.state.join("git"));
+    let (app_id, installation_id) = (31_002, 41_002);
+    github.add_app(app_id, &public);
+    let name = format!("sc-app-{}", env.suffix);
+    bare_repo(&env, &name);
+    github.install(app_id, installation_id, &[&format!("acme/{name}")]);
+    // Flux re-mints at 80% of a token's life: 30 s tokens are replaced every ~24 s.
+    github.token_lifetime(30);
+    let url = format!("{}/{name}.git", env.git_url);
+    let dir = env.dir(&name);
+    std::fs::create_dir_all(&dir).expect("work dir");
+    env.git(&dir, &["init", "-q", "-b", "main"]);
+    let push = |n: &str| {
+        write(dir.join("data.txt"), n);
+        env.git(&dir, &["add", "-A"]);
+        env.git(&dir, &["commit", "-qm", n]);
+        env.git(&dir, &["push", "-q", &url, "main"]);
+        env.git(&dir, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    let first = push("one");
+
+    let ns = format!("app-sc-{}", env.suffix);
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let manifests = format!(
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {ns}\n---\n\
+         apiVersion: v1\nkind: Secret\nmetadata:\n  name: app\n  namespace: {ns}\ntype: Opaque\ndata:\n  \
+         githubAppID: {}\n  githubAppInstallationID: {}\n  githubAppPrivateKey: {}\n  githubAppBaseURL: {}\n---\n\
+         apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: fleet\n  namespace: {ns}\n\
+         spec:\n  interval: 5s\n  url: {url}\n  ref:\n    branch: main\n  provider: github\n  secretRef:\n    name: app\n",
+        b64(&app_id.to_string()),
+        b64(&installation_id.to_string()),
+        b64(&pem),
+        b64(&github.url),
+    );
+    let mut cmd = std::process::Command::new(&env.kubectl);
+    cmd.args(["--context", "staging", "apply", "-f", "-"]);
+    env.run(cmd, Some(manifests.as_bytes()))
+        .ok("apply the App Secret and GitRepository");
+    let revision = |want: &str| {
+        let repo: Value = env.get_json("staging", &ns, "gitrepository/fleet");
+        let rev = repo
+            .pointer("/status/artifact/revision")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        if rev.ends_with(want) {
+            Ok(())
+        } else {
+            Err(format!("{:#}", repo["status"]))
+        }
+    };
+    let long = Duration::from_secs(120);
+    eventually(long, "the GitRepository fetched with an App token", || {
+        revision(&first)
+    });
+    let first_token = github.issued()[0].clone();
+    assert!(
+        github
+            .mints()
+            .iter()
+            .all(|(i, s)| *i == installation_id && *s == 201),
+        "every JWT verified: {:?}",
+        github.mints()
+    );
+
+    // Past the first token's expiry: the git server refuses it, Flux has minted another.
+    while jiff::Timestamp::now().as_second() <= first_token.expires {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(
+        git_http_status_as(&url, "git-upload-pack", "x-access-token", &first_token.token),
+        401
+    );
+    let second = push("two");
+    eventually(
+        long,
+        "the GitRepository fetched after the first token expired",
+        || revision(&second),
+    );
+    assert!(
+        github.mints().len() >= 2,
+        "Flux minted again: {:?}",
+        github.mints()
+    );
+
+    env.kubectl("staging", &["delete", "namespace", &ns, "--wait=false"])
+        .ok("delete namespace");
+}
