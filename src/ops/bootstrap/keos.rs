@@ -40,9 +40,7 @@ use crate::{
         preflight::PreflightError,
         spec::DEFAULT_NAMESPACE,
     },
-    credentials::{
-        GitAuth, GitSecret, MetaStore, SecretStore, TokenSource, git_secret_object, upsert_git_secret,
-    },
+    credentials::{GitSecret, MetaStore, SecretStore, TokenSource, upsert_git_secret},
     error::{Error, Result},
     kube::{Applier, ApplyOutcome, FIELD_MANAGER, KubeError, KubeTarget, Resolver},
     manifests::{pointer, yaml},
@@ -249,6 +247,24 @@ pub async fn bootstrap(
     }
     let mapping = fleet::map_contexts(&clusters, &req.contexts, &req.kubeconfig)?;
     let credentials = Arc::new(req.tokens.read(store, metas)?);
+    credentials.check_username(req.options.username.as_deref())?;
+    if let Some(fleet_token) = &credentials.fleet {
+        for d in &dirs {
+            if d.pull_secret.is_none() {
+                continue;
+            }
+            let what = format!("GitRepository {}", keos::FLEET_SOURCE);
+            if let Some(reason) =
+                fleet::provider_mismatch(fleet_token, "--token", &what, d.sync_provider.as_deref())
+            {
+                return Err(BootstrapError::InvalidClusterDir {
+                    path: d.path.join("default/flux-system"),
+                    reason,
+                }
+                .into());
+            }
+        }
+    }
     let manifest = if req.keos.install_flux {
         Some(Arc::new(operator::load(&req.operator_manifest).await?))
     } else {
@@ -520,7 +536,7 @@ struct ApplyJob {
     partial: Arc<BTreeMap<String, OnceLock<Steps>>>,
 }
 
-fn fleet_secret(job: &ApplyJob) -> Option<(GitSecret, &crate::credentials::Token)> {
+fn fleet_secret(job: &ApplyJob) -> Option<(GitSecret, &crate::credentials::ResolvedToken)> {
     let (t, name) = (job.credentials.fleet.as_ref()?, job.dir.pull_secret.as_ref()?);
     Some((
         GitSecret::sync(
@@ -529,7 +545,7 @@ fn fleet_secret(job: &ApplyJob) -> Option<(GitSecret, &crate::credentials::Token
             t.username(job.options.username.as_deref()),
             t.credential.clone(),
         ),
-        &t.token,
+        t,
     ))
 }
 
@@ -553,8 +569,8 @@ fn plan(job: &ApplyJob) -> Result<String> {
         docs.push(cluster::flux_instance(DEFAULT_NAMESPACE));
     }
     docs.extend(cluster::reconciler_objects(DEFAULT_NAMESPACE));
-    if let Some((s, _)) = fleet_secret(job) {
-        let mut obj = git_secret_object(&s);
+    if let Some((s, resolved)) = fleet_secret(job) {
+        let mut obj = resolved.secret_object(&s);
         pointer::set(
             &mut obj,
             &format!("/metadata/annotations/{}", REPLICATE_TO.replace('/', "~1")),
@@ -664,10 +680,10 @@ async fn steps(job: &ApplyJob, log: &ClusterLog) -> Result<Outcome, StepError> {
     .map_err(step_fail("apply the reconciler identity", &out))?;
 
     let mut secrets = Changes::default();
-    if let Some((s, token)) = fleet_secret(job) {
+    if let Some((s, resolved)) = fleet_secret(job) {
         log.step(&format!("writing Secret {DEFAULT_NAMESPACE}/{}", s.name));
         secrets.add(
-            upsert_git_secret(target, &s, &GitAuth::Token(token.clone()))
+            upsert_git_secret(target, &s, &resolved.auth)
                 .await
                 .map_err(step_fail("write the git Secret", &out))?,
         );
