@@ -223,3 +223,231 @@ fn source_controller_fetches_with_installation_tokens_from_the_fake_api() {
     env.kubectl("staging", &["delete", "namespace", &ns, "--wait=false"])
         .ok("delete namespace");
 }
+
+/// Every file under `dir` (recursively).
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// `bootstrap init --provider github` + `bootstrap --token APP` on two clusters: the App goes
+/// from the OS keyring into the App form of the sync Secret, the real source-controller mints
+/// installation tokens from the loopback GitHub API (githubAppBaseURL) and fetches the fleet
+/// repository with them; once its first token expired (the git server refuses it) it mints
+/// another and keeps fetching. The key and the installation tokens appear in no output, file or
+/// log the test can read.
+#[test]
+fn bootstrap_with_a_github_app_on_two_clusters() {
+    use super::{TRANSCRIPT, condition, eventually, peer::testenv_path, write};
+    use serde_json::Value;
+
+    let env = Env::load();
+    let contexts = ["staging", "production"];
+    let (pem, _, public) = super::github_api::generate_key();
+    let github = FakeGithub::start();
+    github.publish_to(&env.state.join("git"));
+    let (app_id, installation_id) = (31_003, 41_003);
+    github.add_app(app_id, &public);
+    let repo = format!("acme/app-fleet-{}", env.suffix);
+    bare_repo(&env, &repo);
+    github.install(app_id, installation_id, &[&repo]);
+    // Flux re-mints at 80% of a token's life: every ~32 s with 40 s tokens.
+    github.token_lifetime(40);
+    let url = format!("{}/{repo}.git", env.git_url);
+    let ns = format!("app-{}", env.suffix);
+    let credential = format!("fleet-app-{}", env.suffix);
+
+    // The classic layout in its own namespace (the demo flow owns flux-system): the environment's
+    // source- and kustomize-controllers reconcile it.
+    let mut install = std::process::Command::new(testenv_path("flux"));
+    install.args(["install", "--export", "--namespace", &ns]);
+    let components = env.run(install, None).ok("flux install --export");
+    let components_file = env.work.path().join("app-gotk-components.yaml");
+    std::fs::write(&components_file, &components).expect("components file");
+    let fleet = env.dir("app-fleet");
+    std::fs::create_dir_all(&fleet).expect("dir");
+    env.git(&fleet, &["init", "-q", "-b", "main"]);
+    let components_arg = components_file.display().to_string();
+    for (cluster, extra) in [("staging", None), ("production", Some("--production"))] {
+        let domain = format!("{cluster}.app.local");
+        let mut args = vec![
+            "init",
+            cluster,
+            "--layout",
+            "classic",
+            "--components-manifest",
+            &components_arg,
+            "--git-url",
+            &url,
+            "--insecure-http",
+            "--provider",
+            "github",
+            "-n",
+            &ns,
+            "--domain",
+            &domain,
+            "--no-multitenant",
+        ];
+        args.extend(extra);
+        env.fleet("bootstrap", &fleet, &args)
+            .ok("bootstrap init --provider github");
+    }
+    // Pushed with the PAT (the App's installation tokens are read-only).
+    let push = |message: &str| {
+        env.git(&fleet, &["add", "-A"]);
+        env.git(&fleet, &["commit", "-qm", message]);
+        env.git(&fleet, &["push", "-q", &url, "main"]);
+        env.git(&fleet, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    let first = push("fleet with a GitHub App");
+
+    // The App into the real keyring: key on stdin, checked against the loopback API.
+    let api = github.api();
+    env.fleet_stdin(
+        "token",
+        &[
+            "set",
+            &credential,
+            "--github-app",
+            "--app-id",
+            &app_id.to_string(),
+            "--installation-id",
+            &installation_id.to_string(),
+            "--github-url",
+            &api,
+        ],
+        pem.as_bytes(),
+    )
+    .ok("token set --github-app");
+    let kubectl = env.kubectl.display().to_string();
+    env.fleet(
+        "bootstrap",
+        &fleet,
+        &[
+            "staging",
+            "production",
+            "--token",
+            &credential,
+            "--insecure-http",
+            "--kubectl",
+            &kubectl,
+            "--timeout",
+            "180s",
+        ],
+    )
+    .ok("bootstrap with the App (waits for the sync to be Ready)");
+
+    let revision = |ctx: &str, want: &str| {
+        let obj = env.get_json(ctx, &ns, &format!("gitrepository/{ns}"));
+        let rev = obj
+            .pointer("/status/artifact/revision")
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        match condition(&obj, "Ready") {
+            Some(c) if c["status"] == "True" && rev.ends_with(want) => Ok(obj),
+            _ => Err(format!("{:#}", obj["status"])),
+        }
+    };
+    let minute = Duration::from_secs(120);
+    for ctx in contexts {
+        let repo_obj = eventually(minute, &format!("{ctx} fetched with the App"), || {
+            revision(ctx, &first)
+        });
+        assert_eq!(repo_obj["spec"]["provider"], "github");
+        let secret = env.get_json(ctx, &ns, "secret/flux-system");
+        let mut keys: Vec<&String> = secret["data"].as_object().expect("data").keys().collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "githubAppBaseURL",
+                "githubAppID",
+                "githubAppInstallationID",
+                "githubAppPrivateKey"
+            ]
+        );
+    }
+    // token set minted one; each cluster's source-controller at least one more, every JWT verified.
+    let mints = github.mints();
+    assert!(mints.len() >= 3, "{mints:?}");
+    assert!(
+        mints.iter().all(|m| *m == (installation_id, 201)),
+        "every JWT verified: {mints:?}"
+    );
+
+    // Past the expiry of the first token a controller minted: the git server refuses it, and
+    // Flux, having minted a new one, still fetches.
+    let controllers_first = github.issued()[1].clone();
+    while jiff::Timestamp::now().as_second() <= controllers_first.expires {
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    assert_eq!(
+        git_http_status_as(
+            &url,
+            "git-upload-pack",
+            "x-access-token",
+            &controllers_first.token
+        ),
+        401,
+        "the git server refuses an expired installation token"
+    );
+    write(
+        fleet.join("clusters/staging/note.txt"),
+        "after the first token expired\n",
+    );
+    let second = push("after expiry");
+    for ctx in contexts {
+        env.reconcile(ctx, &format!("gitrepository/{ns}"), &ns);
+    }
+    for ctx in contexts {
+        eventually(minute, &format!("{ctx} fetched after the token expired"), || {
+            revision(ctx, &second)
+        });
+    }
+    let after = github.mints();
+    assert!(
+        after.len() > mints.len() && after.iter().all(|m| *m == (installation_id, 201)),
+        "Flux minted new tokens: {after:?}"
+    );
+
+    // No key material or installation token in any output, file of the test's directories, or
+    // log of the environment (controllers, git server).
+    let mut secrets: Vec<String> = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::to_string)
+        .collect();
+    secrets.extend(github.issued().into_iter().map(|i| i.token));
+    let transcript = TRANSCRIPT.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    let mut places = vec![("command output".to_string(), transcript)];
+    for f in files_under(env.work.path())
+        .into_iter()
+        .chain(files_under(&env.state.join("logs")))
+        .chain(files_under(&env.state.join("git/app-tokens.d")))
+    {
+        places.push((
+            f.display().to_string(),
+            String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).into_owned(),
+        ));
+    }
+    for (what, text) in &places {
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret material in {what}");
+        }
+    }
+
+    for ctx in contexts {
+        env.kubectl(ctx, &["delete", "namespace", &ns, "--wait=false"])
+            .ok("delete namespace");
+    }
+    env.fleet("token", env.work.path(), &["delete", &credential])
+        .ok("token delete");
+}

@@ -11,7 +11,8 @@ on 127.0.0.1 only. Every request needs HTTP basic auth, one of:
   the old token is rejected from the next request on. If the file is missing or empty, no PAT is
   accepted. The PAT may push (http.receivepack is enabled for it).
 - user `x-access-token`, password = a GitHub App installation token, as GitHub accepts it: only
-  while it is valid, only for the installation's repositories, push only with `contents: write`.
+  while it is valid, only for the installation's repositories (DIR/OWNER/REPO.git, or DIR/REPO.git
+  matched by name), push only with `contents: write`.
   The loopback GitHub API of the tests (tests/support/github_app.rs) publishes what it issued in
   DIR/app-tokens.d/<any name>, one line per token: `SHA256-HEX EXPIRY-UNIX-SECONDS PERMISSION
   OWNER/REPO,...` (a hash, so no token is ever on disk). The directory is re-read on every
@@ -76,9 +77,22 @@ def app_grant(root, token):
 
 
 def repo_name(path):
-    """The repository a request is for: `/fleet.git/info/refs` -> `fleet`."""
-    first = urllib.parse.unquote(urllib.parse.urlsplit(path).path).lstrip("/").split("/")[0]
-    return first[: -len(".git")] if first.endswith(".git") else first
+    """The repository a request is for: `/acme/fleet.git/info/refs` -> `acme/fleet`."""
+    out = []
+    for seg in urllib.parse.unquote(urllib.parse.urlsplit(path).path).strip("/").split("/"):
+        out.append(seg)
+        if seg.endswith(".git"):
+            break
+    name = "/".join(out)
+    return name[: -len(".git")] if name.endswith(".git") else name
+
+
+def in_installation(name, repos):
+    """`owner/repo` must be one of the installation's; a bare `repo` (the server's flat layout)
+    matches by name."""
+    if "/" in name:
+        return name in repos
+    return name in [r.rpartition("/")[2] for r in repos]
 
 
 def is_push(path):
@@ -109,7 +123,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if grant is None:
                 return 401
             permission, repos = grant
-            if repo_name(self.path) not in [r.rpartition("/")[2] for r in repos]:
+            if not in_installation(repo_name(self.path), repos):
                 return 404
             if is_push(self.path) and permission != "write":
                 return 403
