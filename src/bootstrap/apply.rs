@@ -99,14 +99,6 @@ impl Credentials {
         self.all().try_for_each(|t| t.check_username(username))
     }
 
-    /// The keyring names of the GitHub App credentials among them.
-    pub fn apps(&self) -> Vec<&str> {
-        self.all()
-            .filter(|t| t.is_app())
-            .filter_map(|t| t.credential.as_deref())
-            .collect()
-    }
-
     /// The names of the Secrets [`Credentials::writes`] writes, for the permission checks.
     pub fn secret_names(&self, dir: &ClusterDir) -> Vec<String> {
         self.writes(dir, None)

@@ -317,10 +317,13 @@ pub fn provider_mismatch(
     what: &str,
     provider: Option<&str>,
 ) -> Option<String> {
-    let name = resolved.credential.as_deref().unwrap_or("from stdin/env");
+    let who = match &resolved.credential {
+        Some(name) => format!("{flag} credential '{name}'"),
+        None => "the token from stdin or the environment".to_string(),
+    };
     match (resolved.is_app(), provider == Some("github")) {
         (true, false) => Some(format!(
-            "{what} has provider '{}', but {flag} credential '{name}' is a GitHub App: Flux \
+            "{what} has provider '{}', but {who} is a GitHub App: Flux \
              authenticates with an App only when the source says provider: github. Generate the \
              cluster with 'kubectl fleet bootstrap init --provider github' (tenants: 'kubectl fleet \
              tenant create --provider github'), or set the provider in this file, commit and push it \
@@ -328,9 +331,9 @@ pub fn provider_mismatch(
             provider.unwrap_or("generic")
         )),
         (false, true) => Some(format!(
-            "{what} has provider: github, which needs a GitHub App Secret, but {flag} credential \
-             '{name}' is a token: store the App with 'kubectl fleet token set NAME --github-app' and \
-             pass it, or remove provider: github"
+            "{what} has provider: github, which needs a GitHub App Secret, but {who} is a token: \
+             store the App with 'kubectl fleet token set NAME --github-app' and pass it, or remove \
+             provider: github"
         )),
         _ => None,
     }
@@ -396,6 +399,88 @@ mod tests {
                 .expect("valid")
                 .needs_keyring()
         );
+    }
+
+    #[test]
+    fn a_credential_must_suit_every_source_reading_its_secret() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let tenants = root.path().join("tenants/infra");
+        std::fs::create_dir_all(&tenants).expect("mkdir");
+        // d1's flux-infra reads the sync Secret too, here without provider github.
+        std::fs::write(
+            tenants.join("sync.yaml"),
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-infra\nspec:\n  url: https://github.com/acme/infra.git\n  secretRef:\n    name: flux-system\n",
+        )
+        .expect("write");
+        let repo = FleetRepo::open(root.path()).expect("repo");
+        let pem = std::process::Command::new("openssl")
+            .args(["genrsa", "2048"])
+            .output()
+            .expect("openssl runs")
+            .stdout;
+        let key =
+            crate::credentials::github_app::AppKey::from_pem(&String::from_utf8(pem).expect("pem"), "test")
+                .expect("key");
+        let app = ResolvedToken {
+            auth: GitAuth::App(crate::credentials::AppAuth {
+                app_id: 1,
+                installation_id: 2,
+                base_url: None,
+                key,
+            }),
+            credential: Some("fleet-app".into()),
+            stored_username: None,
+        };
+        let token = ResolvedToken {
+            auth: GitAuth::Token(Token::new("ghp_x").expect("valid")),
+            credential: None,
+            stored_username: None,
+        };
+        let dir = |provider: Option<&str>| ClusterDir {
+            name: "staging".into(),
+            path: "clusters/staging".into(),
+            layout: crate::bootstrap::ClusterLayout::D1,
+            namespace: "flux-system".into(),
+            objects: Vec::new(),
+            pull_secret: Some("flux-system".into()),
+            sync_provider: (
+                provider.map(str::to_string),
+                "clusters/staging/flux-system/flux-instance.yaml".into(),
+            ),
+            wait_for: Vec::new(),
+            flux_version: None,
+            warnings: Vec::new(),
+        };
+        let with = |t: &ResolvedToken| Credentials {
+            fleet: Some(t.clone()),
+            tenants: Vec::new(),
+        };
+        // The FluxInstance says generic: refused, naming its file.
+        let err = check_providers(&repo, &dir(None), &with(&app))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("clusters/staging/flux-system/flux-instance.yaml: FluxInstance spec.sync has provider 'generic'")
+                && err.contains("--provider github"),
+            "{err}"
+        );
+        // The FluxInstance is right, but flux-infra reads the same Secret as generic.
+        let err = check_providers(&repo, &dir(Some("github")), &with(&app))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("tenants/infra/sync.yaml: GitRepository flux-infra has provider 'generic'"),
+            "{err}"
+        );
+        // A token for a provider github source.
+        let err = check_providers(&repo, &dir(Some("github")), &with(&token))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("needs a GitHub App Secret, but the token from stdin or the environment is a token"),
+            "{err}"
+        );
+        assert!(check_providers(&repo, &dir(None), &with(&token)).is_ok());
     }
 
     #[test]

@@ -159,17 +159,20 @@ pub async fn create(
     // the form of that Secret, and the credential --apply writes must be of that form.
     if let (Some(source), true) = (&req.token, req.apply) {
         let app = source.shape(stores.metas) != AuthShape::Token;
-        let name = source.credential_name().unwrap_or("from stdin/env");
+        let who = match source.credential_name() {
+            Some(name) => format!("credential '{name}'"),
+            None => "the token from stdin or the environment".to_string(),
+        };
         match (app, req.provider) {
             (true, GitProvider::Generic) => {
                 return Err(TenantError::Flags(format!(
-                    "--token: credential '{name}' is a GitHub App, which Flux uses only with provider github: add --provider github"
+                    "--token: {who} is a GitHub App, which Flux uses only with provider github: add --provider github"
                 ))
                 .into());
             }
             (false, GitProvider::Github) => {
                 return Err(TenantError::Flags(format!(
-                    "--provider github needs a GitHub App credential (kubectl fleet token set NAME --github-app), but credential '{name}' is a token"
+                    "--provider github needs a GitHub App credential (kubectl fleet token set NAME --github-app), but {who} is a token"
                 ))
                 .into());
             }
