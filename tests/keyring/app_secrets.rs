@@ -234,13 +234,79 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
         tdata.keys().collect::<Vec<_>>()
     );
 
+    // keos: keos-fleet and the domain GitRepositories share the Flux Secret, none with provider
+    // github: an App is refused before any cluster is contacted.
+    let keos = tempfile::tempdir().expect("keos fleet");
+    std::fs::write(
+        keos.path().join("kubectl-fleet.yaml"),
+        "profile: keos\nuseCase: talk-to-your-data\n",
+    )
+    .expect("fleet config");
+    const AGE_RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    const AGE_IDENTITY: &str = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+    let keos_init = run(
+        keos.path(),
+        "kubectl-fleet-bootstrap",
+        &[
+            "init",
+            "staging",
+            "--git-url",
+            "https://github.com/acme/keos-fleet.git",
+            "--domain",
+            "k8s.example.com",
+            "--set",
+            "STRATIO_SIZE=S",
+            "--set",
+            "CONTAINER_REGISTRY_URL=registry.example.com:443",
+            "--set",
+            "HELM_REGISTRY_PROVIDER=generic",
+            "--set",
+            "HELM_REGISTRY_TYPE=default",
+            "--set",
+            "HELM_REGISTRY_URL=https://helm.example.com",
+            "--sops-age",
+            AGE_RECIPIENT,
+            "--system-services-git-url",
+            "https://github.com/acme/keos-system-services.git",
+            "--apps-git-url",
+            "https://github.com/acme/keos-apps.git",
+        ],
+    );
+    keos_init.ok();
+    outputs.push(keos_init);
+    let age_key = keos.path().join("age.agekey");
+    std::fs::write(&age_key, format!("{AGE_IDENTITY}\n")).expect("age key");
+    let keos_boot = run(
+        keos.path(),
+        "kubectl-fleet-bootstrap",
+        &[
+            "--kubeconfig",
+            &kubeconfig,
+            "staging/default",
+            "--token",
+            &credential,
+            "--sops-age-key",
+            age_key.to_str().expect("utf-8"),
+            "--no-wait",
+        ],
+    );
+    assert_eq!(keos_boot.code, 2, "{keos_boot:?}");
+    assert!(
+        keos_boot
+            .stderr
+            .contains("a GitHub App credential cannot be used for a keos fleet yet"),
+        "{}",
+        keos_boot.stderr
+    );
+    outputs.push(keos_boot);
+
     // No key material anywhere: outputs, the config directory, the fleet directories.
     let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let mut texts: Vec<(String, String)> = outputs
         .iter()
         .map(|r| ("output".to_string(), format!("{}\n{}", r.stdout, r.stderr)))
         .collect();
-    for dir in [config.path(), generic.path(), app_fleet.path()] {
+    for dir in [config.path(), generic.path(), app_fleet.path(), keos.path()] {
         for f in files_under(dir) {
             texts.push((
                 f.display().to_string(),

@@ -249,6 +249,22 @@ pub async fn bootstrap(
     let credentials = Arc::new(req.tokens.read(store, metas)?);
     credentials.check_username(req.options.username.as_deref())?;
     if let Some(fleet_token) = &credentials.fleet {
+        // keos-fleet and the system-services and apps domain GitRepositories (generated from the
+        // use case, outside the cluster directory) all read the Flux Secret: an App Secret would
+        // need provider github on every one of them, which keos does not generate.
+        if fleet_token.is_app() {
+            return Err(BootstrapError::InvalidFlag {
+                flag: "--token",
+                value: fleet_token.credential.clone().unwrap_or_default(),
+                reason: format!(
+                    "a GitHub App credential cannot be used for a keos fleet yet: GitRepository {} and \
+                     the domain GitRepositories share the Flux Secret and none of them declares \
+                     provider github; pass a token credential",
+                    keos::FLEET_SOURCE
+                ),
+            }
+            .into());
+        }
         for d in &dirs {
             if d.pull_secret.is_none() {
                 continue;
