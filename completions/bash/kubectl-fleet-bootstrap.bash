@@ -234,7 +234,7 @@ _kubectl__fleet__bootstrap() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__bootstrap__subcmd__init)
-            opts="-n -o -q -v -h --namespace --from --layout --environment --git-branch --cluster-name --domain --production --automation --no-automation --git-url --branch --pull-secret --public-repo --insecure-http --flux-version --registry --artifact --variant --image-pull-secret --components --cluster-type --multitenant --no-multitenant --tenant-default-sa --network-policy --no-network-policy --instance-wait --no-instance-wait --operator-chart --cluster-dns-domain --set --profile --use-case --sops-pgp --sops-age --sops-kms --sops-aws-profile --sops-pgp-public-key --system-services-git-url --apps-git-url --capsule-tenant --capsule-owner-group --components-manifest --force --dry-run --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help"
+            opts="-n -o -q -v -h --namespace --from --layout --environment --git-branch --cluster-name --domain --production --automation --no-automation --git-url --branch --pull-secret --public-repo --insecure-http --provider --flux-version --registry --artifact --variant --image-pull-secret --components --cluster-type --multitenant --no-multitenant --tenant-default-sa --network-policy --no-network-policy --instance-wait --no-instance-wait --operator-chart --cluster-dns-domain --set --profile --use-case --sops-pgp --sops-age --sops-kms --sops-aws-profile --sops-pgp-public-key --system-services-git-url --apps-git-url --capsule-tenant --capsule-owner-group --components-manifest --force --dry-run --fleet-dir --kubeconfig --context --all-contexts --request-timeout --output --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -282,6 +282,10 @@ _kubectl__fleet__bootstrap() {
                     ;;
                 --pull-secret)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic github" -- "${cur}"))
                     return 0
                     ;;
                 --flux-version)

@@ -525,7 +525,7 @@ _kubectl__fleet__tenant() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tenant__subcmd__create)
-            opts="-q -v -h --tenant --git-url --insecure-http --role --path --existing-namespace --force --dry-run --apply --token --token-stdin --token-env --username --propagate --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
+            opts="-q -v -h --tenant --git-url --insecure-http --provider --role --path --existing-namespace --force --dry-run --apply --token --token-stdin --token-env --username --propagate --fleet-dir --use-case --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -537,6 +537,10 @@ _kubectl__fleet__tenant() {
                     ;;
                 --git-url)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --provider)
+                    COMPREPLY=($(compgen -W "generic github" -- "${cur}"))
                     return 0
                     ;;
                 --role)

@@ -73,6 +73,8 @@ complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_sub
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l git-url -d 'The fleet repository URL Flux syncs from (https)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l branch -d 'The fleet repository branch (or full ref) Flux syncs from' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l pull-secret -d 'The git Secret the sync reads' -r
+complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l provider -d 'How the sync authenticates: github = a GitHub App Secret (writes `provider: github`; bootstrap then needs an App credential, `token set --github-app`), generic = a token (default, or the --from cluster\'s)' -r -f -a "generic\t'A token Secret (`username`/`password`) or SSH key: no `provider` field'
+github\t'A GitHub App Secret: `provider: github`; source-controller mints installation tokens'"
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l flux-version -d 'Flux version expression (default 2.x, the latest)' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l registry -d 'Registry of the Flux images' -r
 complete -c kubectl-fleet-bootstrap -n "__fish_kubectl_fleet_bootstrap_using_subcommand init" -l artifact -d 'OCI artifact of the distribution manifests (\'none\' for the manifests bundled with the operator, e.g. on air-gapped clusters)' -r

@@ -73,6 +73,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-bootstrap' -Scrip
             [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The fleet repository URL Flux syncs from (https)')
             [CompletionResult]::new('--branch', '--branch', [CompletionResultType]::ParameterName, 'The fleet repository branch (or full ref) Flux syncs from')
             [CompletionResult]::new('--pull-secret', '--pull-secret', [CompletionResultType]::ParameterName, 'The git Secret the sync reads')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'How the sync authenticates: github = a GitHub App Secret (writes `provider: github`; bootstrap then needs an App credential, `token set --github-app`), generic = a token (default, or the --from cluster''s)')
             [CompletionResult]::new('--flux-version', '--flux-version', [CompletionResultType]::ParameterName, 'Flux version expression (default 2.x, the latest)')
             [CompletionResult]::new('--registry', '--registry', [CompletionResultType]::ParameterName, 'Registry of the Flux images')
             [CompletionResult]::new('--artifact', '--artifact', [CompletionResultType]::ParameterName, 'OCI artifact of the distribution manifests (''none'' for the manifests bundled with the operator, e.g. on air-gapped clusters)')

@@ -50,6 +50,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-tenant' -ScriptBl
         'kubectl-fleet-tenant;create' {
             [CompletionResult]::new('--tenant', '--tenant', [CompletionResultType]::ParameterName, 'The tenant the namespace belongs to (its ServiceAccount, Secret and label)')
             [CompletionResult]::new('--git-url', '--git-url', [CompletionResultType]::ParameterName, 'The tenant''s git repository (default: the one its other namespaces use). keos: the apps repository, only to scaffold domain/apps/<use-case>/prerequisites when it does not exist')
+            [CompletionResult]::new('--provider', '--provider', [CompletionResultType]::ParameterName, 'How the tenant GitRepository authenticates: github = a GitHub App Secret (writes `provider: github`; --apply then needs an App credential), generic = a token. d1 only')
             [CompletionResult]::new('--role', '--role', [CompletionResultType]::ParameterName, 'ClusterRole bound to the tenant ServiceAccount in its namespace')
             [CompletionResult]::new('--path', '--path', [CompletionResultType]::ParameterName, 'Kustomization path; must contain the overlay variable ${ENVIRONMENT}. Default: ./components/<namespace>/${ENVIRONMENT}. d1 only (keos: per component, `tenant app add`)')
             [CompletionResult]::new('--token', '--token', [CompletionResultType]::ParameterName, 'With --apply: write Secret flux-<tenant> in the Flux namespace from this stored credential (kubectl fleet token set NAME)')

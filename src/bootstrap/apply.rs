@@ -21,7 +21,7 @@ use super::{
     spec::ClusterLayout,
 };
 use crate::{
-    credentials::{GitAuth, GitSecret, ResolvedToken, Token, upsert_git_secret},
+    credentials::{CredentialError, GitSecret, ResolvedToken, upsert_git_secret},
     error::chain::error_chain,
     kube::{
         Applier, ApplyOutcome, FIELD_MANAGER, Gvk, KubeError, KubeTarget, Resolver, WaitOutcome, wait_until,
@@ -52,12 +52,12 @@ pub struct Credentials {
     pub tenants: Vec<TenantToken>,
 }
 
-/// One git Secret bootstrap writes on a cluster, with its token.
+/// One git Secret bootstrap writes on a cluster, with what it authenticates with.
 pub struct SecretWrite<'a> {
     /// The Secret (name, namespace, username, credential annotation, labels).
     pub secret: GitSecret,
-    /// Its token.
-    pub token: &'a Token,
+    /// Its credential (a token, or a GitHub App).
+    pub resolved: &'a ResolvedToken,
     /// The step, for the failure message ("failed to write the git Secret").
     step: &'static str,
 }
@@ -70,7 +70,7 @@ impl Credentials {
         if let (Some(t), Some(name)) = (&self.fleet, &dir.pull_secret) {
             out.push(SecretWrite {
                 secret: GitSecret::sync(&dir.namespace, name, t.username(username), t.credential.clone()),
-                token: &t.token,
+                resolved: t,
                 step: "write the git Secret",
             });
         }
@@ -82,11 +82,21 @@ impl Credentials {
                     t.token.username(username),
                     t.token.credential.clone(),
                 ),
-                token: &t.token.token,
+                resolved: &t.token,
                 step: "write a tenant Secret",
             });
         }
         out
+    }
+
+    /// Every credential given (fleet, then tenants).
+    fn all(&self) -> impl Iterator<Item = &ResolvedToken> {
+        self.fleet.iter().chain(self.tenants.iter().map(|t| &t.token))
+    }
+
+    /// Refuses `--username` when a credential is a GitHub App (its Secret has no username).
+    pub fn check_username(&self, username: Option<&str>) -> Result<(), CredentialError> {
+        self.all().try_for_each(|t| t.check_username(username))
     }
 
     /// The names of the Secrets [`Credentials::writes`] writes, for the permission checks.
@@ -272,7 +282,7 @@ pub async fn bootstrap(
             w.secret.namespace, w.secret.name
         ));
         secret_changes.add(
-            upsert_git_secret(target, &w.secret, &GitAuth::Token(w.token.clone()))
+            upsert_git_secret(target, &w.secret, &w.resolved.auth)
                 .await
                 .map_err(fail(w.step, &out))?,
         );

@@ -63,6 +63,10 @@ pub struct ClusterDir {
     pub objects: Vec<Value>,
     /// The git Secret the sync source reads, when the repository is private.
     pub pull_secret: Option<String>,
+    /// The sync source's `provider` (FluxInstance `spec.sync.provider`, GitRepository
+    /// `spec.provider`; None = `generic`), and the file or directory that declares it: a GitHub
+    /// App Secret works only with `github`, a token Secret only without it.
+    pub sync_provider: (Option<String>, PathBuf),
     /// The objects that must become Ready, in order (FluxInstance, then the sync Kustomization).
     pub wait_for: Vec<WaitTarget>,
     /// The Flux distribution version expression (d1), for the Kubernetes version check.
@@ -194,6 +198,10 @@ pub fn load(
                 name: str_at(&instance, "/metadata/name").unwrap_or("flux").to_string(),
             }];
             let mut pull_secret = None;
+            let sync_provider = (
+                str_at(&instance, "/spec/sync/provider").map(str::to_string),
+                (*file).clone(),
+            );
             if let Some(sync) = instance.pointer("/spec/sync") {
                 let kind = str_at(sync, "/kind").unwrap_or_default();
                 if kind == "GitRepository" {
@@ -232,6 +240,7 @@ pub fn load(
                 namespace,
                 objects: vec![instance],
                 pull_secret,
+                sync_provider,
                 wait_for,
                 flux_version,
                 warnings,
@@ -288,6 +297,12 @@ pub fn load(
             let pull_secret = source
                 .and_then(|r| str_at(r, "/spec/secretRef/name"))
                 .map(str::to_string);
+            let sync_provider = (
+                source
+                    .and_then(|r| str_at(r, "/spec/provider"))
+                    .map(str::to_string),
+                fs.clone(),
+            );
             if pull_secret.is_some()
                 && let Some(r) = source
             {
@@ -318,6 +333,7 @@ pub fn load(
                 namespace,
                 objects,
                 pull_secret,
+                sync_provider,
                 wait_for,
                 flux_version: None,
                 warnings,

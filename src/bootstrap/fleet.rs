@@ -16,7 +16,7 @@ use super::{
     preflight::Preflight,
 };
 use crate::{
-    credentials::{MetaStore, SecretStore, TokenSource, git_secret_object, validate_name},
+    credentials::{MetaStore, ResolvedToken, SecretStore, TokenSource, validate_name},
     error::{Error, Result},
     kube::LoadedKubeconfig,
     manifests::{
@@ -221,13 +221,122 @@ pub fn dry_run_plan(
         creds
             .writes(dir, username)
             .iter()
-            .map(|w| git_secret_object(&w.secret)),
+            .map(|w| w.resolved.secret_object(&w.secret)),
     );
     docs.extend(dir.objects.iter().cloned());
     let mut out = notes.join("\n");
     out.push_str("\n---\n");
     out.push_str(&yaml::to_multi_doc(&docs, &format!("the plan for {cluster}"))?);
     Ok(out)
+}
+
+/// A source that reads a git Secret, with the `provider` it declares.
+struct SecretReader {
+    /// The file or directory declaring it.
+    file: std::path::PathBuf,
+    /// `FluxInstance spec.sync`, `GitRepository NAME`.
+    what: String,
+    /// Its provider (None = generic).
+    provider: Option<String>,
+}
+
+/// GitRepositories under `tenants/` whose `spec.secretRef.name` is `secret`.
+fn tenant_readers(repo: &FleetRepo, secret: &str) -> Vec<SecretReader> {
+    let mut out = Vec::new();
+    let Ok(files) = yaml_files(&repo.path("tenants")) else {
+        return out;
+    };
+    for f in files {
+        let Ok(text) = std::fs::read_to_string(&f) else {
+            continue;
+        };
+        let Ok(docs) = yaml::from_multi_doc(&text, &f.display().to_string()) else {
+            continue;
+        };
+        for d in docs {
+            if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret) {
+                out.push(SecretReader {
+                    file: f.strip_prefix(repo.root()).unwrap_or(&f).to_path_buf(),
+                    what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
+                    provider: str_at(&d, "/spec/provider").map(str::to_string),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Refuses credentials the sources reading their Secrets cannot use, before anything is written:
+/// source-controller authenticates with a GitHub App Secret only when the source says `provider:
+/// github`, and with a token Secret only when it does not ("has github app data but provider is
+/// not set to github" / "secretRef with github app data must be specified"). Writing the other
+/// form would break a running sync at its next fetch.
+pub fn check_providers(
+    repo: &FleetRepo,
+    dir: &ClusterDir,
+    creds: &Credentials,
+) -> Result<(), BootstrapError> {
+    let mut checks: Vec<(&ResolvedToken, String, Vec<SecretReader>)> = Vec::new();
+    if let (Some(fleet), Some(secret)) = (&creds.fleet, &dir.pull_secret) {
+        let (provider, file) = &dir.sync_provider;
+        let what = match dir.layout {
+            super::ClusterLayout::D1 => "FluxInstance spec.sync".to_string(),
+            super::ClusterLayout::Classic => "the sync GitRepository".to_string(),
+        };
+        let mut readers = vec![SecretReader {
+            file: file.clone(),
+            what,
+            provider: provider.clone(),
+        }];
+        readers.extend(tenant_readers(repo, secret));
+        checks.push((fleet, "--token".into(), readers));
+    }
+    for t in &creds.tenants {
+        let secret = crate::repo::tenant_object_name(&t.tenant);
+        checks.push((
+            &t.token,
+            format!("--tenant-token {}", t.tenant),
+            tenant_readers(repo, &secret),
+        ));
+    }
+    for (resolved, flag, readers) in checks {
+        for r in readers {
+            if let Some(reason) = provider_mismatch(resolved, &flag, &r.what, r.provider.as_deref()) {
+                return Err(BootstrapError::InvalidClusterDir { path: r.file, reason });
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Why source `what` with `provider` (None = generic) cannot authenticate with the Secret written
+/// from `resolved` (given with `flag`), or None when it can.
+pub fn provider_mismatch(
+    resolved: &ResolvedToken,
+    flag: &str,
+    what: &str,
+    provider: Option<&str>,
+) -> Option<String> {
+    let who = match &resolved.credential {
+        Some(name) => format!("{flag} credential '{name}'"),
+        None => "the token from stdin or the environment".to_string(),
+    };
+    match (resolved.is_app(), provider == Some("github")) {
+        (true, false) => Some(format!(
+            "{what} has provider '{}', but {who} is a GitHub App: Flux \
+             authenticates with an App only when the source says provider: github. Generate the \
+             cluster with 'kubectl fleet bootstrap init --provider github' (tenants: 'kubectl fleet \
+             tenant create --provider github'), or set the provider in this file, commit and push it \
+             first",
+            provider.unwrap_or("generic")
+        )),
+        (false, true) => Some(format!(
+            "{what} has provider: github, which needs a GitHub App Secret, but {who} is a token: \
+             store the App with 'kubectl fleet token set NAME --github-app' and pass it, or remove \
+             provider: github"
+        )),
+        _ => None,
+    }
 }
 
 /// GitRepositories under `tenants/` that read the sync Secret too (d1's `flux-infra` reuses
@@ -260,7 +369,7 @@ pub fn secret_reusers(repo: &FleetRepo, secret: &str) -> Vec<(String, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{CredentialMeta, MemoryStore, Provider, Token};
+    use crate::credentials::{CredentialMeta, GitAuth, MemoryStore, Provider, Token};
 
     #[test]
     fn token_flags_are_parsed_and_checked() {
@@ -290,6 +399,88 @@ mod tests {
                 .expect("valid")
                 .needs_keyring()
         );
+    }
+
+    #[test]
+    fn a_credential_must_suit_every_source_reading_its_secret() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let tenants = root.path().join("tenants/infra");
+        std::fs::create_dir_all(&tenants).expect("mkdir");
+        // d1's flux-infra reads the sync Secret too, here without provider github.
+        std::fs::write(
+            tenants.join("sync.yaml"),
+            "apiVersion: source.toolkit.fluxcd.io/v1\nkind: GitRepository\nmetadata:\n  name: flux-infra\nspec:\n  url: https://github.com/acme/infra.git\n  secretRef:\n    name: flux-system\n",
+        )
+        .expect("write");
+        let repo = FleetRepo::open(root.path()).expect("repo");
+        let pem = std::process::Command::new("openssl")
+            .args(["genrsa", "2048"])
+            .output()
+            .expect("openssl runs")
+            .stdout;
+        let key =
+            crate::credentials::github_app::AppKey::from_pem(&String::from_utf8(pem).expect("pem"), "test")
+                .expect("key");
+        let app = ResolvedToken {
+            auth: GitAuth::App(crate::credentials::AppAuth {
+                app_id: 1,
+                installation_id: 2,
+                base_url: None,
+                key,
+            }),
+            credential: Some("fleet-app".into()),
+            stored_username: None,
+        };
+        let token = ResolvedToken {
+            auth: GitAuth::Token(Token::new("ghp_x").expect("valid")),
+            credential: None,
+            stored_username: None,
+        };
+        let dir = |provider: Option<&str>| ClusterDir {
+            name: "staging".into(),
+            path: "clusters/staging".into(),
+            layout: crate::bootstrap::ClusterLayout::D1,
+            namespace: "flux-system".into(),
+            objects: Vec::new(),
+            pull_secret: Some("flux-system".into()),
+            sync_provider: (
+                provider.map(str::to_string),
+                "clusters/staging/flux-system/flux-instance.yaml".into(),
+            ),
+            wait_for: Vec::new(),
+            flux_version: None,
+            warnings: Vec::new(),
+        };
+        let with = |t: &ResolvedToken| Credentials {
+            fleet: Some(t.clone()),
+            tenants: Vec::new(),
+        };
+        // The FluxInstance says generic: refused, naming its file.
+        let err = check_providers(&repo, &dir(None), &with(&app))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("clusters/staging/flux-system/flux-instance.yaml: FluxInstance spec.sync has provider 'generic'")
+                && err.contains("--provider github"),
+            "{err}"
+        );
+        // The FluxInstance is right, but flux-infra reads the same Secret as generic.
+        let err = check_providers(&repo, &dir(Some("github")), &with(&app))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("tenants/infra/sync.yaml: GitRepository flux-infra has provider 'generic'"),
+            "{err}"
+        );
+        // A token for a provider github source.
+        let err = check_providers(&repo, &dir(Some("github")), &with(&token))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("needs a GitHub App Secret, but the token from stdin or the environment is a token"),
+            "{err}"
+        );
+        assert!(check_providers(&repo, &dir(None), &with(&token)).is_ok());
     }
 
     #[test]
@@ -325,7 +516,7 @@ mod tests {
         .expect("valid");
         let creds = sources.read(&store, Some(&metas)).expect("read");
         let fleet = creds.fleet.as_ref().expect("fleet token");
-        assert_eq!(fleet.token.expose(), "ghp_fleet");
+        assert!(matches!(&fleet.auth, GitAuth::Token(t) if t.expose() == "ghp_fleet"));
         assert_eq!(fleet.username(None), "fleet-user");
         assert_eq!(creds.tenants[0].token.username(None), "git");
 
@@ -336,6 +527,7 @@ mod tests {
             namespace: "flux-system".into(),
             objects: Vec::new(),
             pull_secret: Some("flux-system".into()),
+            sync_provider: (None, "clusters/staging/flux-system/flux-instance.yaml".into()),
             wait_for: Vec::new(),
             flux_version: None,
             warnings: Vec::new(),
@@ -345,7 +537,7 @@ mod tests {
         assert_eq!(names, ["flux-system", "flux-apps"]);
         assert_eq!(writes[0].secret.username, "bot");
         assert_eq!(writes[0].secret.credential.as_deref(), Some("fleet-bot"));
-        assert_eq!(writes[1].token.expose(), "ghp_apps");
+        assert!(matches!(&writes[1].resolved.auth, GitAuth::Token(t) if t.expose() == "ghp_apps"));
         assert_eq!(
             writes[1]
                 .secret

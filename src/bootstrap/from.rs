@@ -19,6 +19,7 @@ use super::{
         RUNTIME_KEYS, RuntimeInfo,
     },
 };
+use crate::repo::names::GitProvider;
 use crate::{
     error::Result,
     manifests::{
@@ -151,6 +152,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 git_ref: string_at(&fi, "/spec/sync/ref")
                     .unwrap_or_else(|| ClusterSpec::branch_ref(DEFAULT_BRANCH)),
                 pull_secret: string_at(&fi, "/spec/sync/pullSecret"),
+                provider: GitProvider::from_field(string_at(&fi, "/spec/sync/provider").as_deref()),
                 distribution: Distribution {
                     version: string_at(&fi, "/spec/distribution/version")
                         .unwrap_or_else(|| DEFAULT_FLUX_VERSION.into()),
@@ -220,6 +222,7 @@ pub fn read_cluster(repo: &FleetRepo, other: &str) -> Result<FromCluster> {
                 git_url: string_at(repo_doc, "/spec/url").unwrap_or_default(),
                 git_ref: ClusterSpec::branch_ref(&branch),
                 pull_secret: string_at(repo_doc, "/spec/secretRef/name"),
+                provider: GitProvider::from_field(string_at(repo_doc, "/spec/provider").as_deref()),
                 distribution: Distribution {
                     version: DEFAULT_FLUX_VERSION.into(),
                     registry: DEFAULT_REGISTRY.into(),

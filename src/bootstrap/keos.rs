@@ -490,6 +490,12 @@ pub fn d1_only_flags(input: &InitInput, components_manifest: bool) -> Vec<&'stat
     flag(input.operator_chart.is_some(), "--operator-chart");
     flag(input.cluster_dns_domain.is_some(), "--cluster-dns-domain");
     flag(components_manifest, "--components-manifest");
+    // keos-fleet and the domain GitRepositories share the Flux Secret; a GitHub App for all of
+    // them is not generated (yet): refused rather than half-written.
+    flag(
+        input.provider == Some(crate::repo::names::GitProvider::Github),
+        "--provider github",
+    );
     out
 }
 

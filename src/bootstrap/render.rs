@@ -128,6 +128,7 @@ pub fn flux_instance(spec: &ClusterSpec, base: Option<&Value>) -> Value {
         ("/spec/sync/ref", Some(json!(spec.git_ref))),
         ("/spec/sync/path", Some(json!(spec.sync_path()))),
         ("/spec/sync/pullSecret", opt(&spec.pull_secret)),
+        ("/spec/sync/provider", spec.provider.field().map(|p| json!(p))),
         ("/spec/wait", spec.instance_wait.map(|w| json!(w))),
         (
             "/spec/kustomize/patches",
@@ -362,6 +363,7 @@ pub fn gotk_sync(spec: &ClusterSpec, base: Option<&[Value]>) -> Vec<Value> {
                 pointer::set(doc, "/spec/url", None);
                 pointer::set(doc, "/spec/secretRef", secret);
                 pointer::set(doc, "/spec/url", Some(url));
+                pointer::set(doc, "/spec/provider", spec.provider.field().map(|p| json!(p)));
             }
             Some("Kustomization") => {
                 pointer::set(doc, "/spec/path", Some(json!(format!("./{}", spec.sync_path()))));
@@ -537,6 +539,43 @@ mod tests {
         assert_eq!(files[0].content, "# components\n");
         let k: Value = yaml::from_str(&files[2].content, "kustomization").expect("yaml");
         assert_eq!(k["resources"], json!(["gotk-components.yaml", "gotk-sync.yaml"]));
+    }
+
+    #[test]
+    fn provider_github_is_written_where_flux_reads_it() {
+        let github = |layout| {
+            resolve(
+                &InitInput {
+                    cluster: "staging".into(),
+                    layout: Some(layout),
+                    domain: Some("preview1.example.com".into()),
+                    git_url: Some("https://github.com/acme/fleet.git".into()),
+                    provider: Some(crate::repo::names::GitProvider::Github),
+                    ..Default::default()
+                },
+                &[],
+                None,
+            )
+            .expect("resolves")
+        };
+        let d1 = generate(&github(ClusterLayout::D1), None, None).expect("generates");
+        let fi: Value = yaml::from_str(&d1[0].content, "instance").expect("yaml");
+        assert_eq!(fi["spec"]["sync"]["provider"], "github");
+        assert_eq!(fi["spec"]["sync"]["pullSecret"], "flux-system");
+        let classic = generate(&github(ClusterLayout::Classic), None, Some("# c\n")).expect("generates");
+        let sync = yaml::from_multi_doc(&classic[1].content, "sync").expect("yaml");
+        let repo = sync
+            .iter()
+            .find(|d| d["kind"] == "GitRepository")
+            .expect("GitRepository");
+        assert_eq!(repo["spec"]["provider"], "github");
+        // generic (the default) writes no provider at all.
+        let fi: Value = yaml::from_str(
+            &generate(&spec(ClusterLayout::D1, None), None, None).expect("generates")[0].content,
+            "i",
+        )
+        .expect("yaml");
+        assert!(fi["spec"]["sync"].get("provider").is_none(), "{fi}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::{
         Distribution, FromCluster, InitInput, KNOWN_COMPONENTS, NONE, PRODUCTION, RUNTIME_KEYS, RuntimeInfo,
     },
 };
+use crate::repo::names::GitProvider;
 use crate::repo::{
     clusters,
     names::{self, GitAccess},
@@ -217,6 +218,7 @@ struct Source {
     git_url: String,
     git_ref: String,
     pull_secret: Option<String>,
+    provider: GitProvider,
 }
 
 fn source(input: &InitInput, b: Option<&ClusterSpec>) -> Result<Source, BootstrapError> {
@@ -246,7 +248,24 @@ fn source(input: &InitInput, b: Option<&ClusterSpec>) -> Result<Source, Bootstra
             (None, None) => Some(DEFAULT_NAMESPACE.to_string()),
         }
     };
-    names::git_url("--git-url", &git_url, git_access(input, pull_secret.is_some()))?;
+    let provider = input.provider.or(b.map(|b| b.provider)).unwrap_or_default();
+    match provider {
+        GitProvider::Generic => {
+            names::git_url("--git-url", &git_url, git_access(input, pull_secret.is_some()))?;
+        }
+        GitProvider::Github => {
+            if pull_secret.is_none() {
+                return Err(BootstrapError::InvalidFlag {
+                    flag: "--provider",
+                    value: "github".into(),
+                    reason: "provider github reads the GitHub App from the pull secret; a public \
+                             repository (--public-repo) needs no provider"
+                        .into(),
+                });
+            }
+            names::github_repo_url("--git-url", &git_url, input.insecure_http)?;
+        }
+    }
     if let Some(s) = &pull_secret {
         names::dns_label("--pull-secret", s)?;
     }
@@ -254,6 +273,7 @@ fn source(input: &InitInput, b: Option<&ClusterSpec>) -> Result<Source, Bootstra
         git_url,
         git_ref,
         pull_secret,
+        provider,
     })
 }
 
@@ -344,6 +364,7 @@ pub fn resolve(
         git_url,
         git_ref,
         pull_secret,
+        provider,
     } = source(input, b)?;
     let distribution = distribution(input, b)?;
     let operator_chart = operator_chart(input, b)?;
@@ -363,6 +384,7 @@ pub fn resolve(
         git_url,
         git_ref,
         pull_secret,
+        provider,
         distribution,
         components,
         cluster_type: pick(
@@ -418,6 +440,43 @@ mod tests {
 
     fn spec(input: &InitInput) -> Result<ClusterSpec, BootstrapError> {
         resolve(input, &[], None)
+    }
+
+    #[test]
+    fn provider_github_needs_a_github_https_url_and_a_pull_secret() {
+        let with = |url: &str, public: bool, insecure: bool| {
+            spec(&InitInput {
+                git_url: Some(url.into()),
+                provider: Some(GitProvider::Github),
+                public_repo: public,
+                insecure_http: insecure,
+                ..staging()
+            })
+        };
+        let ok = with("https://github.com/acme/fleet.git", false, false).expect("resolves");
+        assert_eq!(ok.provider, GitProvider::Github);
+        assert!(with("http://127.0.0.1:9/acme/fleet.git", false, true).is_ok());
+        for (url, public, insecure, why) in [
+            (
+                "https://gitlab.com/acme/fleet.git",
+                false,
+                false,
+                "is GitLab, not GitHub",
+            ),
+            (
+                "http://127.0.0.1:9/acme/fleet.git",
+                false,
+                false,
+                "--insecure-http",
+            ),
+            ("ssh://git@github.com/acme/fleet.git", false, false, "over HTTPS"),
+            ("https://github.com/acme/fleet.git", true, false, "--public-repo"),
+        ] {
+            let err = with(url, public, insecure).unwrap_err().to_string();
+            assert!(err.contains(why), "{url}: {err}");
+        }
+        // Without --provider the --from cluster's provider is kept.
+        assert_eq!(spec(&staging()).expect("resolves").provider, GitProvider::Generic);
     }
 
     #[test]

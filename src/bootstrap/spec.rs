@@ -9,6 +9,8 @@ use std::{collections::BTreeMap, path::PathBuf};
 
 use serde_json::Value;
 
+pub use crate::repo::names::GitProvider;
+
 /// The namespace Flux runs in unless told otherwise: the fleet model's one default.
 pub use crate::repo::layout::DEFAULT_FLUX_NAMESPACE as DEFAULT_NAMESPACE;
 
@@ -165,6 +167,8 @@ pub struct ClusterSpec {
     pub git_ref: String,
     /// The git Secret the sync reads (None for a public repository).
     pub pull_secret: Option<String>,
+    /// How the sync authenticates: `provider: github` for a GitHub App Secret.
+    pub provider: GitProvider,
     /// Flux distribution.
     pub distribution: Distribution,
     /// Flux controllers, in [`KNOWN_COMPONENTS`] order.
@@ -309,6 +313,12 @@ pub struct InitInput {
     /// (a lab git server).
     #[arg(long)]
     pub insecure_http: bool,
+
+    /// How the sync authenticates: github = a GitHub App Secret (writes `provider: github`;
+    /// bootstrap then needs an App credential, `token set --github-app`), generic = a token
+    /// (default, or the --from cluster's).
+    #[arg(long, value_enum, value_name = "PROVIDER")]
+    pub provider: Option<GitProvider>,
 
     /// Flux version expression (default 2.x, the latest).
     #[arg(long, value_name = "VERSION")]

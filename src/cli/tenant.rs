@@ -15,6 +15,7 @@ use crate::{
         CreateRequest, DeleteRequest, ListRequest, RepoSelection, TokenStores,
     },
     output::{Printer, TableBuilder},
+    repo::names::GitProvider,
     tenant::{create::DEFAULT_ROLE, list},
 };
 
@@ -206,6 +207,11 @@ pub struct CreateArgs {
     /// (a lab git server).
     #[arg(long)]
     pub insecure_http: bool,
+
+    /// How the tenant GitRepository authenticates: github = a GitHub App Secret (writes
+    /// `provider: github`; --apply then needs an App credential), generic = a token. d1 only.
+    #[arg(long, value_enum, value_name = "PROVIDER", default_value = "generic")]
+    pub provider: GitProvider,
 
     /// ClusterRole bound to the tenant ServiceAccount in its namespace.
     #[arg(long, value_name = "CLUSTERROLE", default_value = DEFAULT_ROLE)]
@@ -451,6 +457,7 @@ async fn create_cmd(
         tenant: args.tenant,
         git_url: args.git_url,
         insecure_http: args.insecure_http,
+        provider: args.provider,
         role: args.role,
         path: args.path,
         existing_namespace: args.existing_namespace,

@@ -37,7 +37,10 @@ pub use secret::{
     APP_KEYS, AppAuth, CREDENTIAL_ANNOTATION, GitAuth, GitSecret, PRESERVED_KEYS, SecretOutcome,
     TENANT_LABEL, UpdateResult, git_secret_object, rotated_secret, update_secret, upsert_git_secret,
 };
-pub use source::{DEFAULT_USERNAME, ResolvedToken, TokenSource, read_token_from};
+pub use source::{
+    AuthShape, DEFAULT_USERNAME, ResolvedToken, TokenSource, app_base_url, read_token_from,
+    redacted_secret_object, username_with_app,
+};
 pub use store::{KEYRING_SERVICE, KeyringStore, LazyKeyring, MemoryStore, SecretStore, validate_name};
 
 use crate::exit::ExitStatus;

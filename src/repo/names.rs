@@ -248,6 +248,91 @@ pub fn git_url(what: &str, url: &str, access: GitAccess) -> Result<(), NameError
     Ok(())
 }
 
+/// How the GitRepositories a command generates authenticate: `provider` in Flux's terms.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum GitProvider {
+    /// A token Secret (`username`/`password`) or SSH key: no `provider` field.
+    #[default]
+    Generic,
+    /// A GitHub App Secret: `provider: github`; source-controller mints installation tokens.
+    Github,
+}
+
+impl GitProvider {
+    /// The value of the `provider` field (None: omitted, Flux's `generic`).
+    pub fn field(self) -> Option<&'static str> {
+        match self {
+            GitProvider::Generic => None,
+            GitProvider::Github => Some("github"),
+        }
+    }
+
+    /// The provider a `provider` field declares; anything but `github` authenticates like generic
+    /// as far as git Secrets go.
+    pub fn from_field(field: Option<&str>) -> Self {
+        match field {
+            Some("github") => GitProvider::Github,
+            _ => GitProvider::Generic,
+        }
+    }
+}
+
+/// Hosts of git forges that are not GitHub: `provider: github` cannot fetch from them.
+const NOT_GITHUB: &[(&str, &str)] = &[
+    ("gitlab.com", "GitLab"),
+    ("bitbucket.org", "Bitbucket"),
+    ("dev.azure.com", "Azure DevOps"),
+    ("ssh.dev.azure.com", "Azure DevOps"),
+    ("codeberg.org", "Codeberg"),
+    ("gitea.com", "Gitea"),
+];
+
+/// Validates a repository URL for `provider: github`: source-controller fetches it over HTTPS
+/// (plain http only with `--insecure-http`) as `x-access-token` with an installation token, so it
+/// must be a GitHub (or GitHub Enterprise Server) repository, `https://HOST/OWNER/REPO[.git]`.
+/// Known other forges, SSH and paths that are not OWNER/REPO (GitLab subgroups) are refused.
+pub fn github_repo_url(what: &str, url: &str, insecure_http: bool) -> Result<(), NameError> {
+    let invalid = |reason: String| NameError::new(what, redact_userinfo(url), &reason);
+    if url.starts_with("ssh://") || (!url.contains("://") && url.contains('@')) {
+        return Err(invalid(
+            "provider github authenticates with GitHub App installation tokens over HTTPS: use the \
+             https:// URL of the repository"
+                .into(),
+        ));
+    }
+    git_url(what, url, GitAccess::Token { insecure_http })?;
+    let rest = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
+    let (authority, path) = rest.split_once('/').unwrap_or((rest, ""));
+    let host = authority
+        .rsplit_once(':')
+        .map_or(authority, |(h, _)| h)
+        .to_ascii_lowercase();
+    let forge = NOT_GITHUB
+        .iter()
+        .find(|(h, _)| host == *h || host.ends_with(&format!(".{h}")))
+        .map(|(_, name)| *name)
+        .or_else(|| match host.split('.').next() {
+            Some("gitlab") => Some("GitLab"),
+            Some("bitbucket") => Some("Bitbucket"),
+            _ => None,
+        })
+        .or_else(|| host.ends_with(".visualstudio.com").then_some("Azure DevOps"));
+    if let Some(forge) = forge {
+        return Err(invalid(format!(
+            "'{host}' is {forge}, not GitHub: provider github works only with GitHub and GitHub \
+             Enterprise Server repositories (use --provider generic with a token)"
+        )));
+    }
+    let path = path.trim_end_matches('/');
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.len() != 2 || segments.iter().any(|s| s.is_empty() || *s == ".git") {
+        return Err(invalid(format!(
+            "'/{path}' is not a GitHub repository path: provider github needs https://HOST/OWNER/REPO"
+        )));
+    }
+    Ok(())
+}
+
 /// Hides `user:password@` in a URL shown in a message.
 pub fn redact_userinfo(url: &str) -> String {
     match url.split_once("://") {
@@ -262,6 +347,40 @@ pub fn redact_userinfo(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn github_provider_urls() {
+        for ok in [
+            "https://github.com/acme/fleet.git",
+            "https://github.com/acme/fleet",
+            "https://ghe.example.com/platform/fleet.git",
+        ] {
+            assert!(github_repo_url("--git-url", ok, false).is_ok(), "{ok} refused");
+        }
+        assert!(github_repo_url("--git-url", "http://127.0.0.1:8080/acme/fleet.git", true).is_ok());
+        for (bad, why) in [
+            ("http://127.0.0.1:8080/acme/fleet.git", "--insecure-http"),
+            ("ssh://git@github.com/acme/fleet.git", "over HTTPS"),
+            ("git@github.com:acme/fleet.git", "over HTTPS"),
+            ("https://gitlab.com/acme/fleet.git", "is GitLab, not GitHub"),
+            (
+                "https://gitlab.example.com/acme/fleet.git",
+                "is GitLab, not GitHub",
+            ),
+            ("https://bitbucket.org/acme/fleet.git", "is Bitbucket"),
+            ("https://dev.azure.com/acme/p/_git/fleet", "is Azure DevOps"),
+            (
+                "https://github.com/acme/group/fleet.git",
+                "not a GitHub repository path",
+            ),
+            ("https://github.com/fleet.git", "not a GitHub repository path"),
+        ] {
+            let err = github_repo_url("--git-url", bad, false).unwrap_err().to_string();
+            assert!(err.contains(why), "{bad}: {err}");
+        }
+        assert_eq!(GitProvider::from_field(Some("github")), GitProvider::Github);
+        assert_eq!(GitProvider::from_field(None).field(), None);
+    }
 
     #[test]
     fn dns_labels() {

@@ -30,7 +30,7 @@ use super::{
     render::{UndefinedVariables, substitute},
 };
 use crate::{
-    credentials::{GitAuth, GitSecret, Token, upsert_git_secret},
+    credentials::{GitAuth, GitSecret, upsert_git_secret},
     kube::{Applier, Gvk, KubeError, KubeTarget, Resolver, find_known, object_ref},
     repo::layout::NamespaceSync,
 };
@@ -114,8 +114,8 @@ pub struct SecretRequest {
     pub username: String,
     /// The keyring credential the token came from (the rotation annotation), if any.
     pub credential: Option<String>,
-    /// The token (never printed).
-    pub token: Token,
+    /// What the Secret authenticates with (never printed).
+    pub auth: GitAuth,
 }
 
 impl SecretRequest {
@@ -412,7 +412,7 @@ pub async fn apply(
     let flux_namespace = pre.flux_namespace.as_str();
     if let Some(s) = &req.secret {
         let secret = s.secret(flux_namespace, &req.tenant);
-        let outcome = upsert_git_secret(target, &secret, &GitAuth::Token(s.token.clone())).await?;
+        let outcome = upsert_git_secret(target, &secret, &s.auth).await?;
         applied.push(Applied {
             object: format!("Secret/{}/{}", secret.namespace, secret.name),
             result: outcome.verb().to_string(),

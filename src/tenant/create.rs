@@ -17,7 +17,7 @@ use super::{
 };
 use crate::{
     manifests::yaml::{self, YamlError},
-    repo::GeneratedFile,
+    repo::{GeneratedFile, names::GitProvider},
 };
 
 /// The ClusterRole tenants are bound to unless `--role` says otherwise.
@@ -47,6 +47,8 @@ pub struct CreateOptions {
 pub struct SyncOptions {
     /// The tenant's git repository.
     pub git_url: String,
+    /// How its GitRepository authenticates (`provider: github` for a GitHub App Secret).
+    pub provider: GitProvider,
     /// The Kustomization path (contains the overlay variable).
     pub path: String,
 }
@@ -143,7 +145,7 @@ pub fn impersonation_patch(service_account: &str) -> Value {
 /// substitution from the namespace's copy of the runtime info.
 pub fn sync(layout: &Layout, opts: &CreateOptions, sync: &SyncOptions) -> Vec<Value> {
     let name = tenant_object_name(&opts.tenant);
-    let git = json!({
+    let mut git = json!({
         "apiVersion": "source.toolkit.fluxcd.io/v1",
         "kind": "GitRepository",
         "metadata": {"name": name},
@@ -154,6 +156,12 @@ pub fn sync(layout: &Layout, opts: &CreateOptions, sync: &SyncOptions) -> Vec<Va
             "url": sync.git_url,
         },
     });
+    // Source-controller reads an App Secret only with provider github.
+    crate::manifests::pointer::set(
+        &mut git,
+        "/spec/provider",
+        sync.provider.field().map(|p| json!(p)),
+    );
     let ks = json!({
         "apiVersion": "kustomize.toolkit.fluxcd.io/v1",
         "kind": "Kustomization",
@@ -186,6 +194,7 @@ mod tests {
             existing_namespace: false,
             sync: Some(SyncOptions {
                 git_url: "https://github.com/controlplaneio-fluxcd/d1-apps.git".into(),
+                provider: GitProvider::Generic,
                 path: Layout::d1().default_path(ns),
             }),
             components: Vec::new(),

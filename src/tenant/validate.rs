@@ -13,7 +13,7 @@ use crate::{
     repo::{
         FleetRepo, Layout, NameError,
         layout::NamespaceRoots,
-        names::{self, GitAccess, RESERVED_NAMESPACES},
+        names::{self, GitAccess, GitProvider, RESERVED_NAMESPACES},
     },
 };
 
@@ -173,6 +173,34 @@ pub fn tenant_git_url(
     onboarded: &[Onboarded],
     tenant: &str,
 ) -> Result<Option<(String, PathBuf)>, TenantError> {
+    Ok(tenant_source(repo, onboarded, tenant)?.and_then(|(doc, file)| {
+        doc.pointer("/spec/url")
+            .and_then(Value::as_str)
+            .map(|url| (url.to_string(), file))
+    }))
+}
+
+/// The `provider` of the GitRepository a tenant's existing namespaces read its Secret with, and
+/// the file: every namespace of a tenant shares that Secret, so they must agree on its form.
+pub fn tenant_provider(
+    repo: &FleetRepo,
+    onboarded: &[Onboarded],
+    tenant: &str,
+) -> Result<Option<(GitProvider, PathBuf)>, TenantError> {
+    Ok(tenant_source(repo, onboarded, tenant)?.map(|(doc, file)| {
+        (
+            GitProvider::from_field(doc.pointer("/spec/provider").and_then(Value::as_str)),
+            file,
+        )
+    }))
+}
+
+/// The first GitRepository with a URL in a tenant's existing namespace directories.
+fn tenant_source(
+    repo: &FleetRepo,
+    onboarded: &[Onboarded],
+    tenant: &str,
+) -> Result<Option<(Value, PathBuf)>, TenantError> {
     for ns in onboarded.iter().filter(|o| o.tenant == tenant) {
         for file in yaml_files(repo, &ns.dir)? {
             let Some(text) = repo.read_optional(&file)? else {
@@ -181,16 +209,24 @@ pub fn tenant_git_url(
             let Ok(docs) = yaml::from_multi_doc(&text, &file.display().to_string()) else {
                 continue;
             };
-            if let Some(url) = docs
-                .iter()
-                .filter(|d| d.get("kind").and_then(Value::as_str) == Some("GitRepository"))
-                .find_map(|d| d.pointer("/spec/url").and_then(Value::as_str))
-            {
-                return Ok(Some((url.to_string(), file)));
+            if let Some(doc) = docs.into_iter().find(|d| {
+                d.get("kind").and_then(Value::as_str) == Some("GitRepository")
+                    && d.pointer("/spec/url").and_then(Value::as_str).is_some()
+            }) {
+                return Ok(Some((doc, file)));
             }
         }
     }
     Ok(None)
+}
+
+/// Validates the tenant repository URL for `provider`: a token's URL rule, or a GitHub
+/// repository's for an App.
+pub fn git_url_for(url: &str, insecure_http: bool, provider: GitProvider) -> Result<(), TenantError> {
+    match provider {
+        GitProvider::Generic => git_url(url, insecure_http),
+        GitProvider::Github => Ok(names::github_repo_url("git URL", url, insecure_http)?),
+    }
 }
 
 /// keos: an app component in the repository (`<namespace>/<component>/` with a kustomization.yaml).

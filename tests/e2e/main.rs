@@ -22,6 +22,10 @@ use std::{
 use base64::Engine as _;
 use serde_json::Value;
 
+#[path = "../support/github_app.rs"]
+mod github_api;
+
+mod app;
 mod keos;
 mod ops;
 mod peer;

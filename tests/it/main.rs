@@ -5,6 +5,7 @@
 
 mod common;
 
+mod app_secrets;
 mod audit;
 mod bootstrap;
 mod classic;

@@ -2105,6 +2105,7 @@ pub(crate) fn create_request(
         tenant: tenant_name.to_string(),
         git_url: Some(APPS_URL.to_string()),
         insecure_http: false,
+        provider: Default::default(),
         role: "admin".to_string(),
         path: None,
         existing_namespace: false,

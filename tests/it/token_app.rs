@@ -314,14 +314,11 @@ async fn an_app_keeps_its_kind_and_is_never_written_or_rotated_as_a_token() {
         "{err}"
     );
 
-    let err = TokenSource::Keyring("fleet-app".into())
+    // Secret writers get the App, never its key as a password.
+    let resolved = TokenSource::Keyring("fleet-app".into())
         .resolve(&rig.store, Some(&rig.metas))
-        .unwrap_err();
-    assert!(matches!(err, CredentialError::WrongKind { .. }), "{err}");
-    assert!(
-        err.to_string().contains("writes token (basic-auth) Secrets only"),
-        "{err}"
-    );
+        .expect("an App resolves");
+    assert!(resolved.is_app(), "{resolved:?}");
 
     let req = RotateRequest {
         name: "fleet-app".into(),

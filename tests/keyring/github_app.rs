@@ -4,7 +4,7 @@
 //! installation token appears in any output or in the config directory.
 
 #[path = "../support/github_app.rs"]
-mod github;
+pub(crate) mod github;
 
 use github::{FakeGithub, generate_key};
 

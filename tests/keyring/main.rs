@@ -13,6 +13,7 @@ mod gitlab_api;
 #[path = "../support/token.rs"]
 mod support;
 
+mod app_secrets;
 mod audit;
 mod bootstrap;
 mod github_app;

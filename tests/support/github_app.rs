@@ -10,6 +10,11 @@
 //!
 //! Any path prefix is accepted (`/api/v3` for Enterprise). Test keys are generated per test with
 //! the real openssl CLI, in memory (nothing written to disk).
+//!
+//! For the Flux tier, [`FakeGithub::publish_to`] makes the test git server (tests/testenv/git_http.py)
+//! accept the tokens this API issued, as GitHub's git endpoint does: it writes the SHA-256 of each
+//! token with its expiry, permission and repositories to `GIT_ROOT/app-tokens.d/`, rewritten on
+//! every mint (a hash: no token on disk).
 
 #![allow(dead_code)]
 
@@ -17,6 +22,7 @@ use std::{
     collections::BTreeMap,
     io::{BufRead, BufReader, Read, Write},
     net::{TcpListener, TcpStream},
+    path::PathBuf,
     process::{Command, Stdio},
     sync::{
         Arc, Mutex,
@@ -89,6 +95,8 @@ struct State {
     /// Every access_tokens answer: (installation, status).
     mints: Vec<(u64, u16)>,
     token_lifetime: i64,
+    /// Where the git server reads the issued tokens (see [`FakeGithub::publish_to`]).
+    publish: Option<PathBuf>,
 }
 
 /// The loopback GitHub API.
@@ -168,6 +176,17 @@ impl FakeGithub {
         self.state.lock().expect("lock").mints.clone()
     }
 
+    /// From now on, keeps `git_root/app-tokens.d/fake-github-PORT` listing every issued token's
+    /// hash for the test git server (removed when the server is dropped).
+    pub fn publish_to(&self, git_root: &std::path::Path) {
+        let dir = git_root.join("app-tokens.d");
+        std::fs::create_dir_all(&dir).expect("app-tokens.d");
+        let port = self.url.rsplit(':').next().unwrap_or("0");
+        let mut state = self.state.lock().expect("lock");
+        state.publish = Some(dir.join(format!("fake-github-{port}")));
+        publish(&state);
+    }
+
     /// Whether `token` is an installation token that is valid now.
     pub fn is_valid(&self, token: &str) -> bool {
         valid_installation(&self.state.lock().expect("lock"), token).is_some()
@@ -177,7 +196,42 @@ impl FakeGithub {
 impl Drop for FakeGithub {
     fn drop(&mut self) {
         self.stop.store(true, Ordering::Relaxed);
+        if let Ok(state) = self.state.lock()
+            && let Some(file) = &state.publish
+        {
+            let _ = std::fs::remove_file(file);
+        }
     }
+}
+
+fn sha256_hex(data: &[u8]) -> String {
+    ring::digest::digest(&ring::digest::SHA256, data)
+        .as_ref()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Rewrites the published token list (atomically: the git server reads it per request).
+fn publish(state: &State) {
+    let Some(file) = &state.publish else {
+        return;
+    };
+    let lines: String = state
+        .issued
+        .iter()
+        .map(|i| {
+            let repos = state
+                .installations
+                .get(&i.installation_id)
+                .map(|(_, r)| r.join(","))
+                .unwrap_or_default();
+            format!("{} {} read {repos}\n", sha256_hex(i.token.as_bytes()), i.expires)
+        })
+        .collect();
+    let tmp = file.with_extension("tmp");
+    std::fs::write(&tmp, lines).expect("write app tokens");
+    std::fs::rename(&tmp, file).expect("publish app tokens");
 }
 
 fn valid_installation(state: &State, token: &str) -> Option<u64> {
@@ -330,6 +384,7 @@ fn answer(state: &Mutex<State>, method: &str, path: &str, query: &str, credentia
                         installation_id,
                         expires,
                     });
+                    publish(&state);
                     let expires_at = jiff::Timestamp::from_second(expires).expect("ts").to_string();
                     (
                         201,

@@ -4,11 +4,21 @@
     git_http.py --root DIR [--port 0] [--port-file FILE]
 
 Serves DIR/<name>.git over the git smart-HTTP protocol by running `git http-backend` per request,
-on 127.0.0.1 only. Every request needs HTTP basic auth: user `git`, password = the contents of
-DIR/token (surrounding whitespace ignored). The token file is re-read on every request, so a test
-can rotate the token by replacing the file; the old token is rejected from the next request on. If
-the file is missing or empty, every request is rejected. Authenticated users may push
-(http.receivepack is enabled for them). With --port 0 the kernel picks a free port; the port is
+on 127.0.0.1 only. Every request needs HTTP basic auth, one of:
+
+- user `git`, password = the contents of DIR/token (surrounding whitespace ignored), a PAT. The
+  token file is re-read on every request, so a test can rotate the token by replacing the file;
+  the old token is rejected from the next request on. If the file is missing or empty, no PAT is
+  accepted. The PAT may push (http.receivepack is enabled for it).
+- user `x-access-token`, password = a GitHub App installation token, as GitHub accepts it: only
+  while it is valid, only for the installation's repositories (DIR/OWNER/REPO.git, or DIR/REPO.git
+  matched by name), push only with `contents: write`.
+  The loopback GitHub API of the tests (tests/support/github_app.rs) publishes what it issued in
+  DIR/app-tokens.d/<any name>, one line per token: `SHA256-HEX EXPIRY-UNIX-SECONDS PERMISSION
+  OWNER/REPO,...` (a hash, so no token is ever on disk). The directory is re-read on every
+  request: an expired or unknown token gets 401, a repository outside the installation 404 (as
+  GitHub hides it), a push with `read` 403.
+ With --port 0 the kernel picks a free port; the port is
 written to --port-file once the socket is listening, so callers never race for it.
 
 go-git (source-controller) does not speak dumb HTTP and clones shallow, hence git http-backend.
@@ -16,14 +26,17 @@ go-git (source-controller) does not speak dumb HTTP and clones shallow, hence gi
 """
 import argparse
 import base64
+import hashlib
 import hmac
 import http.server
 import os
 import subprocess
 import sys
+import time
 import urllib.parse
 
 USER = "git"
+APP_USER = "x-access-token"
 
 
 def read_token(root):
@@ -32,6 +45,59 @@ def read_token(root):
             return f.read().strip()
     except OSError:
         return b""
+
+
+def app_grant(root, token):
+    """(permission, repositories) of a currently valid installation token, or None."""
+    digest = hashlib.sha256(token).hexdigest()
+    now = time.time()
+    d = os.path.join(root, "app-tokens.d")
+    try:
+        names = sorted(os.listdir(d))
+    except OSError:
+        return None
+    found = None
+    for name in names:
+        if name.endswith(".tmp"):
+            continue  # being written; renamed over the real file when complete
+        try:
+            with open(os.path.join(d, name)) as f:
+                lines = f.read().splitlines()
+        except OSError:
+            continue  # replaced or removed while we listed: the next request sees the new one
+        for line in lines:
+            parts = line.split()
+            if len(parts) != 4:
+                continue
+            h, expires, permission, repos = parts
+            # Walk every line (constant work per line): no early exit on a match.
+            if hmac.compare_digest(h, digest) and int(expires) > now:
+                found = (permission, repos.split(","))
+    return found
+
+
+def repo_name(path):
+    """The repository a request is for: `/acme/fleet.git/info/refs` -> `acme/fleet`."""
+    out = []
+    for seg in urllib.parse.unquote(urllib.parse.urlsplit(path).path).strip("/").split("/"):
+        out.append(seg)
+        if seg.endswith(".git"):
+            break
+    name = "/".join(out)
+    return name[: -len(".git")] if name.endswith(".git") else name
+
+
+def in_installation(name, repos):
+    """`owner/repo` must be one of the installation's; a bare `repo` (the server's flat layout)
+    matches by name."""
+    if "/" in name:
+        return name in repos
+    return name in [r.rpartition("/")[2] for r in repos]
+
+
+def is_push(path):
+    u = urllib.parse.urlsplit(path)
+    return u.path.endswith("/git-receive-pack") or "service=git-receive-pack" in u.query
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -43,21 +109,32 @@ class Handler(http.server.BaseHTTPRequestHandler):
         sys.stderr.write("%s %s\n" % (self.log_date_time_string(), fmt % args))
 
     def _authorized(self):
-        token = read_token(self.root)
-        if not token:
-            return False
+        """The status refusing the request (401/403/404), or None when it may go on."""
         h = self.headers.get("Authorization", "")
         scheme, _, value = h.partition(" ")
         if scheme.lower() != "basic":
-            return False
+            return 401
         try:
             user, _, password = base64.b64decode(value.strip(), validate=True).partition(b":")
         except ValueError:
-            return False
+            return 401
+        if user == APP_USER.encode():
+            grant = app_grant(self.root, password)
+            if grant is None:
+                return 401
+            permission, repos = grant
+            if not in_installation(repo_name(self.path), repos):
+                return 404
+            if is_push(self.path) and permission != "write":
+                return 403
+            return None
+        token = read_token(self.root)
+        if not token:
+            return 401
         # Compare both parts in constant time, and always compare the password.
         ok_user = hmac.compare_digest(user, USER.encode())
         ok_pass = hmac.compare_digest(password, token)
-        return ok_user and ok_pass
+        return None if ok_user and ok_pass else 401
 
     def _body(self):
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
@@ -75,10 +152,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
         n = int(self.headers.get("Content-Length") or 0)
         return self.rfile.read(n) if n else b""
 
-    def _deny(self):
-        payload = b"authentication required\n"
-        self.send_response(401)
-        self.send_header("WWW-Authenticate", 'Basic realm="kubectl-fleet test git"')
+    def _deny(self, status):
+        payload = {
+            401: b"authentication required\n",
+            403: b"permission denied: the installation token cannot push\n",
+            404: b"repository not found\n",
+        }[status]
+        self.send_response(status)
+        if status == 401:
+            self.send_header("WWW-Authenticate", 'Basic realm="kubectl-fleet test git"')
         self.send_header("Content-Type", "text/plain")
         self.send_header("Content-Length", str(len(payload)))
         self.end_headers()
@@ -86,8 +168,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def _run(self):
         body = self._body()
-        if not self._authorized():
-            self._deny()
+        refused = self._authorized()
+        if refused is not None:
+            self._deny(refused)
             return
         u = urllib.parse.urlsplit(self.path)
         env = dict(

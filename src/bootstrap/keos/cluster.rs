@@ -133,6 +133,8 @@ pub struct KeosCluster {
     pub objects: Vec<Value>,
     /// The git Secret `keos-fleet` reads (None: a public repository).
     pub pull_secret: Option<String>,
+    /// `keos-fleet`'s `spec.provider` (None: generic).
+    pub sync_provider: Option<String>,
     /// The key Secret the cluster's `.sops.yaml` needs (None: no rule, or KMS).
     pub decryption: Option<DecryptionKey>,
     /// `SOPS_SECRET_PROVIDED`: the apps-components patch gives labelled Kustomizations the key.
@@ -265,6 +267,7 @@ pub fn load(
     let sops_provided = str_at(&runtime, "/data/SOPS_SECRET_PROVIDED") == Some("true");
     let source = find("GitRepository", FLEET_SOURCE).cloned().unwrap_or_default();
     let pull_secret = str_at(&source, "/spec/secretRef/name").map(str::to_string);
+    let sync_provider = str_at(&source, "/spec/provider").map(str::to_string);
     let url = str_at(&source, "/spec/url").unwrap_or_default();
     if pull_secret.is_some() {
         clusterdir::check_token_url(
@@ -293,6 +296,7 @@ pub fn load(
         path: rel,
         objects,
         pull_secret,
+        sync_provider,
         decryption,
         sops_provided,
         wait_for,

@@ -40,9 +40,7 @@ use crate::{
         preflight::PreflightError,
         spec::DEFAULT_NAMESPACE,
     },
-    credentials::{
-        GitAuth, GitSecret, MetaStore, SecretStore, TokenSource, git_secret_object, upsert_git_secret,
-    },
+    credentials::{GitSecret, MetaStore, SecretStore, TokenSource, upsert_git_secret},
     error::{Error, Result},
     kube::{Applier, ApplyOutcome, FIELD_MANAGER, KubeError, KubeTarget, Resolver},
     manifests::{pointer, yaml},
@@ -249,6 +247,40 @@ pub async fn bootstrap(
     }
     let mapping = fleet::map_contexts(&clusters, &req.contexts, &req.kubeconfig)?;
     let credentials = Arc::new(req.tokens.read(store, metas)?);
+    credentials.check_username(req.options.username.as_deref())?;
+    if let Some(fleet_token) = &credentials.fleet {
+        // keos-fleet and the system-services and apps domain GitRepositories (generated from the
+        // use case, outside the cluster directory) all read the Flux Secret: an App Secret would
+        // need provider github on every one of them, which keos does not generate.
+        if fleet_token.is_app() {
+            return Err(BootstrapError::InvalidFlag {
+                flag: "--token",
+                value: fleet_token.credential.clone().unwrap_or_default(),
+                reason: format!(
+                    "a GitHub App credential cannot be used for a keos fleet yet: GitRepository {} and \
+                     the domain GitRepositories share the Flux Secret and none of them declares \
+                     provider github; pass a token credential",
+                    keos::FLEET_SOURCE
+                ),
+            }
+            .into());
+        }
+        for d in &dirs {
+            if d.pull_secret.is_none() {
+                continue;
+            }
+            let what = format!("GitRepository {}", keos::FLEET_SOURCE);
+            if let Some(reason) =
+                fleet::provider_mismatch(fleet_token, "--token", &what, d.sync_provider.as_deref())
+            {
+                return Err(BootstrapError::InvalidClusterDir {
+                    path: d.path.join("default/flux-system"),
+                    reason,
+                }
+                .into());
+            }
+        }
+    }
     let manifest = if req.keos.install_flux {
         Some(Arc::new(operator::load(&req.operator_manifest).await?))
     } else {
@@ -520,7 +552,7 @@ struct ApplyJob {
     partial: Arc<BTreeMap<String, OnceLock<Steps>>>,
 }
 
-fn fleet_secret(job: &ApplyJob) -> Option<(GitSecret, &crate::credentials::Token)> {
+fn fleet_secret(job: &ApplyJob) -> Option<(GitSecret, &crate::credentials::ResolvedToken)> {
     let (t, name) = (job.credentials.fleet.as_ref()?, job.dir.pull_secret.as_ref()?);
     Some((
         GitSecret::sync(
@@ -529,7 +561,7 @@ fn fleet_secret(job: &ApplyJob) -> Option<(GitSecret, &crate::credentials::Token
             t.username(job.options.username.as_deref()),
             t.credential.clone(),
         ),
-        &t.token,
+        t,
     ))
 }
 
@@ -553,8 +585,8 @@ fn plan(job: &ApplyJob) -> Result<String> {
         docs.push(cluster::flux_instance(DEFAULT_NAMESPACE));
     }
     docs.extend(cluster::reconciler_objects(DEFAULT_NAMESPACE));
-    if let Some((s, _)) = fleet_secret(job) {
-        let mut obj = git_secret_object(&s);
+    if let Some((s, resolved)) = fleet_secret(job) {
+        let mut obj = resolved.secret_object(&s);
         pointer::set(
             &mut obj,
             &format!("/metadata/annotations/{}", REPLICATE_TO.replace('/', "~1")),
@@ -664,10 +696,10 @@ async fn steps(job: &ApplyJob, log: &ClusterLog) -> Result<Outcome, StepError> {
     .map_err(step_fail("apply the reconciler identity", &out))?;
 
     let mut secrets = Changes::default();
-    if let Some((s, token)) = fleet_secret(job) {
+    if let Some((s, resolved)) = fleet_secret(job) {
         log.step(&format!("writing Secret {DEFAULT_NAMESPACE}/{}", s.name));
         secrets.add(
-            upsert_git_secret(target, &s, &GitAuth::Token(token.clone()))
+            upsert_git_secret(target, &s, &resolved.auth)
                 .await
                 .map_err(step_fail("write the git Secret", &out))?,
         );

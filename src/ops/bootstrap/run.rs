@@ -347,6 +347,10 @@ pub(super) async fn bootstrap(
         lock_credentials(metas, req.tokens.credential_names())?
     };
     let credentials = Arc::new(req.tokens.read(store, metas)?);
+    credentials.check_username(req.options.username.as_deref())?;
+    for dir in &dirs {
+        fleet::check_providers(&req.repo, dir, &credentials)?;
+    }
     let files = prepare_secrets(&req.repo, &clusters, req.sops.as_deref(), reporter)?;
     let manifest = if dirs.iter().any(|d| d.layout == ClusterLayout::D1) {
         Some(Arc::new(operator::load(&req.operator_manifest).await?))

@@ -9,7 +9,7 @@ use super::{
 };
 use crate::{
     credentials::{
-        DEFAULT_USERNAME, GitSecret, TENANT_LABEL, TokenSource, git_secret_object,
+        AuthShape, DEFAULT_USERNAME, GitSecret, TENANT_LABEL, TokenSource, redacted_secret_object,
         rotation::lock_credentials, validate_name,
     },
     error::{ExitStatus, Result},
@@ -17,7 +17,11 @@ use crate::{
     manifests::yaml,
     ops::{TargetReport, exit_status},
     output::{Reporter, plural},
-    repo::{FleetRepo, GeneratedFile, Layout, WritePlan, layout::NamespaceSync, names},
+    repo::{
+        FleetRepo, GeneratedFile, Layout, WritePlan,
+        layout::NamespaceSync,
+        names::{self, GitProvider},
+    },
     tenant::{
         TenantError,
         apply::{self, ApplyRequest, Preflight, SecretRequest},
@@ -41,6 +45,8 @@ pub struct CreateRequest {
     pub git_url: Option<String>,
     /// `--insecure-http`: accept a plain http git URL (the tenant token then crosses unencrypted).
     pub insecure_http: bool,
+    /// `--provider`: how the tenant GitRepository authenticates (github: a GitHub App Secret).
+    pub provider: GitProvider,
     /// The ClusterRole bound in the namespace.
     pub role: String,
     /// The Kustomization path template (default: the layout's).
@@ -107,6 +113,12 @@ pub async fn create(
     if let Some(TokenSource::Keyring(name)) = &req.token {
         validate_name(name)?;
     }
+    if let (Some(source), Some(_)) = (&req.token, &req.username)
+        && let Some(name) = source.credential_name()
+        && source.shape(stores.metas) != AuthShape::Token
+    {
+        return Err(crate::credentials::username_with_app(name).into());
+    }
     if !req.apply {
         if req.token.is_some() {
             return Err(TenantError::Flags(
@@ -135,6 +147,37 @@ pub async fn create(
             ))
             .into());
         }
+        if req.provider != GitProvider::Generic {
+            return Err(TenantError::Flags(format!(
+                "--provider: keos app namespaces have no GitRepository of their own; app components read GitRepository {}, which bootstrap init writes",
+                layout.apps().map(|a| a.source).unwrap_or_default(),
+            ))
+            .into());
+        }
+    }
+    // Every namespace of a tenant reads the one tenant Secret: its GitRepositories must agree on
+    // the form of that Secret, and the credential --apply writes must be of that form.
+    if let (Some(source), true) = (&req.token, req.apply) {
+        let app = source.shape(stores.metas) != AuthShape::Token;
+        let who = match source.credential_name() {
+            Some(name) => format!("credential '{name}'"),
+            None => "the token from stdin or the environment".to_string(),
+        };
+        match (app, req.provider) {
+            (true, GitProvider::Generic) => {
+                return Err(TenantError::Flags(format!(
+                    "--token: {who} is a GitHub App, which Flux uses only with provider github: add --provider github"
+                ))
+                .into());
+            }
+            (false, GitProvider::Github) => {
+                return Err(TenantError::Flags(format!(
+                    "--provider github needs a GitHub App credential (kubectl fleet token set NAME --github-app), but {who} is a token"
+                ))
+                .into());
+            }
+            _ => {}
+        }
     }
     let onboarded = validate::onboarded_namespaces(&fleet, &layout)?;
     let dir = layout.namespace_dir(&req.tenant, &req.namespace);
@@ -157,8 +200,24 @@ pub async fn create(
                 }
             },
         };
-        validate::git_url(&git_url, req.insecure_http)?;
-        Some(SyncOptions { git_url, path })
+        validate::git_url_for(&git_url, req.insecure_http, req.provider)?;
+        if let Some((other, file)) = validate::tenant_provider(&fleet, &onboarded, &req.tenant)?
+            && other != req.provider
+        {
+            return Err(TenantError::Flags(format!(
+                "--provider {}: tenant '{}' already reads its Secret with provider {} ({}); all its namespaces share that Secret, so they need the same provider",
+                provider_name(req.provider),
+                req.tenant,
+                provider_name(other),
+                file.display()
+            ))
+            .into());
+        }
+        Some(SyncOptions {
+            git_url,
+            provider: req.provider,
+            path,
+        })
     } else {
         extra_files = keos_prerequisites(&fleet, &layout, req.git_url.as_deref(), req.insecure_http)?;
         None
@@ -229,11 +288,12 @@ pub async fn create(
     let secret = match (&req.token, req.dry_run) {
         (Some(source), false) => {
             let resolved = source.resolve(stores.secrets, stores.metas)?;
+            resolved.check_username(req.username.as_deref())?;
             reporter.debug(&format!("tenant token: {}", source.describe()));
             Some(SecretRequest {
                 username: resolved.username(req.username.as_deref()),
                 credential: resolved.credential,
-                token: resolved.token,
+                auth: resolved.auth,
             })
         }
         _ => None,
@@ -285,6 +345,7 @@ pub async fn create(
             tenant: &req.tenant,
             username: planned_username(source, req.username.as_deref(), stores),
             credential: source.credential_name().map(str::to_string),
+            shape: source.shape(stores.metas),
         });
         let planned = planned_objects(&targets, &preflights, &request, planned_secret.as_ref())?;
         let files = FilesOutcome {
@@ -322,21 +383,30 @@ pub async fn create(
     })
 }
 
+fn provider_name(p: GitProvider) -> &'static str {
+    p.field().unwrap_or("generic")
+}
+
 /// The tenant Secret as `--dry-run` shows it: no token is read.
 struct PlannedSecret<'a> {
     tenant: &'a str,
     username: String,
     credential: Option<String>,
+    /// A token's or an App's form, from the credential's metadata.
+    shape: AuthShape,
 }
 
 impl PlannedSecret<'_> {
     fn object(&self, flux_namespace: &str) -> Value {
-        git_secret_object(&GitSecret::tenant(
-            flux_namespace,
-            self.tenant,
-            self.username.clone(),
-            self.credential.clone(),
-        ))
+        redacted_secret_object(
+            &GitSecret::tenant(
+                flux_namespace,
+                self.tenant,
+                self.username.clone(),
+                self.credential.clone(),
+            ),
+            &self.shape,
+        )
     }
 }
 

@@ -328,6 +328,7 @@ mod tests {
             tenant: "apps".into(),
             git_url: Some(URL.into()),
             insecure_http: false,
+            provider: Default::default(),
             role: "admin".into(),
             path: None,
             existing_namespace: false,

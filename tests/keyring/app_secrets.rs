@@ -1,0 +1,326 @@
+//! GitHub App credentials in the Secrets bootstrap and tenant `--apply` write (issue 17), with the
+//! real Secret Service and the real apiserver: the App form (`githubAppID`,
+//! `githubAppInstallationID`, `githubAppPrivateKey`, `githubAppBaseURL` for an Enterprise API)
+//! with no token keys; `--dry-run` shows it with the key redacted; a generated source without
+//! `provider: github`, or `--username`, is refused before anything is written; the key never
+//! appears in any output or file.
+
+use std::path::Path;
+
+use k8s_openapi::api::core::v1::Secret;
+use kube::Api;
+
+use crate::{
+    common::{Cmd, Run, apply, env, unique},
+    files_under,
+    github_app::github::{FakeGithub, generate_key},
+};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
+    let github = FakeGithub::start();
+    let (pem, _, public) = generate_key();
+    github.add_app(41, &public);
+    github.install(41, 410, &["acme/fleet", "acme/apps"]);
+    let config = tempfile::tempdir().expect("config dir");
+    let (generic, app_fleet) = (
+        tempfile::tempdir().expect("fleet dir"),
+        tempfile::tempdir().expect("fleet dir"),
+    );
+    let key_dir = tempfile::tempdir().expect("key dir");
+    let key_file = key_dir.path().join("app.pem");
+    std::fs::write(&key_file, &pem).expect("write key");
+    let ns = unique("kr-app");
+    let credential = unique("fleet-app");
+    let (tenant, tenant_ns) = (unique("kr-tn"), unique("kr-tns"));
+    let kubeconfig = env().kubeconfig.display().to_string();
+    let api = github.api();
+    let operator = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/fixtures/bootstrap/operator.yaml"),
+    )
+    .expect("fixture")
+    .replace("NAMESPACE", &ns)
+    .replace("VERSION", "v0.58.1");
+    let mut outputs: Vec<Run> = Vec::new();
+    let run = |dir: &Path, bin: &str, args: &[&str]| -> Run {
+        Cmd::fleet(bin)
+            .env("XDG_CONFIG_HOME", config.path())
+            .current_dir(dir)
+            .args(args)
+            .run()
+    };
+    let init = |dir: &Path, extra: &[&str]| -> Run {
+        std::fs::write(dir.join("operator.yaml"), &operator).expect("write manifest");
+        let mut args = vec![
+            "init",
+            "staging",
+            "-n",
+            &ns,
+            "--git-url",
+            "https://github.com/acme/fleet.git",
+            "--domain",
+            "preview1.example.com",
+        ];
+        args.extend(extra);
+        run(dir, "kubectl-fleet-bootstrap", &args)
+    };
+    let bootstrap = |dir: &Path, extra: &[&str]| -> Run {
+        let mut args = vec![
+            "--kubeconfig",
+            &kubeconfig,
+            "staging",
+            "--token",
+            &credential,
+            "--operator-manifest",
+            "operator.yaml",
+            "--no-wait",
+        ];
+        args.extend(extra);
+        run(dir, "kubectl-fleet-bootstrap", &args)
+    };
+
+    outputs.push(run(
+        generic.path(),
+        "kubectl-fleet-token",
+        &[
+            "set",
+            &credential,
+            "--github-app",
+            "--app-id",
+            "41",
+            "--installation-id",
+            "410",
+            "--github-url",
+            &api,
+            "--private-key-file",
+            key_file.to_str().expect("utf-8"),
+        ],
+    ));
+    outputs.push(init(generic.path(), &[]));
+    outputs.push(init(app_fleet.path(), &["--provider", "github"]));
+    for r in &outputs {
+        r.ok();
+    }
+    let fi = std::fs::read_to_string(
+        app_fleet
+            .path()
+            .join("clusters/staging/flux-system/flux-instance.yaml"),
+    )
+    .expect("FluxInstance");
+    let fi: serde_json::Value = fleet::manifests::yaml::from_str(&fi, "fi").expect("yaml");
+    assert_eq!(fi["spec"]["sync"]["provider"], "github");
+
+    // A FluxInstance without provider github cannot use an App: refused, nothing written.
+    let refused = bootstrap(generic.path(), &[]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("is a GitHub App")
+            && refused.stderr.contains("--provider github")
+            && refused.stderr.contains("flux-instance.yaml"),
+        "{}",
+        refused.stderr
+    );
+    outputs.push(refused);
+    // An App Secret has no username.
+    let username = bootstrap(app_fleet.path(), &["--username", "bot"]);
+    assert_eq!(username.code, 2, "{username:?}");
+    assert!(
+        username
+            .stderr
+            .contains("--username applies to token Secrets only"),
+        "{}",
+        username.stderr
+    );
+    outputs.push(username);
+    let target = env().target("staging").await;
+    let secrets: Api<Secret> = Api::namespaced(target.client.clone(), &ns);
+    assert!(
+        secrets.get_opt("flux-system").await.expect("get").is_none(),
+        "nothing written by the refused runs"
+    );
+
+    // --dry-run: the App form, the key redacted.
+    let plan = bootstrap(app_fleet.path(), &["--dry-run"]);
+    let text = plan.ok().to_string();
+    for want in [
+        "githubAppID: \"41\"",
+        "githubAppInstallationID: \"410\"",
+        "githubAppPrivateKey: <redacted>",
+        &format!("githubAppBaseURL: {api}"),
+    ] {
+        assert!(text.contains(want), "{want} not in the plan:\n{text}");
+    }
+    assert!(!text.contains("password"), "{text}");
+    outputs.push(plan);
+
+    let boot = bootstrap(app_fleet.path(), &[]);
+    boot.ok();
+    outputs.push(boot);
+    let fs = secrets.get("flux-system").await.expect("flux-system Secret");
+    let data = fs.data.clone().expect("data");
+    let keys: Vec<&str> = data.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "githubAppBaseURL",
+            "githubAppID",
+            "githubAppInstallationID",
+            "githubAppPrivateKey"
+        ]
+    );
+    let read = |k: &str| String::from_utf8_lossy(&data[k].0).into_owned();
+    assert_eq!(read("githubAppID"), "41");
+    assert_eq!(read("githubAppInstallationID"), "410");
+    assert_eq!(read("githubAppBaseURL"), api);
+    assert_eq!(read("githubAppPrivateKey"), pem.trim());
+    assert_eq!(
+        fs.metadata.annotations.clone().unwrap_or_default()["kubectl-fleet.dev/credential"],
+        credential
+    );
+
+    // tenant create --apply: refused without --provider github, the App form with it.
+    let info = std::fs::read_to_string(app_fleet.path().join("clusters/staging/runtime-info.yaml"))
+        .expect("runtime info");
+    apply(
+        &target,
+        fleet::manifests::yaml::from_str(&info, "runtime-info.yaml").expect("parses"),
+    )
+    .await;
+    let tenant_create = |extra: &[&str]| -> Run {
+        let mut args = vec![
+            "--kubeconfig",
+            &kubeconfig,
+            "create",
+            &tenant_ns,
+            "--tenant",
+            &tenant,
+            "--git-url",
+            "https://github.com/acme/apps.git",
+            "--apply",
+            "--context",
+            "staging",
+            "--token",
+            &credential,
+        ];
+        args.extend(extra);
+        run(app_fleet.path(), "kubectl-fleet-tenant", &args)
+    };
+    let refused = tenant_create(&[]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("add --provider github"),
+        "{}",
+        refused.stderr
+    );
+    outputs.push(refused);
+    let created = tenant_create(&["--provider", "github"]);
+    created.ok();
+    outputs.push(created);
+    let sync = std::fs::read_to_string(
+        app_fleet
+            .path()
+            .join(format!("tenants/{tenant}/components/{tenant_ns}/sync.yaml")),
+    )
+    .expect("sync.yaml");
+    assert!(sync.contains("provider: github"), "{sync}");
+    let ts = secrets
+        .get(&format!("flux-{tenant}"))
+        .await
+        .expect("tenant Secret");
+    let tdata = ts.data.clone().expect("data");
+    assert!(
+        tdata.contains_key("githubAppPrivateKey") && !tdata.contains_key("password"),
+        "{:?}",
+        tdata.keys().collect::<Vec<_>>()
+    );
+
+    // keos: keos-fleet and the domain GitRepositories share the Flux Secret, none with provider
+    // github: an App is refused before any cluster is contacted.
+    let keos = tempfile::tempdir().expect("keos fleet");
+    std::fs::write(
+        keos.path().join("kubectl-fleet.yaml"),
+        "profile: keos\nuseCase: talk-to-your-data\n",
+    )
+    .expect("fleet config");
+    const AGE_RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
+    const AGE_IDENTITY: &str = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+    let keos_init = run(
+        keos.path(),
+        "kubectl-fleet-bootstrap",
+        &[
+            "init",
+            "staging",
+            "--git-url",
+            "https://github.com/acme/keos-fleet.git",
+            "--domain",
+            "k8s.example.com",
+            "--set",
+            "STRATIO_SIZE=S",
+            "--set",
+            "CONTAINER_REGISTRY_URL=registry.example.com:443",
+            "--set",
+            "HELM_REGISTRY_PROVIDER=generic",
+            "--set",
+            "HELM_REGISTRY_TYPE=default",
+            "--set",
+            "HELM_REGISTRY_URL=https://helm.example.com",
+            "--sops-age",
+            AGE_RECIPIENT,
+            "--system-services-git-url",
+            "https://github.com/acme/keos-system-services.git",
+            "--apps-git-url",
+            "https://github.com/acme/keos-apps.git",
+        ],
+    );
+    keos_init.ok();
+    outputs.push(keos_init);
+    let age_key = keos.path().join("age.agekey");
+    std::fs::write(&age_key, format!("{AGE_IDENTITY}\n")).expect("age key");
+    let keos_boot = run(
+        keos.path(),
+        "kubectl-fleet-bootstrap",
+        &[
+            "--kubeconfig",
+            &kubeconfig,
+            "staging/default",
+            "--token",
+            &credential,
+            "--sops-age-key",
+            age_key.to_str().expect("utf-8"),
+            "--no-wait",
+        ],
+    );
+    assert_eq!(keos_boot.code, 2, "{keos_boot:?}");
+    assert!(
+        keos_boot
+            .stderr
+            .contains("a GitHub App credential cannot be used for a keos fleet yet"),
+        "{}",
+        keos_boot.stderr
+    );
+    outputs.push(keos_boot);
+
+    // No key material anywhere: outputs, the config directory, the fleet directories.
+    let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let mut texts: Vec<(String, String)> = outputs
+        .iter()
+        .map(|r| ("output".to_string(), format!("{}\n{}", r.stdout, r.stderr)))
+        .collect();
+    for dir in [config.path(), generic.path(), app_fleet.path(), keos.path()] {
+        for f in files_under(dir) {
+            texts.push((
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap_or_default(),
+            ));
+        }
+    }
+    for (what, text) in &texts {
+        for line in &body {
+            assert!(!text.contains(line), "private key material in {what}");
+        }
+        for i in github.issued() {
+            assert!(!text.contains(&i.token), "installation token in {what}");
+        }
+    }
+    run(generic.path(), "kubectl-fleet-token", &["delete", &credential]).ok();
+}
