@@ -76,6 +76,9 @@ pub const OPERATOR_RECONCILE: &str = "fluxcd.controlplane.io/reconcile";
 pub const DEFAULT_NAMESPACE: &str = "flux-system";
 /// How often a wait reads the object again.
 const POLL: Duration = Duration::from_secs(1);
+/// How many times a Kustomization is asked again when it applied an older revision than its
+/// source just fetched (see `Plan::reconcile_to`).
+const STALE_SOURCE_RETRIES: usize = 5;
 /// Objects of one cluster acted on at once (with `--all`).
 const PER_CLUSTER: usize = 8;
 
@@ -626,7 +629,7 @@ impl Plan {
             Action::Resume => {
                 let mut patch = suspend_patch(found.kind, false);
                 if reports_status(found.kind) {
-                    merge(&mut patch, self.request_patch());
+                    merge(&mut patch, self.request_patch(&self.requested_at));
                 }
                 let now = match self.patch(target, &found, patch).await {
                     Ok(now) => now,
@@ -635,7 +638,8 @@ impl Plan {
                 if !self.wait || !reports_status(found.kind) {
                     return now.result(Verdict::Resumed, None, started);
                 }
-                self.wait_handled(target, step, now, started, deadline).await
+                self.wait_handled(target, step, now, started, deadline, &self.requested_at)
+                    .await
             }
             Action::Reconcile => {
                 if status::is_suspended(&found.object) {
@@ -663,7 +667,20 @@ impl Plan {
                         return out;
                     }
                 }
-                let mut out = self.reconcile(target, step, found, started, deadline).await;
+                let fetched = source
+                    .as_ref()
+                    .filter(|_| self.wait && found.kind.kind == "Kustomization")
+                    .and_then(|s| s.revision.clone());
+                let mut out = match fetched {
+                    Some(revision) => {
+                        self.reconcile_to(target, step, found, started, deadline, &revision)
+                            .await
+                    }
+                    None => {
+                        self.reconcile(target, step, found, started, deadline, &self.requested_at)
+                            .await
+                    }
+                };
                 out.source = source;
                 out
             }
@@ -678,15 +695,61 @@ impl Plan {
         found: Found,
         started: Instant,
         deadline: Instant,
+        requested_at: &str,
     ) -> ObjectResult {
-        let now = match self.patch(target, &found, self.request_patch()).await {
+        let now = match self.patch(target, &found, self.request_patch(requested_at)).await {
             Ok(now) => now,
             Err(e) => return found.result(Verdict::Failed, Some(e.to_string()), started),
         };
         if !self.wait {
             return now.result(Verdict::Requested, None, started);
         }
-        self.wait_handled(target, step, now, started, deadline).await
+        self.wait_handled(target, step, now, started, deadline, requested_at)
+            .await
+    }
+
+    /// Reconciles a Kustomization after its source fetched `revision`, asking again while the
+    /// controller applied an older one: kustomize-controller reads the source from its informer
+    /// cache, which on a busy cluster can still hold the previous artifact when our request
+    /// arrives, and it then reports our request handled at the old revision (what
+    /// `flux reconcile ks --with-source` would print as success).
+    async fn reconcile_to(
+        &self,
+        target: &KubeTarget,
+        step: &Step,
+        found: Found,
+        started: Instant,
+        deadline: Instant,
+        revision: &str,
+    ) -> ObjectResult {
+        let (kind, namespace, name) = (found.kind, found.namespace.clone(), found.name.clone());
+        let mut out = self
+            .reconcile(target, step, found, started, deadline, &self.requested_at)
+            .await;
+        for _ in 0..STALE_SOURCE_RETRIES {
+            if out.result != Verdict::Ready
+                || out.revision.as_deref() == Some(revision)
+                || Instant::now() >= deadline
+            {
+                break;
+            }
+            let again = match get(target, kind, &namespace, &name).await {
+                Ok(Some(again)) => again,
+                _ => break,
+            };
+            tokio::time::sleep(POLL).await;
+            out = self
+                .reconcile(
+                    target,
+                    step,
+                    again,
+                    started,
+                    deadline,
+                    &jiff::Timestamp::now().to_string(),
+                )
+                .await;
+        }
+        out
     }
 
     /// Reconciles the source of `found` first (as `flux reconcile --with-source`: one level).
@@ -724,7 +787,10 @@ impl Plan {
             source: None,
         };
         match get(target, kind, &namespace, &name).await {
-            Ok(Some(source)) => self.reconcile(target, step, source, started, deadline).await,
+            Ok(Some(source)) => {
+                self.reconcile(target, step, source, started, deadline, &self.requested_at)
+                    .await
+            }
             Ok(None) => missing(format!(
                 "source {} {namespace}/{name} of {} not found",
                 kind.kind,
@@ -735,11 +801,11 @@ impl Plan {
     }
 
     /// `requestedAt` (and `forceAt`) as a merge patch.
-    fn request_patch(&self) -> Value {
+    fn request_patch(&self, requested_at: &str) -> Value {
         let mut annotations = serde_json::Map::new();
-        annotations.insert(REQUESTED_AT.into(), json!(self.requested_at));
+        annotations.insert(REQUESTED_AT.into(), json!(requested_at));
         if self.force {
-            annotations.insert(FORCE_AT.into(), json!(self.requested_at));
+            annotations.insert(FORCE_AT.into(), json!(requested_at));
         }
         json!({"metadata": {"annotations": annotations}})
     }
@@ -770,6 +836,7 @@ impl Plan {
         found: Found,
         started: Instant,
         deadline: Instant,
+        requested_at: &str,
     ) -> ObjectResult {
         let who = controller(found.kind);
         let what = found.reference();
@@ -778,7 +845,7 @@ impl Plan {
         let poll = || async {
             match get(target, found.kind, &found.namespace, &found.name).await {
                 Ok(Some(now)) => {
-                    let verdict = judge(&now.object, &self.requested_at, who);
+                    let verdict = judge(&now.object, requested_at, who);
                     if let Ok(mut l) = last.lock() {
                         *l = Some(now.object);
                     }
