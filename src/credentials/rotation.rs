@@ -246,10 +246,18 @@ impl RotationStore {
     /// token, and the keyring may no longer hold the one the command would write).
     pub fn lock_for_writing(&self, name: &str) -> Result<CredentialLock, CredentialError> {
         let lock = self.lock(name)?;
-        match self.load(name)? {
-            Some(state) => Err(state.in_progress()),
-            None => Ok(lock),
+        if let Some(state) = self.load(name)? {
+            return Err(state.in_progress());
         }
+        // An unfinished migration (beside this directory) holds the credential's Secrets in a
+        // form only it may change.
+        if let Some(meta_dir) = self.dir.parent() {
+            let migrations = super::migration::MigrationStore::new(&MetaStore::at(meta_dir));
+            if let Some(m) = migrations.involving(name)? {
+                return Err(m.in_progress());
+            }
+        }
+        Ok(lock)
     }
 }
 

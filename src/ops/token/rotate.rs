@@ -308,6 +308,11 @@ pub async fn rotate(
     } else {
         Some(stores.rotations.lock(&name)?)
     };
+    // A migration writes both this credential's forms to the same Secrets: a rotation meanwhile
+    // would drop the App keys it placed (or the PAT it still needs).
+    if let Some(m) = crate::credentials::migration::MigrationStore::new(stores.metas).involving(&name)? {
+        return Err(m.in_progress().into());
+    }
     let meta = stores
         .metas
         .get(&name)?
