@@ -119,6 +119,9 @@ pub enum Command {
     --timeout 10m
   kubectl fleet token rotate fleet-bot --resume
   kubectl fleet token rotate fleet-bot --rollback
+  # A GitHub App: roll out its new private key, then delete the old one in GitHub
+  kubectl fleet token rotate fleet-app --private-key-file fleet-app.2026-11-30.private-key.pem \\
+    --all-contexts
   # GitLab: the token rotates itself, the new one lives 30 days
   kubectl fleet token rotate gitlab-bot --self --expires-in 30d --all-contexts
   kubectl fleet token rotate infra-bot --self --gitlab-group fleet/infra")]
@@ -365,9 +368,14 @@ pub struct RotateArgs {
     /// Credential name.
     #[arg(add = super::completion::credential_completer())]
     pub name: String,
-    /// Read the new token from stdin instead of a hidden prompt.
+    /// Read the new token from stdin instead of a hidden prompt (a GitHub App's new private
+    /// key: its PEM).
     #[arg(long, conflicts_with_all = ["resume", "rollback"])]
     pub from_stdin: bool,
+    /// A GitHub App: its new private key (PEM), generated in the App's settings. The old key is
+    /// kept until every cluster fetched with the new one; then the run names it for deletion.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from_stdin", "resume", "rollback", "self_rotate"])]
+    pub private_key_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub check: CheckFlags,
     /// Continue an unfinished rotation on the clusters that are not done yet.
@@ -512,6 +520,29 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
 
 /// Reads a token from stdin (`--from-stdin`) or a hidden prompt on the terminal, when the
 /// operation asks for it.
+/// `token rotate --from-stdin`: a PEM private key (a GitHub App's new key, stored as its keyring
+/// value) or a token.
+fn stdin_key_or_token_reader() -> TokenReader<'static> {
+    Box::new(move || {
+        async move {
+            let read = tokio::task::spawn_blocking(move || -> Result<Token, CredentialError> {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+                    .map_err(CredentialError::Stdin)?;
+                if text.trim_start().starts_with("-----BEGIN") {
+                    AppKey::from_pem(&text, "stdin")?.to_stored()
+                } else {
+                    read_token_from(text.as_bytes())
+                }
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("the token reader failed: {e}")))?;
+            Ok(read?)
+        }
+        .boxed()
+    })
+}
+
 fn token_reader(from_stdin: bool, prompt: String) -> TokenReader<'static> {
     Box::new(move || {
         async move {
@@ -648,6 +679,22 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
             endpoint,
             expires_in: a.expires_in,
         })
+    } else if let Some(path) = a.private_key_file.clone() {
+        RotateMode::Fresh {
+            new_token: Box::new(move || {
+                async move {
+                    let read = tokio::task::spawn_blocking(move || AppKey::from_file(&path)?.to_stored())
+                        .await
+                        .map_err(|e| Error::Internal(format!("the key reader failed: {e}")))?;
+                    Ok(read?)
+                }
+                .boxed()
+            }),
+        }
+    } else if a.from_stdin {
+        RotateMode::Fresh {
+            new_token: stdin_key_or_token_reader(),
+        }
     } else {
         RotateMode::Fresh {
             new_token: token_reader(a.from_stdin, format!("New token for credential '{}': ", a.name)),
@@ -690,6 +737,11 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
             let committed = run.commit_error.is_none();
             for (level, line) in conclusion(&run.report, run.done, run.total, committed) {
                 Reporter::line(printer, level, &line);
+            }
+            if let Some(fingerprint) = &run.retired_key {
+                printer.success(&format!(
+                    "no cluster uses the key {fingerprint} any more: delete it in the GitHub App's settings (Private keys)"
+                ));
             }
             if let Some(e) = run.commit_error {
                 return Err(e);

@@ -23,13 +23,14 @@ use fleet::{
         SecretStore, TENANT_LABEL, Token,
         github_app::{AppKey, GithubApp},
         migration::{MigrationStore, Phase},
-        rotation::RotationStore,
+        rotation::{RotationStore, app_key_fingerprint, previous_entry},
     },
     error::ExitStatus,
     kube::KubeTarget,
     ops::token::{
-        ClusterAccess, Stores,
+        Checkpoint as RotateCheckpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, Stores,
         migrate::{Checkpoint, MigrateMode, MigrateRequest, MigrationReport, migrate},
+        rotate,
     },
     output::{Recorder, Reporter},
 };
@@ -82,11 +83,19 @@ type Fetch = (String, String, String, bool);
 /// Each watched Secret's forms in order: (serves generic, serves github).
 type Forms = BTreeMap<String, Vec<(bool, bool)>>;
 
+/// What a Secret serves when GitHub accepts any of `keys` for the App.
+fn serves_any(data: &BTreeMap<String, String>, keys: &[String]) -> (bool, bool) {
+    let generic = serves(data, "").0;
+    (generic, keys.iter().any(|k| serves(data, k).1))
+}
+
 /// The stand-in Flux of every cluster of a rig.
 struct FakeFlux {
     stop: Arc<AtomicBool>,
     pushed: Arc<AtomicBool>,
     pat_valid: Arc<AtomicBool>,
+    /// The App's keys GitHub accepts (an App keeps each key until it is deleted).
+    keys: Arc<Mutex<Vec<String>>>,
     /// Every fetch: (cluster, namespace/name, provider, ok).
     fetches: Arc<Mutex<Vec<Fetch>>>,
     /// Each watched Secret's forms in order (consecutive duplicates dropped): (generic, github).
@@ -106,19 +115,22 @@ impl FakeFlux {
             stop: Arc::default(),
             pushed: Arc::default(),
             pat_valid: Arc::new(AtomicBool::new(true)),
+            keys: Arc::new(Mutex::new(vec![pem])),
             fetches: Arc::default(),
             forms: Arc::default(),
             handle: None,
         };
-        let (stop, pushed, pat_valid, fetches, forms) = (
+        let (stop, pushed, pat_valid, fetches, forms, keys) = (
             flux.stop.clone(),
             flux.pushed.clone(),
             flux.pat_valid.clone(),
             flux.fetches.clone(),
             flux.forms.clone(),
+            flux.keys.clone(),
         );
         let handle = tokio::spawn(async move {
             while !stop.load(Ordering::Relaxed) {
+                let keys = keys.lock().expect("lock").clone();
                 for t in &targets {
                     for (ns, name) in &secrets {
                         let api: Api<Secret> = Api::namespaced(t.client.clone(), ns);
@@ -129,7 +141,7 @@ impl FakeFlux {
                                 .into_iter()
                                 .map(|(k, v)| (k, String::from_utf8_lossy(&v.0).into_owned()))
                                 .collect();
-                            let form = serves(&data, &pem);
+                            let form = serves_any(&data, &keys);
                             let mut f = forms.lock().expect("lock");
                             let seq = f.entry(format!("{}:{ns}/{name}", t.context)).or_default();
                             if seq.last() != Some(&form) {
@@ -141,7 +153,7 @@ impl FakeFlux {
                         kustomize(t, &repo, &namespaces).await;
                     }
                     for ns in &namespaces {
-                        source(t, ns, &pem, pat_valid.load(Ordering::Relaxed), &fetches).await;
+                        source(t, ns, &keys, pat_valid.load(Ordering::Relaxed), &fetches).await;
                     }
                 }
                 tokio::time::sleep(Duration::from_millis(100)).await;
@@ -249,7 +261,7 @@ async fn kustomize(t: &KubeTarget, repo: &Path, namespaces: &[String]) {
 }
 
 /// Answers reconcile requests as source-controller would authenticate.
-async fn source(t: &KubeTarget, ns: &str, pem: &str, pat_valid: bool, fetches: &Mutex<Vec<Fetch>>) {
+async fn source(t: &KubeTarget, ns: &str, keys: &[String], pat_valid: bool, fetches: &Mutex<Vec<Fetch>>) {
     let api: Api<DynamicObject> = Api::namespaced_with(t.client.clone(), ns, &git_repository_resource());
     let Ok(list) = api.list(&ListParams::default()).await else {
         return;
@@ -291,7 +303,7 @@ async fn source(t: &KubeTarget, ns: &str, pem: &str, pat_valid: bool, fetches: &
             .into_iter()
             .map(|(k, v)| (k, String::from_utf8_lossy(&v.0).into_owned()))
             .collect();
-        let (generic, github) = serves(&data, pem);
+        let (generic, github) = serves_any(&data, keys);
         let ok = match provider.as_str() {
             "github" => github,
             _ => generic && pat_valid,
@@ -886,4 +898,200 @@ async fn sources_no_file_declares_or_shared_files_of_other_clusters_are_refused_
     std::mem::swap(&mut req.name, &mut req.app);
     let err = rig.run(req, &Recorder::new()).await.unwrap_err();
     assert!(err.to_string().contains("GitHub App"), "{err}");
+}
+
+/// Runs a fresh migration to its end (the push applied at once by the stand-in kustomize).
+async fn migrated(rig: &Rig, flux: &FakeFlux) {
+    flux.pushed.store(true, Ordering::Relaxed);
+    let report = rig
+        .run(rig.request(MigrateMode::Fresh), &Recorder::new())
+        .await
+        .expect("migrated");
+    assert!(report.complete, "{:?}", report.clusters);
+}
+
+fn rotate_request(rig: &Rig, mode: RotateMode<'static>) -> RotateRequest<'static> {
+    let fresh = matches!(mode, RotateMode::Fresh { .. });
+    RotateRequest {
+        name: rig.app.clone(),
+        mode,
+        dry_run: false,
+        check: false,
+        wait: true,
+        timeout: Duration::from_secs(20),
+        interval: Duration::from_millis(200),
+        flux_namespace: fresh.then(|| rig.sys.clone()),
+    }
+}
+
+fn new_key(pem: &str) -> RotateMode<'static> {
+    let pem = pem.to_string();
+    RotateMode::Fresh {
+        new_token: Box::new(move || async move { Ok(AppKey::from_pem(&pem, "test")?.to_stored()?) }.boxed()),
+    }
+}
+
+async fn rotate_app(
+    rig: &Rig,
+    mode: RotateMode<'static>,
+    reporter: &dyn Reporter,
+) -> fleet::error::Result<RotateOutcome> {
+    let fresh = matches!(mode, RotateMode::Fresh { .. });
+    let access = ClusterAccess {
+        kubeconfig: Some(env().kubeconfig.clone()),
+        contexts: if fresh {
+            rig.targets.iter().map(|t| t.context.clone()).collect()
+        } else {
+            Vec::new()
+        },
+        ..ClusterAccess::default()
+    };
+    rotate(rotate_request(rig, mode), rig.stores(), &access, reporter).await
+}
+
+/// The private key every migrated Secret of both clusters holds.
+async fn keys_on_clusters(rig: &Rig) -> Vec<String> {
+    let mut out = Vec::new();
+    for t in &rig.targets {
+        for (ns, name) in [
+            (&rig.sys, "flux-system"),
+            (&rig.sys, "flux-apps"),
+            (&rig.tenant, "flux-apps"),
+        ] {
+            out.push(secret_data(t, ns, name).await["githubAppPrivateKey"].clone());
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[tokio::test]
+async fn an_app_private_key_is_rotated_on_every_cluster_then_the_old_one_is_named_for_deletion() {
+    let rig = Rig::new().await;
+    let flux = rig.flux();
+    migrated(&rig, &flux).await;
+    let old = AppKey::from_pem(&rig.pem, "test").expect("key");
+    let new_pem = pem().trim().to_string();
+    let new = AppKey::from_pem(&new_pem, "test").expect("key");
+    // GitHub holds both keys until the old one is deleted.
+    flux.keys.lock().expect("lock").push(new_pem.clone());
+
+    // A token is not a key.
+    let err = rotate_app(
+        &rig,
+        RotateMode::Fresh {
+            new_token: Box::new(|| async { Ok(Token::new("ghp_not_a_key")?) }.boxed()),
+        },
+        &Recorder::new(),
+    )
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("pass its new private key"), "{err}");
+    assert_eq!(keys_on_clusters(&rig).await, std::slice::from_ref(&rig.pem));
+
+    let rec = Recorder::new();
+    let outcome = rotate_app(&rig, new_key(&new_pem), &rec).await.expect("rotated");
+    let RotateOutcome::Ran(run) = outcome else {
+        panic!("did not run: {outcome:?}")
+    };
+    assert_eq!(
+        run.exit_status(),
+        ExitStatus::Success,
+        "the planted Secret claims the PAT, not the App"
+    );
+    assert_eq!((run.done, run.total), (2, 2));
+    assert_eq!(
+        run.retired_key,
+        Some(app_key_fingerprint(&old)),
+        "the old key is named for deletion"
+    );
+    assert!(
+        run.retired_key
+            .as_deref()
+            .is_some_and(|f| f.starts_with("SHA256:"))
+    );
+    assert_eq!(keys_on_clusters(&rig).await, std::slice::from_ref(&new_pem));
+    let stored = rig.store.get(&rig.app).expect("get").expect("stored");
+    assert_eq!(
+        AppKey::from_stored(&rig.app, &stored).expect("key").expose_pem(),
+        new.expose_pem()
+    );
+    assert_eq!(rig.store.get(&previous_entry(&rig.app)).expect("get"), None);
+
+    // The old key deleted in GitHub: every GitRepository still fetches.
+    flux.keys.lock().expect("lock").retain(|k| k == &new_pem);
+    let before = flux.fetches.lock().expect("lock").len();
+    for t in &rig.targets {
+        for (ns, name) in [(&rig.sys, "flux-system"), (&rig.tenant, "apps")] {
+            let api: Api<DynamicObject> =
+                Api::namespaced_with(t.client.clone(), ns, &git_repository_resource());
+            let patch =
+                json!({"metadata": {"annotations": {"reconcile.fluxcd.io/requestedAt": "old-key-deleted"}}});
+            api.patch(name, &PatchParams::default(), &Patch::Merge(&patch))
+                .await
+                .expect("patch");
+        }
+    }
+    for _ in 0..50 {
+        if flux.fetches.lock().expect("lock").len() >= before + 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(flux.fetches.lock().expect("lock").len(), before + 4);
+    assert!(flux.failed_fetches().is_empty(), "{:?}", flux.failed_fetches());
+    let key_lines: Vec<&str> = new_pem
+        .lines()
+        .chain(rig.pem.lines())
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let text = rec.text();
+    assert!(
+        key_lines.iter().all(|l| !text.contains(l)),
+        "a key line leaked into the output"
+    );
+}
+
+#[tokio::test]
+async fn an_app_key_rotation_killed_half_way_is_rolled_back_to_the_old_key() {
+    let rig = Rig::new().await;
+    let flux = rig.flux();
+    migrated(&rig, &flux).await;
+    let new_pem = pem().trim().to_string();
+    flux.keys.lock().expect("lock").push(new_pem.clone());
+    let line = RotateCheckpoint::ClusterRecorded {
+        context: rig.targets[0].context.clone(),
+        done: true,
+    }
+    .line(&rig.app);
+    let crash = CrashReporter::at(move |l| l == line);
+    let run = std::panic::AssertUnwindSafe(rotate_app(&rig, new_key(&new_pem), &crash))
+        .catch_unwind()
+        .await;
+    assert!(run.is_err() && crash.crashed());
+    let outcome = rotate_app(&rig, RotateMode::Rollback, &Recorder::new())
+        .await
+        .expect("rolled back");
+    let RotateOutcome::Ran(run) = outcome else {
+        panic!("did not run: {outcome:?}")
+    };
+    assert_eq!((run.done, run.total), (2, 2));
+    assert_eq!(
+        keys_on_clusters(&rig).await,
+        std::slice::from_ref(&rig.pem),
+        "the old key is back everywhere"
+    );
+    let new = AppKey::from_pem(&new_pem, "test").expect("key");
+    assert_eq!(
+        run.retired_key,
+        Some(app_key_fingerprint(&new)),
+        "the rolled-back key is the one to delete"
+    );
+    let stored = rig.store.get(&rig.app).expect("get").expect("stored");
+    assert_eq!(
+        AppKey::from_stored(&rig.app, &stored).expect("key").expose_pem(),
+        rig.pem
+    );
+    assert!(flux.failed_fetches().is_empty(), "{:?}", flux.failed_fetches());
 }

@@ -376,7 +376,7 @@ fn read_auths(req: &MigrateRequest, stores: Stores<'_>) -> Result<Auths> {
 }
 
 /// `githubAppBaseURL`: the App's API unless it is github.com's (source-controller's default).
-fn app_base_url(meta: &CredentialMeta) -> Option<String> {
+pub(crate) fn app_base_url(meta: &CredentialMeta) -> Option<String> {
     let url = meta.api_url.trim_end_matches('/');
     (meta.provider != Provider::Github || url != "https://api.github.com").then(|| url.to_string())
 }
