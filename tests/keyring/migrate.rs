@@ -161,3 +161,133 @@ async fn a_migration_prepares_both_clusters_writes_the_files_and_rolls_back_with
         assert!(key_lines.iter().all(|l| !text.contains(l)), "a key line leaked");
     }
 }
+
+fn openssl_key(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("openssl")
+        .args(["genrsa", "-traditional", "-out"])
+        .arg(path)
+        .arg("2048")
+        .output()
+        .expect("openssl runs");
+    assert!(out.status.success());
+    std::fs::read_to_string(path).expect("read")
+}
+
+/// The fingerprint of a key file as GitHub's documentation computes it, with the real openssl.
+fn openssl_fingerprint(path: &std::path::Path) -> String {
+    let script = format!(
+        "openssl rsa -in '{}' -pubout -outform DER 2>/dev/null | openssl sha256 -binary | openssl base64",
+        path.display()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &script])
+        .output()
+        .expect("sh runs");
+    format!("SHA256:{}", String::from_utf8(out.stdout).expect("utf8").trim())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_app_key_rotation_through_the_binary_writes_the_new_key_and_names_the_old_one() {
+    let user = User::new();
+    let app = unique("kr-rot-app");
+    let dir = tempfile::tempdir().expect("tmp");
+    let (old_file, new_file) = (dir.path().join("old.pem"), dir.path().join("new.pem"));
+    let (old, new) = (openssl_key(&old_file), openssl_key(&new_file));
+    let set = user
+        .run(
+            &[
+                "set",
+                &app,
+                "--github-app",
+                "--app-id",
+                "92",
+                "--installation-id",
+                "920",
+                "--no-check",
+                "--private-key-file",
+                old_file.to_str().expect("utf-8"),
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(set.code, 0, "{set:?}");
+    let context = env().contexts[0].clone();
+    let target = env().target(&context).await;
+    let sys = unique("kr-rot-sys");
+    namespace_everywhere(std::slice::from_ref(&target), &sys, json!({})).await;
+    apply(
+        &target,
+        json!({"apiVersion": "v1", "kind": "Secret", "type": "Opaque",
+               "metadata": {"name": "flux-system", "namespace": sys, "annotations": {"kubectl-fleet.dev/credential": app}},
+               "stringData": {"githubAppID": "92", "githubAppInstallationID": "920", "githubAppPrivateKey": old.trim()}}),
+    )
+    .await;
+    apply(&target, git_repository(&sys, "flux-system", "flux-system", false)).await;
+
+    // A token is not a key.
+    let refused = user
+        .run(
+            &[
+                "rotate",
+                &app,
+                "--from-stdin",
+                "--no-check",
+                "--no-wait",
+                "--context",
+                &context,
+                "--flux-namespace",
+                &sys,
+            ],
+            Some("ghp_not_a_key"),
+        )
+        .await;
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("pass its new private key"),
+        "{}",
+        refused.stderr
+    );
+
+    let run = user
+        .run(
+            &[
+                "rotate",
+                &app,
+                "--private-key-file",
+                new_file.to_str().expect("utf-8"),
+                "--no-check",
+                "--no-wait",
+                "--context",
+                &context,
+                "--flux-namespace",
+                &sys,
+            ],
+            None,
+        )
+        .await;
+    assert_eq!(run.code, 0, "{run:?}");
+    let fingerprint = openssl_fingerprint(&old_file);
+    assert!(
+        run.stderr
+            .contains(&format!("no cluster uses the key {fingerprint} any more")),
+        "{}",
+        run.stderr
+    );
+    let data = secret_data(&target, &sys, "flux-system").await;
+    assert_eq!(data["githubAppPrivateKey"], new.trim());
+    assert_eq!(data["githubAppID"], "92");
+    let key_lines: Vec<&str> = old
+        .lines()
+        .chain(new.lines())
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    for text in user
+        .outputs
+        .lock()
+        .expect("lock")
+        .iter()
+        .chain([user.index()].iter())
+    {
+        assert!(key_lines.iter().all(|l| !text.contains(l)), "a key line leaked");
+    }
+}
