@@ -119,8 +119,8 @@ pub enum Command {
     --timeout 10m
   kubectl fleet token rotate fleet-bot --resume
   kubectl fleet token rotate fleet-bot --rollback
-  # A GitHub App: roll out its new private key, then delete the old one in GitHub
-  kubectl fleet token rotate fleet-app --private-key-file fleet-app.2026-11-30.private-key.pem \\
+  # A GitHub App: roll out its new private key, then delete the old one
+  kubectl fleet token rotate fleet-app --private-key-file new-key.pem \\
     --all-contexts
   # GitLab: the token rotates itself, the new one lives 30 days
   kubectl fleet token rotate gitlab-bot --self --expires-in 30d --all-contexts
