@@ -793,6 +793,11 @@ async fn a_rollback_restores_the_pat_and_keeps_the_app_keys_where_git_already_sa
         .await
         .expect("rolled back");
     assert!(back.complete);
+    assert_eq!(
+        back.exit_status(),
+        ExitStatus::Success,
+        "the kept App keys are a note, not a failure"
+    );
     assert!(back.clusters.iter().all(|c| {
         c.message
             .as_deref()

@@ -185,10 +185,10 @@ impl MigrationReport {
     /// 0 when complete (or stopped on purpose for the push) with nothing suspicious; 1 otherwise.
     pub fn exit_status(&self) -> ExitStatus {
         let suspicious = self.clusters.iter().any(|c| !c.suspicious.is_empty());
-        let failed = self
-            .clusters
-            .iter()
-            .any(|c| c.message.is_some() && !self.awaiting_push);
+        // A finished cluster's message is a note (e.g. App keys kept beside the PAT), not a failure.
+        let failed = self.clusters.iter().any(|c| {
+            c.message.is_some() && !self.awaiting_push && !matches!(c.phase, Phase::Done | Phase::RolledBack)
+        });
         if suspicious || failed || !(self.complete || self.awaiting_push || self.planned_only) {
             ExitStatus::Failure
         } else {
