@@ -34,6 +34,9 @@ _kubectl__fleet__token() {
             kubectl__fleet__token,ls)
                 cmd="kubectl__fleet__token__subcmd__list"
                 ;;
+            kubectl__fleet__token,migrate)
+                cmd="kubectl__fleet__token__subcmd__migrate"
+                ;;
             kubectl__fleet__token,rm)
                 cmd="kubectl__fleet__token__subcmd__delete"
                 ;;
@@ -58,6 +61,9 @@ _kubectl__fleet__token() {
             kubectl__fleet__token__subcmd__help,list)
                 cmd="kubectl__fleet__token__subcmd__help__subcmd__list"
                 ;;
+            kubectl__fleet__token__subcmd__help,migrate)
+                cmd="kubectl__fleet__token__subcmd__help__subcmd__migrate"
+                ;;
             kubectl__fleet__token__subcmd__help,rotate)
                 cmd="kubectl__fleet__token__subcmd__help__subcmd__rotate"
                 ;;
@@ -71,7 +77,7 @@ _kubectl__fleet__token() {
 
     case "${cmd}" in
         kubectl__fleet__token)
-            opts="-q -v -h -V --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help --version set list ls delete rm check rotate audit help"
+            opts="-q -v -h -V --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help --version set list ls delete rm check rotate audit migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -283,7 +289,7 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__help)
-            opts="set list delete check rotate audit help"
+            opts="set list delete check rotate audit migrate help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -353,6 +359,20 @@ _kubectl__fleet__token() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__token__subcmd__help__subcmd__list)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__fleet__subcmd__token__subcmd__help__subcmd__migrate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -451,13 +471,86 @@ _kubectl__fleet__token() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        kubectl__subcmd__fleet__subcmd__token__subcmd__rotate)
-            opts="-o -q -v -h --from-stdin --check --no-check --resume --rollback --dry-run --self --expires-in --gitlab-project --gitlab-group --no-wait --timeout --flux-namespace --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
+        kubectl__subcmd__fleet__subcmd__token__subcmd__migrate)
+            opts="-o -q -v -h --to --repo-dir --apply-files-only --resume --rollback --dry-run --timeout --flux-namespace --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --to)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --repo-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --flux-namespace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "table wide json yaml" -- "${cur}"))
+                    return 0
+                    ;;
+                --kubeconfig)
+                    local oldifs
+                    if [ -n "${IFS+x}" ]; then
+                        oldifs="$IFS"
+                    fi
+                    IFS=$'\n'
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    if [ -n "${oldifs+x}" ]; then
+                        IFS="$oldifs"
+                    fi
+                    if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
+                        compopt -o filenames
+                    fi
+                    return 0
+                    ;;
+                --context)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --request-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --v)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --color)
+                    COMPREPLY=($(compgen -W "auto always never" -- "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        kubectl__subcmd__fleet__subcmd__token__subcmd__rotate)
+            opts="-o -q -v -h --from-stdin --private-key-file --check --no-check --resume --rollback --dry-run --self --expires-in --gitlab-project --gitlab-group --no-wait --timeout --flux-namespace --output --kubeconfig --context --all-contexts --request-timeout --quiet --verbose --v --color --no-progress --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --private-key-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --expires-in)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

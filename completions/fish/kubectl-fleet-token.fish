@@ -45,6 +45,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "audit" -d 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "migrate" -d 'Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand set" -l provider -d 'Git hosting provider (default: the stored one, else guessed from the token prefix, else github)' -r -f -a "github\t'github.com or GitHub Enterprise Server'
 gitlab\t'gitlab.com or a self-managed GitLab'"
@@ -149,6 +150,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand check" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l private-key-file -d 'A GitHub App: its new private key (PEM), generated in the App\'s settings. The old key is kept until every cluster fetched with the new one; then the run names it for deletion' -r -F
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l expires-in -d 'Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab\'s)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l gitlab-project -d 'A project access token: rotate it through this project\'s API (ID or path) instead of its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope)' -r
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l gitlab-group -d 'A group access token: rotate it through this group\'s API (ID or path)' -r
@@ -165,7 +167,7 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
 always\t'Always colour, even into a pipe'
 never\t'Never colour'"
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l from-stdin -d 'Read the new token from stdin instead of a hidden prompt'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l from-stdin -d 'Read the new token from stdin instead of a hidden prompt (a GitHub App\'s new private key: its PEM)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l check -d 'Check the token with the provider first (the default)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l no-check -d 'Do not ask the provider (air-gapped, or the token is not active yet)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand rotate" -l resume -d 'Continue an unfinished rotation on the clusters that are not done yet'
@@ -195,10 +197,35 @@ complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand 
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -s v -l verbose -d 'Print debug details (hides progress bars)'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -l no-progress -d 'Never draw progress bars'
 complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand audit" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "list" -d 'List stored tokens with their expiry and last check'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "audit" -d 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)'
-complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l to -d 'The GitHub App credential to move them to (stored with \'token set --github-app\')' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l repo-dir -d 'The fleet repository checkout whose files declare the sources' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l timeout -d 'How long to wait for the push to reach each cluster, and for each fetch' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l flux-namespace -d 'The namespace Flux runs in on every selected cluster (default: found on each cluster)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -s o -l output -d 'Output format' -r -f -a "table\t'A kubectl-style table, cut to the terminal width, revisions shortened'
+wide\t'The table with whole revisions and messages, never cut (kubectl\'s `-o wide`)'
+json\t'JSON, for scripts'
+yaml\t'YAML, for scripts'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l kubeconfig -d 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)' -r -F
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l context -d 'Kube context to act on; repeat for several clusters (default: the current context)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l request-timeout -d 'Timeout of each API request (e.g. 30s, 1m)' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l v -d 'kubectl\'s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`' -r
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l color -d 'When to use colours (NO_COLOR is honoured by auto)' -r -f -a "auto\t'Colour when writing to a terminal and `NO_COLOR` is unset'
+always\t'Always colour, even into a pipe'
+never\t'Never colour'"
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l apply-files-only -d 'Stop once the files are written: push them, then run again with --resume'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l resume -d 'Continue an unfinished migration'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l rollback -d 'Put the PAT back on every cluster of an unfinished migration'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l dry-run -d 'Show the plan and the file changes, change nothing'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l all-contexts -d 'Act on every context in the kubeconfig'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -s q -l quiet -d 'Print only errors and data'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -s v -l verbose -d 'Print debug details (hides progress bars)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -l no-progress -d 'Never draw progress bars'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand migrate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "set" -d 'Store a token in the OS keyring (hidden prompt, or --from-stdin)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "list" -d 'List stored tokens with their expiry and last check'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "delete" -d 'Delete a stored token (and its metadata)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "check" -d 'Ask the provider whether tokens work and when they expire'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "rotate" -d 'Replace a token on every selected cluster and wait for Flux to fetch with the new one'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "audit" -d 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "migrate" -d 'Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed'
+complete -c kubectl-fleet-token -n "__fish_kubectl_fleet_token_using_subcommand help; and not __fish_seen_subcommand_from set list delete check rotate audit migrate help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -44,6 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the provider whether tokens work and when they expire')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a token on every selected cluster and wait for Flux to fetch with the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -169,6 +170,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             break
         }
         'kubectl-fleet-token;rotate' {
+            [CompletionResult]::new('--private-key-file', '--private-key-file', [CompletionResultType]::ParameterName, 'A GitHub App: its new private key (PEM), generated in the App''s settings. The old key is kept until every cluster fetched with the new one; then the run names it for deletion')
             [CompletionResult]::new('--expires-in', '--expires-in', [CompletionResultType]::ParameterName, 'Lifetime of the new GitLab token: 30d, 4w or a number of days (default: GitLab''s)')
             [CompletionResult]::new('--gitlab-project', '--gitlab-project', [CompletionResultType]::ParameterName, 'A project access token: rotate it through this project''s API (ID or path) instead of its own self-rotation endpoint (GitLab before 17.9, or no self_rotate scope)')
             [CompletionResult]::new('--gitlab-group', '--gitlab-group', [CompletionResultType]::ParameterName, 'A group access token: rotate it through this group''s API (ID or path)')
@@ -181,7 +183,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
             [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`')
             [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
-            [CompletionResult]::new('--from-stdin', '--from-stdin', [CompletionResultType]::ParameterName, 'Read the new token from stdin instead of a hidden prompt')
+            [CompletionResult]::new('--from-stdin', '--from-stdin', [CompletionResultType]::ParameterName, 'Read the new token from stdin instead of a hidden prompt (a GitHub App''s new private key: its PEM)')
             [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Check the token with the provider first (the default)')
             [CompletionResult]::new('--no-check', '--no-check', [CompletionResultType]::ParameterName, 'Do not ask the provider (air-gapped, or the token is not active yet)')
             [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Continue an unfinished rotation on the clusters that are not done yet')
@@ -218,6 +220,32 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             break
         }
+        'kubectl-fleet-token;migrate' {
+            [CompletionResult]::new('--to', '--to', [CompletionResultType]::ParameterName, 'The GitHub App credential to move them to (stored with ''token set --github-app'')')
+            [CompletionResult]::new('--repo-dir', '--repo-dir', [CompletionResultType]::ParameterName, 'The fleet repository checkout whose files declare the sources')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'How long to wait for the push to reach each cluster, and for each fetch')
+            [CompletionResult]::new('--flux-namespace', '--flux-namespace', [CompletionResultType]::ParameterName, 'The namespace Flux runs in on every selected cluster (default: found on each cluster)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Output format')
+            [CompletionResult]::new('--kubeconfig', '--kubeconfig', [CompletionResultType]::ParameterName, 'Path to the kubeconfig file (default: $KUBECONFIG, which may list several files, or ~/.kube/config)')
+            [CompletionResult]::new('--context', '--context', [CompletionResultType]::ParameterName, 'Kube context to act on; repeat for several clusters (default: the current context)')
+            [CompletionResult]::new('--request-timeout', '--request-timeout', [CompletionResultType]::ParameterName, 'Timeout of each API request (e.g. 30s, 1m)')
+            [CompletionResult]::new('--v', '--v', [CompletionResultType]::ParameterName, 'kubectl''s log level (`--v=6`; `-v=6` is rewritten to it): any level above 0 is `-v`. Hidden, so completion never offers a value after `-v`')
+            [CompletionResult]::new('--color', '--color', [CompletionResultType]::ParameterName, 'When to use colours (NO_COLOR is honoured by auto)')
+            [CompletionResult]::new('--apply-files-only', '--apply-files-only', [CompletionResultType]::ParameterName, 'Stop once the files are written: push them, then run again with --resume')
+            [CompletionResult]::new('--resume', '--resume', [CompletionResultType]::ParameterName, 'Continue an unfinished migration')
+            [CompletionResult]::new('--rollback', '--rollback', [CompletionResultType]::ParameterName, 'Put the PAT back on every cluster of an unfinished migration')
+            [CompletionResult]::new('--dry-run', '--dry-run', [CompletionResultType]::ParameterName, 'Show the plan and the file changes, change nothing')
+            [CompletionResult]::new('--all-contexts', '--all-contexts', [CompletionResultType]::ParameterName, 'Act on every context in the kubeconfig')
+            [CompletionResult]::new('-q', '-q', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('--quiet', '--quiet', [CompletionResultType]::ParameterName, 'Print only errors and data')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'Print debug details (hides progress bars)')
+            [CompletionResult]::new('--no-progress', '--no-progress', [CompletionResultType]::ParameterName, 'Never draw progress bars')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            break
+        }
         'kubectl-fleet-token;help' {
             [CompletionResult]::new('set', 'set', [CompletionResultType]::ParameterValue, 'Store a token in the OS keyring (hidden prompt, or --from-stdin)')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List stored tokens with their expiry and last check')
@@ -225,6 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the provider whether tokens work and when they expire')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a token on every selected cluster and wait for Flux to fetch with the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -244,6 +273,9 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             break
         }
         'kubectl-fleet-token;help;audit' {
+            break
+        }
+        'kubectl-fleet-token;help;migrate' {
             break
         }
         'kubectl-fleet-token;help;help' {

@@ -31,6 +31,7 @@ use crate::{
         self as op, CheckRequest, ClusterAccess, DeleteRequest, KeyReader, ListRequest, RotateMode,
         RotateOutcome, RotateRequest, SelfRotate, SetAppRequest, SetRequest, Stores, TokenReader,
         audit::{AUDIT_KIND, AuditRequest, audit_table},
+        migrate::{MIGRATION_KIND, MigrateMode, MigrateRequest, migration_table},
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
     },
     output::{Printer, Reporter},
@@ -118,6 +119,9 @@ pub enum Command {
     --timeout 10m
   kubectl fleet token rotate fleet-bot --resume
   kubectl fleet token rotate fleet-bot --rollback
+  # A GitHub App: roll out its new private key, then delete the old one
+  kubectl fleet token rotate fleet-app --private-key-file new-key.pem \\
+    --all-contexts
   # GitLab: the token rotates itself, the new one lives 30 days
   kubectl fleet token rotate gitlab-bot --self --expires-in 30d --all-contexts
   kubectl fleet token rotate infra-bot --self --gitlab-group fleet/infra")]
@@ -133,6 +137,118 @@ hashes in memory; no token is ever printed) or by the kubectl-fleet.dev/
 credential annotation; an annotation whose Secret does not hold the claimed
 credential's stored token is reported as MISMATCH.")]
     Audit(AuditArgs),
+    /// Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the
+    /// PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed.
+    #[command(after_help = "Examples:
+  # See the plan and the file changes, change nothing
+  kubectl fleet token migrate fleet-bot --to fleet-app --all-contexts \\
+    --repo-dir ~/src/fleet --dry-run
+
+  # Prepare the clusters, write the files, then wait while you commit and push
+  kubectl fleet token migrate fleet-bot --to fleet-app --all-contexts \\
+    --repo-dir ~/src/fleet --timeout 15m
+
+  # Or stop once the files are written, push them, and go on later
+  kubectl fleet token migrate fleet-bot --to fleet-app --all-contexts \\
+    --repo-dir ~/src/fleet --apply-files-only
+  kubectl fleet token migrate fleet-bot --to fleet-app --resume
+
+  # Put the PAT back on every cluster of an unfinished migration
+  kubectl fleet token migrate fleet-bot --to fleet-app --rollback
+
+The provider of a source Flux applies from git is changed in git only: patched
+on the cluster it would be reverted (fluxcd/flux2#5471). Every Secret carries
+both the PAT and the App until each GitRepository fetched with the App, so no
+GitRepository breaks on the way. The PAT stays in the keyring: revoke it in
+GitHub once the migration says so.")]
+    Migrate(MigrateArgs),
+}
+
+/// `token migrate`.
+#[derive(ClapArgs, Debug)]
+pub struct MigrateArgs {
+    /// The token (PAT) credential the clusters use now.
+    #[arg(add = super::completion::credential_completer())]
+    pub name: String,
+    /// The GitHub App credential to move them to (stored with 'token set --github-app').
+    #[arg(long, value_name = "APP", add = super::completion::credential_completer())]
+    pub to: String,
+    /// The fleet repository checkout whose files declare the sources.
+    #[arg(long, value_name = "DIR", default_value = ".", conflicts_with_all = ["resume", "rollback"])]
+    pub repo_dir: std::path::PathBuf,
+    /// Stop once the files are written: push them, then run again with --resume.
+    #[arg(long, conflicts_with = "rollback")]
+    pub apply_files_only: bool,
+    /// Continue an unfinished migration.
+    #[arg(long, conflicts_with = "rollback")]
+    pub resume: bool,
+    /// Put the PAT back on every cluster of an unfinished migration.
+    #[arg(long)]
+    pub rollback: bool,
+    /// Show the plan and the file changes, change nothing.
+    #[arg(long, conflicts_with_all = ["resume", "rollback"])]
+    pub dry_run: bool,
+    /// How long to wait for the push to reach each cluster, and for each fetch.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: Duration,
+    /// The namespace Flux runs in on every selected cluster (default: found on each cluster).
+    #[arg(long, value_name = "NAMESPACE", conflicts_with_all = ["resume", "rollback"])]
+    pub flux_namespace: Option<String>,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+async fn migrate(
+    a: MigrateArgs,
+    kube: &KubeArgs,
+    stores: Stores<'_>,
+    printer: &Printer,
+) -> Result<ExitStatus> {
+    let mode = if a.resume {
+        MigrateMode::Resume
+    } else if a.rollback {
+        MigrateMode::Rollback
+    } else {
+        MigrateMode::Fresh
+    };
+    let req = MigrateRequest {
+        name: a.name,
+        app: a.to,
+        mode,
+        repo_dir: a.repo_dir,
+        apply_files_only: a.apply_files_only,
+        dry_run: a.dry_run,
+        timeout: a.timeout,
+        interval: Duration::from_secs(1),
+        flux_namespace: a.flux_namespace,
+    };
+    let access = ClusterAccess {
+        kubeconfig: kube.kubeconfig.clone(),
+        contexts: kube.contexts.clone(),
+        all_contexts: kube.all_contexts,
+        options: kube.client_options(),
+    };
+    let report = op::migrate::migrate(req, stores, &access, printer).await?;
+    match a.output.output.document() {
+        Some(format) => printer.document(format, MIGRATION_KIND, &report)?,
+        None => {
+            if !report.diff.is_empty() {
+                printer.data(&report.diff)?;
+            }
+            printer.data(&migration_table(&report, printer.stdout_paint()))?;
+        }
+    }
+    if report.planned_only {
+        printer.note("dry run: nothing was changed");
+    }
+    for line in &report.next {
+        if report.complete {
+            printer.success(line);
+        } else {
+            printer.note(line);
+        }
+    }
+    Ok(report.exit_status())
 }
 
 /// `token audit`.
@@ -252,9 +368,14 @@ pub struct RotateArgs {
     /// Credential name.
     #[arg(add = super::completion::credential_completer())]
     pub name: String,
-    /// Read the new token from stdin instead of a hidden prompt.
+    /// Read the new token from stdin instead of a hidden prompt (a GitHub App's new private
+    /// key: its PEM).
     #[arg(long, conflicts_with_all = ["resume", "rollback"])]
     pub from_stdin: bool,
+    /// A GitHub App: its new private key (PEM), generated in the App's settings. The old key is
+    /// kept until every cluster fetched with the new one; then the run names it for deletion.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["from_stdin", "resume", "rollback", "self_rotate"])]
+    pub private_key_file: Option<std::path::PathBuf>,
     #[command(flatten)]
     pub check: CheckFlags,
     /// Continue an unfinished rotation on the clusters that are not done yet.
@@ -393,11 +514,35 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         Command::Check(a) => check(a, stores, &printer).await,
         Command::Rotate(a) => rotate(a, &args.kube, stores, &printer).await,
         Command::Audit(a) => audit(a, &args.kube, stores, &printer).await,
+        Command::Migrate(a) => migrate(a, &args.kube, stores, &printer).await,
     }
 }
 
 /// Reads a token from stdin (`--from-stdin`) or a hidden prompt on the terminal, when the
 /// operation asks for it.
+/// `token rotate --from-stdin`: a PEM private key (a GitHub App's new key, stored as its keyring
+/// value) or a token.
+fn stdin_key_or_token_reader() -> TokenReader<'static> {
+    Box::new(move || {
+        async move {
+            let read = tokio::task::spawn_blocking(move || -> Result<Token, CredentialError> {
+                let mut text = String::new();
+                std::io::Read::read_to_string(&mut std::io::stdin().lock(), &mut text)
+                    .map_err(CredentialError::Stdin)?;
+                if text.trim_start().starts_with("-----BEGIN") {
+                    AppKey::from_pem(&text, "stdin")?.to_stored()
+                } else {
+                    read_token_from(text.as_bytes())
+                }
+            })
+            .await
+            .map_err(|e| Error::Internal(format!("the token reader failed: {e}")))?;
+            Ok(read?)
+        }
+        .boxed()
+    })
+}
+
 fn token_reader(from_stdin: bool, prompt: String) -> TokenReader<'static> {
     Box::new(move || {
         async move {
@@ -534,6 +679,22 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
             endpoint,
             expires_in: a.expires_in,
         })
+    } else if let Some(path) = a.private_key_file.clone() {
+        RotateMode::Fresh {
+            new_token: Box::new(move || {
+                async move {
+                    let read = tokio::task::spawn_blocking(move || AppKey::from_file(&path)?.to_stored())
+                        .await
+                        .map_err(|e| Error::Internal(format!("the key reader failed: {e}")))?;
+                    Ok(read?)
+                }
+                .boxed()
+            }),
+        }
+    } else if a.from_stdin {
+        RotateMode::Fresh {
+            new_token: stdin_key_or_token_reader(),
+        }
     } else {
         RotateMode::Fresh {
             new_token: token_reader(a.from_stdin, format!("New token for credential '{}': ", a.name)),
@@ -576,6 +737,11 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
             let committed = run.commit_error.is_none();
             for (level, line) in conclusion(&run.report, run.done, run.total, committed) {
                 Reporter::line(printer, level, &line);
+            }
+            if let Some(fingerprint) = &run.retired_key {
+                printer.success(&format!(
+                    "no cluster uses the key {fingerprint} any more: delete it in the GitHub App's settings (Private keys)"
+                ));
             }
             if let Some(e) = run.commit_error {
                 return Err(e);

@@ -52,7 +52,7 @@ pub const PROPAGATED_FROM_LABEL: &str = "kubectl-fleet.dev/propagated-from";
 pub const REQUESTED_AT_ANNOTATION: &str = "reconcile.fluxcd.io/requestedAt";
 
 /// A namespaced object.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub struct ObjectKey {
     /// Namespace.
     pub namespace: String,
@@ -854,6 +854,43 @@ async fn wait_for_repositories(
         }
     }
     Ok(states)
+}
+
+/// Waits until source-controller handled `opts.requested_at` on each repository and is Ready for
+/// its current generation, or failed, or the timeout passed (what [`apply_plan`] waits for; used
+/// on its own by `token migrate`, which writes Secrets and requests reconciliation in phases).
+pub async fn wait_fetched(
+    target: &KubeTarget,
+    repos: &[RepoTarget],
+    opts: &RotateOptions,
+    progress: &(dyn Fn(String) + Send + Sync),
+) -> Result<Vec<(ObjectKey, RepoState, Option<String>)>, KubeError> {
+    wait_for_repositories(target, repos, opts, progress).await
+}
+
+/// The `spec.provider` each GitRepository declares now (`None`: not set, which Flux reads as
+/// `generic`; a repository that is gone is left out).
+pub async fn repo_providers(
+    target: &KubeTarget,
+    repos: &[ObjectKey],
+) -> Result<BTreeMap<ObjectKey, Option<String>>, KubeError> {
+    let mut out = BTreeMap::new();
+    for key in repos {
+        let api = git_repository_api(target, Some(&key.namespace));
+        match api.get_opt(&key.name).await {
+            Ok(Some(obj)) => {
+                let provider = obj
+                    .data
+                    .pointer("/spec/provider")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                out.insert(key.clone(), provider);
+            }
+            Ok(None) => {}
+            Err(e) => return Err(target.err(format!("get GitRepository {key}"), e)),
+        }
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

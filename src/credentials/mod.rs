@@ -21,6 +21,7 @@ pub mod cluster;
 pub mod github_app;
 pub mod gitlab_rotate;
 pub mod meta;
+pub mod migration;
 pub mod provider;
 pub mod replicas;
 pub mod report;
@@ -215,6 +216,33 @@ pub enum CredentialError {
         /// The other way out, if any.
         alternative: &'static str,
     },
+    /// A command that would write a credential while its migration to a GitHub App is unfinished.
+    #[error(
+        "an unfinished migration of credential '{name}' to GitHub App '{app}' exists ({done} of {total} clusters done): \
+         continue it with 'kubectl fleet token migrate {name} --to {app} {flag}'{alternative}"
+    )]
+    MigrationInProgress {
+        /// The PAT.
+        name: String,
+        /// The App.
+        app: String,
+        /// Clusters done.
+        done: usize,
+        /// Clusters in the migration.
+        total: usize,
+        /// `--resume` or `--rollback`.
+        flag: &'static str,
+        /// The other way out, if any.
+        alternative: &'static str,
+    },
+    /// `token migrate` cannot go on: the reason names what to do.
+    #[error("cannot migrate credential '{name}': {reason}")]
+    MigrationRefused {
+        /// The PAT.
+        name: String,
+        /// Why, and what to do.
+        reason: String,
+    },
     /// `token delete` of a credential whose rotation is unfinished, without `--force`.
     #[error(
         "credential '{name}' has an unfinished rotation ({done} of {total} clusters done): deleting it drops both \
@@ -331,6 +359,7 @@ impl CredentialError {
             | CredentialError::CredentialInUse { .. }
             | CredentialError::DeleteDuringRotation { .. }
             | CredentialError::RotationInProgress { .. }
+            | CredentialError::MigrationInProgress { .. }
             | CredentialError::TokenRejected { .. }
             | CredentialError::FetchFailed { .. }
             | CredentialError::AmbiguousFluxNamespace { .. }

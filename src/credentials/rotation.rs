@@ -32,6 +32,43 @@ pub fn previous_entry(name: &str) -> String {
     format!("{name}#previous")
 }
 
+/// The fingerprint GitHub shows for an App's private key: `SHA256:` and the base64 SHA-256 of
+/// the public key's DER SubjectPublicKeyInfo (what `openssl rsa -pubout -outform DER | openssl
+/// sha256 -binary | openssl base64` prints), so the user can tell which key to delete.
+pub fn app_key_fingerprint(key: &super::github_app::AppKey) -> String {
+    use base64::{Engine, engine::general_purpose::STANDARD};
+    let spki = rsa_spki(&key.public_key_der());
+    format!(
+        "SHA256:{}",
+        STANDARD.encode(ring::digest::digest(&ring::digest::SHA256, &spki))
+    )
+}
+
+/// Wraps a PKCS#1 RSAPublicKey in a SubjectPublicKeyInfo (algorithm rsaEncryption, NULL params).
+fn rsa_spki(rsa_public_key: &[u8]) -> Vec<u8> {
+    fn der(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut out = vec![tag];
+        let len = content.len();
+        if len < 0x80 {
+            out.push(len as u8);
+        } else {
+            let bytes: Vec<u8> = len.to_be_bytes().into_iter().skip_while(|b| *b == 0).collect();
+            out.push(0x80 | bytes.len() as u8);
+            out.extend(bytes);
+        }
+        out.extend_from_slice(content);
+        out
+    }
+    const RSA_ALGORITHM: &[u8] = &[
+        0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
+    ];
+    let mut bits = vec![0u8];
+    bits.extend_from_slice(rsa_public_key);
+    let mut content = RSA_ALGORITHM.to_vec();
+    content.extend(der(0x03, &bits));
+    der(0x30, &content)
+}
+
 /// Which way the unfinished operation pushes tokens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -246,10 +283,18 @@ impl RotationStore {
     /// token, and the keyring may no longer hold the one the command would write).
     pub fn lock_for_writing(&self, name: &str) -> Result<CredentialLock, CredentialError> {
         let lock = self.lock(name)?;
-        match self.load(name)? {
-            Some(state) => Err(state.in_progress()),
-            None => Ok(lock),
+        if let Some(state) = self.load(name)? {
+            return Err(state.in_progress());
         }
+        // An unfinished migration (beside this directory) holds the credential's Secrets in a
+        // form only it may change.
+        if let Some(meta_dir) = self.dir.parent() {
+            let migrations = super::migration::MigrationStore::new(&MetaStore::at(meta_dir));
+            if let Some(m) = migrations.involving(name)? {
+                return Err(m.in_progress());
+            }
+        }
+        Ok(lock)
     }
 }
 
@@ -336,6 +381,30 @@ mod tests {
             last_check: None,
             github_app: None,
         }
+    }
+
+    #[test]
+    fn an_app_key_fingerprint_is_the_one_openssl_and_github_show() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let pem = dir.path().join("key.pem");
+        let out = std::process::Command::new("openssl")
+            .args(["genrsa", "-traditional", "-out"])
+            .arg(&pem)
+            .arg("2048")
+            .output()
+            .expect("openssl runs");
+        assert!(out.status.success());
+        let key = crate::credentials::github_app::AppKey::from_file(&pem).expect("key");
+        let script = format!(
+            "openssl rsa -in '{}' -pubout -outform DER 2>/dev/null | openssl sha256 -binary | openssl base64",
+            pem.display()
+        );
+        let out = std::process::Command::new("sh")
+            .args(["-c", &script])
+            .output()
+            .expect("sh runs");
+        let expected = String::from_utf8(out.stdout).expect("utf8");
+        assert_eq!(app_key_fingerprint(&key), format!("SHA256:{}", expected.trim()));
     }
 
     #[test]

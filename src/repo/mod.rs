@@ -5,6 +5,7 @@ pub mod clusters;
 mod config;
 pub mod layout;
 pub mod names;
+pub mod provider;
 mod write;
 
 use std::path::{Path, PathBuf};

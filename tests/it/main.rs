@@ -18,6 +18,7 @@ mod health;
 mod keos;
 mod keos_views;
 mod krew;
+mod migrate;
 mod reconcile;
 mod secret;
 mod security;

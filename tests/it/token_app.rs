@@ -16,8 +16,8 @@ use fleet::{
     },
     error::{Error, ExitStatus},
     ops::token::{
-        self as op, CheckRequest, ClusterAccess, KeyReader, RotateMode, RotateRequest, SetAppRequest,
-        SetRequest, Stores,
+        self as op, CheckRequest, ClusterAccess, KeyReader, RotateMode, RotateRequest, SelfRotate,
+        SetAppRequest, SetRequest, Stores,
     },
     output::Recorder,
 };
@@ -320,9 +320,13 @@ async fn an_app_keeps_its_kind_and_is_never_written_or_rotated_as_a_token() {
         .expect("an App resolves");
     assert!(resolved.is_app(), "{resolved:?}");
 
+    // Its key rotates like a token (tests/it/migrate.rs); GitLab's --self does not apply.
     let req = RotateRequest {
         name: "fleet-app".into(),
-        mode: RotateMode::Resume,
+        mode: RotateMode::SelfRotate(SelfRotate {
+            endpoint: fleet::credentials::gitlab_rotate::RotateEndpoint::SelfRotate,
+            expires_in: None,
+        }),
         dry_run: true,
         check: false,
         wait: false,

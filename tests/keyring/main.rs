@@ -18,6 +18,7 @@ mod audit;
 mod bootstrap;
 mod github_app;
 mod gitlab;
+mod migrate;
 mod tenant;
 
 use std::{

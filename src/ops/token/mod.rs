@@ -9,6 +9,7 @@
 
 mod app;
 pub mod audit;
+pub mod migrate;
 pub mod report;
 mod rotate;
 

@@ -41,13 +41,15 @@ use super::{
 };
 use crate::{
     credentials::{
-        CredentialError, CredentialMeta, GitAuth, Provider, Token,
+        AppAuth, CredentialError, CredentialMeta, GitAuth, Provider, Token, TokenStatus,
         cluster::{ClusterPlan, ClusterRotation, RotateOptions, apply_plan, plan_cluster},
+        github_app::{AppKey, GithubApp, check_app},
         gitlab_rotate::{GitlabRotateError, RotateEndpoint},
         meta::rfc3339,
+        provider::CHECK_TIMEOUT,
         replicas::{lagging_error, verify_replicas},
         report::{cluster_states, revert_warnings},
-        rotation::{ClusterState, Operation, RotationState, previous_entry},
+        rotation::{ClusterState, Operation, RotationState, app_key_fingerprint, previous_entry},
         trust::FluxNamespaceOrigin,
         validate_name,
     },
@@ -139,6 +141,9 @@ pub struct RotationRun {
     /// Why the commit failed after every cluster was done (the rotation stays unfinished, and
     /// `--resume` or `--rollback` finishes it).
     pub commit_error: Option<Error>,
+    /// A GitHub App whose run committed: the fingerprint (as GitHub shows it) of the private key
+    /// no cluster uses any more, to delete in the App's settings.
+    pub retired_key: Option<String>,
 }
 
 impl RotationRun {
@@ -308,17 +313,22 @@ pub async fn rotate(
     } else {
         Some(stores.rotations.lock(&name)?)
     };
+    // A migration writes both this credential's forms to the same Secrets: a rotation meanwhile
+    // would drop the App keys it placed (or the PAT it still needs).
+    if let Some(m) = crate::credentials::migration::MigrationStore::new(stores.metas).involving(&name)? {
+        return Err(m.in_progress().into());
+    }
     let meta = stores
         .metas
         .get(&name)?
         .ok_or_else(|| CredentialError::NotFound { name: name.clone() })?;
-    if meta.github_app.is_some() {
+    if meta.github_app.is_some() && self_req.is_some() {
         return Err(CredentialError::WrongKind {
             name,
             kind: "GitHub App",
-            reason: "its installation tokens are minted in the cluster and never expire there; \
-                     rotation replaces tokens only"
-                .into(),
+            reason:
+                "--self rotates GitLab tokens; rotate an App's private key with --private-key-file or stdin"
+                    .into(),
         }
         .into());
     }
@@ -409,13 +419,16 @@ pub async fn rotate(
             if new == current {
                 return Err(CredentialError::SameToken { name }.into());
             }
+            if let Some(ids) = meta.github_app {
+                check_new_key(&name, &meta, ids, &new, check, reporter).await?;
+            }
             let mut new_meta = CredentialMeta {
                 updated: rfc3339::now(),
                 expires: None,
                 last_check: None,
                 ..meta.clone()
             };
-            if check {
+            if check && meta.github_app.is_none() {
                 verify(&name, &mut new_meta, &new, reporter).await?;
             }
             let recorded: Vec<(String, String)> = targets
@@ -456,7 +469,22 @@ pub async fn rotate(
         }
     }
 
-    let auth = GitAuth::Token(token.clone());
+    let auth = git_auth(&name, &meta, &token)?;
+    // An App keeps every key until it is deleted in GitHub: say which one no cluster uses once
+    // this run commits (the previous key after a rotation, the new one after a rollback).
+    let retired = match meta.github_app {
+        None => None,
+        Some(_) => {
+            let other = match state.operation {
+                Operation::Rotate => stores.secrets.get(&previous_entry(&name))?,
+                Operation::Rollback => stores.secrets.get(&name)?,
+            };
+            other
+                .filter(|o| o != &token)
+                .and_then(|o| AppKey::from_stored(&name, &o).ok())
+                .map(|k| app_key_fingerprint(&k))
+        }
+    };
     let push = Push {
         auth: &auth,
         opts: RotateOptions {
@@ -478,6 +506,7 @@ pub async fn rotate(
         None
     };
     let (done, total) = state.progress();
+    let retired_key = retired.filter(|_| complete && commit_error.is_none());
     Ok(RotateOutcome::Ran(RotationRun {
         report: RotationReport {
             credential: name.clone(),
@@ -489,7 +518,65 @@ pub async fn rotate(
         done,
         total,
         commit_error,
+        retired_key,
     }))
+}
+
+/// What the Secrets get from the credential's keyring value: the token, or for a GitHub App its
+/// IDs (from the index) and the key.
+fn git_auth(name: &str, meta: &CredentialMeta, value: &Token) -> Result<GitAuth> {
+    Ok(match meta.github_app {
+        None => GitAuth::Token(value.clone()),
+        Some(ids) => GitAuth::App(AppAuth {
+            app_id: ids.app_id,
+            installation_id: ids.installation_id,
+            base_url: super::migrate::app_base_url(meta),
+            key: AppKey::from_stored(name, value)?,
+        }),
+    })
+}
+
+/// A new App key must be a valid private key, and (unless `--no-check`) one GitHub accepts for
+/// this App: a JWT signed with it mints an installation token (a key of another App is refused).
+async fn check_new_key(
+    name: &str,
+    meta: &CredentialMeta,
+    ids: GithubApp,
+    new: &Token,
+    check: bool,
+    reporter: &dyn Reporter,
+) -> Result<()> {
+    let key = AppKey::from_stored(name, new).map_err(|_| CredentialError::InvalidPrivateKey {
+        origin: "the new key".into(),
+        reason: format!(
+            "credential '{name}' is a GitHub App: pass its new private key (PEM) with --private-key-file or on stdin"
+        ),
+    })?;
+    if !check {
+        return Ok(());
+    }
+    reporter.action(&format!(
+        "minting an installation token for App {} with the new key ({})",
+        ids.app_id, meta.api_url
+    ));
+    match check_app(&meta.api_url, ids, &key, CHECK_TIMEOUT).await {
+        Ok(c) => match c.status {
+            TokenStatus::Valid { .. } => {
+                reporter.success(&format!("GitHub accepts the new key for App {}", ids.app_id));
+                Ok(())
+            }
+            TokenStatus::Invalid { reason } => Err(CredentialError::TokenRejected {
+                name: name.into(),
+                reason,
+            }
+            .into()),
+        },
+        Err(source) => Err(CredentialError::Provider {
+            name: name.into(),
+            source,
+        }
+        .into()),
+    }
 }
 
 /// The unfinished rotation this run goes on with (none for a fresh one), or why the run cannot
@@ -724,6 +811,7 @@ impl Txn<'_> {
             done,
             total,
             commit_error: finished.err(),
+            retired_key: None,
         }
     }
 
