@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     kube::is_flux_group,
+    ops::health::drift::{self, Drift, ManagedEntry},
     repo::layout::{COMPONENT_LABEL, DOMAIN_LABEL},
     status,
 };
@@ -479,6 +480,9 @@ impl<'de, P: Pick> Deserialize<'de> for Picked<P> {
 pub struct Keep {
     /// Keep `metadata.managedFields` verbatim.
     pub managed_fields: bool,
+    /// Judge drift from `metadata.managedFields` ([`crate::ops::health::drift::of_object`]) and
+    /// keep only the result.
+    pub drift: bool,
 }
 
 /// Decodes one object into its namespace, name and [`ObjInfo`]; malformed inventory entries are
@@ -615,13 +619,43 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
     } else {
         None
     };
+    let drift = if keep.drift {
+        metadata.managed_fields.and_then(drift_of)
+    } else {
+        None
+    };
     ObjInfo {
         health,
         revision,
         expansion,
         helm_owner,
         managed_fields,
+        drift,
     }
+}
+
+/// One `metadata.managedFields` entry, borrowed from the object's bytes.
+#[derive(Debug, Default, Deserialize)]
+struct ManagedRef<'a> {
+    #[serde(default, borrow)]
+    manager: Cow<'a, str>,
+    #[serde(default, borrow)]
+    operation: Cow<'a, str>,
+    #[serde(default, borrow)]
+    subresource: Cow<'a, str>,
+    #[serde(default, borrow, rename = "fieldsV1")]
+    fields_v1: Option<&'a RawValue>,
+}
+
+/// The drift of an object from its raw managedFields (nothing when they do not parse).
+fn drift_of(raw: &RawValue) -> Option<Box<Drift>> {
+    let entries: Vec<ManagedRef<'_>> = serde_json::from_str(raw.get()).ok()?;
+    drift::of_object(entries.iter().map(|e| ManagedEntry {
+        manager: &e.manager,
+        operation: &e.operation,
+        subresource: &e.subresource,
+        fields_v1: e.fields_v1.map_or(&[][..], |f| f.get().as_bytes()),
+    }))
 }
 
 /// The storage Secret of the latest release in `.status.history` (the highest version), in
@@ -717,12 +751,69 @@ mod tests {
             warnings,
             ["Kustomization apps: invalid inventory entry id 'bad' (skipped)"]
         );
-        let kept = decode_item(&gk, &bytes, Keep { managed_fields: true }, &mut Vec::new())
-            .expect("decodes")
-            .2;
+        let kept = decode_item(
+            &gk,
+            &bytes,
+            Keep {
+                managed_fields: true,
+                drift: false,
+            },
+            &mut Vec::new(),
+        )
+        .expect("decodes")
+        .2;
         assert_eq!(
             kept.managed_fields.map(|r| r.get().to_string()).as_deref(),
             Some(r#"[{"manager":"x"}]"#)
+        );
+    }
+
+    #[test]
+    fn keeps_only_the_drift_of_managed_fields() {
+        let gk = GroupKind::new("apps", "Deployment");
+        let object = |managed: Value| {
+            serde_json::to_vec(
+                &json!({"metadata": {"name": "web", "namespace": "apps", "managedFields": managed},
+                                       "spec": {"replicas": 3}}),
+            )
+            .expect("serializes")
+        };
+        let drift = Keep {
+            managed_fields: false,
+            drift: true,
+        };
+        let edited = object(json!([
+            {"manager": "kustomize-controller", "operation": "Apply", "fieldsV1": {"f:spec": {"f:template": {}}}},
+            {"manager": "kubectl-scale", "operation": "Update", "subresource": "scale", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
+            {"manager": "kube-controller-manager", "operation": "Update", "subresource": "status", "fieldsV1": {"f:status": {"f:replicas": {}}}}
+        ]));
+        let info = decode_item(&gk, &edited, drift, &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert!(info.managed_fields.is_none(), "only the result is kept");
+        assert_eq!(
+            info.drift.map(|d| d.describe(3)).as_deref(),
+            Some("kubectl-scale: spec.replicas")
+        );
+        let not_judged = decode_item(&gk, &edited, Keep::default(), &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert!(not_judged.drift.is_none());
+        // Not applied by Flux: whoever set its fields, it is not drift.
+        let foreign = object(json!([
+            {"manager": "kubectl-create", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}}
+        ]));
+        let info = decode_item(&gk, &foreign, drift, &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert!(info.drift.is_none());
+        let odd = object(json!("not a list"));
+        assert!(
+            decode_item(&gk, &odd, drift, &mut Vec::new())
+                .expect("decodes")
+                .2
+                .drift
+                .is_none()
         );
     }
 
