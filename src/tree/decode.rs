@@ -425,6 +425,9 @@ pub struct MetaLabels {
     pub domain: Option<String>,
     /// `toolkit.fluxcd.io/component`.
     pub component: Option<String>,
+    /// A Flux applier's owner label is set (drift judges the object even when the applier owns
+    /// none of its fields any more).
+    pub flux_owner: bool,
 }
 
 impl Pick for MetaLabels {
@@ -432,11 +435,18 @@ impl Pick for MetaLabels {
         match key {
             DOMAIN_LABEL => self.domain = Some(value),
             COMPONENT_LABEL => self.component = Some(value),
-            _ => self.helm.offer(key, value),
+            _ if HelmOwnerLabels::wants(key) => {
+                self.flux_owner |= drift::is_flux_owner_label(key);
+                self.helm.offer(key, value);
+            }
+            _ => self.flux_owner |= drift::is_flux_owner_label(key),
         }
     }
     fn wants(key: &str) -> bool {
-        key == DOMAIN_LABEL || key == COMPONENT_LABEL || HelmOwnerLabels::wants(key)
+        key == DOMAIN_LABEL
+            || key == COMPONENT_LABEL
+            || HelmOwnerLabels::wants(key)
+            || drift::is_flux_owner_label(key)
     }
 }
 
@@ -574,6 +584,7 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
         helm,
         domain,
         component,
+        flux_owner,
     } = metadata.labels.0;
     let helm_owner = (gk.group == "apiextensions.k8s.io")
         .then(|| Some(Box::new((helm.namespace?, helm.name?))))
@@ -620,7 +631,7 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
         None
     };
     let drift = if keep.drift {
-        metadata.managed_fields.and_then(drift_of)
+        metadata.managed_fields.and_then(|raw| drift_of(raw, flux_owner))
     } else {
         None
     };
@@ -648,14 +659,17 @@ struct ManagedRef<'a> {
 }
 
 /// The drift of an object from its raw managedFields (nothing when they do not parse).
-fn drift_of(raw: &RawValue) -> Option<Box<Drift>> {
+fn drift_of(raw: &RawValue, flux_labelled: bool) -> Option<Box<Drift>> {
     let entries: Vec<ManagedRef<'_>> = serde_json::from_str(raw.get()).ok()?;
-    drift::of_object(entries.iter().map(|e| ManagedEntry {
-        manager: &e.manager,
-        operation: &e.operation,
-        subresource: &e.subresource,
-        fields_v1: e.fields_v1.map_or(&[][..], |f| f.get().as_bytes()),
-    }))
+    drift::of_object(
+        entries.iter().map(|e| ManagedEntry {
+            manager: &e.manager,
+            operation: &e.operation,
+            subresource: &e.subresource,
+            fields_v1: e.fields_v1.map_or(&[][..], |f| f.get().as_bytes()),
+        }),
+        flux_labelled,
+    )
 }
 
 /// The storage Secret of the latest release in `.status.history` (the highest version), in
@@ -807,6 +821,18 @@ mod tests {
             .expect("decodes")
             .2;
         assert!(info.drift.is_none());
+        // Labelled by kustomize-controller, every field taken by `kubectl edit`: drift.
+        let taken = serde_json::to_vec(&json!({"metadata": {"name": "web", "namespace": "apps",
+            "labels": {"kustomize.toolkit.fluxcd.io/name": "apps"},
+            "managedFields": [{"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}}]}}))
+        .expect("serializes");
+        let info = decode_item(&gk, &taken, drift, &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert_eq!(
+            info.drift.map(|d| d.describe(3)).as_deref(),
+            Some("kubectl-edit: spec.replicas")
+        );
         let odd = object(json!("not a list"));
         assert!(
             decode_item(&gk, &odd, drift, &mut Vec::new())

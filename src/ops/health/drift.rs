@@ -545,18 +545,15 @@ pub const APPLIERS: &[&str] = &["kustomize-controller", "helm-controller", "flux
 /// The drift rule, in one place: the fields of an object set by a field manager that is not a
 /// Flux controller, outside the `status` subresource and `status` fields, not allowed by `rules`,
 /// and not co-owned by one of `appliers` (a field two managers applied with the same value is
-/// owned by both: no change). `None` when nothing drifted, or when none of `appliers` has an
-/// entry (the object is not Flux's). Only the entries of other managers are walked unless one of
-/// them may have drifted, so an object nobody touched costs a scan of its managers' names.
+/// owned by both: no change). `None` when nothing drifted. No `fieldsV1` is parsed unless some
+/// other manager may have drifted the object, so an object nobody touched costs a scan of its
+/// managers' names.
 pub fn of_entries<'a>(
     entries: impl IntoIterator<Item = ManagedEntry<'a>>,
     appliers: &[&str],
     rules: &DriftRules,
 ) -> Option<Drift> {
     let entries: Vec<ManagedEntry<'a>> = entries.into_iter().collect();
-    if !entries.iter().any(|e| appliers.contains(&e.manager)) {
-        return None;
-    }
     let candidate = |e: &ManagedEntry<'_>| {
         e.subresource != "status"
             && !appliers.contains(&e.manager)
@@ -602,9 +599,31 @@ pub fn of_entries<'a>(
 }
 
 /// What a decoder keeps of an object's managedFields: [`of_entries`] with the Flux appliers and
-/// the default rules (a command applies its own with [`Drift::allowed`]).
-pub fn of_object<'a>(entries: impl IntoIterator<Item = ManagedEntry<'a>>) -> Option<Box<Drift>> {
+/// the default rules (a command applies its own with [`Drift::allowed`]), for an object Flux
+/// applied: one that carries a Flux owner label (`flux_labelled`, see [`is_flux_owner_label`]) or
+/// has an applier's entry. Other objects (a cluster-wide LIST returns them too) are not judged,
+/// so they cost nothing to keep.
+pub fn of_object<'a>(
+    entries: impl IntoIterator<Item = ManagedEntry<'a>>,
+    flux_labelled: bool,
+) -> Option<Box<Drift>> {
+    let entries: Vec<ManagedEntry<'a>> = entries.into_iter().collect();
+    if !flux_labelled && !entries.iter().any(|e| APPLIERS.contains(&e.manager)) {
+        return None;
+    }
     of_entries(entries, APPLIERS, &DEFAULT_RULES).map(Box::new)
+}
+
+/// The labels the Flux appliers put on what they apply (an object whose every field another
+/// manager took has no applier entry left in its managedFields, but keeps these).
+pub fn is_flux_owner_label(key: &str) -> bool {
+    matches!(
+        key,
+        "kustomize.toolkit.fluxcd.io/name"
+            | "helm.toolkit.fluxcd.io/name"
+            | "fluxcd.controlplane.io/name"
+            | "resourceset.fluxcd.controlplane.io/name"
+    )
 }
 
 /// The changes outside Flux recorded in an object's `managedFields` (the JSON array), for an
@@ -835,9 +854,16 @@ mod tests {
             "the same rules give the same answer on the entries"
         );
         assert_eq!(
-            of_entries(entries[1..].iter().copied(), APPLIERS, &DriftRules::default()),
+            of_object(entries[1..].iter().copied(), false),
             None,
-            "no Flux applier: not an object Flux applied"
+            "no Flux applier nor Flux label: not an object Flux applied"
+        );
+        assert_eq!(
+            of_object(entries[1..].iter().copied(), true)
+                .map(|d| d.describe(3))
+                .as_deref(),
+            Some("kubectl-edit: data.a, data.b; platform-operator: data.d"),
+            "labelled by Flux, every field another manager took is drift"
         );
         assert_eq!(
             serde_json::to_value(&drift).expect("serializes"),
