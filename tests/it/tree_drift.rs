@@ -88,7 +88,7 @@ async fn tree_marks_fields_changed_outside_flux() {
     let tree = || {
         Cmd::fleet("kubectl-fleet-tree")
             .kubeconfig()
-            .args(["--context", &context, &root])
+            .args(["--context", &context, &root, "--drift"])
     };
 
     let run = tree().args(["--drift-allow", "keda-*"]).run();
@@ -140,8 +140,16 @@ async fn tree_marks_fields_changed_outside_flux() {
     assert_eq!(drift_of("web"), None, "the status subresource is not drift");
     assert_eq!(cluster["summary"]["drifted"], 2, "{cluster:#}");
 
-    let run = tree().args(["--no-drift", "-o", "json"]).run();
-    assert!(!run.stdout.contains("\"drift"), "{}", run.stdout);
+    let run = Cmd::fleet("kubectl-fleet-tree")
+        .kubeconfig()
+        .args(["--context", &context, &root, "-o", "json"])
+        .run();
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        !run.stdout.contains("\"drift"),
+        "drift is asked for: {}",
+        run.stdout
+    );
     let run = tree().args(["--drift-allow", "a:"]).run();
     assert_eq!(run.code, 2, "{run:?}");
     assert!(
