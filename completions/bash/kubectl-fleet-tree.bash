@@ -23,7 +23,7 @@ _kubectl__fleet__tree() {
 
     case "${cmd}" in
         kubectl__fleet__tree)
-            opts="-o -w -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --watch --quiet --verbose --v --color --no-progress --namespace --help --version"
+            opts="-o -w -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --drift --drift-allow --watch --quiet --verbose --v --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -65,6 +65,10 @@ _kubectl__fleet__tree() {
                     return 0
                     ;;
                 --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drift-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

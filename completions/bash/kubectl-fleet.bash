@@ -3463,7 +3463,7 @@ _kubectl__fleet() {
             return 0
             ;;
         kubectl__subcmd__fleet__subcmd__tree)
-            opts="-o -w -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --watch --quiet --verbose --v --color --no-progress --namespace --help --version"
+            opts="-o -w -q -v -n -h -V --kubeconfig --context --all-contexts --request-timeout --output --compact --status --exit-code --depth --drift --drift-allow --watch --quiet --verbose --v --color --no-progress --namespace --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -3505,6 +3505,10 @@ _kubectl__fleet() {
                     return 0
                     ;;
                 --depth)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --drift-allow)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -23,10 +23,11 @@ The tree (root `ks/flux-system`):
 
 Objects have realistic size and status: Deployments and StatefulSets with probes, resources and
 rolled-out status, PVCs Bound, custom resources with Ready conditions, ConfigMaps with a few KiB
-of data. Status is written through the status subresource, as controllers would. Running it
-again with a larger --objects adds the missing objects and rewrites the inventories. Only the
-Python standard library is used; requests run on many threads with one keep-alive connection
-each.
+of data. Status is written through the status subresource, as controllers would. Every object
+is written with kustomize-controller's field manager, and one leaf in a hundred then gets a label
+from `kubectl-edit` (drift). Running it again with a larger --objects adds the missing objects
+and rewrites the inventories. Only the Python standard library is used; requests run on many
+threads with one keep-alive connection each.
 """
 
 import argparse
@@ -139,13 +140,16 @@ class Api:
         raise RuntimeError(f"{method} {path} kept failing")
 
     def create(self, path, body):
-        status, payload = self.request("POST", path, body)
+        # As the controllers write them: every object's managedFields name a Flux applier, so
+        # drift detection does its real work on each of them.
+        status, payload = self.request("POST", path + "?fieldManager=kustomize-controller", body)
         if status not in (200, 201, 409):
             raise RuntimeError(f"POST {path}: {status} {payload[:300]!r}")
 
     def patch_status(self, path, status_body):
         status, payload = self.request(
-            "PATCH", path + "/status", {"status": status_body}, "application/merge-patch+json"
+            "PATCH", path + "/status?fieldManager=kustomize-controller", {"status": status_body},
+            "application/merge-patch+json"
         )
         if status != 200:
             raise RuntimeError(f"PATCH {path}/status: {status} {payload[:300]!r}")
@@ -318,6 +322,13 @@ def main():
         api.create(path, body)
         if status is not None:
             api.patch_status(f"{path}/{name}", status)
+        if i % 100 == 7:
+            # One object in a hundred edited by hand: drift the tree and `health` report.
+            status, payload = api.request(
+                "PATCH", f"{path}/{name}?fieldManager=kubectl-edit",
+                {"metadata": {"labels": {"edited-by-hand": "true"}}}, "application/merge-patch+json")
+            if status != 200:
+                raise RuntimeError(f"PATCH {path}/{name}: {status} {payload[:300]!r}")
 
     parallel(pool, create_leaf, range(args.objects))
     print(f"  {args.objects} objects present ({time.time() - start:.0f}s)", file=sys.stderr)

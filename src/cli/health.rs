@@ -83,11 +83,7 @@ pub struct Args {
 /// Runs the command.
 pub async fn run(args: Args) -> Result<ExitStatus> {
     let printer = args.global.printer();
-    let mut rules = args.drift_allow.clone();
-    if let Some(env) = std::env::var_os(ALLOW_ENV) {
-        rules.push(env.to_string_lossy().into_owned());
-    }
-    let rules = DriftRules::with(&rules).map_err(|e| Error::Usage(e.to_string()))?;
+    let rules = drift_rules(&args.drift_allow)?;
     let kubeconfig = args.kube.kubeconfig()?;
     let contexts = args.kube.select(&kubeconfig)?;
     let request = StatusRequest {
@@ -137,4 +133,14 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         }
     }
     Ok(outcome.exit_status(args.exit_code))
+}
+
+/// The drift rules of `--drift-allow` and KUBECTL_FLEET_DRIFT_ALLOW, on top of the defaults (a
+/// usage error names the rule that does not parse).
+pub fn drift_rules(flags: &[String]) -> Result<DriftRules> {
+    let mut rules = flags.to_vec();
+    if let Some(env) = std::env::var_os(ALLOW_ENV) {
+        rules.push(env.to_string_lossy().into_owned());
+    }
+    DriftRules::with(&rules).map_err(|e| Error::Usage(e.to_string()))
 }

@@ -11,6 +11,7 @@ use std::{collections::HashSet, io::IsTerminal};
 use crate::{
     error::{Error, ExitStatus, Result},
     kube::KubeTarget,
+    ops::health::drift::DriftRules,
     output::{LiveMode, LiveView, Printer, Tone, live},
     tree::{
         ClusterOutcome, ObjRef, TreeError, TreeOptions, error_chain,
@@ -18,7 +19,7 @@ use crate::{
     },
 };
 
-use super::tree::{StatusFilter, TreeFormat, render_outcomes};
+use super::tree::{StatusFilter, TreeFormat, allow_drift, render_outcomes};
 
 /// What the live loop needs from the parsed command line.
 pub struct WatchArgs {
@@ -30,6 +31,8 @@ pub struct WatchArgs {
     pub fleet_view: bool,
     /// The command line's root, for the header.
     pub object: String,
+    /// `--drift-allow` (with the defaults).
+    pub rules: DriftRules,
 }
 
 /// A cluster's state as shown.
@@ -99,7 +102,10 @@ pub async fn run(
                         // One cluster whose tree cannot be shown at all: as without --watch.
                         return Err(Error::Tree(e));
                     }
-                    s.outcome.result = result;
+                    s.outcome.result = result.map(|mut tree| {
+                        allow_drift(&mut tree, &args.rules);
+                        tree
+                    });
                 }
                 Event::Lost(message) => {
                     s.lost = Some(message);

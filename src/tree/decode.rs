@@ -22,6 +22,7 @@ use super::{
 };
 use crate::{
     kube::is_flux_group,
+    ops::health::drift::{self, Drift, ManagedEntry},
     repo::layout::{COMPONENT_LABEL, DOMAIN_LABEL},
     status,
 };
@@ -424,6 +425,9 @@ pub struct MetaLabels {
     pub domain: Option<String>,
     /// `toolkit.fluxcd.io/component`.
     pub component: Option<String>,
+    /// A Flux applier's owner label is set (drift judges the object even when the applier owns
+    /// none of its fields any more).
+    pub flux_owner: bool,
 }
 
 impl Pick for MetaLabels {
@@ -431,11 +435,18 @@ impl Pick for MetaLabels {
         match key {
             DOMAIN_LABEL => self.domain = Some(value),
             COMPONENT_LABEL => self.component = Some(value),
-            _ => self.helm.offer(key, value),
+            _ if HelmOwnerLabels::wants(key) => {
+                self.flux_owner |= drift::is_flux_owner_label(key);
+                self.helm.offer(key, value);
+            }
+            _ => self.flux_owner |= drift::is_flux_owner_label(key),
         }
     }
     fn wants(key: &str) -> bool {
-        key == DOMAIN_LABEL || key == COMPONENT_LABEL || HelmOwnerLabels::wants(key)
+        key == DOMAIN_LABEL
+            || key == COMPONENT_LABEL
+            || HelmOwnerLabels::wants(key)
+            || drift::is_flux_owner_label(key)
     }
 }
 
@@ -479,6 +490,9 @@ impl<'de, P: Pick> Deserialize<'de> for Picked<P> {
 pub struct Keep {
     /// Keep `metadata.managedFields` verbatim.
     pub managed_fields: bool,
+    /// Judge drift from `metadata.managedFields` ([`crate::ops::health::drift::of_object`]) and
+    /// keep only the result.
+    pub drift: bool,
 }
 
 /// Decodes one object into its namespace, name and [`ObjInfo`]; malformed inventory entries are
@@ -570,6 +584,7 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
         helm,
         domain,
         component,
+        flux_owner,
     } = metadata.labels.0;
     let helm_owner = (gk.group == "apiextensions.k8s.io")
         .then(|| Some(Box::new((helm.namespace?, helm.name?))))
@@ -615,13 +630,46 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
     } else {
         None
     };
+    let drift = if keep.drift {
+        metadata.managed_fields.and_then(|raw| drift_of(raw, flux_owner))
+    } else {
+        None
+    };
     ObjInfo {
         health,
         revision,
         expansion,
         helm_owner,
         managed_fields,
+        drift,
     }
+}
+
+/// One `metadata.managedFields` entry, borrowed from the object's bytes.
+#[derive(Debug, Default, Deserialize)]
+struct ManagedRef<'a> {
+    #[serde(default, borrow)]
+    manager: Cow<'a, str>,
+    #[serde(default, borrow)]
+    operation: Cow<'a, str>,
+    #[serde(default, borrow)]
+    subresource: Cow<'a, str>,
+    #[serde(default, borrow, rename = "fieldsV1")]
+    fields_v1: Option<&'a RawValue>,
+}
+
+/// The drift of an object from its raw managedFields (nothing when they do not parse).
+fn drift_of(raw: &RawValue, flux_labelled: bool) -> Option<Box<Drift>> {
+    let entries: Vec<ManagedRef<'_>> = serde_json::from_str(raw.get()).ok()?;
+    drift::of_object(
+        entries.iter().map(|e| ManagedEntry {
+            manager: &e.manager,
+            operation: &e.operation,
+            subresource: &e.subresource,
+            fields_v1: e.fields_v1.map_or(&[][..], |f| f.get().as_bytes()),
+        }),
+        flux_labelled,
+    )
 }
 
 /// The storage Secret of the latest release in `.status.history` (the highest version), in
@@ -717,12 +765,81 @@ mod tests {
             warnings,
             ["Kustomization apps: invalid inventory entry id 'bad' (skipped)"]
         );
-        let kept = decode_item(&gk, &bytes, Keep { managed_fields: true }, &mut Vec::new())
-            .expect("decodes")
-            .2;
+        let kept = decode_item(
+            &gk,
+            &bytes,
+            Keep {
+                managed_fields: true,
+                drift: false,
+            },
+            &mut Vec::new(),
+        )
+        .expect("decodes")
+        .2;
         assert_eq!(
             kept.managed_fields.map(|r| r.get().to_string()).as_deref(),
             Some(r#"[{"manager":"x"}]"#)
+        );
+    }
+
+    #[test]
+    fn keeps_only_the_drift_of_managed_fields() {
+        let gk = GroupKind::new("apps", "Deployment");
+        let object = |managed: Value| {
+            serde_json::to_vec(
+                &json!({"metadata": {"name": "web", "namespace": "apps", "managedFields": managed},
+                                       "spec": {"replicas": 3}}),
+            )
+            .expect("serializes")
+        };
+        let drift = Keep {
+            managed_fields: false,
+            drift: true,
+        };
+        let edited = object(json!([
+            {"manager": "kustomize-controller", "operation": "Apply", "fieldsV1": {"f:spec": {"f:template": {}}}},
+            {"manager": "kubectl-scale", "operation": "Update", "subresource": "scale", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
+            {"manager": "kube-controller-manager", "operation": "Update", "subresource": "status", "fieldsV1": {"f:status": {"f:replicas": {}}}}
+        ]));
+        let info = decode_item(&gk, &edited, drift, &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert!(info.managed_fields.is_none(), "only the result is kept");
+        assert_eq!(
+            info.drift.map(|d| d.describe(3)).as_deref(),
+            Some("kubectl-scale: spec.replicas")
+        );
+        let not_judged = decode_item(&gk, &edited, Keep::default(), &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert!(not_judged.drift.is_none());
+        // Not applied by Flux: whoever set its fields, it is not drift.
+        let foreign = object(json!([
+            {"manager": "kubectl-create", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}}
+        ]));
+        let info = decode_item(&gk, &foreign, drift, &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert!(info.drift.is_none());
+        // Labelled by kustomize-controller, every field taken by `kubectl edit`: drift.
+        let taken = serde_json::to_vec(&json!({"metadata": {"name": "web", "namespace": "apps",
+            "labels": {"kustomize.toolkit.fluxcd.io/name": "apps"},
+            "managedFields": [{"manager": "kubectl-edit", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}}]}}))
+        .expect("serializes");
+        let info = decode_item(&gk, &taken, drift, &mut Vec::new())
+            .expect("decodes")
+            .2;
+        assert_eq!(
+            info.drift.map(|d| d.describe(3)).as_deref(),
+            Some("kubectl-edit: spec.replicas")
+        );
+        let odd = object(json!("not a list"));
+        assert!(
+            decode_item(&gk, &odd, drift, &mut Vec::new())
+                .expect("decodes")
+                .2
+                .drift
+                .is_none()
         );
     }
 

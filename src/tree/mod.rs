@@ -48,6 +48,7 @@
 //!       total: 42
 //!       ready: 38
 //!       notReady: 2
+//!       drifted: 1                 # with --drift: nodes with `drift` (only when non-zero)
 //!     warnings: ["…"]              # only when something could not be read
 //!   prod-us:
 //!     error: "cluster 'prod-us' is unreachable at https://…"   # instead of root/summary
@@ -66,6 +67,7 @@
 //! | `remote` | `true` only | the object applies to another cluster (`spec.kubeConfig`); its children have status `Remote` and were not queried |
 //! | `cycle` | `true` only | the object is one of its own ancestors; it is not expanded again |
 //! | `domain`, `component` | keos Flux objects | their `toolkit.fluxcd.io/domain` and `toolkit.fluxcd.io/component` labels |
+//! | `drift` | with `--drift`, objects changed outside Flux | `[{manager, fields}]`: each field manager other than Flux that set fields the applier does not own, with those fields (`spec.replicas`, `data.key`); rules in `crate::ops::health::drift` |
 //! | `children` | when any | child nodes in inventory order |
 //!
 //! `--status failing` filters `root`; `summary` always counts the whole tree.

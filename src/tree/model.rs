@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::{
     kube::is_flux_group,
+    ops::health::drift::{Drift, DriftRules},
     output::Tone,
     status::{Health, State},
 };
@@ -251,6 +252,8 @@ pub struct Node {
     pub domain: Option<String>,
     /// keos: the Flux object's `toolkit.fluxcd.io/component` label (an app component).
     pub component: Option<String>,
+    /// Changed outside Flux since its owner applied it (drift), when the tree computes drift.
+    pub drift: Option<Box<Drift>>,
     /// Children in inventory order.
     pub children: Vec<Node>,
 }
@@ -266,8 +269,26 @@ impl Node {
             cycle: false,
             domain: None,
             component: None,
+            drift: None,
             children: Vec::new(),
         }
+    }
+
+    /// Drops the drift `rules` allow (`--drift-allow`), in the whole subtree.
+    pub fn allow_drift(&mut self, rules: &DriftRules) {
+        if let Some(drift) = self.drift.take() {
+            self.drift = drift.allowed(rules).map(Box::new);
+        }
+        for child in &mut self.children {
+            child.allow_drift(rules);
+        }
+    }
+
+    /// `Drifted (kubectl-edit: spec.replicas)`, when drifted (at most three fields per manager).
+    pub fn drift_label(&self) -> Option<String> {
+        self.drift
+            .as_ref()
+            .map(|d| format!("Drifted ({})", d.describe(3)))
     }
 
     /// keos: `domain apps, component postgres` (what the domain labels say), if labelled.
@@ -329,6 +350,8 @@ const SUMMARY_ORDER: [&str; 9] = [
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     counts: [usize; SUMMARY_ORDER.len()],
+    /// Nodes changed outside Flux (whatever their status).
+    drifted: usize,
 }
 
 impl Summary {
@@ -339,8 +362,14 @@ impl Summary {
             if let Some(i) = SUMMARY_ORDER.iter().position(|w| *w == node.status.word()) {
                 s.counts[i] += 1;
             }
+            s.drifted += usize::from(node.drift.is_some());
         });
         s
+    }
+
+    /// Number of drifted nodes.
+    pub fn drifted(&self) -> usize {
+        self.drifted
     }
 
     /// Total number of nodes.
@@ -374,12 +403,16 @@ impl Summary {
             .map(|(w, n)| (*w, n))
     }
 
-    /// `12 objects: 9 Ready, 2 NotReady, 1 Missing`.
+    /// `12 objects: 9 Ready, 2 NotReady, 1 Missing` (then `; 1 drifted` when any drifted).
     pub fn line(&self) -> String {
         let total = self.total();
         let parts: Vec<String> = self.entries().map(|(w, n)| format!("{n} {w}")).collect();
         let noun = if total == 1 { "object" } else { "objects" };
-        format!("{total} {noun}: {}", parts.join(", "))
+        let mut line = format!("{total} {noun}: {}", parts.join(", "));
+        if self.drifted > 0 {
+            line.push_str(&format!("; {} drifted", self.drifted));
+        }
+        line
     }
 }
 

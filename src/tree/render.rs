@@ -63,6 +63,10 @@ pub fn tree(root: &Node, paint: Paint) -> String {
             out.push_str("  ");
             out.push_str(&paint.paint(Tone::Dim, &format!("[{labels}]")));
         }
+        if let Some(drift) = node.drift_label() {
+            out.push_str("  ");
+            out.push_str(&paint.paint(Tone::Warn, &drift));
+        }
         if let Some(message) = inline_message(node) {
             out.push_str("  ");
             out.push_str(&message);
@@ -129,13 +133,18 @@ pub fn table(root: &Node, paint: Paint, width: Option<u16>) -> String {
         if node.cycle {
             status.push_str(" [cycle]");
         }
-        let message = node
+        let first = node
             .status
             .message()
             .and_then(|m| m.lines().next())
             .unwrap_or_default()
-            .trim()
-            .to_string();
+            .trim();
+        // Drift comes first: the message column is where a table says what is wrong.
+        let message = match node.drift_label() {
+            Some(drift) if first.is_empty() => drift,
+            Some(drift) => format!("{drift}; {first}"),
+            None => first.to_string(),
+        };
         let mut cells = vec![
             (format!("{}{}", "  ".repeat(depth), node.object.kind), Tone::Plain),
             (node.object.namespace.clone(), Tone::Plain),
@@ -221,6 +230,9 @@ impl Serialize for SummaryDoc<'_> {
         for (word, n) in self.0.entries() {
             map.serialize_entry(&lower_camel(word), &n)?;
         }
+        if self.0.drifted() > 0 {
+            map.serialize_entry("drifted", &self.0.drifted())?;
+        }
         map.end()
     }
 }
@@ -271,6 +283,9 @@ impl Serialize for NodeDoc<'_> {
         }
         if let Some(component) = &n.component {
             map.serialize_entry("component", component)?;
+        }
+        if let Some(drift) = &n.drift {
+            map.serialize_entry("drift", drift)?;
         }
         if !n.children.is_empty() {
             map.serialize_entry("children", &Children(&n.children))?;
@@ -390,6 +405,54 @@ Kustomization/flux-system/apps-components  Ready
         );
         assert!(lines[2].contains("apps") && lines[2].contains("pg"), "{out}");
         assert!(!table(&sample(), Paint::plain(), None).contains("DOMAIN"));
+    }
+
+    #[test]
+    fn drift_shows_on_the_node_in_every_format_and_in_the_summary() {
+        use crate::ops::health::drift::{Change, Drift, DriftRules};
+        let mut root = sample();
+        root.children[0].children[0].drift = Some(Box::new(Drift {
+            changes: vec![Change {
+                manager: "kubectl-edit".into(),
+                fields: vec!["data.b".into()],
+            }],
+        }));
+        assert_eq!(
+            tree(&root, Paint::plain()).lines().nth(2),
+            Some("│   └── ConfigMap/apps/a               Exists  Drifted (kubectl-edit: data.b)")
+        );
+        let out = table(&root, Paint::plain(), None);
+        assert!(
+            out.lines()
+                .nth(3)
+                .is_some_and(|l| l.trim_end().ends_with("Drifted (kubectl-edit: data.b)")),
+            "{out}"
+        );
+        let summary = Summary::of(&root);
+        assert_eq!(
+            summary.line(),
+            "5 objects: 2 Ready, 1 NotReady, 1 Exists, 1 Remote; 1 drifted"
+        );
+        let outcome = ClusterOutcome {
+            context: "staging".into(),
+            result: Ok(crate::tree::ClusterTree {
+                root: root.clone(),
+                summary,
+                warnings: Vec::new(),
+                stats: Default::default(),
+                runtime: None,
+            }),
+        };
+        let doc: serde_json::Value = serde_json::from_str(&json(&[outcome]).expect("renders")).expect("json");
+        let cluster = &doc["clusters"]["staging"];
+        assert_eq!(cluster["summary"]["drifted"], 1);
+        assert_eq!(
+            cluster["root"]["children"][0]["children"][0]["drift"],
+            serde_json::json!([{"manager": "kubectl-edit", "fields": ["data.b"]}])
+        );
+        assert!(cluster["root"].get("drift").is_none());
+        root.allow_drift(&DriftRules::with(&["kubectl-edit:data".into()]).expect("valid"));
+        assert_eq!(Summary::of(&root).drifted(), 0);
     }
 
     #[test]

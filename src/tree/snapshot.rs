@@ -25,7 +25,10 @@ use super::{
     kinds::static_scope,
     model::{Expandable, GroupKind, ObjRef},
 };
-use crate::status::{Health, State};
+use crate::{
+    ops::health::drift::Drift,
+    status::{Health, State},
+};
 
 /// Why a request could not be used.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -395,6 +398,9 @@ pub struct ObjInfo {
     /// `metadata.managedFields`, verbatim, when the fetch was asked to keep them (drift
     /// detection compares them with the desired state); never kept otherwise.
     pub managed_fields: Option<Box<RawValue>>,
+    /// What changed the object outside Flux, judged from its managedFields when the fetch was
+    /// asked to (the managedFields themselves are not kept).
+    pub drift: Option<Box<Drift>>,
 }
 
 impl ObjInfo {
@@ -406,6 +412,7 @@ impl ObjInfo {
             expansion: None,
             helm_owner: None,
             managed_fields: None,
+            drift: None,
         }
     }
 }

@@ -297,6 +297,10 @@ impl<'a> Walker<'a> {
         let mut node = self.build.then(|| {
             let mut node = Node::leaf(obj.to_ref(), Status::Live(info.health.clone()));
             node.revision = info.revision.clone();
+            // Drift is a change to what an owner applied: the root has no owner in this tree.
+            if depth > 0 {
+                node.drift = info.drift.clone();
+            }
             if node.object.version.is_empty() {
                 // The root comes from the command line without a version: show the one fetched.
                 let fetched = self

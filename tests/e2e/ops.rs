@@ -1,8 +1,8 @@
 //! Fleet operations against the real controllers (issue 18): `kubectl fleet reconcile
 //! --with-source` on both clusters picks up a commit pushed to the git server and reports its
 //! revision, as source-controller and kustomize-controller wrote it; `suspend`/`resume` round
-//! trip; a `kubectl scale` of a Deployment Flux applied is drift in `health --drift`, named with
-//! the field, until `reconcile --force` puts Flux's value back.
+//! trip; a `kubectl scale` of a Deployment Flux applied is drift in `health --drift` and on its
+//! node in `tree --drift`, named with the field, until `reconcile --force` puts Flux's value back.
 //!
 //! Everything lives in a namespace and a repository of its own, so the demo flow's `flux-system`
 //! is never touched.
@@ -16,6 +16,7 @@ fn ops(env: &Env, plugin: &str, args: &[&str]) -> Out {
         "suspend" => env!("CARGO_BIN_EXE_kubectl-fleet-suspend"),
         "resume" => env!("CARGO_BIN_EXE_kubectl-fleet-resume"),
         "health" => env!("CARGO_BIN_EXE_kubectl-fleet-health"),
+        "tree" => env!("CARGO_BIN_EXE_kubectl-fleet-tree"),
         other => panic!("unknown plugin {other}"),
     };
     let mut cmd = Command::new(bin);
@@ -217,6 +218,21 @@ fn reconcile_suspend_resume_and_drift_against_real_flux() {
         "{drifted:#?}"
     );
     assert_eq!(changes[0]["fields"], serde_json::json!(["spec.replicas"]));
+    // The same drift on the Deployment's node in `tree --drift`.
+    let root = format!("ks/{ns}/ops");
+    let web_line = |env: &Env| -> String {
+        let out = ops(env, "tree", &[&root, "--context", "staging", "--drift"]);
+        out.stdout
+            .lines()
+            .find(|l| l.contains(&format!("Deployment/{ns}/web")))
+            .unwrap_or_else(|| panic!("no web node: {}\n{}", out.stdout, out.stderr))
+            .to_string()
+    };
+    let line = web_line(&env);
+    assert!(
+        line.contains("Drifted (kubectl") && line.contains(": spec.replicas)"),
+        "{line}"
+    );
 
     // `reconcile --force`: kustomize-controller applies again and takes the field back.
     ops(
@@ -234,10 +250,14 @@ fn reconcile_suspend_resume_and_drift_against_real_flux() {
                 return Err(format!("replicas {}", deploy["spec"]["replicas"]));
             }
             let left = drift_of(&env);
-            if left.is_empty() {
-                Ok(())
+            if !left.is_empty() {
+                return Err(format!("{left:#?}"));
+            }
+            let line = web_line(&env);
+            if line.contains("Drifted") {
+                Err(line)
             } else {
-                Err(format!("{left:#?}"))
+                Ok(())
             }
         },
     );

@@ -392,7 +392,7 @@ async fn drift_costs_one_request_per_applied_kind() {
     for i in 0..12 {
         let (cm, sa) = (format!("settings-{i}"), format!("runner-{i}"));
         configmaps
-            .patch(&cm, &kustomize, &Patch::Apply(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": cm}, "data": {"mode": "blue"}})))
+            .patch(&cm, &kustomize, &Patch::Apply(json!({"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": cm, "labels": {"kustomize.toolkit.fluxcd.io/name": format!("app-{i}")}}, "data": {"mode": "blue"}})))
             .await
             .expect("applied as kustomize-controller");
         accounts

@@ -26,5 +26,6 @@ mod tenant;
 mod token;
 mod token_app;
 mod tree;
+mod tree_drift;
 mod trust;
 mod watch;

@@ -20,23 +20,24 @@
 //! Field paths are written the way users read them: `spec.replicas`,
 //! `spec.template.spec.containers[name=web].image`, `metadata.annotations.example.com/x`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    sync::{
+        LazyLock,
+        atomic::{AtomicUsize, Ordering},
+    },
+};
 
 use futures::future::join_all;
-use kube::{
-    Api,
-    api::{DynamicObject, ListParams},
-};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::survey::Survey;
+use super::survey::{Survey, list_pages};
 use crate::{
     kube::{KubeTarget, Resolver, find_known, is_flux_group},
     tree::{
-        self, FetchOptions, Keep, Node, ObjRef, Strategy, WalkOptions,
-        plan::PAGE_SIZE,
-        snapshot::{Children, Snapshot},
+        self, FetchOptions, GroupKind, Keep, Node, ObjRef, Strategy, WalkOptions, decode::decode_item,
+        snapshot::Children,
     },
 };
 
@@ -151,7 +152,18 @@ impl DriftRules {
     fn allows(&self, manager: &str, field: &str) -> bool {
         self.allow.iter().any(|r| r.allows(manager, field))
     }
+
+    /// Whether every field `manager` sets is allowed (a rule without a field names it).
+    fn allows_manager(&self, manager: &str) -> bool {
+        self.allow
+            .iter()
+            .any(|r| r.field.is_none() && r.manager_matches(manager))
+    }
 }
+
+/// The default rules, for decoders (which run before the command's own rules are applied with
+/// [`Drift::allowed`]).
+static DEFAULT_RULES: LazyLock<DriftRules> = LazyLock::new(DriftRules::default);
 
 /// Whether drift is computed, and with which rules.
 #[derive(Clone, Debug, Default)]
@@ -231,33 +243,34 @@ pub struct Detection {
 }
 
 /// One object an inventory lists, with who applied it.
-struct Wanted<'a> {
+struct Wanted {
     namespace: String,
     name: String,
     owner: String,
-    applier: &'static str,
-    /// Its managedFields, once read.
-    managed_fields: Option<std::borrow::Cow<'a, str>>,
+    /// Its drift, once read (default rules).
+    drift: Option<Box<Drift>>,
 }
 
 /// The drifted objects of one cluster, from the inventories of every Kustomization, HelmRelease,
-/// ResourceSet and FluxInstance the survey listed (it keeps them, with the managedFields of every
-/// Flux object, in [`Survey::applied`]): one metadata-only LIST per kind those inventories name
-/// (in the one namespace they use, else cluster-wide), plus one discovery request per kind the
-/// suite does not know. So drift costs one request per applied kind, whatever the number of
-/// Kustomizations. Only a HelmRelease without an inventory (helm-controller before Flux 2.8) is
-/// walked on its own, through its Helm storage. What could not be read is returned as warnings,
-/// never as an error: drift is a detail of a cluster's health, not a condition for reading it.
+/// ResourceSet and FluxInstance the survey listed (it keeps them, with the drift of every Flux
+/// object, in [`Survey::applied`]): one metadata-only LIST per kind those inventories name (in
+/// the one namespace they use, else cluster-wide), plus one discovery request per kind the suite
+/// does not know. So drift costs one request per applied kind, whatever the number of
+/// Kustomizations. Every LIST is decoded as it streams, by the tree's decoder, and only the drift
+/// of each object is kept (never its managedFields), so memory does not grow with the objects.
+/// Only a HelmRelease without an inventory (helm-controller before Flux 2.8) is walked on its
+/// own, through its Helm storage. What could not be read is returned as warnings, never as an
+/// error: drift is a detail of a cluster's health, not a condition for reading it.
 pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions) -> Detection {
     let mut out = Detection::default();
     // Per kind (group, kind, version as recorded), the objects inventories list, first owner wins.
-    let mut wanted: BTreeMap<(String, String), (String, Vec<Wanted<'_>>)> = BTreeMap::new();
+    let mut wanted: BTreeMap<(String, String), (String, Vec<Wanted>)> = BTreeMap::new();
     let mut seen: HashSet<(String, String, String, String)> = HashSet::new();
     let mut helm_roots = Vec::new();
     for owner in &survey.applied {
-        let Some(applier) = applier(owner.kind.kind) else {
+        if applier(owner.kind.kind).is_none() {
             continue;
-        };
+        }
         let Some(expansion) = owner.info.expansion.as_deref().filter(|e| !e.remote) else {
             continue;
         };
@@ -281,8 +294,7 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
                         namespace: e.namespace.to_string(),
                         name: e.name.to_string(),
                         owner: owner_ref.clone(),
-                        applier,
-                        managed_fields: None,
+                        drift: None,
                     });
                 }
             }
@@ -297,13 +309,13 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
         }
     }
 
-    // Flux objects: their managedFields came with the survey.
-    let flux: HashMap<(&str, &str, &str), &str> = survey
+    // Flux objects: their drift came with the survey.
+    let flux: HashMap<(&str, &str, &str), &Drift> = survey
         .applied
         .iter()
         .filter_map(|a| {
-            let mf = a.info.managed_fields.as_deref()?;
-            Some(((a.kind.kind, a.namespace.as_str(), a.name.as_str()), mf.get()))
+            let drift = a.info.drift.as_deref()?;
+            Some(((a.kind.kind, a.namespace.as_str(), a.name.as_str()), drift))
         })
         .collect();
     let resolver = Resolver::new(target.clone());
@@ -311,13 +323,13 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
     for ((group, kind), (version, objects)) in wanted.iter_mut() {
         if is_flux_group(group) {
             for w in objects.iter_mut() {
-                w.managed_fields = flux
+                w.drift = flux
                     .get(&(kind.as_str(), w.namespace.as_str(), w.name.as_str()))
-                    .map(|mf| std::borrow::Cow::Borrowed(*mf));
+                    .map(|d| Box::new((*d).clone()));
             }
             continue;
         }
-        lists.push(list_managed_fields(&resolver, group, version, kind, objects));
+        lists.push(list_drift(&resolver, group, version, kind, objects));
     }
     for (requests, result) in join_all(lists).await {
         out.requests += requests;
@@ -325,19 +337,18 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
             out.warnings.push(warning);
         }
     }
-    for ((_, kind), (_, objects)) in &wanted {
+    for ((_, kind), (_, objects)) in wanted {
         for w in objects {
-            let Some(mf) = &w.managed_fields else { continue };
-            let changes = analyze(mf, w.applier, &options.rules);
-            if !changes.is_empty() {
-                out.drifted.push(DriftedObject {
-                    kind: kind.clone(),
-                    namespace: w.namespace.clone(),
-                    name: w.name.clone(),
-                    owner: w.owner.clone(),
-                    changes,
-                });
-            }
+            let Some(drift) = w.drift.and_then(|d| d.allowed(&options.rules)) else {
+                continue;
+            };
+            out.drifted.push(DriftedObject {
+                kind: kind.clone(),
+                namespace: w.namespace,
+                name: w.name,
+                owner: w.owner,
+                changes: drift.changes,
+            });
         }
     }
 
@@ -349,7 +360,10 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
             FetchOptions {
                 walk: WalkOptions::default(),
                 concurrency: tree::fetch::DEFAULT_CONCURRENCY,
-                keep: Keep { managed_fields: true },
+                keep: Keep {
+                    managed_fields: false,
+                    drift: true,
+                },
                 strategy: Strategy::Auto,
             },
         )
@@ -360,7 +374,7 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
             Ok(f) => {
                 out.requests += f.stats.requests;
                 if let Some(node) = &f.walked.root {
-                    collect(node, &f.snapshot, &options.rules, &mut out.drifted);
+                    collect(node, &options.rules, &mut out.drifted);
                 }
             }
             Err(e) => out.warnings.push(format!(
@@ -372,15 +386,16 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
     out
 }
 
-/// Reads the managedFields of `objects` (of one kind) with metadata-only LISTs: in their one
-/// namespace when they share one, else cluster-wide, page by page. Returns the requests sent,
-/// and a warning when the kind could not be read.
-async fn list_managed_fields(
+/// Reads the drift of `objects` (of one kind) with metadata-only LISTs: in their one namespace
+/// when they share one, else cluster-wide, page by page, each object decoded as it streams in
+/// and only its drift kept. Returns the requests sent, and a warning when the kind could not be
+/// read.
+async fn list_drift(
     resolver: &Resolver,
     group: &str,
     version: &str,
     kind: &str,
-    objects: &mut [Wanted<'_>],
+    objects: &mut [Wanted],
 ) -> (usize, Result<(), String>) {
     let target = resolver.target();
     let mut requests = 0;
@@ -404,115 +419,162 @@ async fn list_managed_fields(
     };
     let first = objects.first().map(|w| w.namespace.clone()).unwrap_or_default();
     let one_namespace = namespaced && !first.is_empty() && objects.iter().all(|w| w.namespace == first);
-    let api: Api<DynamicObject> = if one_namespace {
-        Api::namespaced_with(target.client.clone(), &first, &resource)
-    } else {
-        Api::all_with(target.client.clone(), &resource)
-    };
     let mut index: HashMap<(String, String), usize> = objects
         .iter()
         .enumerate()
         .map(|(i, w)| ((w.namespace.clone(), w.name.clone()), i))
         .collect();
-    let mut params = ListParams::default().limit(PAGE_SIZE);
-    loop {
-        requests += 1;
-        let page = match api.list_metadata(&params).await {
-            Ok(page) => page,
-            Err(e) => {
-                let e = target.err(format!("list {kind} objects"), e);
-                return (
-                    requests,
-                    Err(format!("drift of {kind} objects not computed: {}", e.short())),
-                );
-            }
-        };
-        for item in page.items {
-            let key = (
-                item.metadata.namespace.clone().unwrap_or_default(),
-                item.metadata.name.clone().unwrap_or_default(),
-            );
-            if let (Some(i), Some(mf)) = (index.remove(&key), item.metadata.managed_fields.as_ref())
-                && let Ok(text) = serde_json::to_string(mf)
+    let gk = GroupKind::new(group, kind);
+    let keep = Keep {
+        managed_fields: false,
+        drift: true,
+    };
+    let pages = AtomicUsize::new(0);
+    let mut ignored = Vec::new();
+    let result = list_pages(
+        target,
+        &resource,
+        one_namespace.then_some(first.as_str()),
+        true,
+        |bytes| {
+            if let Ok((namespace, name, info)) = decode_item(&gk, bytes, keep, &mut ignored)
+                && let Some(i) = index.remove(&(namespace, name))
             {
-                objects[i].managed_fields = Some(std::borrow::Cow::Owned(text));
+                objects[i].drift = info.drift;
             }
-        }
-        match page.metadata.continue_.filter(|t| !t.is_empty()) {
-            Some(token) if !index.is_empty() => params = params.continue_token(&token),
-            _ => return (requests, Ok(())),
+            !index.is_empty()
+        },
+        &pages,
+    )
+    .await;
+    requests += pages.load(Ordering::Relaxed);
+    match result {
+        Ok(_) => (requests, Ok(())),
+        Err(e) => {
+            let e = target.err(format!("list {kind} objects"), e);
+            (
+                requests,
+                Err(format!("drift of {kind} objects not computed: {}", e.short())),
+            )
         }
     }
 }
 
-/// Checks every child of every expandable node against its applier, once per object.
-fn collect(node: &Node, snapshot: &Snapshot, rules: &DriftRules, out: &mut Vec<DriftedObject>) {
-    let Some(applier) = applier(&node.object.kind).filter(|_| node.object.expandable().is_some()) else {
+/// Collects the drift of every child of every expandable node, once per object.
+fn collect(node: &Node, rules: &DriftRules, out: &mut Vec<DriftedObject>) {
+    if applier(&node.object.kind).is_none() || node.object.expandable().is_none() {
         return;
-    };
+    }
     for child in &node.children {
         let o = &child.object;
         let seen = out
             .iter()
             .any(|d| d.kind == o.kind && d.namespace == o.namespace && d.name == o.name);
-        if !seen
-            && let Some(mf) = snapshot
-                .kind(&o.group, &o.kind)
-                .and_then(|k| k.get(&o.namespace, &o.name))
-                .and_then(|info| info.managed_fields.as_deref())
-        {
-            let changes = analyze(mf.get(), applier, rules);
-            if !changes.is_empty() {
-                out.push(DriftedObject {
-                    kind: o.kind.clone(),
-                    namespace: o.namespace.clone(),
-                    name: o.name.clone(),
-                    owner: node.object.to_string(),
-                    changes,
-                });
-            }
-        }
-        if !child.cycle {
-            collect(child, snapshot, rules, out);
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct Entry {
-    #[serde(default)]
-    manager: String,
-    #[serde(default)]
-    subresource: String,
-    #[serde(default, rename = "fieldsV1")]
-    fields: Option<Value>,
-}
-
-/// The changes outside Flux recorded in an object's `managedFields` (the JSON array), for an
-/// object applied by the manager `applier`. Empty when nothing drifted or the JSON is not a
-/// managedFields list.
-pub fn analyze(managed_fields: &str, applier: &str, rules: &DriftRules) -> Vec<Change> {
-    let Ok(entries) = serde_json::from_str::<Vec<Entry>>(managed_fields) else {
-        return Vec::new();
-    };
-    let mut owned = std::collections::HashSet::new();
-    for e in entries.iter().filter(|e| e.manager == applier) {
-        if let Some(f) = &e.fields {
-            leaves(f, &mut String::new(), &mut |p| {
-                owned.insert(p.to_string());
+        if !seen && let Some(drift) = child.drift.as_ref().and_then(|d| d.allowed(rules)) {
+            out.push(DriftedObject {
+                kind: o.kind.clone(),
+                namespace: o.namespace.clone(),
+                name: o.name.clone(),
+                owner: node.object.to_string(),
+                changes: drift.changes,
             });
         }
+        if !child.cycle {
+            collect(child, rules, out);
+        }
+    }
+}
+
+/// One entry of an object's `metadata.managedFields`, as any decoder reads it (the JSON one in
+/// `crate::tree::decode`; a protobuf one feeds the same): borrowed, so deciding costs no copy of
+/// the managedFields.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ManagedEntry<'a> {
+    /// The field manager.
+    pub manager: &'a str,
+    /// `Apply` or `Update`.
+    pub operation: &'a str,
+    /// `status`, `scale`, or "" for the main resource.
+    pub subresource: &'a str,
+    /// The raw JSON of `fieldsV1` (empty when absent).
+    pub fields_v1: &'a [u8],
+}
+
+/// What changed an object outside Flux: the small result decoders keep instead of its
+/// managedFields.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct Drift {
+    /// Who changed which fields, in managedFields order.
+    pub changes: Vec<Change>,
+}
+
+impl Drift {
+    /// The changes `rules` do not allow (a command's `--drift-allow` on top of the defaults the
+    /// decoders applied); `None` when nothing is left.
+    pub fn allowed(&self, rules: &DriftRules) -> Option<Drift> {
+        let changes: Vec<Change> = self
+            .changes
+            .iter()
+            .filter_map(|c| {
+                let fields: Vec<String> = c
+                    .fields
+                    .iter()
+                    .filter(|f| !rules.allows(&c.manager, f))
+                    .cloned()
+                    .collect();
+                (!fields.is_empty()).then(|| Change {
+                    manager: c.manager.clone(),
+                    fields,
+                })
+            })
+            .collect();
+        (!changes.is_empty()).then_some(Drift { changes })
+    }
+
+    /// `kubectl-edit: spec.replicas` (at most `max` fields per manager), see [`describe`].
+    pub fn describe(&self, max: usize) -> String {
+        describe(&self.changes, max)
+    }
+}
+
+/// The field managers of the Flux controllers that apply objects: an object with none of them in
+/// its managedFields was not applied by Flux (or Flux owns none of its fields any more).
+pub const APPLIERS: &[&str] = &["kustomize-controller", "helm-controller", "flux-operator"];
+
+/// The drift rule, in one place: the fields of an object set by a field manager that is not a
+/// Flux controller, outside the `status` subresource and `status` fields, not allowed by `rules`,
+/// and not co-owned by one of `appliers` (a field two managers applied with the same value is
+/// owned by both: no change). `None` when nothing drifted. No `fieldsV1` is parsed unless some
+/// other manager may have drifted the object, so an object nobody touched costs a scan of its
+/// managers' names.
+pub fn of_entries<'a>(
+    entries: impl IntoIterator<Item = ManagedEntry<'a>>,
+    appliers: &[&str],
+    rules: &DriftRules,
+) -> Option<Drift> {
+    let entries: Vec<ManagedEntry<'a>> = entries.into_iter().collect();
+    let candidate = |e: &ManagedEntry<'_>| {
+        e.subresource != "status"
+            && !appliers.contains(&e.manager)
+            && !is_flux_manager(e.manager)
+            && !rules.allows_manager(e.manager)
+    };
+    if !entries.iter().any(candidate) {
+        return None;
+    }
+    let mut owned = HashSet::new();
+    for e in entries.iter().filter(|e| appliers.contains(&e.manager)) {
+        leaves_of(e.fields_v1, &mut |p| {
+            owned.insert(p.to_string());
+        });
     }
     let mut changes: Vec<Change> = Vec::new();
-    for e in &entries {
-        if e.subresource == "status" || e.manager == applier || is_flux_manager(&e.manager) {
-            continue;
-        }
-        let Some(f) = &e.fields else { continue };
+    for e in entries.iter().filter(|e| candidate(e)) {
         let mut fields = Vec::new();
-        leaves(f, &mut String::new(), &mut |p| {
+        leaves_of(e.fields_v1, &mut |p| {
             let under_status = p == "status" || p.starts_with("status.");
-            if !under_status && !owned.contains(p) && !rules.allows(&e.manager, p) {
+            if !under_status && !owned.contains(p) && !rules.allows(e.manager, p) {
                 fields.push(p.to_string());
             }
         });
@@ -528,12 +590,74 @@ pub fn analyze(managed_fields: &str, applier: &str, rules: &DriftRules) -> Vec<C
                 }
             }
             None => changes.push(Change {
-                manager: e.manager.clone(),
+                manager: e.manager.to_string(),
                 fields,
             }),
         }
     }
-    changes
+    (!changes.is_empty()).then_some(Drift { changes })
+}
+
+/// What a decoder keeps of an object's managedFields: [`of_entries`] with the Flux appliers and
+/// the default rules (a command applies its own with [`Drift::allowed`]), for an object Flux
+/// applied: one that carries a Flux owner label (`flux_labelled`, see [`is_flux_owner_label`]) or
+/// has an applier's entry. Other objects (a cluster-wide LIST returns them too) are not judged,
+/// so they cost nothing to keep.
+pub fn of_object<'a>(
+    entries: impl IntoIterator<Item = ManagedEntry<'a>>,
+    flux_labelled: bool,
+) -> Option<Box<Drift>> {
+    let entries: Vec<ManagedEntry<'a>> = entries.into_iter().collect();
+    if !flux_labelled && !entries.iter().any(|e| APPLIERS.contains(&e.manager)) {
+        return None;
+    }
+    of_entries(entries, APPLIERS, &DEFAULT_RULES).map(Box::new)
+}
+
+/// The labels the Flux appliers put on what they apply (an object whose every field another
+/// manager took has no applier entry left in its managedFields, but keeps these).
+pub fn is_flux_owner_label(key: &str) -> bool {
+    matches!(
+        key,
+        "kustomize.toolkit.fluxcd.io/name"
+            | "helm.toolkit.fluxcd.io/name"
+            | "fluxcd.controlplane.io/name"
+            | "resourceset.fluxcd.controlplane.io/name"
+    )
+}
+
+/// The changes outside Flux recorded in an object's `managedFields` (the JSON array), for an
+/// object applied by the manager `applier`. Empty when nothing drifted or the JSON is not a
+/// managedFields list.
+pub fn analyze(managed_fields: &str, applier: &str, rules: &DriftRules) -> Vec<Change> {
+    #[derive(Deserialize)]
+    struct Entry<'a> {
+        #[serde(default, borrow)]
+        manager: std::borrow::Cow<'a, str>,
+        #[serde(default, borrow)]
+        operation: std::borrow::Cow<'a, str>,
+        #[serde(default, borrow)]
+        subresource: std::borrow::Cow<'a, str>,
+        #[serde(default, borrow, rename = "fieldsV1")]
+        fields: Option<&'a serde_json::value::RawValue>,
+    }
+    let Ok(entries) = serde_json::from_str::<Vec<Entry<'_>>>(managed_fields) else {
+        return Vec::new();
+    };
+    let entries = entries.iter().map(|e| ManagedEntry {
+        manager: &e.manager,
+        operation: &e.operation,
+        subresource: &e.subresource,
+        fields_v1: e.fields.map_or(&[][..], |f| f.get().as_bytes()),
+    });
+    of_entries(entries, &[applier], rules).map_or_else(Vec::new, |d| d.changes)
+}
+
+/// [`leaves`] of a raw `fieldsV1` document (nothing when it is not a JSON object).
+fn leaves_of(fields_v1: &[u8], each: &mut dyn FnMut(&str)) {
+    if let Ok(set) = serde_json::from_slice::<Value>(fields_v1) {
+        leaves(&set, &mut String::new(), each);
+    }
 }
 
 /// Calls `each` with the path of every leaf of a `fieldsV1` set: a field with no owned children
@@ -669,6 +793,7 @@ mod tests {
     #[test]
     fn status_flux_managers_and_allowed_changes_are_not_drift() {
         let mf = fields(json!([
+            {"manager": "kustomize-controller", "operation": "Apply", "fieldsV1": {"f:metadata": {"f:labels": {"f:app": {}}}}},
             {"manager": "helm-controller", "operation": "Update", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
             {"manager": "kubectl-scale", "operation": "Update", "subresource": "status", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
             {"manager": "keda-operator", "operation": "Update", "subresource": "scale", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
@@ -692,6 +817,57 @@ mod tests {
             analyze(&mf, "kustomize-controller", &narrow).len(),
             1,
             "a field prefix matches whole path segments only"
+        );
+    }
+
+    #[test]
+    fn any_decoder_feeds_the_rule_with_borrowed_entries() {
+        let entry = |manager, subresource, fields: &'static str| ManagedEntry {
+            manager,
+            operation: "Update",
+            subresource,
+            fields_v1: fields.as_bytes(),
+        };
+        let entries = [
+            entry("helm-controller", "", r#"{"f:data":{"f:a":{}}}"#),
+            entry("kubectl-edit", "", r#"{"f:data":{"f:a":{},"f:b":{}}}"#),
+            entry("kubectl-patch", "status", r#"{"f:data":{"f:c":{}}}"#),
+            entry("platform-operator", "", r#"{"f:data":{"f:d":{}}}"#),
+        ];
+        let drift = of_entries(entries, APPLIERS, &DriftRules::default()).expect("drifted");
+        assert_eq!(
+            drift.describe(3),
+            "kubectl-edit: data.b; platform-operator: data.d",
+            "co-owned fields and the status subresource are not drift"
+        );
+        let allowed = DriftRules::with(&["platform-*".into()]).expect("valid");
+        assert_eq!(
+            drift.allowed(&allowed).map(|d| d.describe(3)).as_deref(),
+            Some("kubectl-edit: data.b"),
+            "a command's rules drop what they allow"
+        );
+        let all = DriftRules::with(&["*:data".into()]).expect("valid");
+        assert_eq!(drift.allowed(&all), None);
+        assert_eq!(
+            of_entries(entries, APPLIERS, &all),
+            None,
+            "the same rules give the same answer on the entries"
+        );
+        assert_eq!(
+            of_object(entries[1..].iter().copied(), false),
+            None,
+            "no Flux applier nor Flux label: not an object Flux applied"
+        );
+        assert_eq!(
+            of_object(entries[1..].iter().copied(), true)
+                .map(|d| d.describe(3))
+                .as_deref(),
+            Some("kubectl-edit: data.a, data.b; platform-operator: data.d"),
+            "labelled by Flux, every field another manager took is drift"
+        );
+        assert_eq!(
+            serde_json::to_value(&drift).expect("serializes"),
+            json!([{"manager": "kubectl-edit", "fields": ["data.b"]}, {"manager": "platform-operator", "fields": ["data.d"]}])
         );
     }
 

@@ -8,7 +8,11 @@
 //! namespace (its `app.kubernetes.io/version` label, how classic installs record the version) and
 //! the flux-operator Deployments (their version label), for clusters without a `FluxReport`.
 
-use std::{borrow::Cow, collections::BTreeMap};
+use std::{
+    borrow::Cow,
+    collections::BTreeMap,
+    sync::atomic::{AtomicUsize, Ordering},
+};
 
 use futures::future::join_all;
 use http_body_util::BodyExt;
@@ -100,13 +104,13 @@ pub struct Survey {
     pub requests: usize,
     /// The resourceVersion each listed kind was read at (what a WATCH continues from).
     pub resource_versions: BTreeMap<&'static str, String>,
-    /// Every Flux object as the tree decodes it (inventory, managedFields), when the survey was
-    /// asked for them ([`survey_with`]): drift reads what Flux applied from these inventories,
-    /// and the managedFields of the Flux objects in them, without listing the Flux kinds again.
+    /// Every Flux object as the tree decodes it (inventory, drift), when the survey was asked for
+    /// them ([`survey_with`]): drift reads what Flux applied from these inventories, and the drift
+    /// of the Flux objects in them, without listing the Flux kinds again.
     pub applied: Vec<Applied>,
 }
 
-/// A Flux object as the tree's decoder reduces it, with its managedFields.
+/// A Flux object as the tree's decoder reduces it, with its drift.
 #[derive(Clone, Debug)]
 pub struct Applied {
     /// Its kind.
@@ -115,7 +119,8 @@ pub struct Applied {
     pub namespace: String,
     /// Name.
     pub name: String,
-    /// Inventory, managedFields and the rest of what the tree keeps.
+    /// Inventory, drift (judged from its managedFields while decoding) and the rest of what the
+    /// tree keeps.
     pub info: ObjInfo,
 }
 
@@ -143,7 +148,7 @@ pub async fn survey(target: &KubeTarget) -> Result<Survey, KubeError> {
     survey_with(target, false).await
 }
 
-/// [`survey`], keeping every Flux object's inventory and managedFields too when `applied` (for
+/// [`survey`], keeping every Flux object's inventory and drift too when `applied` (for
 /// drift): the same requests, each object decoded a second time.
 pub async fn survey_with(target: &KubeTarget, applied: bool) -> Result<Survey, KubeError> {
     let lists = join_all(flux_kinds().map(|k| list_kind(target, k, applied)));
@@ -272,7 +277,10 @@ async fn list_kind(
 ) -> (&'static KnownKind, Result<Listed, kube::Error>) {
     let resource = kind.api_resource();
     let gk = GroupKind::new(kind.group, kind.kind);
-    let keep = Keep { managed_fields: true };
+    let keep = Keep {
+        managed_fields: false,
+        drift: true,
+    };
     let mut objects = Vec::new();
     let mut applied = Vec::new();
     // Malformed inventory entries are the tree's to report; drift skips them.
@@ -301,15 +309,47 @@ pub async fn list_items(
     resource: &ApiResource,
     mut each: impl FnMut(&[u8]),
 ) -> Result<Option<String>, kube::Error> {
+    let pages = AtomicUsize::new(0);
+    list_pages(
+        target,
+        resource,
+        None,
+        false,
+        |bytes| {
+            each(bytes);
+            true
+        },
+        &pages,
+    )
+    .await
+}
+
+/// Lists a kind (in `namespace`, else cluster-wide; `metadata_only`: as PartialObjectMetadata),
+/// page by page, calling `each` with the bytes of every object as the response streams in; no
+/// page is held whole. Stops after the page where `each` returned `false` (it has all it
+/// wanted). Counts the requests sent in `pages`. Returns the list's resourceVersion.
+pub async fn list_pages(
+    target: &KubeTarget,
+    resource: &ApiResource,
+    namespace: Option<&str>,
+    metadata_only: bool,
+    mut each: impl FnMut(&[u8]) -> bool,
+    pages: &AtomicUsize,
+) -> Result<Option<String>, kube::Error> {
     let mut token: Option<String> = None;
     loop {
+        pages.fetch_add(1, Ordering::Relaxed);
         let mut lp = ListParams::default().limit(PAGE_SIZE);
         if let Some(t) = &token {
             lp = lp.continue_token(t);
         }
-        let request = Request::new(DynamicObject::url_path(resource, None))
-            .list(&lp)
-            .map_err(kube::Error::BuildRequest)?;
+        let request = Request::new(DynamicObject::url_path(resource, namespace));
+        let request = if metadata_only {
+            request.list_metadata(&lp)
+        } else {
+            request.list(&lp)
+        }
+        .map_err(kube::Error::BuildRequest)?;
         let response = target.client.send(request.map(kube::client::Body::from)).await?;
         let status = response.status();
         let mut body = response.into_body();
@@ -318,17 +358,18 @@ pub async fn list_items(
             return Err(api_error(status, &bytes));
         }
         let mut splitter = ItemSplitter::default();
+        let mut more = true;
         while let Some(frame) = body.frame().await {
             if let Ok(data) = frame?.into_data() {
-                splitter.feed(&data, &mut each);
+                splitter.feed(&data, |item| more &= each(item));
             }
         }
         if !splitter.complete() {
             return Err(kube::Error::Service("the LIST response ended early".into()));
         }
         match splitter.continue_token() {
-            Some(t) => token = Some(t),
-            None => return Ok(splitter.resource_version()),
+            Some(t) if more => token = Some(t),
+            _ => return Ok(splitter.resource_version()),
         }
     }
 }
