@@ -44,7 +44,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the provider whether tokens work and when they expire')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a token on every selected cluster and wait for Flux to fetch with the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move every cluster that uses a token (PAT) to a GitHub App: provider: github set in the fleet repository, each Secret switched to the App when the push lands, the fetch verified')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
@@ -253,7 +253,7 @@ Register-ArgumentCompleter -Native -CommandName 'kubectl-fleet-token' -ScriptBlo
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Ask the provider whether tokens work and when they expire')
             [CompletionResult]::new('rotate', 'rotate', [CompletionResultType]::ParameterValue, 'Replace a token on every selected cluster and wait for Flux to fetch with the new one')
             [CompletionResult]::new('audit', 'audit', [CompletionResultType]::ParameterValue, 'Which clusters use which token, and when each expires (exit 1 when one expires within --warn-days)')
-            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed')
+            [CompletionResult]::new('migrate', 'migrate', [CompletionResultType]::ParameterValue, 'Move every cluster that uses a token (PAT) to a GitHub App: provider: github set in the fleet repository, each Secret switched to the App when the push lands, the fetch verified')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }

@@ -137,14 +137,14 @@ hashes in memory; no token is ever printed) or by the kubectl-fleet.dev/
 credential annotation; an annotation whose Secret does not hold the claimed
 credential's stored token is reported as MISMATCH.")]
     Audit(AuditArgs),
-    /// Move every cluster that uses a token (PAT) to a GitHub App: App keys written beside the
-    /// PAT, provider: github set in the fleet repository, the fetch verified, then the PAT removed.
+    /// Move every cluster that uses a token (PAT) to a GitHub App: provider: github set in the fleet
+    /// repository, each Secret switched to the App when the push lands, the fetch verified.
     #[command(after_help = "Examples:
   # See the plan and the file changes, change nothing
   kubectl fleet token migrate fleet-bot --to fleet-app --all-contexts \\
     --repo-dir ~/src/fleet --dry-run
 
-  # Prepare the clusters, write the files, then wait while you commit and push
+  # Check the clusters, write the files, then wait while you commit and push
   kubectl fleet token migrate fleet-bot --to fleet-app --all-contexts \\
     --repo-dir ~/src/fleet --timeout 15m
 

@@ -1,34 +1,27 @@
 //! Moving a fleet from a token (PAT) to a GitHub App (`token migrate`): the local record of a
-//! migration in progress, and the forms a git Secret takes on the way.
+//! migration in progress.
 //!
-//! A Secret must never be in a state that breaks the GitRepositories reading it. source-controller
-//! reads `username`/`password` when a GitRepository's provider is `generic` and the
-//! `githubApp*` keys when it is `github`, and ignores the other pair; the provider itself comes
-//! from git and changes whenever the user's push lands. So a Secret goes
-//! PAT → [`prepared`](prepared_secret) (both pairs: works with either provider) → App only, and
-//! the PAT pair is dropped only once every GitRepository reading the Secret fetched with
-//! `provider: github`. A rollback writes the prepared form back wherever a GitRepository may
-//! already say `github`, and the PAT-only form where none does.
+//! No form of a git Secret serves both providers: source-controller reads `username`/`password`
+//! under `provider: generic` and refuses a Secret that also holds `githubApp*` keys
+//! (`InvalidProviderConfiguration`), and needs those keys under `provider: github`. The provider
+//! comes from git and changes when the user's push lands, so a Secret goes PAT → App in one
+//! conditional write, made by a run that saw every GitRepository reading it say `github`; a
+//! rollback writes the PAT back once they say `generic` again.
 //!
 //! The state file, `migrations/PAT.yaml` beside the credential index, says where each cluster is
 //! ([`Phase`]) and which Secrets and GitRepositories it covers (recorded when planned, so a resume
 //! finds them even once their annotation names the App), and which files were edited. It holds
 //! context names, object names and paths, never a token or a key.
 
-use std::{
-    collections::BTreeMap,
-    path::{Path, PathBuf},
-};
+use std::path::{Path, PathBuf};
 
 use jiff::Timestamp;
-use k8s_openapi::{ByteString, api::core::v1::Secret};
 use serde::{Deserialize, Serialize};
 
 use super::{
     CredentialError,
     cluster::ObjectKey,
     meta::{MetaStore, remove_file, rfc3339, write_private},
-    secret::{APP_KEYS, CREDENTIAL_ANNOTATION, GitAuth, preserved},
 };
 use crate::{manifests::yaml, repo::provider::SourceKind};
 
@@ -48,15 +41,14 @@ pub enum MigrationOp {
 pub enum Phase {
     /// Planned: nothing written yet.
     Planned,
-    /// Every Secret carries the App keys beside the PAT pair.
+    /// Its Secrets were read: the files may be written (nothing on the cluster changed).
     Prepared,
-    /// Every GitRepository says `provider: github` (from git) and fetched with the App after our
-    /// reconcile request.
+    /// Every GitRepository says `provider: github` (from git), its Secrets hold the App form, and
+    /// each fetched with the App after our reconcile request.
     Verified,
-    /// The PAT pair is gone from every Secret: the cluster no longer uses the PAT.
+    /// Finished: the cluster no longer uses the PAT.
     Done,
-    /// A rollback put the PAT back (the PAT-only form, or the prepared form where a
-    /// GitRepository still says `provider: github`).
+    /// A rollback put the PAT back (every GitRepository says `generic` again).
     RolledBack,
 }
 
@@ -303,125 +295,9 @@ impl MigrationStore {
     }
 }
 
-/// Which auth modes a Secret's data carries: (the PAT pair, the App keys).
-pub fn modes(data: Option<&BTreeMap<String, ByteString>>) -> (bool, bool) {
-    let has = |k: &str| data.is_some_and(|d| d.get(k).is_some_and(|v| !v.0.is_empty()));
-    (
-        has("password"),
-        has("githubAppID") && has("githubAppInstallationID") && has("githubAppPrivateKey"),
-    )
-}
-
-/// The prepared form of a Secret: the TLS keys, the PAT pair (`pat`, as the Secret's username)
-/// and the App keys; the annotation keeps naming `credential` (the PAT), so the Secret stays the
-/// PAT's until the cutover. `None` when it already is.
-pub fn prepared_secret(
-    current: &Secret,
-    credential: &str,
-    pat: &GitAuth,
-    app: &GitAuth,
-    fallback_username: &str,
-) -> Option<Secret> {
-    let old = current.data.as_ref();
-    let username = old
-        .and_then(|d| d.get("username"))
-        .filter(|u| !u.0.is_empty())
-        .cloned()
-        .unwrap_or_else(|| ByteString(fallback_username.as_bytes().to_vec()));
-    let mut data = preserved(old);
-    data.extend(pat.keys(&username));
-    data.extend(app.keys(&username));
-    let annotated = current
-        .metadata
-        .annotations
-        .as_ref()
-        .and_then(|a| a.get(CREDENTIAL_ANNOTATION))
-        .is_some_and(|c| c == credential);
-    if old == Some(&data) && annotated && current.string_data.is_none() {
-        return None;
-    }
-    let mut next = current.clone();
-    next.data = Some(data);
-    next.string_data = None;
-    next.metadata.managed_fields = None;
-    next.metadata
-        .annotations
-        .get_or_insert_with(BTreeMap::new)
-        .insert(CREDENTIAL_ANNOTATION.into(), credential.into());
-    Some(next)
-}
-
-/// Whether a Secret holds App keys that are not the App's (another App's, or stale ones): the
-/// migration would replace them, so they are worth a warning.
-pub fn foreign_app_keys(data: Option<&BTreeMap<String, ByteString>>, app: &GitAuth) -> bool {
-    let present = data.is_some_and(|d| APP_KEYS.iter().any(|k| d.contains_key(*k)));
-    present && !app.carried_by(data)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::credentials::{
-        Token,
-        github_app::AppKey,
-        rotated_secret,
-        secret::{AppAuth, git_secret_data},
-    };
-
-    fn app() -> GitAuth {
-        let out = std::process::Command::new("openssl")
-            .args(["genrsa", "-traditional", "2048"])
-            .output()
-            .expect("openssl runs");
-        let key = AppKey::from_pem(&String::from_utf8(out.stdout).expect("PEM"), "test").expect("key");
-        GitAuth::App(AppAuth {
-            app_id: 7,
-            installation_id: 8,
-            base_url: None,
-            key,
-        })
-    }
-
-    #[test]
-    fn a_secret_goes_pat_then_both_then_app_and_each_form_serves_its_providers() {
-        let pat = GitAuth::Token(Token::new("ghp_migrate_unit").expect("valid"));
-        let app = app();
-        let data = git_secret_data(None, ByteString(b"fleet-bot".to_vec()), &pat);
-        let mut current = Secret {
-            data: Some(data),
-            ..Default::default()
-        };
-        current
-            .data
-            .as_mut()
-            .expect("data")
-            .insert("ca.crt".into(), ByteString(b"CA".to_vec()));
-        assert_eq!(modes(current.data.as_ref()), (true, false));
-        let prepared = prepared_secret(&current, "pat", &pat, &app, "git").expect("changes");
-        assert_eq!(
-            modes(prepared.data.as_ref()),
-            (true, true),
-            "serves generic and github"
-        );
-        let d = prepared.data.as_ref().expect("data");
-        assert_eq!(d["username"].0, b"fleet-bot");
-        assert_eq!(d["ca.crt"].0, b"CA");
-        assert!(app.carried_by(Some(d)) && pat.carried_by(Some(d)));
-        assert_eq!(
-            prepared_secret(&prepared, "pat", &pat, &app, "git"),
-            None,
-            "idempotent"
-        );
-        let done = rotated_secret(&prepared, "app", &app, "git").expect("changes");
-        assert_eq!(modes(done.data.as_ref()), (false, true));
-        assert_eq!(done.data.as_ref().expect("data")["ca.crt"].0, b"CA");
-        assert_eq!(
-            done.metadata.annotations.as_ref().expect("annotated")[CREDENTIAL_ANNOTATION],
-            "app"
-        );
-        assert!(!foreign_app_keys(done.data.as_ref(), &app));
-        assert!(foreign_app_keys(done.data.as_ref(), &self::app()));
-    }
 
     #[test]
     fn state_round_trips_without_secrets() {

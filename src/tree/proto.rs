@@ -22,6 +22,8 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
+use crate::ops::health::drift;
+
 use super::{
     decode::{
         ItemRef, Keep, MetaLabels, MetaRef, Pick, Picked, ReconcileAnnotation, SpecRef, StatusRef,
@@ -39,8 +41,7 @@ const MAGIC: &[u8; 4] = b"k8s\0";
 /// The `Accept` header of a LIST of this kind when its body can be protobuf (JSON stays
 /// acceptable, for servers or kinds without protobuf); `None` to ask for JSON only.
 pub fn accept(gk: &GroupKind, metadata_only: bool, keep: Keep) -> Option<&'static str> {
-    // Drift reads managedFields through the JSON decoder (see `managed_entries` for the
-    // protobuf side).
+    // Verbatim managedFields are kept from JSON only; drift is judged from either encoding.
     if keep.managed_fields {
         return None;
     }
@@ -408,7 +409,20 @@ pub fn decode_item(
     }
     let namespace = item.metadata.namespace.as_deref().unwrap_or_default().to_string();
     let name = item.metadata.name.to_string();
-    let info = info_from_item(gk, item, keep, warnings);
+    let flux_owner = item.metadata.labels.0.flux_owner;
+    let mut info = info_from_item(gk, item, keep, warnings);
+    if keep.drift {
+        // The same rule as the JSON decoder's, fed from the protobuf managedFields.
+        info.drift = drift::of_object(
+            managed_entries(bytes)?.iter().map(|e| drift::ManagedEntry {
+                manager: e.manager,
+                operation: e.operation,
+                subresource: e.subresource,
+                fields_v1: e.fields_v1,
+            }),
+            flux_owner,
+        );
+    }
     Ok((namespace, name, info))
 }
 
@@ -789,7 +803,10 @@ mod tests {
             accept(
                 &GroupKind::new("apps", "Deployment"),
                 false,
-                Keep { managed_fields: true }
+                Keep {
+                    managed_fields: true,
+                    ..Keep::default()
+                }
             )
             .is_none()
         );

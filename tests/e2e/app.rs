@@ -26,7 +26,7 @@ pub(crate) fn git_http_status_as(url: &str, service: &str, user: &str, password:
 }
 
 /// A bare repository of this run in the git server's root.
-fn bare_repo(env: &Env, name: &str) {
+pub(crate) fn bare_repo(env: &Env, name: &str) {
     let path = env.state.join("git").join(format!("{name}.git"));
     let out = std::process::Command::new("git")
         .args(["init", "-q", "--bare", "-b", "main"])
@@ -225,7 +225,7 @@ fn source_controller_fetches_with_installation_tokens_from_the_fake_api() {
 }
 
 /// Every file under `dir` (recursively).
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();

@@ -27,6 +27,7 @@ mod github_api;
 
 mod app;
 mod keos;
+mod migrate;
 mod ops;
 mod peer;
 

@@ -3,9 +3,10 @@
 //! two Flux controllers that matter here: "kustomize" applies the provider fields of the fleet
 //! repository's files to the cluster's GitRepositories once the test says they are pushed, and
 //! "source" answers every reconcile request by checking the Secret the way source-controller
-//! reads it (`password` under provider generic, the `githubApp*` keys under provider github).
-//! It also records each Secret's form at every poll, so a Secret that ever served neither
-//! provider, or jumped from the PAT to the App without both on the way, fails the test.
+//! reads it (`password` under provider generic, refused when `githubApp*` keys are there too —
+//! source-controller's `InvalidProviderConfiguration`; the `githubApp*` keys under provider
+//! github). It also records each Secret's form at every poll, so a Secret that ever served
+//! neither provider fails the test, and every fetch after our reconcile request must succeed.
 
 use std::{
     collections::BTreeMap,
@@ -70,7 +71,7 @@ fn pem() -> String {
 /// What a Secret serves: (generic, github).
 fn serves(data: &BTreeMap<String, String>, pem: &str) -> (bool, bool) {
     (
-        data.get("password").map(String::as_str) == Some(PAT),
+        data.get("password").map(String::as_str) == Some(PAT) && !data.contains_key("githubAppID"),
         data.get("githubAppID").map(String::as_str) == Some(&APP_ID.to_string())
             && data.get("githubAppInstallationID").map(String::as_str) == Some(&INSTALLATION_ID.to_string())
             && data.get("githubAppPrivateKey").map(String::as_str) == Some(pem),
@@ -173,18 +174,11 @@ impl FakeFlux {
             .collect()
     }
 
-    /// Every Secret went PAT → both → App (any prefix of it), never serving neither.
+    /// Every Secret always served one of the providers (the PAT or the App, never neither).
     fn assert_forms_safe(&self) {
         for (secret, seq) in self.forms.lock().expect("lock").iter() {
-            for (i, form) in seq.iter().enumerate() {
+            for form in seq {
                 assert!(form.0 || form.1, "{secret} served neither provider: {seq:?}");
-                if i > 0 {
-                    let prev = seq[i - 1];
-                    assert!(
-                        prev.0 && prev.1 || form.0 && form.1,
-                        "{secret} switched {prev:?} -> {form:?} without carrying both on the way: {seq:?}"
-                    );
-                }
             }
         }
     }
@@ -506,6 +500,28 @@ impl Rig {
             .and_then(|a| a.get(CREDENTIAL_ANNOTATION).cloned())
     }
 
+    /// The user reverts the provider change (the lines the migration added).
+    fn revert_files(&self) {
+        let mut paths: Vec<PathBuf> = self
+            .targets
+            .iter()
+            .map(|t| {
+                self.repo
+                    .join(format!("clusters/{}/flux-system/flux-instance.yaml", t.context))
+            })
+            .collect();
+        paths.push(self.repo.join("tenants/apps/sync.yaml"));
+        for p in paths {
+            let text = std::fs::read_to_string(&p).expect("read");
+            let kept: String = text
+                .lines()
+                .filter(|l| l.trim() != "provider: github")
+                .map(|l| format!("{l}\n"))
+                .collect();
+            std::fs::write(&p, kept).expect("write");
+        }
+    }
+
     fn files(&self) -> String {
         let mut all = String::new();
         for t in &self.targets {
@@ -632,8 +648,8 @@ async fn a_fleet_moves_from_a_pat_to_an_app_on_two_clusters_without_a_failed_fet
     ] {
         assert_eq!(
             rig.forms(ns, name).await,
-            [(true, true); 2],
-            "{ns}/{name} carries both"
+            [(true, false); 2],
+            "{ns}/{name} keeps the PAT until the push lands"
         );
     }
     assert_eq!(
@@ -735,7 +751,7 @@ async fn a_fleet_moves_from_a_pat_to_an_app_on_two_clusters_without_a_failed_fet
 }
 
 #[tokio::test]
-async fn a_rollback_restores_the_pat_and_keeps_the_app_keys_where_git_already_says_github() {
+async fn a_rollback_restores_the_pat_and_waits_for_the_revert_where_git_already_says_github() {
     // Before the push: every Secret is exactly as it was.
     let rig = Rig::new().await;
     let flux = rig.flux();
@@ -788,21 +804,31 @@ async fn a_rollback_restores_the_pat_and_keeps_the_app_keys_where_git_already_sa
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
+    // The push landed and the App serves: the rollback waits for the revert, keeping the App.
+    let mut req = rig.request(MigrateMode::Rollback);
+    req.timeout = Duration::from_secs(2);
+    let waiting = rig.run(req, &Recorder::new()).await.expect("waiting");
+    assert!(!waiting.complete, "{:?}", waiting.clusters);
+    assert!(
+        waiting.clusters.iter().all(|c| {
+            c.message
+                .as_deref()
+                .is_some_and(|m| m.contains("does not say provider: generic"))
+        }),
+        "{:?}",
+        waiting.clusters
+    );
+    rig.assert_serving("while the rollback waits for the revert")
+        .await;
+    // The revert lands: the PAT goes back.
+    rig.revert_files();
     let back = rig
         .run(rig.request(MigrateMode::Rollback), &Recorder::new())
         .await
         .expect("rolled back");
-    assert!(back.complete);
-    assert_eq!(
-        back.exit_status(),
-        ExitStatus::Success,
-        "the kept App keys are a note, not a failure"
-    );
-    assert!(back.clusters.iter().all(|c| {
-        c.message
-            .as_deref()
-            .is_some_and(|m| m.contains("still says provider: github"))
-    }));
+    assert!(back.complete, "{:?}", back.clusters);
+    assert_eq!(back.exit_status(), ExitStatus::Success);
+    assert_eq!(rig.forms(&rig.sys, "flux-system").await, [(true, false); 2]);
     rig.assert_serving("after a rollback past the push").await;
     flux.assert_forms_safe();
     flux2.assert_forms_safe();
@@ -830,9 +856,12 @@ async fn a_migration_killed_after_any_step_is_finished_by_resume_or_undone_by_ro
             .await;
         assert!(run.is_err() && crash.crashed(), "{what}: the run crashed");
         assert!(rig.state_text().is_some(), "{what}: the state survives the crash");
-        rig.assert_serving(&format!("right after a crash at '{what}'"))
-            .await;
+        // Between the push landing and the switch, a GitRepository cannot fetch (no form serves
+        // both providers); Flux keeps its last artifact until the next run switches the Secret.
         let rollback = i % 2 == 1;
+        if rollback {
+            rig.revert_files();
+        }
         let mode = if rollback {
             MigrateMode::Rollback
         } else {

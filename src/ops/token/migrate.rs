@@ -1,31 +1,36 @@
 //! `token migrate PAT --to APP`: move every cluster that uses a token (PAT) to a GitHub App,
-//! without a moment where a GitRepository cannot fetch, resumable and reversible.
+//! resumable and reversible.
 //!
 //! A fresh run plans every selected cluster (the PAT's Secrets as rotation finds them, through the
 //! trust model, and the GitRepositories reading them) and the fleet repository (the GitRepository
 //! and FluxInstance documents declaring those sources); every GitRepository must be declared by a
 //! file, because its provider may only change in git (patched into a cluster object Flux applies
 //! from git, it is reverted: fluxcd/flux2#5471). Nothing changes when any of that fails, or on
-//! `--dry-run`. Then, each step durable before the next ([`Checkpoint`] lines with `-v`):
+//! `--dry-run`.
+//!
+//! No Secret serves both providers: source-controller refuses a Secret holding `githubApp*` keys
+//! under `provider: generic` (`InvalidProviderConfiguration`), and needs them under `github`. The
+//! provider comes from git, so the Secret is switched right after the push lands, by a run that
+//! is waiting for it. Each step durable before the next ([`Checkpoint`] lines with `-v`):
 //!
 //! 1. the migration state is saved (clusters, Secrets, GitRepositories, files);
-//! 2. each cluster's Secrets get the App keys beside the PAT pair ([`prepared_secret`]), which
-//!    serves a GitRepository whether it says `generic` or `github`;
-//! 3. once every cluster is prepared, the files get `provider: github` (all or nothing; the diff
-//!    is returned for stdout);
+//! 2. each cluster's Secrets are checked (read, nothing written: the PAT keeps serving);
+//! 3. the files get `provider: github` (all or nothing; the diff is returned for stdout);
 //! 4. the run waits (`--timeout`) until each cluster's GitRepositories say `provider: github`,
 //!    which only the user's push can make happen: that is how a run knows the files were pushed
-//!    (`--apply-files-only` stops before waiting; `--resume` goes on);
+//!    (`--apply-files-only` stops before waiting; `--resume` goes on). The moment they do, the
+//!    cluster's Secrets get the App form (the PAT pair dropped, annotated with the App): from the
+//!    push landing to that write, a fetch fails and Flux keeps serving its last artifact;
 //! 5. it requests reconciliation and waits until each GitRepository handled that request and is
 //!    Ready for its current generation: it fetched with the App;
-//! 6. the PAT pair is dropped from the cluster's Secrets (annotated with the App from then on);
-//! 7. once every cluster is done the state is removed and the PAT can be revoked. It stays in the
+//! 6. once every cluster is done the state is removed and the PAT can be revoked. It stays in the
 //!    keyring: revoking and deleting it is the user's call.
 //!
 //! Every step is idempotent (conditional writes that do nothing when the Secret already has the
 //! form), so a run killed anywhere is finished by `--resume` or undone by `--rollback`. A rollback
-//! gives each Secret the PAT back: PAT only where no GitRepository says `github`, both pairs where
-//! one still does (so nothing breaks before the user reverts the files it names).
+//! is the same switch backwards: a cluster whose GitRepositories say `generic` (never pushed, or
+//! the revert of the files landed) gets the PAT back at once; one that still says `github` keeps
+//! the App (the only form that serves it) while the run waits for the revert it names.
 
 use std::{path::PathBuf, sync::Mutex, time::Duration};
 
@@ -44,7 +49,6 @@ use crate::{
         meta::{CredentialKind, CredentialMeta},
         migration::{
             FileRecord, MigrationCluster, MigrationOp, MigrationState, MigrationStore, Phase, RepoRecord,
-            prepared_secret,
         },
         rotated_secret, update_secret, validate_name,
     },
@@ -63,6 +67,8 @@ pub const MIGRATION_KIND: &str = "TokenMigration";
 
 /// The provider every migrated source gets.
 const GITHUB: &str = "github";
+/// What a GitRepository without `spec.provider` uses.
+const GENERIC: &str = "generic";
 
 /// Which way a migration run goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -122,10 +128,10 @@ impl Checkpoint {
     pub fn line(&self, name: &str) -> String {
         let step = match self {
             Checkpoint::StateSaved => "state saved".to_string(),
-            Checkpoint::Prepared(c) => format!("{c}: App keys written beside the PAT"),
+            Checkpoint::Prepared(c) => format!("{c}: Secrets checked"),
             Checkpoint::FilesWritten => "files written".to_string(),
             Checkpoint::Verified(c) => format!("{c}: fetched with the App"),
-            Checkpoint::Done(c) => format!("{c}: PAT removed"),
+            Checkpoint::Done(c) => format!("{c}: done"),
             Checkpoint::RolledBack(c) => format!("{c}: PAT restored"),
             Checkpoint::StateCleared => "state cleared".to_string(),
         };
@@ -185,7 +191,7 @@ impl MigrationReport {
     /// 0 when complete (or stopped on purpose for the push) with nothing suspicious; 1 otherwise.
     pub fn exit_status(&self) -> ExitStatus {
         let suspicious = self.clusters.iter().any(|c| !c.suspicious.is_empty());
-        // A finished cluster's message is a note (e.g. App keys kept beside the PAT), not a failure.
+        // A finished cluster's message is a note, not a failure.
         let failed = self.clusters.iter().any(|c| {
             c.message.is_some() && !self.awaiting_push && !matches!(c.phase, Phase::Done | Phase::RolledBack)
         });
@@ -304,7 +310,7 @@ pub async fn migrate(
         Some(s) => {
             let targets = targets_of(&s, access, reporter).await?;
             if req.mode == MigrateMode::Rollback {
-                txn.rollback(s, &auths, &targets).await
+                txn.rollback(&req, s, &auths, &targets).await
             } else {
                 reporter.action(&format!(
                     "resuming the migration of '{}' to '{}'",
@@ -525,7 +531,19 @@ impl Txn<'_> {
         self.forward(req, state, auths, &targets, suspicious).await
     }
 
-    /// Steps 2 to 7 from wherever each cluster is.
+    /// How this run waits and what it requests.
+    fn options(&self, req: &MigrateRequest, auths: &Auths) -> RotateOptions {
+        RotateOptions {
+            fallback_username: auths.username.clone(),
+            wait: true,
+            timeout: req.timeout,
+            interval: req.interval,
+            concurrency: 8,
+            requested_at: Timestamp::now().to_string(),
+        }
+    }
+
+    /// Steps 2 to 6 from wherever each cluster is.
     async fn forward(
         &self,
         req: &MigrateRequest,
@@ -535,15 +553,7 @@ impl Txn<'_> {
         suspicious: Vec<(String, Vec<SuspiciousSecret>)>,
     ) -> Result<MigrationReport> {
         let shared = Mutex::new(state);
-        let requested_at = Timestamp::now().to_string();
-        let opts = RotateOptions {
-            fallback_username: auths.username.clone(),
-            wait: true,
-            timeout: req.timeout,
-            interval: req.interval,
-            concurrency: 8,
-            requested_at,
-        };
+        let opts = self.options(req, auths);
         // Step 2.
         let app_name = self.lock_state(&shared)?.app.clone();
         futures::future::join_all(targets.iter().map(|t| async {
@@ -553,11 +563,8 @@ impl Txn<'_> {
             if c.phase != Phase::Planned {
                 return Ok(());
             }
-            let result = self
-                .write_all(t, &c.secrets, |cur| {
-                    prepared_secret(cur, self.name, &auths.pat, &auths.app, &auths.username)
-                })
-                .await;
+            // Read, not written: until the provider changes the PAT is the only form that serves.
+            let result = self.write_all(t, &c.secrets, |_| None).await;
             self.record(
                 &shared,
                 &t.context,
@@ -620,6 +627,7 @@ impl Txn<'_> {
         futures::future::join_all(targets.iter().map(|t| {
             let opts = &opts;
             let shared = &shared;
+            let app_name = &app_name;
             async move {
                 let Some(c) = self.cluster(shared, &t.context)? else {
                     return Ok(());
@@ -627,7 +635,20 @@ impl Txn<'_> {
                 if c.phase != Phase::Prepared {
                     return Ok(());
                 }
-                match verify_cluster(t, &c, opts).await {
+                let switched = match wait_providers(t, &c, GITHUB, opts).await {
+                    Ok(None) => self
+                        .write_all(t, &c.secrets, |cur| {
+                            rotated_secret(cur, app_name, &auths.app, &auths.username)
+                        })
+                        .await
+                        .map(|()| None),
+                    other => other,
+                };
+                let verified = match switched {
+                    Ok(None) => verify_fetch(t, &c, opts).await.map(|()| None),
+                    other => other,
+                };
+                match verified {
                     Ok(None) => self.record(shared, &t.context, Ok(Phase::Verified), Checkpoint::Verified),
                     Ok(Some(waiting)) => {
                         let mut s = self.lock_state(shared)?;
@@ -678,10 +699,15 @@ impl Txn<'_> {
     /// Puts the PAT back on every cluster of the migration.
     async fn rollback(
         &self,
+        req: &MigrateRequest,
         mut state: MigrationState,
         auths: &Auths,
         targets: &[KubeTarget],
     ) -> Result<MigrationReport> {
+        let opts = self.options(req, auths);
+        let opts = &opts;
+        let state_app = state.app.clone();
+        let state_app = &state_app;
         if state.operation != MigrationOp::Rollback {
             state.operation = MigrationOp::Rollback;
             self.save(&state)?;
@@ -699,37 +725,40 @@ impl Txn<'_> {
                 return Ok(());
             }
             let result = async {
-                let keys: Vec<ObjectKey> = c.git_repositories.iter().map(|r| r.key.clone()).collect();
-                let providers = repo_providers(t, &keys).await?;
-                let github: Vec<String> = providers
-                    .iter()
-                    .filter(|(_, p)| p.as_deref() == Some(GITHUB))
-                    .map(|(k, _)| k.to_string())
-                    .collect();
-                if github.is_empty() {
-                    self.write_all(t, &c.secrets, |cur| {
-                        rotated_secret(cur, self.name, &auths.pat, &auths.username)
-                    })
-                    .await?;
-                    Ok::<_, Error>(None)
-                } else {
-                    self.write_all(t, &c.secrets, |cur| {
-                        prepared_secret(cur, self.name, &auths.pat, &auths.app, &auths.username)
-                    })
-                    .await?;
-                    Ok(Some(format!(
-                        "App keys kept beside the PAT: GitRepository {} still says provider: github",
-                        github.join(", ")
-                    )))
+                match wait_providers(t, &c, GENERIC, opts).await? {
+                    None => {
+                        self.write_all(t, &c.secrets, |cur| {
+                            rotated_secret(cur, self.name, &auths.pat, &auths.username)
+                        })
+                        .await?;
+                        Ok::<_, Error>(None)
+                    }
+                    // The App is the only form that serves `github`: kept (or put back, when the
+                    // push landed with no run waiting for it) until the revert lands.
+                    Some(waiting) => {
+                        let keys: Vec<ObjectKey> = c.git_repositories.iter().map(|r| r.key.clone()).collect();
+                        let providers = repo_providers(t, &keys).await?;
+                        if providers.iter().all(|(_, p)| p.as_deref() == Some(GITHUB)) {
+                            self.write_all(t, &c.secrets, |cur| {
+                                rotated_secret(cur, state_app, &auths.app, &auths.username)
+                            })
+                            .await?;
+                        }
+                        Ok(Some(waiting))
+                    }
                 }
             }
             .await;
             let mut s = self.lock_state(&shared)?;
             match result {
-                Ok(note) => {
-                    s.mark(&t.context, Phase::RolledBack, note);
+                Ok(None) => {
+                    s.mark(&t.context, Phase::RolledBack, None);
                     self.save(&s)?;
                     self.checkpoint(Checkpoint::RolledBack(t.context.clone()));
+                }
+                Ok(Some(waiting)) => {
+                    s.note(&t.context, Some(waiting));
+                    self.save(&s)?;
                 }
                 Err(e) => {
                     s.note(&t.context, Some(error_chain(&e)));
@@ -872,7 +901,7 @@ fn next_steps(state: &MigrationState, report: &MigrationReport) -> Vec<String> {
         {
             vec![
                 format!(
-                    "commit and push the provider change in {} (every Secret already serves both providers)",
+                    "commit and push the provider change in {} (the Secrets keep the PAT until it lands)",
                     files.join(", ")
                 ),
                 format!("then run 'kubectl fleet token migrate {pat} --to {app} --resume'"),
@@ -976,10 +1005,12 @@ fn declaring(
     Ok(chosen)
 }
 
-/// Steps 4 and 5 on one cluster: `Some(why)` while the provider change has not reached it.
-async fn verify_cluster(
+/// Waits (up to `opts.timeout`) until every GitRepository of the cluster says `provider: want`
+/// (no provider is `generic`); `Some(what is still waited for)` when the time ran out.
+async fn wait_providers(
     target: &KubeTarget,
     c: &MigrationCluster,
+    want: &str,
     opts: &RotateOptions,
 ) -> Result<Option<String>> {
     let keys: Vec<ObjectKey> = c.git_repositories.iter().map(|r| r.key.clone()).collect();
@@ -993,13 +1024,13 @@ async fn verify_cluster(
                 Ok(providers) => {
                     let waiting: Vec<String> = providers
                         .iter()
-                        .filter(|(_, p)| p.as_deref() != Some(GITHUB))
+                        .filter(|(_, p)| p.as_deref().unwrap_or(GENERIC) != want)
                         .map(|(k, _)| k.to_string())
                         .collect();
                     if waiting.is_empty() {
                         std::ops::ControlFlow::Break(())
                     } else {
-                        let msg = format!("GitRepository {} not at provider: github yet", waiting.join(", "));
+                        let msg = format!("GitRepository {} not at provider: {want} yet", waiting.join(", "));
                         if let Ok(mut p) = pending.lock() {
                             *p = waiting;
                         }
@@ -1023,9 +1054,15 @@ async fn verify_cluster(
     if let WaitOutcome::TimedOut(_) = outcome {
         let waiting = pending.lock().map(|p| p.join(", ")).unwrap_or_default();
         return Ok(Some(format!(
-            "waiting for the push: GitRepository {waiting} does not say provider: github yet"
+            "waiting for the push: GitRepository {waiting} does not say provider: {want} yet"
         )));
     }
+    Ok(None)
+}
+
+/// Requests reconciliation of the cluster's GitRepositories and waits until each handled it and
+/// is Ready: it fetched with what its Secret now holds.
+async fn verify_fetch(target: &KubeTarget, c: &MigrationCluster, opts: &RotateOptions) -> Result<()> {
     let active: Vec<RepoTarget> = c
         .git_repositories
         .iter()
@@ -1037,7 +1074,7 @@ async fn verify_cluster(
         })
         .collect();
     if active.is_empty() {
-        return Ok(None);
+        return Ok(());
     }
     request_reconcile(target, &active, &opts.requested_at).await?;
     let states = wait_fetched(target, &active, opts, &|_| {}).await?;
@@ -1057,10 +1094,10 @@ async fn verify_cluster(
         })
         .collect();
     if failures.is_empty() {
-        Ok(None)
+        Ok(())
     } else {
         Err(CredentialError::FetchFailed {
-            written: format!("the App keys are in {}", plural(c.secrets.len(), "Secret")),
+            written: format!("the App form is in {}", plural(c.secrets.len(), "Secret")),
             failures: failures.join("; "),
         }
         .into())
