@@ -421,6 +421,26 @@ pub(crate) fn write_private(path: &Path, content: &str) -> Result<(), Credential
 }
 
 /// Removes a file; a missing file is fine.
+/// A state file (rotation, migration) read back, or `None` when there is none.
+pub(crate) fn read_state<T: serde::de::DeserializeOwned>(
+    path: PathBuf,
+) -> Result<Option<T>, CredentialError> {
+    match std::fs::read_to_string(&path) {
+        Ok(text) => yaml::from_str(&text, &path.display().to_string())
+            .map(Some)
+            .map_err(|source| CredentialError::IndexParse {
+                path,
+                source: Box::new(source),
+            }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(source) => Err(CredentialError::Io {
+            action: "read",
+            path,
+            source,
+        }),
+    }
+}
+
 pub(crate) fn remove_file(path: &Path) -> Result<(), CredentialError> {
     match std::fs::remove_file(path) {
         Ok(()) => Ok(()),

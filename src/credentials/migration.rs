@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 use super::{
     CredentialError,
     cluster::ObjectKey,
-    meta::{MetaStore, remove_file, rfc3339, write_private},
+    meta::{MetaStore, read_state, remove_file, rfc3339, write_private},
 };
 use crate::{manifests::yaml, repo::provider::SourceKind};
 
@@ -227,21 +227,7 @@ impl MigrationStore {
 
     /// The unfinished migration of `name`, if any.
     pub fn load(&self, name: &str) -> Result<Option<MigrationState>, CredentialError> {
-        let path = self.path(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => yaml::from_str(&text, &path.display().to_string())
-                .map(Some)
-                .map_err(|source| CredentialError::IndexParse {
-                    path,
-                    source: Box::new(source),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(CredentialError::Io {
-                action: "read",
-                path,
-                source,
-            }),
-        }
+        read_state(self.path(name))
     }
 
     /// The unfinished migration that involves credential `name` as its PAT or its App.

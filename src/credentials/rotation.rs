@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{
     CredentialError,
-    meta::{CredentialMeta, MetaStore, lock, remove_file, rfc3339, write_private},
+    meta::{CredentialMeta, MetaStore, lock, read_state, remove_file, rfc3339, write_private},
 };
 use crate::manifests::yaml;
 
@@ -223,21 +223,7 @@ impl RotationStore {
 
     /// The unfinished rotation of `name`, if any.
     pub fn load(&self, name: &str) -> Result<Option<RotationState>, CredentialError> {
-        let path = self.path(name);
-        match std::fs::read_to_string(&path) {
-            Ok(text) => yaml::from_str(&text, &path.display().to_string())
-                .map(Some)
-                .map_err(|source| CredentialError::IndexParse {
-                    path,
-                    source: Box::new(source),
-                }),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(source) => Err(CredentialError::Io {
-                action: "read",
-                path,
-                source,
-            }),
-        }
+        read_state(self.path(name))
     }
 
     /// Writes the state (atomically, 0600).

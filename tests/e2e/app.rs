@@ -224,8 +224,113 @@ fn source_controller_fetches_with_installation_tokens_from_the_fake_api() {
         .ok("delete namespace");
 }
 
+/// A classic-layout fleet for staging and production (`extra` flags for `bootstrap init`) in its
+/// own namespace `ns` (the demo flow owns flux-system; the environment's source- and
+/// kustomize-controllers reconcile every namespace), in a new checkout `name` of the work dir.
+pub(crate) fn classic_fleet(
+    env: &Env,
+    name: &str,
+    ns: &str,
+    url: &str,
+    extra: &[&str],
+) -> std::path::PathBuf {
+    let mut install = std::process::Command::new(super::peer::testenv_path("flux"));
+    install.args(["install", "--export", "--namespace", ns]);
+    let components = env.run(install, None).ok("flux install --export");
+    let components_file = env.work.path().join(format!("{name}-gotk-components.yaml"));
+    std::fs::write(&components_file, &components).expect("components file");
+    let fleet = env.dir(name);
+    std::fs::create_dir_all(&fleet).expect("dir");
+    env.git(&fleet, &["init", "-q", "-b", "main"]);
+    let components_arg = components_file.display().to_string();
+    for (cluster, production) in [("staging", None), ("production", Some("--production"))] {
+        let domain = format!("{cluster}.{name}.local");
+        let mut args = vec![
+            "init",
+            cluster,
+            "--layout",
+            "classic",
+            "--components-manifest",
+            &components_arg,
+            "--git-url",
+            url,
+            "--insecure-http",
+            "-n",
+            ns,
+            "--domain",
+            &domain,
+            "--no-multitenant",
+        ];
+        args.extend(production);
+        args.extend(extra);
+        env.fleet("bootstrap", &fleet, &args).ok("bootstrap init");
+    }
+    fleet
+}
+
+/// Stores the App `(app id, installation id)` with key `pem` as `credential` in the real keyring
+/// (key on stdin), checked against the loopback API.
+pub(crate) fn store_app(
+    env: &Env,
+    credential: &str,
+    github: &FakeGithub,
+    (app, installation): (u64, u64),
+    pem: &str,
+) {
+    let api = github.api();
+    env.fleet_stdin(
+        "token",
+        &[
+            "set",
+            credential,
+            "--github-app",
+            "--app-id",
+            &app.to_string(),
+            "--installation-id",
+            &installation.to_string(),
+            "--github-url",
+            &api,
+        ],
+        pem.as_bytes(),
+    )
+    .ok("token set --github-app");
+}
+
+/// No line of the App's key (`pem`), installation token `github` issued or other secret appears in
+/// any command output, file of the test's directory, log of the environment (controllers, git
+/// server) or the git server's list of valid installation tokens.
+pub(crate) fn assert_no_secret_material(env: &Env, pem: &str, github: &FakeGithub, others: &[&str]) {
+    let mut secrets: Vec<String> = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::to_string)
+        .collect();
+    secrets.extend(github.issued().into_iter().map(|i| i.token));
+    secrets.extend(others.iter().map(|s| s.to_string()));
+    let transcript = super::TRANSCRIPT
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone();
+    let mut places = vec![("command output".to_string(), transcript)];
+    for f in files_under(env.work.path())
+        .into_iter()
+        .chain(files_under(&env.state.join("logs")))
+        .chain(files_under(&env.state.join("git/app-tokens.d")))
+    {
+        places.push((
+            f.display().to_string(),
+            String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).into_owned(),
+        ));
+    }
+    for (what, text) in &places {
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "secret material in {what}");
+        }
+    }
+}
+
 /// Every file under `dir` (recursively).
-pub(crate) fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = Vec::new();
     for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let p = e.path();
@@ -246,7 +351,7 @@ pub(crate) fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 /// log the test can read.
 #[test]
 fn bootstrap_with_a_github_app_on_two_clusters() {
-    use super::{TRANSCRIPT, condition, eventually, peer::testenv_path, write};
+    use super::{condition, eventually, write};
     use serde_json::Value;
 
     let env = Env::load();
@@ -265,41 +370,7 @@ fn bootstrap_with_a_github_app_on_two_clusters() {
     let ns = format!("app-{}", env.suffix);
     let credential = format!("fleet-app-{}", env.suffix);
 
-    // The classic layout in its own namespace (the demo flow owns flux-system): the environment's
-    // source- and kustomize-controllers reconcile it.
-    let mut install = std::process::Command::new(testenv_path("flux"));
-    install.args(["install", "--export", "--namespace", &ns]);
-    let components = env.run(install, None).ok("flux install --export");
-    let components_file = env.work.path().join("app-gotk-components.yaml");
-    std::fs::write(&components_file, &components).expect("components file");
-    let fleet = env.dir("app-fleet");
-    std::fs::create_dir_all(&fleet).expect("dir");
-    env.git(&fleet, &["init", "-q", "-b", "main"]);
-    let components_arg = components_file.display().to_string();
-    for (cluster, extra) in [("staging", None), ("production", Some("--production"))] {
-        let domain = format!("{cluster}.app.local");
-        let mut args = vec![
-            "init",
-            cluster,
-            "--layout",
-            "classic",
-            "--components-manifest",
-            &components_arg,
-            "--git-url",
-            &url,
-            "--insecure-http",
-            "--provider",
-            "github",
-            "-n",
-            &ns,
-            "--domain",
-            &domain,
-            "--no-multitenant",
-        ];
-        args.extend(extra);
-        env.fleet("bootstrap", &fleet, &args)
-            .ok("bootstrap init --provider github");
-    }
+    let fleet = classic_fleet(&env, "app-fleet", &ns, &url, &["--provider", "github"]);
     // Pushed with the PAT (the App's installation tokens are read-only).
     let push = |message: &str| {
         env.git(&fleet, &["add", "-A"]);
@@ -309,24 +380,7 @@ fn bootstrap_with_a_github_app_on_two_clusters() {
     };
     let first = push("fleet with a GitHub App");
 
-    // The App into the real keyring: key on stdin, checked against the loopback API.
-    let api = github.api();
-    env.fleet_stdin(
-        "token",
-        &[
-            "set",
-            &credential,
-            "--github-app",
-            "--app-id",
-            &app_id.to_string(),
-            "--installation-id",
-            &installation_id.to_string(),
-            "--github-url",
-            &api,
-        ],
-        pem.as_bytes(),
-    )
-    .ok("token set --github-app");
+    store_app(&env, &credential, &github, (app_id, installation_id), &pem);
     let kubectl = env.kubectl.display().to_string();
     env.fleet(
         "bootstrap",
@@ -418,31 +472,7 @@ fn bootstrap_with_a_github_app_on_two_clusters() {
         "Flux minted new tokens: {after:?}"
     );
 
-    // No key material or installation token in any output, file of the test's directories, or
-    // log of the environment (controllers, git server).
-    let mut secrets: Vec<String> = pem
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .map(str::to_string)
-        .collect();
-    secrets.extend(github.issued().into_iter().map(|i| i.token));
-    let transcript = TRANSCRIPT.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut places = vec![("command output".to_string(), transcript)];
-    for f in files_under(env.work.path())
-        .into_iter()
-        .chain(files_under(&env.state.join("logs")))
-        .chain(files_under(&env.state.join("git/app-tokens.d")))
-    {
-        places.push((
-            f.display().to_string(),
-            String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).into_owned(),
-        ));
-    }
-    for (what, text) in &places {
-        for s in &secrets {
-            assert!(!text.contains(s.as_str()), "secret material in {what}");
-        }
-    }
+    assert_no_secret_material(&env, &pem, &github, &[]);
 
     for ctx in contexts {
         env.kubectl(ctx, &["delete", "namespace", &ns, "--wait=false"])

@@ -8,11 +8,10 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::{
-    Env, TRANSCRIPT,
-    app::{bare_repo, files_under},
+    Env,
+    app::{assert_no_secret_material, bare_repo, classic_fleet, store_app},
     condition, eventually,
     github_api::FakeGithub,
-    peer::testenv_path,
     write,
 };
 
@@ -64,36 +63,7 @@ fn a_fleet_moves_from_a_pat_to_a_github_app_and_survives_the_pat_revoked() {
     );
 
     // A classic fleet in its own namespace, generic provider, bootstrapped with the PAT.
-    let mut install = std::process::Command::new(testenv_path("flux"));
-    install.args(["install", "--export", "--namespace", &ns]);
-    let components = env.run(install, None).ok("flux install --export");
-    let components_file = env.work.path().join("mig-gotk-components.yaml");
-    std::fs::write(&components_file, &components).expect("components file");
-    let components_arg = components_file.display().to_string();
-    let fleet = env.dir("mig-fleet");
-    std::fs::create_dir_all(&fleet).expect("dir");
-    env.git(&fleet, &["init", "-q", "-b", "main"]);
-    for (cluster, extra) in [("staging", None), ("production", Some("--production"))] {
-        let domain = format!("{cluster}.mig.local");
-        let mut args = vec![
-            "init",
-            cluster,
-            "--layout",
-            "classic",
-            "--components-manifest",
-            &components_arg,
-            "--git-url",
-            &url,
-            "--insecure-http",
-            "-n",
-            &ns,
-            "--domain",
-            &domain,
-            "--no-multitenant",
-        ];
-        args.extend(extra);
-        env.fleet("bootstrap", &fleet, &args).ok("bootstrap init");
-    }
+    let fleet = classic_fleet(&env, "mig-fleet", &ns, &url, &[]);
     let push = |message: &str| {
         env.git(&fleet, &["add", "-A"]);
         env.git(&fleet, &["commit", "-qm", message]);
@@ -107,23 +77,7 @@ fn a_fleet_moves_from_a_pat_to_a_github_app_and_survives_the_pat_revoked() {
         pat.as_bytes(),
     )
     .ok("token set (PAT)");
-    let api = github.api();
-    env.fleet_stdin(
-        "token",
-        &[
-            "set",
-            &app_name,
-            "--github-app",
-            "--app-id",
-            &app_id.to_string(),
-            "--installation-id",
-            &installation_id.to_string(),
-            "--github-url",
-            &api,
-        ],
-        pem.as_bytes(),
-    )
-    .ok("token set --github-app");
+    store_app(&env, &app_name, &github, (app_id, installation_id), &pem);
     let kubectl = env.kubectl.display().to_string();
     env.fleet(
         "bootstrap",
@@ -268,31 +222,7 @@ fn a_fleet_moves_from_a_pat_to_a_github_app_and_survives_the_pat_revoked() {
 
     // No PAT, key material or installation token in any output, file of the test's directories,
     // or log of the environment.
-    let mut secrets: Vec<String> = pem
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .map(str::to_string)
-        .collect();
-    secrets.extend(github.issued().into_iter().map(|i| i.token));
-    secrets.push(pat.clone());
-    secrets.push(new_pat);
-    let transcript = TRANSCRIPT.lock().unwrap_or_else(|e| e.into_inner()).clone();
-    let mut places = vec![("command output".to_string(), transcript)];
-    for f in files_under(env.work.path())
-        .into_iter()
-        .chain(files_under(&env.state.join("logs")))
-        .chain(files_under(&env.state.join("git/app-tokens.d")))
-    {
-        places.push((
-            f.display().to_string(),
-            String::from_utf8_lossy(&std::fs::read(&f).unwrap_or_default()).into_owned(),
-        ));
-    }
-    for (what, text) in &places {
-        for s in &secrets {
-            assert!(!text.contains(s.as_str()), "secret material in {what}");
-        }
-    }
+    assert_no_secret_material(&env, &pem, &github, &[&pat, &new_pat]);
 
     for ctx in contexts {
         env.kubectl(ctx, &["delete", "namespace", &ns, "--wait=false"])
