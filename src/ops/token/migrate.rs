@@ -115,7 +115,7 @@ pub enum Checkpoint {
     FilesWritten,
     /// Step 5 on one cluster.
     Verified(String),
-    /// Step 6 on one cluster.
+    /// A verified cluster marked done (its Secrets confirmed in the App form).
     Done(String),
     /// A rollback on one cluster.
     RolledBack(String),
@@ -663,7 +663,8 @@ impl Txn<'_> {
         .into_iter()
         .collect::<Result<Vec<()>>>()?;
 
-        // Step 6.
+        // Verified clusters: the App form confirmed (written in step 4; a write only for a state
+        // left by an older run), then done.
         futures::future::join_all(targets.iter().map(|t| async {
             let Some(c) = self.cluster(&shared, &t.context)? else {
                 return Ok(());
@@ -687,7 +688,7 @@ impl Txn<'_> {
         .into_iter()
         .collect::<Result<Vec<()>>>()?;
 
-        // Step 7.
+        // Step 6.
         let complete = self.lock_state(&shared)?.all_in(Phase::Done);
         if complete {
             self.migrations.clear(self.name)?;
