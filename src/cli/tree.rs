@@ -167,10 +167,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         },
         // Without a root argument a keos cluster shows its sync Kustomization `default`.
         keos_fallback: args.object == DEFAULT_ROOT,
-        keep: Keep {
-            drift: args.drift,
-            ..Keep::default()
-        },
+        keep: Keep { drift: args.drift },
         ..TreeOptions::default()
     };
 

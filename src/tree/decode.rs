@@ -488,8 +488,6 @@ impl<'de, P: Pick> Deserialize<'de> for Picked<P> {
 /// What decoding asks for.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Keep {
-    /// Keep `metadata.managedFields` verbatim.
-    pub managed_fields: bool,
     /// Judge drift from `metadata.managedFields` ([`crate::ops::health::drift::of_object`]) and
     /// keep only the result.
     pub drift: bool,
@@ -625,11 +623,6 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
             component,
         })
     });
-    let managed_fields = if keep.managed_fields {
-        metadata.managed_fields.map(|raw| raw.to_owned())
-    } else {
-        None
-    };
     let drift = if keep.drift {
         metadata.managed_fields.and_then(|raw| drift_of(raw, flux_owner))
     } else {
@@ -640,7 +633,6 @@ pub fn info_from_item(gk: &GroupKind, item: ItemRef<'_>, keep: Keep, warnings: &
         revision,
         expansion,
         helm_owner,
-        managed_fields,
         drift,
     }
 }
@@ -753,7 +745,6 @@ mod tests {
         assert_eq!((ns.as_str(), name.as_str()), ("flux-system", "apps"));
         assert_eq!(info.health.state, State::Ready);
         assert_eq!(info.revision.as_deref(), Some("main@sha1:abc"));
-        assert!(info.managed_fields.is_none());
         let exp = info.expansion.expect("expandable");
         assert!(exp.remote);
         let Children::Inventory(inv) = exp.children else {
@@ -764,21 +755,6 @@ mod tests {
         assert_eq!(
             warnings,
             ["Kustomization apps: invalid inventory entry id 'bad' (skipped)"]
-        );
-        let kept = decode_item(
-            &gk,
-            &bytes,
-            Keep {
-                managed_fields: true,
-                drift: false,
-            },
-            &mut Vec::new(),
-        )
-        .expect("decodes")
-        .2;
-        assert_eq!(
-            kept.managed_fields.map(|r| r.get().to_string()).as_deref(),
-            Some(r#"[{"manager":"x"}]"#)
         );
     }
 
@@ -792,10 +768,7 @@ mod tests {
             )
             .expect("serializes")
         };
-        let drift = Keep {
-            managed_fields: false,
-            drift: true,
-        };
+        let drift = Keep { drift: true };
         let edited = object(json!([
             {"manager": "kustomize-controller", "operation": "Apply", "fieldsV1": {"f:spec": {"f:template": {}}}},
             {"manager": "kubectl-scale", "operation": "Update", "subresource": "scale", "fieldsV1": {"f:spec": {"f:replicas": {}}}},
@@ -804,7 +777,6 @@ mod tests {
         let info = decode_item(&gk, &edited, drift, &mut Vec::new())
             .expect("decodes")
             .2;
-        assert!(info.managed_fields.is_none(), "only the result is kept");
         assert_eq!(
             info.drift.map(|d| d.describe(3)).as_deref(),
             Some("kubectl-scale: spec.replicas")

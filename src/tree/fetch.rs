@@ -748,7 +748,7 @@ impl Conn {
             }
             .map_err(|e| self.err(action.clone(), kube::Error::BuildRequest(e)))?;
             if self.wire == Wire::Auto
-                && let Some(accept) = proto::accept(gk, metadata_only, self.keep)
+                && let Some(accept) = proto::accept(gk, metadata_only)
             {
                 http_request
                     .headers_mut()

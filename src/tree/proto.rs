@@ -40,11 +40,7 @@ const MAGIC: &[u8; 4] = b"k8s\0";
 
 /// The `Accept` header of a LIST of this kind when its body can be protobuf (JSON stays
 /// acceptable, for servers or kinds without protobuf); `None` to ask for JSON only.
-pub fn accept(gk: &GroupKind, metadata_only: bool, keep: Keep) -> Option<&'static str> {
-    // Verbatim managedFields are kept from JSON only; drift is judged from either encoding.
-    if keep.managed_fields {
-        return None;
-    }
+pub fn accept(gk: &GroupKind, metadata_only: bool) -> Option<&'static str> {
     if metadata_only {
         // Every kind, custom resources included, has a protobuf PartialObjectMetadataList.
         return Some(
@@ -788,25 +784,12 @@ mod tests {
 
     #[test]
     fn accepts_protobuf_only_where_the_apiserver_has_it() {
-        let keep = Keep::default();
-        assert!(accept(&GroupKind::new("apps", "Deployment"), false, keep).is_some());
-        assert!(accept(&GroupKind::new("", "ConfigMap"), true, keep).is_some());
+        assert!(accept(&GroupKind::new("apps", "Deployment"), false).is_some());
+        assert!(accept(&GroupKind::new("", "ConfigMap"), true).is_some());
         assert!(
             accept(
                 &GroupKind::new("kustomize.toolkit.fluxcd.io", "Kustomization"),
-                false,
-                keep
-            )
-            .is_none()
-        );
-        assert!(
-            accept(
-                &GroupKind::new("apps", "Deployment"),
-                false,
-                Keep {
-                    managed_fields: true,
-                    ..Keep::default()
-                }
+                false
             )
             .is_none()
         );

@@ -18,7 +18,6 @@ use std::{
 };
 
 use kube::api::ApiResource;
-use serde_json::value::RawValue;
 
 use super::{
     helm::Release,
@@ -395,9 +394,6 @@ pub struct ObjInfo {
     pub expansion: Option<Box<Expansion>>,
     /// For CRDs installed by a HelmRelease: its namespace and name (from the helm-controller labels).
     pub helm_owner: Option<Box<(String, String)>>,
-    /// `metadata.managedFields`, verbatim, when the fetch was asked to keep them (drift
-    /// detection compares them with the desired state); never kept otherwise.
-    pub managed_fields: Option<Box<RawValue>>,
     /// What changed the object outside Flux, judged from its managedFields when the fetch was
     /// asked to (the managedFields themselves are not kept).
     pub drift: Option<Box<Drift>>,
@@ -411,7 +407,6 @@ impl ObjInfo {
             revision: None,
             expansion: None,
             helm_owner: None,
-            managed_fields: None,
             drift: None,
         }
     }

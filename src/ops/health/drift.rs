@@ -29,7 +29,7 @@ use std::{
 };
 
 use futures::future::join_all;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::Value;
 
 use super::survey::{Survey, list_pages};
@@ -360,10 +360,7 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
             FetchOptions {
                 walk: WalkOptions::default(),
                 concurrency: tree::fetch::DEFAULT_CONCURRENCY,
-                keep: Keep {
-                    managed_fields: false,
-                    drift: true,
-                },
+                keep: Keep { drift: true },
                 strategy: Strategy::Auto,
             },
         )
@@ -425,10 +422,7 @@ async fn list_drift(
         .map(|(i, w)| ((w.namespace.clone(), w.name.clone()), i))
         .collect();
     let gk = GroupKind::new(group, kind);
-    let keep = Keep {
-        managed_fields: false,
-        drift: true,
-    };
+    let keep = Keep { drift: true };
     let pages = AtomicUsize::new(0);
     let mut ignored = Vec::new();
     let result = list_pages(
@@ -626,33 +620,6 @@ pub fn is_flux_owner_label(key: &str) -> bool {
     )
 }
 
-/// The changes outside Flux recorded in an object's `managedFields` (the JSON array), for an
-/// object applied by the manager `applier`. Empty when nothing drifted or the JSON is not a
-/// managedFields list.
-pub fn analyze(managed_fields: &str, applier: &str, rules: &DriftRules) -> Vec<Change> {
-    #[derive(Deserialize)]
-    struct Entry<'a> {
-        #[serde(default, borrow)]
-        manager: std::borrow::Cow<'a, str>,
-        #[serde(default, borrow)]
-        operation: std::borrow::Cow<'a, str>,
-        #[serde(default, borrow)]
-        subresource: std::borrow::Cow<'a, str>,
-        #[serde(default, borrow, rename = "fieldsV1")]
-        fields: Option<&'a serde_json::value::RawValue>,
-    }
-    let Ok(entries) = serde_json::from_str::<Vec<Entry<'_>>>(managed_fields) else {
-        return Vec::new();
-    };
-    let entries = entries.iter().map(|e| ManagedEntry {
-        manager: &e.manager,
-        operation: &e.operation,
-        subresource: &e.subresource,
-        fields_v1: e.fields.map_or(&[][..], |f| f.get().as_bytes()),
-    });
-    of_entries(entries, &[applier], rules).map_or_else(Vec::new, |d| d.changes)
-}
-
 /// [`leaves`] of a raw `fieldsV1` document (nothing when it is not a JSON object).
 fn leaves_of(fields_v1: &[u8], each: &mut dyn FnMut(&str)) {
     if let Ok(set) = serde_json::from_slice::<Value>(fields_v1) {
@@ -727,6 +694,33 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+
+    /// The changes outside Flux recorded in an object's `managedFields` (the JSON array), for an
+    /// object applied by the manager `applier`. Empty when nothing drifted or the JSON is not a
+    /// managedFields list.
+    fn analyze(managed_fields: &str, applier: &str, rules: &DriftRules) -> Vec<Change> {
+        #[derive(serde::Deserialize)]
+        struct Entry<'a> {
+            #[serde(default, borrow)]
+            manager: std::borrow::Cow<'a, str>,
+            #[serde(default, borrow)]
+            operation: std::borrow::Cow<'a, str>,
+            #[serde(default, borrow)]
+            subresource: std::borrow::Cow<'a, str>,
+            #[serde(default, borrow, rename = "fieldsV1")]
+            fields: Option<&'a serde_json::value::RawValue>,
+        }
+        let Ok(entries) = serde_json::from_str::<Vec<Entry<'_>>>(managed_fields) else {
+            return Vec::new();
+        };
+        let entries = entries.iter().map(|e| ManagedEntry {
+            manager: &e.manager,
+            operation: &e.operation,
+            subresource: &e.subresource,
+            fields_v1: e.fields.map_or(&[][..], |f| f.get().as_bytes()),
+        });
+        of_entries(entries, &[applier], rules).map_or_else(Vec::new, |d| d.changes)
+    }
 
     fn fields(v: Value) -> String {
         v.to_string()

@@ -277,10 +277,7 @@ async fn list_kind(
 ) -> (&'static KnownKind, Result<Listed, kube::Error>) {
     let resource = kind.api_resource();
     let gk = GroupKind::new(kind.group, kind.kind);
-    let keep = Keep {
-        managed_fields: false,
-        drift: true,
-    };
+    let keep = Keep { drift: true };
     let mut objects = Vec::new();
     let mut applied = Vec::new();
     // Malformed inventory entries are the tree's to report; drift skips them.
