@@ -10,9 +10,10 @@ use crate::{
     error::{Error, ExitStatus, Result},
     ops::health::{
         self, StatusRequest,
-        drift::{ALLOW_ENV, DriftOptions, DriftRules},
+        drift::DriftOptions,
         render::{RenderOptions, render},
     },
+    tree::drift::{ALLOW_ENV, DriftRules},
 };
 
 const EXAMPLES: &str = "Examples:

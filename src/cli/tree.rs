@@ -10,8 +10,8 @@ use clap::Parser;
 use super::{GlobalArgs, KubeArgs, NamespaceArg};
 use crate::{
     error::{Error, ExitStatus, Result},
-    ops::health::drift::DriftRules,
     output::{Level, Paint, Printer, Progress, Reporter, Tone},
+    tree::drift::DriftRules,
     tree::{
         ClusterOutcome, ClusterTree, DEFAULT_ROOT, Keep, RootSpec, Summary, TreeOptions, WalkOptions,
         error_chain, render, tree_fleet,

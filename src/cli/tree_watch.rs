@@ -11,8 +11,8 @@ use std::{collections::HashSet, io::IsTerminal};
 use crate::{
     error::{Error, ExitStatus, Result},
     kube::KubeTarget,
-    ops::health::drift::DriftRules,
     output::{LiveMode, LiveView, Printer, Tone, live},
+    tree::drift::DriftRules,
     tree::{
         ClusterOutcome, ObjRef, TreeError, TreeOptions, error_chain,
         watch::{Event, watch_fleet},

@@ -22,9 +22,9 @@ use super::{
 };
 use crate::{
     kube::is_flux_group,
-    ops::health::drift::{self, Drift, ManagedEntry},
     repo::layout::{COMPONENT_LABEL, DOMAIN_LABEL},
     status,
+    tree::drift::{self, Drift, ManagedEntry},
 };
 
 /// Splits the `items` array of a JSON list document into objects, chunk by chunk.
@@ -488,7 +488,7 @@ impl<'de, P: Pick> Deserialize<'de> for Picked<P> {
 /// What decoding asks for.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Keep {
-    /// Judge drift from `metadata.managedFields` ([`crate::ops::health::drift::of_object`]) and
+    /// Judge drift from `metadata.managedFields` ([`crate::tree::drift::of_object`]) and
     /// keep only the result.
     pub drift: bool,
 }

@@ -74,6 +74,7 @@
 
 pub mod cluster;
 pub mod decode;
+pub mod drift;
 pub mod fetch;
 pub mod helm;
 pub mod kinds;

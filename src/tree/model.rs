@@ -8,9 +8,9 @@ use std::fmt;
 
 use crate::{
     kube::is_flux_group,
-    ops::health::drift::{Drift, DriftRules},
     output::Tone,
     status::{Health, State},
+    tree::drift::{Drift, DriftRules},
 };
 
 /// An API group and kind: what a LIST is issued for.

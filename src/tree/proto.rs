@@ -22,7 +22,7 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value};
 
-use crate::ops::health::drift;
+use super::drift;
 
 use super::{
     decode::{

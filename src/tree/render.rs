@@ -409,7 +409,7 @@ Kustomization/flux-system/apps-components  Ready
 
     #[test]
     fn drift_shows_on_the_node_in_every_format_and_in_the_summary() {
-        use crate::ops::health::drift::{Change, Drift, DriftRules};
+        use crate::tree::drift::{Change, Drift, DriftRules};
         let mut root = sample();
         root.children[0].children[0].drift = Some(Box::new(Drift {
             changes: vec![Change {

@@ -25,8 +25,8 @@ use super::{
     model::{Expandable, GroupKind, ObjRef},
 };
 use crate::{
-    ops::health::drift::Drift,
     status::{Health, State},
+    tree::drift::Drift,
 };
 
 /// Why a request could not be used.

@@ -11,13 +11,13 @@
 use jiff::Timestamp;
 
 use super::{
-    drift::describe,
     skew::{SkewedObject, Variant},
     status::StatusOutcome,
 };
 use crate::{
     credentials::report::age,
     output::{Paint, TableBuilder, Tone},
+    tree::drift::describe,
 };
 
 /// How the screen is drawn.
