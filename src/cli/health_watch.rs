@@ -4,13 +4,17 @@
 //!
 //! The same watch machinery as the live tree ([`crate::tree::watch::watch_kinds`]: one
 //! metadata-only WATCH per Flux kind and cluster, 410 and reconnection handled there) triggers a
-//! new survey; changes arriving together cause one. Drift is refreshed with every survey, so an
-//! edit made outside Flux shows at the next change of a Flux object (every reconcile is one), not
-//! at the edit itself: watching every kind Flux applied would cost a WATCH per managed kind.
+//! new survey; changes arriving together cause one. With drift, the kinds Flux applied that drift
+//! read are watched too ([`crate::tree::watch::watch_drift`]), and only an object whose drift
+//! appears, changes or goes causes a survey: an edit made outside Flux shows when it is made, and
+//! is gone when the reconcile that undoes it lands, not at the next change of a Flux object
+//! (which a reconcile that corrects the drift would hide). The set of drift kinds follows the
+//! inventories: it is renewed after every survey when it changed.
 
-use std::{io::IsTerminal, time::Duration};
+use std::{collections::HashMap, io::IsTerminal, time::Duration};
 
-use tokio::sync::mpsc;
+use kube::api::ApiResource;
+use tokio::{sync::mpsc, task::JoinSet};
 
 use crate::{
     error::{ExitStatus, Result},
@@ -21,7 +25,10 @@ use crate::{
         survey::flux_kinds,
     },
     output::{DocumentFormat, LiveMode, LiveView, Paint, Printer, Recorder, Tone, document, live},
-    tree::{GroupKind, watch::KindEvent, watch::watch_kinds},
+    tree::{
+        GroupKind,
+        watch::{KindEvent, watch_drift, watch_kinds},
+    },
 };
 
 /// Changes arriving this close together cause one survey.
@@ -43,6 +50,7 @@ pub async fn run(
     let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
     let (tx, mut events) = mpsc::unbounded_channel();
     let mut tasks = Vec::new();
+    let mut targets = HashMap::new();
     for context in &request.contexts {
         let target = request
             .kubeconfig
@@ -51,26 +59,35 @@ pub async fn run(
         let kinds = flux_kinds()
             .map(|k| (GroupKind::new(k.group, k.kind), k.api_resource()))
             .collect();
-        let (mut rx, set) = watch_kinds(&target, kinds);
+        let (rx, set) = watch_kinds(&target, kinds);
         tasks.push(set);
-        let tx = tx.clone();
-        let context = context.clone();
-        tokio::spawn(async move {
-            while let Some(event) = rx.recv().await {
-                if tx.send((context.clone(), event)).is_err() {
-                    return;
-                }
-            }
-        });
+        forward(rx, context, &tx);
+        targets.insert(context.clone(), target);
     }
-    drop(tx);
+    // Per context: the drift kinds watched, and their watches (dropped = stopped).
+    let mut drift_watches: HashMap<String, (Vec<GroupKind>, JoinSet<()>)> = HashMap::new();
     let mut view = LiveView::new(mode)?;
     let mut lost: Vec<String> = Vec::new();
     let mut dirty = true;
     loop {
         if dirty {
             dirty = false;
-            let body = survey(&request, format, list_drift, printer.stdout_paint()).await?;
+            let (body, drift_kinds) = survey(&request, format, list_drift, printer.stdout_paint()).await?;
+            for (context, kinds) in drift_kinds {
+                let names: Vec<GroupKind> = kinds.iter().map(|(gk, _)| gk.clone()).collect();
+                let same = drift_watches
+                    .get(&context)
+                    .is_some_and(|(watched, _)| *watched == names);
+                if same || names.is_empty() && !drift_watches.contains_key(&context) {
+                    continue;
+                }
+                let Some(target) = targets.get(&context) else {
+                    continue;
+                };
+                let (rx, set) = watch_drift(target, kinds);
+                forward(rx, &context, &tx);
+                drift_watches.insert(context, (names, set));
+            }
             let header = match mode {
                 LiveMode::Redraw => header(printer, &lost),
                 _ => String::new(),
@@ -94,7 +111,9 @@ pub async fn run(
                     if mode != LiveMode::Redraw {
                         printer.warn(&format!("reconnecting to {context}…"));
                     }
-                    lost.push(context);
+                    if !lost.contains(&context) {
+                        lost.push(context);
+                    }
                     dirty = true;
                 }
                 KindEvent::Restored => {
@@ -114,13 +133,33 @@ pub async fn run(
     Ok(ExitStatus::Success)
 }
 
-/// One survey of the fleet, rendered.
+/// Passes a cluster's watch events on, tagged with its context.
+fn forward(
+    mut rx: mpsc::UnboundedReceiver<KindEvent>,
+    context: &str,
+    tx: &mpsc::UnboundedSender<(String, KindEvent)>,
+) {
+    let tx = tx.clone();
+    let context = context.to_string();
+    tokio::spawn(async move {
+        while let Some(event) = rx.recv().await {
+            if tx.send((context.clone(), event)).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+/// What drift read on each cluster a survey could read (empty without drift).
+type DriftKinds = Vec<(String, Vec<(GroupKind, ApiResource)>)>;
+
+/// One survey of the fleet, rendered, with the kinds drift read per cluster.
 async fn survey(
     request: &StatusRequest,
     format: Option<DocumentFormat>,
     list_drift: bool,
     paint: Paint,
-) -> Result<String> {
+) -> Result<(String, DriftKinds)> {
     let again = StatusRequest {
         kubeconfig: LoadedKubeconfig::clone(&request.kubeconfig),
         contexts: request.contexts.clone(),
@@ -129,7 +168,12 @@ async fn survey(
     };
     // The runner's progress lines would scroll the view: they are recorded, not printed.
     let outcome = health::status(again, &Recorder::new()).await?;
-    Ok(match format {
+    let kinds = outcome
+        .reports
+        .iter()
+        .filter_map(|r| Some((r.target.clone(), r.outcome.as_ref().ok()?.drift_kinds.clone())))
+        .collect();
+    let body = match format {
         Some(DocumentFormat::Json) => document::to_json(
             &document::envelope("FleetStatus", &outcome.document(list_drift))?,
             "FleetStatus",
@@ -147,7 +191,8 @@ async fn survey(
                 list_drift,
             },
         ),
-    })
+    };
+    Ok((body, kinds))
 }
 
 /// The terminal frame's header.

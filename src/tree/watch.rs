@@ -32,7 +32,10 @@
 //! 410 → re-list, error → back off → re-list) is short, and it needs no new dependency
 //! (`kube`'s `runtime` feature is not built here).
 
-use std::{collections::HashSet, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    time::Duration,
+};
 
 use futures::StreamExt;
 use kube::{
@@ -46,6 +49,7 @@ use super::{
     ClusterTree, TreeError, TreeOptions,
     cluster::finish,
     decode::{Keep, decode_item},
+    drift::Drift,
     fetch::{FetchOptions, Fetched, Stats, fetch, refetch},
     model::{GroupKind, ObjRef},
     plan::{self, PAGE_SIZE},
@@ -142,16 +146,86 @@ pub fn watch_kinds(
     target: &KubeTarget,
     kinds: Vec<(GroupKind, ApiResource)>,
 ) -> (mpsc::UnboundedReceiver<KindEvent>, JoinSet<()>) {
+    watch_with(target, kinds, None)
+}
+
+/// Watches `kinds` on `target` for drift (see [`super::drift`]): [`KindEvent::Changed`] only when
+/// an object's drift appears, changes or goes, judged from the managedFields each metadata-only
+/// event carries — not for the status updates and reconciles that make most of a busy kind's
+/// events. What the kinds hold when the watch starts is its baseline (the caller has just read
+/// it); only the drifted objects are remembered.
+pub fn watch_drift(
+    target: &KubeTarget,
+    kinds: Vec<(GroupKind, ApiResource)>,
+) -> (mpsc::UnboundedReceiver<KindEvent>, JoinSet<()>) {
+    watch_with(target, kinds, Some(DriftMemory::default()))
+}
+
+/// The drifted objects a drift watch has seen, per kind, and which kinds have been listed once.
+#[derive(Default)]
+struct DriftMemory {
+    drifted: HashMap<(GroupKind, String, String), Drift>,
+    baseline: HashSet<GroupKind>,
+}
+
+impl DriftMemory {
+    /// Records one change; true when it changes what drifted.
+    fn record(&mut self, change: &Change) -> bool {
+        match change {
+            Change::Applied(gk, ns, name, info) => {
+                let key = (gk.clone(), ns.clone(), name.clone());
+                match info.drift.as_deref() {
+                    Some(d) => self.drifted.insert(key, d.clone()).as_ref() != Some(d),
+                    None => self.drifted.remove(&key).is_some(),
+                }
+            }
+            Change::Deleted(gk, ns, name) => self
+                .drifted
+                .remove(&(gk.clone(), ns.clone(), name.clone()))
+                .is_some(),
+            Change::Relisted(gk, items) => {
+                let before: HashMap<(String, String), Drift> = self
+                    .drifted
+                    .extract_if(|(k, _, _), _| k == gk)
+                    .map(|((_, ns, name), d)| ((ns, name), d))
+                    .collect();
+                let now: HashMap<(String, String), Drift> = items
+                    .iter()
+                    .filter_map(|(ns, name, info)| {
+                        Some(((ns.clone(), name.clone()), info.drift.as_deref()?.clone()))
+                    })
+                    .collect();
+                let changed = before != now;
+                for ((ns, name), d) in now {
+                    self.drifted.insert((gk.clone(), ns, name), d);
+                }
+                // The first LIST of a kind is the state the caller has already shown.
+                !self.baseline.insert(gk.clone()) && changed
+            }
+            Change::Lost(..) | Change::Restored(_) | Change::Unwatchable(..) => false,
+        }
+    }
+}
+
+/// [`watch_kinds`], or [`watch_drift`] with `memory`.
+fn watch_with(
+    target: &KubeTarget,
+    kinds: Vec<(GroupKind, ApiResource)>,
+    mut memory: Option<DriftMemory>,
+) -> (mpsc::UnboundedReceiver<KindEvent>, JoinSet<()>) {
     let (out, rx) = mpsc::unbounded_channel();
     let (tx, mut changes) = mpsc::unbounded_channel();
     let mut tasks = JoinSet::new();
+    let keep = Keep {
+        drift: memory.is_some(),
+    };
     for (gk, resource) in kinds {
         let watch = KindWatch {
             target: target.clone(),
             metadata_only: true,
             gk,
             resource,
-            keep: Keep::default(),
+            keep,
             tx: tx.clone(),
         };
         tasks.spawn(watch.run(None));
@@ -161,7 +235,10 @@ pub fn watch_kinds(
         let mut down = HashSet::new();
         while let Some(change) = changes.recv().await {
             let event = match change {
-                Change::Applied(..) | Change::Deleted(..) | Change::Relisted(..) => Some(KindEvent::Changed),
+                Change::Applied(..) | Change::Deleted(..) | Change::Relisted(..) => match memory.as_mut() {
+                    Some(memory) => memory.record(&change).then_some(KindEvent::Changed),
+                    None => Some(KindEvent::Changed),
+                },
                 Change::Lost(gk, message) => {
                     let first = down.is_empty();
                     down.insert(gk);

@@ -99,6 +99,13 @@ impl Watching {
         }
     }
 
+    /// Reads lines until none came for `gap` (the watches' first LISTs cause a few updates).
+    fn settle(&mut self, gap: Duration) {
+        while let Ok((_, line)) = self.lines.recv_timeout(gap) {
+            self.stdout.push(line);
+        }
+    }
+
     fn stderr(&self) -> String {
         self.stderr.lock().map(|s| s.clone()).unwrap_or_default()
     }
@@ -433,5 +440,92 @@ async fn tree_watch_over_two_clusters_prints_one_document_per_change() {
         "every line is a document: {:?}",
         watch.stdout
     );
+    assert_eq!(watch.interrupt(), 0);
+}
+
+/// `health --watch --drift`: an edit made outside Flux shows when it is made, with no Flux object
+/// changing, and goes when the applier takes the field back (what the reconcile that corrects it
+/// does) — also without a change of any Flux object, which a watch of the Flux kinds alone would
+/// miss. On a private cluster, so no other test's Flux object can cause a survey.
+#[tokio::test]
+async fn health_watch_shows_drift_as_it_comes_and_goes() {
+    use k8s_openapi::api::core::v1::ConfigMap;
+    use kube::api::{ApiResource, Patch, PatchParams};
+
+    let cluster = PrivateCluster::up("livedrift");
+    let target = cluster.target().await;
+    let context = "livedrift";
+    let ns = "lwd";
+    apply(
+        &target,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    let api: Api<DynamicObject> =
+        Api::namespaced_with(target.client.clone(), ns, &ApiResource::erase::<ConfigMap>(&()));
+    let desired = json!({"apiVersion": "v1", "kind": "ConfigMap",
+                         "metadata": {"name": "settings", "namespace": ns,
+                                      "labels": {"kustomize.toolkit.fluxcd.io/name": "apps", "kustomize.toolkit.fluxcd.io/namespace": ns}},
+                         "data": {"mode": "blue"}});
+    let as_flux = PatchParams::apply("kustomize-controller").force();
+    api.patch("settings", &as_flux, &Patch::Apply(&desired))
+        .await
+        .expect("applied as kustomize-controller");
+    apply(
+        &target,
+        kustomization(ns, "apps", &[format!("{ns}_settings__ConfigMap")]),
+    )
+    .await;
+    let mut watch = Watching::start(
+        "kubectl-fleet-health",
+        &cluster.kubeconfig,
+        &["--context", context, "--drift", "--watch", "-o", "json"],
+    );
+    // Our ConfigMap's drift entries in a document (None: not a health document).
+    let ours = |l: &str| -> Option<Vec<Value>> {
+        let doc: Value = serde_json::from_str(l).ok()?;
+        let report = doc["clusters"]
+            .as_array()?
+            .iter()
+            .find(|c| c["context"] == context)?;
+        Some(
+            report["drift"]
+                .as_array()?
+                .iter()
+                .filter(|d| d["namespace"] == ns)
+                .cloned()
+                .collect(),
+        )
+    };
+    watch.wait_for("a first document without drift", Duration::from_secs(30), |l| {
+        ours(l).is_some_and(|d| d.is_empty())
+    });
+    // From here on, only the drift watch can cause a new document.
+    watch.settle(Duration::from_millis(1500));
+    let edit = PatchParams {
+        field_manager: Some("kubectl-edit".into()),
+        ..PatchParams::default()
+    };
+    api.patch(
+        "settings",
+        &edit,
+        &Patch::Merge(json!({"data": {"mode": "green"}})),
+    )
+    .await
+    .expect("edited");
+    watch.wait_for("the edit as drift", Duration::from_secs(10), |l| {
+        ours(l).is_some_and(|d| {
+            d == [json!({"kind": "ConfigMap", "namespace": ns, "name": "settings",
+                         "owner": format!("Kustomization/{ns}/apps"),
+                         "changes": [{"manager": "kubectl-edit", "fields": ["data.mode"]}]})]
+        })
+    });
+    // The applier takes the field back, as a reconcile with force does.
+    api.patch("settings", &as_flux, &Patch::Apply(&desired))
+        .await
+        .expect("re-applied as kustomize-controller");
+    watch.wait_for("the drift gone", Duration::from_secs(10), |l| {
+        ours(l).is_some_and(|d| d.is_empty())
+    });
     assert_eq!(watch.interrupt(), 0);
 }

@@ -8,6 +8,7 @@ use std::{
 };
 
 use futures::future::join_all;
+use kube::api::ApiResource;
 use serde::Serialize;
 
 use super::survey::{Survey, list_pages};
@@ -55,6 +56,9 @@ pub struct Detection {
     pub warnings: Vec<String>,
     /// API requests sent (besides the survey's).
     pub requests: usize,
+    /// The kinds (other than Flux's) whose objects were read: what `health --watch` watches to
+    /// see drift come and go between changes of Flux objects.
+    pub kinds: Vec<(GroupKind, ApiResource)>,
 }
 
 /// One object an inventory lists, with who applied it.
@@ -148,8 +152,9 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
     }
     for (requests, result) in join_all(lists).await {
         out.requests += requests;
-        if let Err(warning) = result {
-            out.warnings.push(warning);
+        match result {
+            Ok(kind) => out.kinds.push(kind),
+            Err(warning) => out.warnings.push(warning),
         }
     }
     for ((_, kind), (_, objects)) in wanted {
@@ -200,15 +205,15 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
 
 /// Reads the drift of `objects` (of one kind) with metadata-only LISTs: in their one namespace
 /// when they share one, else cluster-wide, page by page, each object decoded as it streams in
-/// and only its drift kept. Returns the requests sent, and a warning when the kind could not be
-/// read.
+/// and only its drift kept. Returns the requests sent, and the kind read (or a warning when it
+/// could not be read).
 async fn list_drift(
     resolver: &Resolver,
     group: &str,
     version: &str,
     kind: &str,
     objects: &mut [Wanted],
-) -> (usize, Result<(), String>) {
+) -> (usize, Result<(GroupKind, ApiResource), String>) {
     let target = resolver.target();
     let mut requests = 0;
     // A known kind is read at the version the suite knows: managedFields paths do not depend on it.
@@ -258,7 +263,7 @@ async fn list_drift(
     .await;
     requests += pages.load(Ordering::Relaxed);
     match result {
-        Ok(_) => (requests, Ok(())),
+        Ok(_) => (requests, Ok((gk, resource))),
         Err(e) => {
             let e = target.err(format!("list {kind} objects"), e);
             (

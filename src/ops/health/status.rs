@@ -47,6 +47,7 @@
 //! Flux object fails; with `--exit-code`, drift and skew also exit 1 (everything the screen
 //! flags); 2 for usage errors.
 
+use kube::api::ApiResource;
 use serde::Serialize;
 
 use super::{
@@ -60,6 +61,7 @@ use crate::{
     ops::{Runner, TargetReport},
     output::{Reporter, plural},
     status::KindCounts,
+    tree::GroupKind,
 };
 
 /// What `status` reads.
@@ -85,6 +87,8 @@ pub struct ClusterStatus {
     pub totals: KindCounts,
     /// Objects changed outside Flux, when drift was computed.
     pub drift: Option<Vec<DriftedObject>>,
+    /// The kinds drift read (besides Flux's), for `--watch` to watch.
+    pub drift_kinds: Vec<(GroupKind, ApiResource)>,
     /// What could not be read.
     pub warnings: Vec<String>,
 }
@@ -112,6 +116,7 @@ impl ClusterStatus {
             kinds,
             totals,
             drift,
+            drift_kinds: Vec::new(),
             warnings: all,
         }
     }
@@ -212,17 +217,19 @@ pub async fn status(req: StatusRequest, reporter: &dyn Reporter) -> Result<Statu
                 async move {
                     step.set("listing Flux objects");
                     let mut survey = survey_with(&target, drift.enabled).await?;
-                    let (found, warnings) = if drift.enabled {
+                    let (found, warnings, kinds) = if drift.enabled {
                         step.set("reading what Flux applied");
                         let found = super::drift::detect(&target, &survey, &drift).await;
                         survey.requests += found.requests;
                         // Inventories and managedFields are drift's only: not kept for the report.
                         survey.applied = Vec::new();
-                        (Some(found.drifted), found.warnings)
+                        (Some(found.drifted), found.warnings, found.kinds)
                     } else {
-                        (None, Vec::new())
+                        (None, Vec::new(), Vec::new())
                     };
-                    Ok(ClusterStatus::of(survey, found, warnings))
+                    let mut status = ClusterStatus::of(survey, found, warnings);
+                    status.drift_kinds = kinds;
+                    Ok(status)
                 }
             },
             |c: &ClusterStatus| {
