@@ -499,3 +499,140 @@ async fn keos_bootstrap_refuses_a_token_where_a_chain_source_says_provider_githu
         assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
     }
 }
+
+/// `token migrate PAT --to APP` on a keos fleet: the keos-fleet GitRepository of the cluster
+/// directory and the domain GitRepositories of the use case (declared outside every cluster
+/// directory) are found from the cluster's objects and get `provider: github`; the dry run shows
+/// the same edit and writes nothing. On a private cluster: keos runs in flux-system.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_migrate_sets_provider_github_on_the_keos_fleet_and_domain_sources() {
+    use fleet::{
+        credentials::{
+            CredentialMeta, MemoryStore, MetaStore, Provider, SecretStore, Token,
+            github_app::{AppKey, GithubApp},
+            rotation::RotationStore,
+        },
+        ops::token::{
+            ClusterAccess, Stores,
+            migrate::{MigrateMode, MigrateRequest, migrate},
+        },
+        output::Recorder,
+    };
+
+    use crate::{
+        common::{PrivateCluster, apply, unique},
+        token::support::{git_repository, git_secret},
+    };
+
+    const NS: &str = "flux-system";
+    const PAT: &str = "ghp_keosMigratePat0123456789abcdef";
+    let private = PrivateCluster::up("keos-mig");
+    let context = private.context.clone();
+    let target = private.target().await;
+    let dir = keos_repo();
+    let root = dir.path();
+    keos_init(root, &context, KEOS_DOMAINS).ok();
+    let files = keos_sources(&context);
+    assert_eq!(providers(root, &files), [None, None, None]);
+
+    let (pat, app) = (unique("keos-pat"), unique("keos-app"));
+    apply(
+        &target,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
+    )
+    .await;
+    apply(&target, git_secret(NS, "flux-system", Some(&pat), "git", PAT)).await;
+    for name in ["keos-fleet", "keos-system-services", "keos-apps"] {
+        apply(&target, git_repository(NS, name, "flux-system", false)).await;
+    }
+    let config = tempfile::tempdir().expect("config dir");
+    let metas = MetaStore::at(config.path().join("kubectl-fleet"));
+    let rotations = RotationStore::new(&metas);
+    let store = MemoryStore::default();
+    store.set(&pat, &Token::new(PAT).expect("token")).expect("set");
+    let pem = std::process::Command::new("openssl")
+        .args(["genrsa", "-traditional", "2048"])
+        .output()
+        .expect("openssl runs")
+        .stdout;
+    let key = AppKey::from_pem(&String::from_utf8(pem).expect("PEM"), "test").expect("key");
+    store.set(&app, &key.to_stored().expect("stored")).expect("set");
+    let now = "2026-01-01T00:00:00Z".parse().expect("timestamp");
+    metas
+        .update(|i| {
+            i.credentials.insert(
+                pat.clone(),
+                CredentialMeta::new(Provider::Github, "https://api.github.com", "git", now),
+            );
+            i.credentials.insert(
+                app.clone(),
+                CredentialMeta {
+                    github_app: Some(GithubApp {
+                        app_id: 7,
+                        installation_id: 70,
+                    }),
+                    ..CredentialMeta::new(Provider::Github, "https://api.github.com", "git", now)
+                },
+            );
+            Ok(())
+        })
+        .expect("index");
+    let stores = Stores {
+        secrets: &store,
+        metas: &metas,
+        rotations: &rotations,
+    };
+    let access = ClusterAccess {
+        kubeconfig: Some(private.kubeconfig.clone()),
+        contexts: vec![context.clone()],
+        ..ClusterAccess::default()
+    };
+    let request = |dry_run: bool| MigrateRequest {
+        name: pat.clone(),
+        app: app.clone(),
+        mode: MigrateMode::Fresh,
+        repo_dir: root.to_path_buf(),
+        apply_files_only: !dry_run,
+        dry_run,
+        timeout: std::time::Duration::from_secs(20),
+        interval: std::time::Duration::from_millis(200),
+        flux_namespace: Some(NS.to_string()),
+    };
+
+    let before = snapshot(root);
+    let plan = migrate(request(true), stores, &access, &Recorder::new())
+        .await
+        .expect("planned");
+    assert!(plan.planned_only, "{plan:?}");
+    let mut declared: Vec<(String, String)> = plan
+        .files
+        .iter()
+        .map(|f| (f.path.display().to_string(), f.name.clone()))
+        .collect();
+    declared.sort();
+    let mut want = vec![
+        (files[0].clone(), "keos-fleet".to_string()),
+        (files[1].clone(), "keos-system-services".to_string()),
+        (files[2].clone(), "keos-apps".to_string()),
+    ];
+    want.sort();
+    assert_eq!(declared, want);
+    assert_eq!(
+        plan.diff.matches("+  provider: github").count(),
+        3,
+        "{}",
+        plan.diff
+    );
+    assert_eq!(snapshot(root), before, "a dry run writes no file");
+
+    let written = migrate(request(false), stores, &access, &Recorder::new())
+        .await
+        .expect("files written");
+    assert!(written.files_written && written.awaiting_push, "{written:?}");
+    let github = Some("github".to_string());
+    assert_eq!(providers(root, &files), vec![github; 3]);
+    // The repository now says github everywhere: a new cluster of the use case follows it.
+    let mut args = KEOS_DOMAINS.to_vec();
+    args.extend(["--provider", "github"]);
+    keos_init(root, "other", &args).ok();
+}
