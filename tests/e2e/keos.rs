@@ -729,6 +729,43 @@ fn keos_fleet_bootstraps_decrypts_its_secret_and_rotates_its_token() {
     eprintln!("e2e: keos flow in {:.1}s", started.elapsed().as_secs_f64());
 }
 
+/// Deletes what a keos bootstrap left in flux-system of `production` when a test ends (pass or
+/// fail). kustomize-controller owns the `spec.provider: github` it applied to keos-fleet from git,
+/// so a later bootstrap with a token (the other keos test, or this run again) could not drop it by
+/// applying keos-fleet without it: source-controller would then refuse the token Secret.
+struct ResetKeos<'a>(&'a Env);
+
+impl Drop for ResetKeos<'_> {
+    fn drop(&mut self) {
+        let env = self.0;
+        // kustomize-controller prunes what each Kustomization applied as it deletes it.
+        let mut args = vec!["-n", NS, "delete", "kustomization"];
+        args.extend_from_slice(DOMAIN);
+        args.extend(["--ignore-not-found", "--wait", "--timeout=120s"]);
+        let _ = env.kubectl(CTX, &args);
+        let _ = env.kubectl(
+            CTX,
+            &[
+                "-n",
+                NS,
+                "delete",
+                "gitrepository,configmap",
+                "keos-fleet",
+                "keos-system-services",
+                "keos-apps",
+                "keos-runtime-info",
+                "--ignore-not-found",
+                "--wait",
+                "--timeout=60s",
+            ],
+        );
+        let _ = env.kubectl(
+            CTX,
+            &["-n", NS, "delete", "secret", "flux-system", "--ignore-not-found"],
+        );
+    }
+}
+
 /// `bootstrap init --provider github` + `bootstrap --token APP` on a keos cluster: the App goes from
 /// the keyring into the App form of Secret flux-system (githubAppBaseURL = the loopback API), and
 /// the real source-controller fetches keos-fleet and the domain GitRepositories keos-system-services
@@ -742,6 +779,7 @@ fn keos_fleet_on_a_github_app_fetches_keos_fleet_and_the_domain_sources() {
     };
 
     let env = Env::load();
+    let _reset = ResetKeos(&env);
     let use_case = "e2e-app";
     let (pem, _, public) = generate_key();
     let github = FakeGithub::start();
