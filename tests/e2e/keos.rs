@@ -769,8 +769,8 @@ impl Drop for ResetKeos<'_> {
 /// `bootstrap init --provider github` + `bootstrap --token APP` on a keos cluster: the App goes from
 /// the keyring into the App form of Secret flux-system (githubAppBaseURL = the loopback API), and
 /// the real source-controller fetches keos-fleet and the domain GitRepositories keos-system-services
-/// and keos-apps with installation tokens it mints (the git server takes nothing else on those
-/// repositories' reads from it). Neither the key nor a token appears in any output, file or log.
+/// and keos-apps with installation tokens it mints (the Secret holds no password). Neither the key
+/// nor a token appears in any output, file or log.
 #[test]
 fn keos_fleet_on_a_github_app_fetches_keos_fleet_and_the_domain_sources() {
     use super::{
