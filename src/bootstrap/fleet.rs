@@ -231,39 +231,78 @@ pub fn dry_run_plan(
 }
 
 /// A source that reads a git Secret, with the `provider` it declares.
-struct SecretReader {
-    /// The file or directory declaring it.
-    file: std::path::PathBuf,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretReader {
+    /// The file or directory declaring it, relative to the repository root.
+    pub file: std::path::PathBuf,
     /// `FluxInstance spec.sync`, `GitRepository NAME`.
-    what: String,
+    pub what: String,
     /// Its provider (None = generic).
-    provider: Option<String>,
+    pub provider: Option<String>,
 }
 
 /// GitRepositories under `tenants/` whose `spec.secretRef.name` is `secret`.
 fn tenant_readers(repo: &FleetRepo, secret: &str) -> Vec<SecretReader> {
+    readers_under(repo, &[std::path::PathBuf::from("tenants")], secret, None)
+}
+
+/// GitRepositories in the YAML files under `dirs` (relative to the repository root; a missing one
+/// has none) whose `spec.secretRef.name` is `secret`, except under `skip`. Files that do not
+/// parse are skipped: they are not objects Flux could apply either.
+pub fn readers_under(
+    repo: &FleetRepo,
+    dirs: &[std::path::PathBuf],
+    secret: &str,
+    skip: Option<&std::path::Path>,
+) -> Vec<SecretReader> {
     let mut out = Vec::new();
-    let Ok(files) = yaml_files(&repo.path("tenants")) else {
-        return out;
-    };
-    for f in files {
-        let Ok(text) = std::fs::read_to_string(&f) else {
+    for dir in dirs {
+        let Ok(mut files) = yaml_files(&repo.path(dir)) else {
             continue;
         };
-        let Ok(docs) = yaml::from_multi_doc(&text, &f.display().to_string()) else {
-            continue;
-        };
-        for d in docs {
-            if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret) {
-                out.push(SecretReader {
-                    file: f.strip_prefix(repo.root()).unwrap_or(&f).to_path_buf(),
-                    what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
-                    provider: str_at(&d, "/spec/provider").map(str::to_string),
-                });
+        files.sort();
+        for f in files {
+            let rel = f.strip_prefix(repo.root()).unwrap_or(&f).to_path_buf();
+            if skip.is_some_and(|s| rel.starts_with(s)) {
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&f) else {
+                continue;
+            };
+            let Ok(docs) = yaml::from_multi_doc(&text, &f.display().to_string()) else {
+                continue;
+            };
+            for d in docs {
+                if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret)
+                {
+                    out.push(SecretReader {
+                        file: rel.clone(),
+                        what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
+                        provider: str_at(&d, "/spec/provider").map(str::to_string),
+                    });
+                }
             }
         }
     }
     out
+}
+
+/// Refuses `resolved` (given with `flag`) when one of `readers` cannot authenticate with the
+/// Secret written from it: the error names the reader's file.
+pub fn check_readers(
+    resolved: &ResolvedToken,
+    flag: &str,
+    readers: &[SecretReader],
+) -> Result<(), BootstrapError> {
+    for r in readers {
+        if let Some(reason) = provider_mismatch(resolved, flag, &r.what, r.provider.as_deref()) {
+            return Err(BootstrapError::InvalidClusterDir {
+                path: r.file.clone(),
+                reason,
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Refuses credentials the sources reading their Secrets cannot use, before anything is written:
@@ -300,11 +339,7 @@ pub fn check_providers(
         ));
     }
     for (resolved, flag, readers) in checks {
-        for r in readers {
-            if let Some(reason) = provider_mismatch(resolved, &flag, &r.what, r.provider.as_deref()) {
-                return Err(BootstrapError::InvalidClusterDir { path: r.file, reason });
-            }
-        }
+        check_readers(resolved, &flag, &readers)?;
     }
     Ok(())
 }

@@ -29,15 +29,19 @@ use serde_json::{Map, Value, json};
 use super::{
     BootstrapError,
     files::read,
+    fleet::{self, SecretReader},
     spec::{DEFAULT_BRANCH, DEFAULT_NAMESPACE, InitInput},
 };
 use crate::{
     error::Result,
     manifests::{
-        pointer::{self, string_at},
+        pointer::{self, str_at, string_at},
         yaml,
     },
-    repo::{FleetRepo, GeneratedFile, Layout, Profile, names},
+    repo::{
+        FleetRepo, GeneratedFile, Layout, Profile,
+        names::{self, GitProvider},
+    },
     secrets::{SECRETS_DIR, SOPS_CONFIG},
     tenant::{component, create},
 };
@@ -395,6 +399,8 @@ pub struct KeosSpec {
     pub branch: String,
     /// The git Secret `keos-fleet` reads (None: public repository).
     pub pull_secret: Option<String>,
+    /// How `keos-fleet` and the domain GitRepositories authenticate with that Secret.
+    pub provider: GitProvider,
     /// `keos-runtime-info` data, in order.
     pub runtime: Vec<(String, String)>,
     /// `secrets/.sops.yaml`, when the cluster has one.
@@ -450,6 +456,8 @@ pub struct KeosFrom {
     pub branch: Option<String>,
     /// Pull secret.
     pub pull_secret: Option<String>,
+    /// `keos-fleet`'s `spec.provider`.
+    pub provider: GitProvider,
     /// Kept objects: the ConfigMap, the gotk-sync documents, the domain documents.
     pub runtime_object: Value,
     /// `gotk-sync.yaml` documents.
@@ -490,12 +498,6 @@ pub fn d1_only_flags(input: &InitInput, components_manifest: bool) -> Vec<&'stat
     flag(input.operator_chart.is_some(), "--operator-chart");
     flag(input.cluster_dns_domain.is_some(), "--cluster-dns-domain");
     flag(components_manifest, "--components-manifest");
-    // keos-fleet and the domain GitRepositories share the Flux Secret; a GitHub App for all of
-    // them is not generated (yet): refused rather than half-written.
-    flag(
-        input.provider == Some(crate::repo::names::GitProvider::Github),
-        "--provider github",
-    );
     out
 }
 
@@ -850,17 +852,31 @@ pub fn resolve(
             (None, None) => Some(DEFAULT_NAMESPACE.to_string()),
         }
     };
+    // keos-fleet and the domain GitRepositories read the same Secret: one provider for all.
+    let provider = input.provider.or(base.map(|b| b.provider)).unwrap_or_default();
+    if provider == GitProvider::Github && pull_secret.is_none() {
+        return Err(invalid(
+            "--provider",
+            "github",
+            "provider github reads the GitHub App from the pull secret; a public repository (--public-repo) needs no provider",
+        ));
+    }
     let access = crate::bootstrap::resolve::git_access(input, pull_secret.is_some());
-    names::git_url("--git-url", &git_url, access)?;
     if let Some(s) = &pull_secret {
         names::dns_label("--pull-secret", s)?;
     }
     for (flag, url) in [
-        ("--system-services-git-url", &input.system_services_git_url),
-        ("--apps-git-url", &input.apps_git_url),
+        ("--git-url", Some(&git_url)),
+        (
+            "--system-services-git-url",
+            input.system_services_git_url.as_ref(),
+        ),
+        ("--apps-git-url", input.apps_git_url.as_ref()),
     ] {
-        if let Some(u) = url {
-            names::git_url(flag, u, access)?;
+        match (url, provider) {
+            (None, _) => {}
+            (Some(u), GitProvider::Generic) => names::git_url(flag, u, access)?,
+            (Some(u), GitProvider::Github) => names::github_repo_url(flag, u, input.insecure_http)?,
         }
     }
     let capsule = match (&input.capsule_tenant, &input.capsule_owner_group) {
@@ -896,6 +912,7 @@ pub fn resolve(
         git_url,
         branch,
         pull_secret,
+        provider,
         runtime,
         sops,
         pgp_public_key,
@@ -1006,6 +1023,7 @@ pub fn read_from(repo: &FleetRepo, other: &str) -> Result<KeosFrom> {
     let git_url = source.and_then(|s| string_at(s, "/spec/url"));
     let branch = source.and_then(|s| string_at(s, "/spec/ref/branch"));
     let pull_secret = source.and_then(|s| string_at(s, "/spec/secretRef/name"));
+    let provider = GitProvider::from_field(source.and_then(|s| str_at(s, "/spec/provider")));
     let sops_rel = dir.join(SECRETS_DIR).join(SOPS_CONFIG);
     let sops = match repo.read_optional(&sops_rel)? {
         Some(text) => Some(yaml::from_str::<Value>(&text, &sops_rel.display().to_string())?),
@@ -1024,6 +1042,7 @@ pub fn read_from(repo: &FleetRepo, other: &str) -> Result<KeosFrom> {
         git_url,
         branch,
         pull_secret,
+        provider,
         runtime_object,
         sync_docs,
         system_services_docs: one_file(repo, &dir.join(DEFAULT_DIR).join("system-services-domain.yaml"))?,
@@ -1068,6 +1087,9 @@ pub fn gotk_sync(spec: &KeosSpec, base: Option<&[Value]>) -> Vec<Value> {
                 pointer::set(doc, "/spec/ref", Some(json!({"branch": spec.branch})));
                 let url = json!(spec.git_url);
                 pointer::set(doc, "/spec/url", None);
+                pointer::set(doc, "/spec/secretRef", None);
+                // Source-controller reads an App Secret only with provider github.
+                pointer::set(doc, "/spec/provider", spec.provider.field().map(|p| json!(p)));
                 pointer::set(
                     doc,
                     "/spec/secretRef",
@@ -1294,6 +1316,115 @@ pub fn known_use_cases(repo: &FleetRepo) -> Vec<String> {
     out
 }
 
+/// `provider`'s name in messages (Flux's `generic` when the field is omitted).
+pub fn provider_name(provider: GitProvider) -> &'static str {
+    provider.field().unwrap_or("generic")
+}
+
+/// The use case's domain directories, `domain/system-services/UC` and `domain/apps/UC`: every
+/// cluster of the use case applies what they hold.
+fn domain_dirs(layout: &Layout) -> Vec<PathBuf> {
+    [layout.components_dir(), layout.prerequisites_dir()]
+        .iter()
+        .filter_map(|d| d.parent().map(Path::to_path_buf))
+        .collect()
+}
+
+/// The GitRepositories of the use case's domain directories that read Secret `secret` (the
+/// `keos-system-services` and `keos-apps` sources, and any the user added): shared by every
+/// cluster of the use case, each of which gives them its own Secret of that name.
+pub fn domain_readers(repo: &FleetRepo, layout: &Layout, secret: &str) -> Vec<SecretReader> {
+    fleet::readers_under(repo, &domain_dirs(layout), secret, None)
+}
+
+/// The GitRepositories of a keos cluster's chain that read its Flux Secret `secret`, besides
+/// `keos-fleet` (read from the build of `default/flux-system`): the domain GitRepositories of its
+/// use case (`layout`, when the runtime info names one) and any under its directory (the
+/// overrides).
+pub fn chain_readers(
+    repo: &FleetRepo,
+    layout: Option<&Layout>,
+    cluster_dir: &Path,
+    secret: &str,
+) -> Vec<SecretReader> {
+    let mut out = layout
+        .map(|l| domain_readers(repo, l, secret))
+        .unwrap_or_default();
+    let own = cluster_dir.join(DEFAULT_DIR).join("flux-system");
+    out.extend(fleet::readers_under(
+        repo,
+        &[cluster_dir.to_path_buf()],
+        secret,
+        Some(&own),
+    ));
+    out
+}
+
+/// Refuses provider `want` for cluster `cluster` when a domain GitRepository of its use case that
+/// reads its Flux Secret `secret` declares another: the domain directories are shared by every
+/// cluster of the use case, and the one Secret has one form (a token or a GitHub App).
+pub fn check_domain_provider(
+    repo: &FleetRepo,
+    layout: &Layout,
+    secret: &str,
+    want: GitProvider,
+    cluster: &str,
+) -> Result<(), BootstrapError> {
+    for r in domain_readers(repo, layout, secret) {
+        let have = GitProvider::from_field(r.provider.as_deref());
+        if have != want {
+            return Err(BootstrapError::InvalidClusterDir {
+                path: r.file,
+                reason: format!(
+                    "{} has spec.provider {}, and cluster '{cluster}' would give it a {} Secret {secret} \
+                     (provider {}): the domain GitRepositories are shared by every cluster of the use \
+                     case and read that Secret; pass --provider {}, or change the provider of the use \
+                     case's sources first (kubectl fleet token migrate)",
+                    r.what,
+                    provider_name(have),
+                    match want {
+                        GitProvider::Github => "GitHub App",
+                        GitProvider::Generic => "token",
+                    },
+                    provider_name(want),
+                    provider_name(have),
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The provider a new domain GitRepository of the use case gets (the tenant commands scaffold
+/// them): the one the existing domain GitRepositories reading the Flux Secret declare, generic
+/// when there are none. Refused when they disagree: no Secret could serve both.
+pub fn domain_provider(repo: &FleetRepo, layout: &Layout) -> Result<GitProvider, BootstrapError> {
+    let readers = domain_readers(repo, layout, layout.platform().secret);
+    let Some(first) = readers.first() else {
+        return Ok(GitProvider::default());
+    };
+    let want = GitProvider::from_field(first.provider.as_deref());
+    for r in &readers[1..] {
+        let have = GitProvider::from_field(r.provider.as_deref());
+        if have != want {
+            return Err(BootstrapError::InvalidClusterDir {
+                path: r.file.clone(),
+                reason: format!(
+                    "{} has spec.provider {}, but {} in {} has {}: both read Secret {} on every \
+                     cluster of the use case, which has one form; make them agree first",
+                    r.what,
+                    provider_name(have),
+                    first.what,
+                    first.file.display(),
+                    provider_name(want),
+                    layout.platform().secret,
+                ),
+            });
+        }
+    }
+    Ok(want)
+}
+
 /// The files of `clusters/CLUSTER/` and, where missing, the use case's domain directories;
 /// warnings about flags that had nothing to do.
 pub fn generate(
@@ -1302,6 +1433,9 @@ pub fn generate(
     spec: &KeosSpec,
     base: Option<&KeosFrom>,
 ) -> Result<(Vec<GeneratedFile>, Vec<String>)> {
+    if let Some(secret) = &spec.pull_secret {
+        check_domain_provider(repo, layout, secret, spec.provider, &spec.cluster)?;
+    }
     let dir = spec.dir();
     let fs = dir.join(DEFAULT_DIR).join("flux-system");
     let mut warnings = Vec::new();
@@ -1367,7 +1501,7 @@ pub fn generate(
             ));
         }
     } else if let Some(url) = &spec.system_services_git_url {
-        files.extend(component::scaffold_files(layout, url)?);
+        files.extend(component::scaffold_files(layout, url, spec.provider)?);
     } else {
         missing.push(components_dir.clone());
         flags.push("--system-services-git-url");
@@ -1381,7 +1515,7 @@ pub fn generate(
             ));
         }
     } else if let Some(url) = &spec.apps_git_url {
-        let mut scaffold = create::prerequisites_files(layout, url)?;
+        let mut scaffold = create::prerequisites_files(layout, url, spec.provider)?;
         if let Some(t) = &spec.capsule {
             let k = prerequisites_dir.join("kustomization.yaml");
             for f in scaffold.iter_mut().filter(|f| f.path == k) {
@@ -1530,6 +1664,67 @@ mod tests {
         assert!(err.contains("use --domain"), "{err}");
         assert!(parse_set("SOPS_SECRET_PROVIDED=yes").is_err());
         assert!(parse_set("ENVIRONMENT=staging").is_ok(), "an extra key on keos");
+    }
+
+    #[test]
+    fn the_domain_sources_of_a_use_case_share_one_provider() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("kubectl-fleet.yaml"),
+            "profile: keos\nuseCase: uc\n",
+        )
+        .expect("fleet config");
+        let repo = FleetRepo::open(dir.path()).expect("repo");
+        let layout = Layout::new(repo.config(), None).expect("layout");
+        assert_eq!(
+            domain_provider(&repo, &layout).expect("no sources"),
+            GitProvider::Generic
+        );
+        let url = "https://github.com/acme/keos-apps.git";
+        let mut files = component::scaffold_files(&layout, url, GitProvider::Github).expect("files");
+        files.extend(create::prerequisites_files(&layout, url, GitProvider::Github).expect("files"));
+        for f in &files {
+            let p = dir.path().join(&f.path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, &f.content).expect("write");
+        }
+        let readers = domain_readers(&repo, &layout, "flux-system");
+        let names: Vec<&str> = readers.iter().map(|r| r.what.as_str()).collect();
+        assert_eq!(
+            names,
+            ["GitRepository keos-system-services", "GitRepository keos-apps"]
+        );
+        assert!(readers.iter().all(|r| r.provider.as_deref() == Some("github")));
+        assert_eq!(
+            domain_provider(&repo, &layout).expect("agree"),
+            GitProvider::Github
+        );
+        assert!(check_domain_provider(&repo, &layout, "flux-system", GitProvider::Github, "c1").is_ok());
+        // Another Secret name: those sources do not read it.
+        assert!(check_domain_provider(&repo, &layout, "other", GitProvider::Generic, "c1").is_ok());
+        let err = check_domain_provider(&repo, &layout, "flux-system", GitProvider::Generic, "c1")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with(
+                "domain/system-services/uc/components/source.yaml: GitRepository keos-system-services has spec.provider github"
+            ) && err.contains("pass --provider github"),
+            "{err}"
+        );
+        // A hand edit that leaves them disagreeing: refused, naming both files.
+        let source = dir
+            .path()
+            .join("domain/system-services/uc/components/source.yaml");
+        let text = std::fs::read_to_string(&source).expect("read");
+        std::fs::write(&source, text.replace("  provider: github\n", "")).expect("write");
+        let err = domain_provider(&repo, &layout).unwrap_err().to_string();
+        assert!(
+            err.starts_with("domain/apps/uc/prerequisites/source.yaml: GitRepository keos-apps has spec.provider github")
+                && err.contains(
+                    "GitRepository keos-system-services in domain/system-services/uc/components/source.yaml has generic"
+                ),
+            "{err}"
+        );
     }
 
     #[test]

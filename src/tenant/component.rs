@@ -12,7 +12,11 @@ use std::path::PathBuf;
 use serde_json::{Value, json};
 
 use super::{Layout, TenantError, validate};
-use crate::repo::{layout::Platform, names};
+use crate::repo::{
+    Profile,
+    layout::Platform,
+    names::{self, GitProvider},
+};
 use crate::{
     manifests::yaml::{self, EditError, SequenceEdit},
     repo::{FleetRepo, GeneratedFile},
@@ -119,9 +123,13 @@ pub fn component_docs(layout: &Layout, opts: &ComponentOptions) -> Vec<Value> {
 
 /// The components directory as it starts: its kustomization.yaml (the Flux namespace, the
 /// platform label, `resources` = the scaffold files), the platform tenant's RBAC (d1) and the
-/// GitRepository of the platform repository (`${GIT_BRANCH}`, the Flux Secret). `bootstrap init`
-/// writes the same directory for a keos use case that has none.
-pub fn scaffold_files(layout: &Layout, git_url: &str) -> Result<Vec<GeneratedFile>, yaml::YamlError> {
+/// GitRepository of the platform repository (`${GIT_BRANCH}`, the Flux Secret, `provider`).
+/// `bootstrap init` writes the same directory for a keos use case that has none.
+pub fn scaffold_files(
+    layout: &Layout,
+    git_url: &str,
+    provider: GitProvider,
+) -> Result<Vec<GeneratedFile>, yaml::YamlError> {
     let platform = layout.platform();
     let dir = layout.components_dir();
     let mut manifests = Vec::new();
@@ -130,7 +138,13 @@ pub fn scaffold_files(layout: &Layout, git_url: &str) -> Result<Vec<GeneratedFil
     }
     manifests.push((
         "source.yaml",
-        vec![git_source(platform.source, None, platform.secret, git_url)],
+        vec![git_source(
+            platform.source,
+            None,
+            platform.secret,
+            git_url,
+            provider,
+        )],
     ));
     let (label_key, label_value) = platform.label;
     let kustomization = json!({
@@ -167,23 +181,33 @@ fn rbac(platform: &Platform) -> Vec<Value> {
     ]
 }
 
-/// A domain GitRepository: branch `${GIT_BRANCH}` (runtime info), authenticated with `secret`.
+/// A domain GitRepository: branch `${GIT_BRANCH}` (runtime info), authenticated with `secret`
+/// (`provider: github` for a GitHub App Secret, which source-controller reads only then).
 /// `namespace` only where no kustomization sets it (keos prerequisites).
-pub fn git_source(name: &str, namespace: Option<&str>, secret: &str, git_url: &str) -> Value {
+pub fn git_source(
+    name: &str,
+    namespace: Option<&str>,
+    secret: &str,
+    git_url: &str,
+    provider: GitProvider,
+) -> Value {
     let mut metadata = json!({"name": name});
     if let Some(ns) = namespace {
         metadata["namespace"] = json!(ns);
     }
+    let mut spec = serde_json::Map::new();
+    spec.insert("interval".into(), json!("1m"));
+    if let Some(p) = provider.field() {
+        spec.insert("provider".into(), json!(p));
+    }
+    spec.insert("ref".into(), json!({"branch": "${GIT_BRANCH}"}));
+    spec.insert("secretRef".into(), json!({"name": secret}));
+    spec.insert("url".into(), json!(git_url));
     json!({
         "apiVersion": "source.toolkit.fluxcd.io/v1",
         "kind": "GitRepository",
         "metadata": metadata,
-        "spec": {
-            "interval": "1m",
-            "ref": {"branch": "${GIT_BRANCH}"},
-            "secretRef": {"name": secret},
-            "url": git_url,
-        },
+        "spec": spec,
     })
 }
 
@@ -268,7 +292,17 @@ pub fn plan(
                 .into());
             };
             scaffolded = true;
-            let mut scaffold = scaffold_files(layout, url)?;
+            // keos: the new source reads the Flux Secret like the use case's other domain
+            // sources, so it declares the provider they do.
+            let provider = match layout.profile() {
+                Profile::Keos => {
+                    let provider = crate::bootstrap::keos::domain_provider(repo, layout)?;
+                    validate::git_url_for(url, opts.insecure_http, provider)?;
+                    provider
+                }
+                Profile::D1 => GitProvider::Generic,
+            };
+            let mut scaffold = scaffold_files(layout, url, provider)?;
             let kustomization = scaffold.remove(0);
             (kustomization.content, scaffold)
         }
@@ -332,6 +366,23 @@ mod tests {
         );
         assert_eq!(docs[1]["spec"]["timeout"], "5m");
         assert!(docs.iter().all(|d| d["spec"].get("postBuild").is_none()));
+    }
+
+    #[test]
+    fn domain_sources_declare_provider_github_only_when_asked() {
+        let url = "https://github.com/acme/infra.git";
+        let generic = git_source("flux-infra", None, "flux-system", url, GitProvider::Generic);
+        assert!(generic["spec"].get("provider").is_none(), "{generic}");
+        let github = git_source(
+            "keos-apps",
+            Some("flux-system"),
+            "flux-system",
+            url,
+            GitProvider::Github,
+        );
+        assert_eq!(github["spec"]["provider"], "github");
+        assert_eq!(github["spec"]["secretRef"]["name"], "flux-system");
+        assert_eq!(github["metadata"]["namespace"], "flux-system");
     }
 
     #[test]

@@ -83,9 +83,14 @@ pub fn bundle(layout: &Layout, opts: &CreateOptions) -> Bundle {
 
 /// keos: `domain/apps/<use-case>/prerequisites/` as it starts: GitRepository `keos-apps` in the
 /// Flux namespace (named explicitly: this kustomization sets no namespace, and every app
-/// component's `sourceRef` names it) and a kustomization.yaml with the apps domain label.
-/// `bootstrap init` writes the same directory for a use case that has none.
-pub fn prerequisites_files(layout: &Layout, git_url: &str) -> Result<Vec<GeneratedFile>, YamlError> {
+/// component's `sourceRef` names it, `provider` as the use case's other Flux Secret readers) and a
+/// kustomization.yaml with the apps domain label. `bootstrap init` writes the same directory for a
+/// use case that has none.
+pub fn prerequisites_files(
+    layout: &Layout,
+    git_url: &str,
+    provider: GitProvider,
+) -> Result<Vec<GeneratedFile>, YamlError> {
     let dir = layout.prerequisites_dir();
     let source = layout.apps().map(|a| a.source).unwrap_or_default();
     let secret = layout.platform().secret;
@@ -103,7 +108,7 @@ pub fn prerequisites_files(layout: &Layout, git_url: &str) -> Result<Vec<Generat
         GeneratedFile {
             path: dir.join("source.yaml"),
             content: yaml::to_string(
-                &git_source(source, Some(layout.flux_namespace()), secret, git_url),
+                &git_source(source, Some(layout.flux_namespace()), secret, git_url, provider),
                 "source.yaml",
             )?,
         },

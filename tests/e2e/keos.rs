@@ -18,6 +18,10 @@
 //!   object it did not create, `replicated-from-version` on each copy), until the test ends.
 //!
 //! Every condition asserted on was written by the real controllers.
+//!
+//! A second test bootstraps a keos fleet generated with `--provider github` with a GitHub App: the
+//! real source-controller fetches keos-fleet and the domain sources with installation tokens from
+//! the loopback GitHub API (tests/support/github_app.rs).
 
 use std::{
     collections::BTreeMap,
@@ -723,4 +727,209 @@ fn keos_fleet_bootstraps_decrypts_its_secret_and_rotates_its_token() {
         "the age identity leaked into a command's output"
     );
     eprintln!("e2e: keos flow in {:.1}s", started.elapsed().as_secs_f64());
+}
+
+/// Deletes what a keos bootstrap left in flux-system of `production` when a test ends (pass or
+/// fail). kustomize-controller owns the `spec.provider: github` it applied to keos-fleet from git,
+/// so a later bootstrap with a token (the other keos test, or this run again) could not drop it by
+/// applying keos-fleet without it: source-controller would then refuse the token Secret.
+struct ResetKeos<'a>(&'a Env);
+
+impl Drop for ResetKeos<'_> {
+    fn drop(&mut self) {
+        let env = self.0;
+        // kustomize-controller prunes what each Kustomization applied as it deletes it.
+        let mut args = vec!["-n", NS, "delete", "kustomization"];
+        args.extend_from_slice(DOMAIN);
+        args.extend(["--ignore-not-found", "--wait", "--timeout=120s"]);
+        let _ = env.kubectl(CTX, &args);
+        let _ = env.kubectl(
+            CTX,
+            &[
+                "-n",
+                NS,
+                "delete",
+                "gitrepository,configmap",
+                "keos-fleet",
+                "keos-system-services",
+                "keos-apps",
+                "keos-runtime-info",
+                "--ignore-not-found",
+                "--wait",
+                "--timeout=60s",
+            ],
+        );
+        let _ = env.kubectl(
+            CTX,
+            &["-n", NS, "delete", "secret", "flux-system", "--ignore-not-found"],
+        );
+    }
+}
+
+/// `bootstrap init --provider github` + `bootstrap --token APP` on a keos cluster: the App goes from
+/// the keyring into the App form of Secret flux-system (githubAppBaseURL = the loopback API), and
+/// the real source-controller fetches keos-fleet and the domain GitRepositories keos-system-services
+/// and keos-apps with installation tokens it mints (the Secret holds no password). Neither the key
+/// nor a token appears in any output, file or log.
+#[test]
+fn keos_fleet_on_a_github_app_fetches_keos_fleet_and_the_domain_sources() {
+    use super::{
+        app::{assert_no_secret_material, bare_repo as owner_repo, store_app},
+        github_api::{FakeGithub, generate_key},
+    };
+
+    let env = Env::load();
+    let _reset = ResetKeos(&env);
+    let use_case = "e2e-app";
+    let (pem, _, public) = generate_key();
+    let github = FakeGithub::start();
+    github.publish_to(&env.state.join("git"));
+    let (app_id, installation_id) = (31_005, 41_005);
+    github.add_app(app_id, &public);
+    let repos: Vec<String> = ["keos-app-fleet", "keos-app-services", "keos-app-apps"]
+        .iter()
+        .map(|r| format!("acme/{r}-{}", env.suffix))
+        .collect();
+    for r in &repos {
+        owner_repo(&env, r);
+    }
+    let names: Vec<&str> = repos.iter().map(String::as_str).collect();
+    github.install(app_id, installation_id, &names);
+    github.token_lifetime(120);
+    let url = |repo: &str| format!("{}/{repo}.git", env.git_url);
+    let credential = format!("keos-app-{}", env.suffix);
+
+    // The component repositories: one commit each, which the domain sources fetch.
+    let mut commits = Vec::new();
+    let push = |dir: &Path, repo: &str| {
+        env.git(dir, &["add", "-A"]);
+        env.git(dir, &["commit", "-qm", repo]);
+        env.git(dir, &["push", "-q", &url(repo), "main"]);
+        env.git(dir, &["rev-parse", "HEAD"]).trim().to_string()
+    };
+    for repo in &repos[1..] {
+        let dir = env.dir_of(repo.rsplit('/').next().unwrap_or(repo));
+        env.git(&dir, &["init", "-q", "-b", "main"]);
+        write(dir.join("README.md"), &format!("{repo}\n"));
+        commits.push(push(&dir, repo));
+    }
+    let fleet = env.dir_of("keos-app-fleet");
+    env.git(&fleet, &["init", "-q", "-b", "main"]);
+    write(
+        fleet.join("kubectl-fleet.yaml"),
+        &format!("profile: keos\nuseCase: {use_case}\n"),
+    );
+    let (fleet_url, ss_url, apps_url) = (url(&repos[0]), url(&repos[1]), url(&repos[2]));
+    env.fleet(
+        "bootstrap",
+        &fleet,
+        &[
+            "init",
+            CTX,
+            "--git-url",
+            &fleet_url,
+            "--provider",
+            "github",
+            "--insecure-http",
+            "--domain",
+            "production.e2e.local",
+            "--set",
+            "STRATIO_SIZE=S",
+            "--set",
+            "CONTAINER_REGISTRY_URL=registry.e2e.local:443",
+            "--set",
+            "HELM_REGISTRY_PROVIDER=generic",
+            "--set",
+            "HELM_REGISTRY_TYPE=default",
+            "--set",
+            "HELM_REGISTRY_URL=https://helm.e2e.local",
+            "--system-services-git-url",
+            &ss_url,
+            "--apps-git-url",
+            &apps_url,
+        ],
+    )
+    .ok("bootstrap init --provider github (keos)");
+    // Pushed with the PAT (installation tokens are read-only).
+    commits.insert(0, push(&fleet, &repos[0]));
+
+    store_app(&env, &credential, &github, (app_id, installation_id), &pem);
+    declare_flux_installed(&env);
+    let kubectl_arg = env.kubectl.display().to_string();
+    env.fleet(
+        "bootstrap",
+        &fleet,
+        &[
+            CTX,
+            "--token",
+            &credential,
+            "--insecure-http",
+            "--kubectl",
+            &kubectl_arg,
+            "--no-wait",
+        ],
+    )
+    .ok("bootstrap (keos) with the App");
+
+    let secret = env.get_json(CTX, NS, "secret/flux-system");
+    let mut keys: Vec<&String> = secret["data"].as_object().expect("data").keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "githubAppBaseURL",
+            "githubAppID",
+            "githubAppInstallationID",
+            "githubAppPrivateKey"
+        ]
+    );
+    assert_eq!(
+        secret["metadata"]["annotations"][REPLICATE_TO], ".*",
+        "still replicated"
+    );
+    let base_url = secret["data"]["githubAppBaseURL"]
+        .as_str()
+        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b).ok())
+        .unwrap_or_default();
+    assert_eq!(String::from_utf8_lossy(&base_url), github.api());
+
+    // keos-fleet, then the domain sources the domain Kustomizations apply from it, each fetched
+    // with the App at its repository's commit.
+    let long = Duration::from_secs(180);
+    for (name, commit) in ["keos-fleet", "keos-system-services", "keos-apps"]
+        .iter()
+        .zip(&commits)
+    {
+        let repo = eventually(long, &format!("{name} fetched with the App"), || {
+            let out = env.kubectl(
+                CTX,
+                &["-n", NS, "get", &format!("gitrepository/{name}"), "-o", "json"],
+            );
+            if !out.ok {
+                return Err(out.stderr);
+            }
+            let obj: Value = serde_json::from_str(&out.stdout).map_err(|e| e.to_string())?;
+            let rev = obj
+                .pointer("/status/artifact/revision")
+                .and_then(Value::as_str)
+                .unwrap_or("");
+            if !rev.ends_with(commit.as_str()) {
+                return Err(format!("revision {rev:?}: {:#}", obj["status"]));
+            }
+            ready_for_generation(&obj).map(|()| obj)
+        });
+        assert_eq!(repo["spec"]["provider"], "github", "{name}");
+        assert_eq!(repo["spec"]["secretRef"]["name"], "flux-system", "{name}");
+    }
+    // token set minted one; source-controller minted its own, every JWT verified.
+    let mints = github.mints();
+    assert!(mints.len() >= 2, "{mints:?}");
+    assert!(
+        mints.iter().all(|m| *m == (installation_id, 201)),
+        "every JWT verified: {mints:?}"
+    );
+
+    assert_no_secret_material(&env, &pem, &github, &[]);
+    env.fleet("token", env.work.path(), &["delete", &credential])
+        .ok("token delete");
 }

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use crate::{
     bootstrap::{D1_FLEET_URL, Fleet},
-    common::{Cmd, Run},
+    common::{Cmd, Run, env},
 };
 
 const GITHUB_FLEET: &str = "https://github.com/acme/fleet.git";
@@ -233,4 +233,406 @@ fn tenant_create_provider_github_writes_it_and_keeps_a_tenant_consistent() {
         "GitRepository",
     );
     assert!(generic["spec"].get("provider").is_none(), "{generic}");
+}
+
+// ------------------------------------------------------------------------------------------------
+// keos: keos-fleet and the use case's domain GitRepositories (keos-system-services, keos-apps) all
+// read the Flux Secret, so they share one provider.
+
+const KEOS_CONFIG: &str = "profile: keos\nuseCase: uc\n";
+const KEOS_FLEET: &str = "https://github.com/acme/keos-fleet.git";
+const KEOS_SERVICES: &str = "https://github.com/acme/keos-system-services.git";
+const KEOS_APPS: &str = "https://github.com/acme/keos-apps.git";
+/// The files of a keos fleet whose GitRepositories read the Flux Secret.
+const KEOS_SOURCES: &[&str] = &[
+    "domain/system-services/uc/components/source.yaml",
+    "domain/apps/uc/prerequisites/source.yaml",
+];
+
+fn keos_repo() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("kubectl-fleet.yaml"), KEOS_CONFIG).expect("fleet config");
+    dir
+}
+
+/// `bootstrap init CLUSTER` on a keos fleet with the runtime keys set, plus `extra`.
+fn keos_init(dir: &Path, cluster: &str, extra: &[&str]) -> Run {
+    let mut args = vec![
+        "init",
+        cluster,
+        "--domain",
+        "k8s.example.com",
+        "--set",
+        "STRATIO_SIZE=S",
+        "--set",
+        "CONTAINER_REGISTRY_URL=registry.example.com:443",
+        "--set",
+        "HELM_REGISTRY_PROVIDER=generic",
+        "--set",
+        "HELM_REGISTRY_TYPE=default",
+        "--set",
+        "HELM_REGISTRY_URL=https://helm.example.com",
+    ];
+    args.extend(extra);
+    Cmd::fleet("kubectl-fleet-bootstrap")
+        .current_dir(dir)
+        .args(args)
+        .run()
+}
+
+/// The new use case's domain directories too.
+const KEOS_DOMAINS: &[&str] = &[
+    "--git-url",
+    KEOS_FLEET,
+    "--system-services-git-url",
+    KEOS_SERVICES,
+    "--apps-git-url",
+    KEOS_APPS,
+];
+
+/// Every file under `root`, relative, with its bytes: to prove a refused command wrote nothing.
+fn snapshot(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).expect("read dir").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                walk(root, &p, out);
+            } else {
+                let rel = p.strip_prefix(root).expect("under root").display().to_string();
+                out.insert(rel, std::fs::read(&p).expect("read"));
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+/// The `spec.provider` of the GitRepository in each file (None: generic).
+fn providers(root: &Path, files: &[String]) -> Vec<Option<String>> {
+    files
+        .iter()
+        .map(|f| {
+            doc(&root.join(f), "GitRepository")["spec"]["provider"]
+                .as_str()
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+fn keos_sources(cluster: &str) -> Vec<String> {
+    let mut out = vec![format!("clusters/{cluster}/default/flux-system/gotk-sync.yaml")];
+    out.extend(KEOS_SOURCES.iter().map(|s| s.to_string()));
+    out
+}
+
+#[test]
+fn keos_init_provider_github_writes_it_on_every_flux_secret_source_and_refuses_a_mismatch() {
+    let dir = keos_repo();
+    let root = dir.path();
+    let mut args = KEOS_DOMAINS.to_vec();
+    args.extend(["--provider", "github"]);
+    keos_init(root, "c1", &args).ok();
+    let github = Some("github".to_string());
+    assert_eq!(providers(root, &keos_sources("c1")), vec![github.clone(); 3]);
+    let apps = doc(&root.join(KEOS_SOURCES[1]), "GitRepository");
+    assert_eq!(apps["metadata"]["name"], "keos-apps");
+    assert_eq!(apps["metadata"]["namespace"], "flux-system");
+    assert_eq!(apps["spec"]["secretRef"]["name"], "flux-system");
+    assert_eq!(apps["spec"]["url"], KEOS_APPS);
+
+    // --from keeps the provider; so does a cluster that asks for it.
+    keos_init(root, "c2", &["--from", "c1"]).ok();
+    keos_init(root, "c3", &["--git-url", KEOS_FLEET, "--provider", "github"]).ok();
+    for c in ["c2", "c3"] {
+        let sync = doc(
+            &root.join(format!("clusters/{c}/default/flux-system/gotk-sync.yaml")),
+            "GitRepository",
+        );
+        assert_eq!(sync["spec"]["provider"], "github", "{c}");
+    }
+
+    // The domain directories are shared by every cluster of the use case: a cluster asking for
+    // another provider (by default or by flag) is refused, naming the file and the field.
+    let before = snapshot(root);
+    for (cluster, extra) in [
+        ("c4", &["--git-url", KEOS_FLEET][..]),
+        ("c4", &["--git-url", KEOS_FLEET, "--provider", "generic"][..]),
+        ("c1", &["--git-url", KEOS_FLEET, "--force"][..]),
+    ] {
+        let run = keos_init(root, cluster, extra);
+        assert_eq!(run.code, 2, "{extra:?}: {run:?}");
+        assert!(
+            run.stderr.contains(&format!(
+                "{}: GitRepository keos-system-services has spec.provider github",
+                KEOS_SOURCES[0]
+            )) && run.stderr.contains("pass --provider github"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(snapshot(root), before, "{extra:?}: nothing written");
+    }
+
+    // Refused for a new use case before anything is written: every source of the App must be a
+    // GitHub repository, and a public repository has no Secret to read an App from.
+    for (extra, why) in [
+        (
+            vec![
+                "--git-url",
+                KEOS_FLEET,
+                "--system-services-git-url",
+                KEOS_SERVICES,
+                "--apps-git-url",
+                "https://gitlab.com/acme/keos-apps.git",
+            ],
+            "invalid --apps-git-url",
+        ),
+        (
+            vec!["--git-url", KEOS_FLEET, "--public-repo"],
+            "a public repository (--public-repo) needs no provider",
+        ),
+    ] {
+        let mut extra = extra;
+        extra.extend(["--provider", "github", "--use-case", "other"]);
+        let run = keos_init(root, "c5", &extra);
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+        assert_eq!(snapshot(root), before, "nothing written");
+    }
+
+    // The tenant commands scaffold a missing domain source with the provider of the others.
+    std::fs::remove_dir_all(root.join("domain/apps/uc/prerequisites")).expect("rm");
+    let refused = tenant(
+        root,
+        &[
+            "create",
+            "data",
+            "--tenant",
+            "apps",
+            "--git-url",
+            "https://gitlab.com/acme/keos-apps.git",
+        ],
+    );
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains("is GitLab, not GitHub"),
+        "{}",
+        refused.stderr
+    );
+    assert!(!root.join("domain/apps/uc/prerequisites").exists());
+    tenant(
+        root,
+        &["create", "data", "--tenant", "apps", "--git-url", KEOS_APPS],
+    )
+    .ok();
+    assert_eq!(providers(root, &[KEOS_SOURCES[1].to_string()]), [github]);
+
+    // A generic use case stays generic: no provider field anywhere.
+    let plain = keos_repo();
+    keos_init(plain.path(), "c1", KEOS_DOMAINS).ok();
+    assert_eq!(providers(plain.path(), &keos_sources("c1")), [None, None, None]);
+    std::fs::remove_dir_all(plain.path().join("domain/system-services/uc/components")).expect("rm");
+    tenant(
+        plain.path(),
+        &["component", "add", "gosec", "--git-url", KEOS_SERVICES],
+    )
+    .ok();
+    assert_eq!(providers(plain.path(), &[KEOS_SOURCES[0].to_string()]), [None]);
+}
+
+/// A token for a keos chain with a `provider: github` source, and an App-less chain whose domain
+/// source was switched by hand: refused before any cluster is contacted (exit 2), naming the file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keos_bootstrap_refuses_a_token_where_a_chain_source_says_provider_github() {
+    // flux-system of the second context: no other test of the tier writes there.
+    let context = env().contexts[1].clone();
+    let t = env().target(&context).await;
+    let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
+        kube::Api::namespaced(t.client.clone(), "flux-system");
+    let before = secrets.get_opt("flux-system").await.ok().flatten();
+    let token = "ghp_keosAppMismatch0123456789abcdef";
+    let boot = |root: &Path| {
+        Cmd::fleet("kubectl-fleet-bootstrap")
+            .current_dir(root)
+            .kubeconfig()
+            .env("KEOS_TOKEN", token)
+            .args([context.as_str(), "--token-env", "KEOS_TOKEN", "--no-wait"])
+            .run()
+    };
+    let github = keos_repo();
+    let mut args = KEOS_DOMAINS.to_vec();
+    args.extend(["--provider", "github"]);
+    keos_init(github.path(), &context, &args).ok();
+    let run = boot(github.path());
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr.contains(&format!(
+            "clusters/{context}/default/flux-system: GitRepository keos-fleet has provider: github, which needs a GitHub App Secret"
+        )),
+        "{}",
+        run.stderr
+    );
+
+    // keos-fleet says generic, but keos-apps was given provider github by hand.
+    let generic = keos_repo();
+    keos_init(generic.path(), &context, KEOS_DOMAINS).ok();
+    let source = generic.path().join(KEOS_SOURCES[1]);
+    let text = std::fs::read_to_string(&source).expect("read");
+    std::fs::write(&source, text.replace("spec:\n", "spec:\n  provider: github\n")).expect("write");
+    let mixed = boot(generic.path());
+    assert_eq!(mixed.code, 2, "{mixed:?}");
+    assert!(
+        mixed.stderr.contains(&format!(
+            "{}: GitRepository keos-apps has provider: github",
+            KEOS_SOURCES[1]
+        )),
+        "{}",
+        mixed.stderr
+    );
+    let after = secrets.get_opt("flux-system").await.ok().flatten();
+    assert_eq!(
+        before.and_then(|s| s.metadata.resource_version),
+        after.and_then(|s| s.metadata.resource_version),
+        "nothing applied"
+    );
+    for r in [&run, &mixed] {
+        assert!(!r.stdout.contains(token) && !r.stderr.contains(token));
+    }
+}
+
+/// `token migrate PAT --to APP` on a keos fleet: the keos-fleet GitRepository of the cluster
+/// directory and the domain GitRepositories of the use case (declared outside every cluster
+/// directory) are found from the cluster's objects and get `provider: github`; the dry run shows
+/// the same edit and writes nothing. On a private cluster: keos runs in flux-system.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn token_migrate_sets_provider_github_on_the_keos_fleet_and_domain_sources() {
+    use fleet::{
+        credentials::{
+            CredentialMeta, MemoryStore, MetaStore, Provider, SecretStore, Token,
+            github_app::{AppKey, GithubApp},
+            rotation::RotationStore,
+        },
+        ops::token::{
+            ClusterAccess, Stores,
+            migrate::{MigrateMode, MigrateRequest, migrate},
+        },
+        output::Recorder,
+    };
+
+    use crate::{
+        common::{PrivateCluster, apply, unique},
+        token::support::{git_repository, git_secret},
+    };
+
+    const NS: &str = "flux-system";
+    const PAT: &str = "ghp_keosMigratePat0123456789abcdef";
+    let private = PrivateCluster::up("keos-mig");
+    let context = private.context.clone();
+    let target = private.target().await;
+    let dir = keos_repo();
+    let root = dir.path();
+    keos_init(root, &context, KEOS_DOMAINS).ok();
+    let files = keos_sources(&context);
+    assert_eq!(providers(root, &files), [None, None, None]);
+
+    let (pat, app) = (unique("keos-pat"), unique("keos-app"));
+    apply(
+        &target,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
+    )
+    .await;
+    apply(&target, git_secret(NS, "flux-system", Some(&pat), "git", PAT)).await;
+    for name in ["keos-fleet", "keos-system-services", "keos-apps"] {
+        apply(&target, git_repository(NS, name, "flux-system", false)).await;
+    }
+    let config = tempfile::tempdir().expect("config dir");
+    let metas = MetaStore::at(config.path().join("kubectl-fleet"));
+    let rotations = RotationStore::new(&metas);
+    let store = MemoryStore::default();
+    store.set(&pat, &Token::new(PAT).expect("token")).expect("set");
+    let pem = std::process::Command::new("openssl")
+        .args(["genrsa", "-traditional", "2048"])
+        .output()
+        .expect("openssl runs")
+        .stdout;
+    let key = AppKey::from_pem(&String::from_utf8(pem).expect("PEM"), "test").expect("key");
+    store.set(&app, &key.to_stored().expect("stored")).expect("set");
+    let now = "2026-01-01T00:00:00Z".parse().expect("timestamp");
+    metas
+        .update(|i| {
+            i.credentials.insert(
+                pat.clone(),
+                CredentialMeta::new(Provider::Github, "https://api.github.com", "git", now),
+            );
+            i.credentials.insert(
+                app.clone(),
+                CredentialMeta {
+                    github_app: Some(GithubApp {
+                        app_id: 7,
+                        installation_id: 70,
+                    }),
+                    ..CredentialMeta::new(Provider::Github, "https://api.github.com", "git", now)
+                },
+            );
+            Ok(())
+        })
+        .expect("index");
+    let stores = Stores {
+        secrets: &store,
+        metas: &metas,
+        rotations: &rotations,
+    };
+    let access = ClusterAccess {
+        kubeconfig: Some(private.kubeconfig.clone()),
+        contexts: vec![context.clone()],
+        ..ClusterAccess::default()
+    };
+    let request = |dry_run: bool| MigrateRequest {
+        name: pat.clone(),
+        app: app.clone(),
+        mode: MigrateMode::Fresh,
+        repo_dir: root.to_path_buf(),
+        apply_files_only: !dry_run,
+        dry_run,
+        timeout: std::time::Duration::from_secs(20),
+        interval: std::time::Duration::from_millis(200),
+        flux_namespace: Some(NS.to_string()),
+    };
+
+    let before = snapshot(root);
+    let plan = migrate(request(true), stores, &access, &Recorder::new())
+        .await
+        .expect("planned");
+    assert!(plan.planned_only, "{plan:?}");
+    let mut declared: Vec<(String, String)> = plan
+        .files
+        .iter()
+        .map(|f| (f.path.display().to_string(), f.name.clone()))
+        .collect();
+    declared.sort();
+    let mut want = vec![
+        (files[0].clone(), "keos-fleet".to_string()),
+        (files[1].clone(), "keos-system-services".to_string()),
+        (files[2].clone(), "keos-apps".to_string()),
+    ];
+    want.sort();
+    assert_eq!(declared, want);
+    assert_eq!(
+        plan.diff.matches("+  provider: github").count(),
+        3,
+        "{}",
+        plan.diff
+    );
+    assert_eq!(snapshot(root), before, "a dry run writes no file");
+
+    let written = migrate(request(false), stores, &access, &Recorder::new())
+        .await
+        .expect("files written");
+    assert!(written.files_written && written.awaiting_push, "{written:?}");
+    let github = Some("github".to_string());
+    assert_eq!(providers(root, &files), vec![github; 3]);
+    // The repository now says github everywhere: a new cluster of the use case follows it.
+    let mut args = KEOS_DOMAINS.to_vec();
+    args.extend(["--provider", "github"]);
+    keos_init(root, "other", &args).ok();
 }

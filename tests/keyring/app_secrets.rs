@@ -11,7 +11,7 @@ use k8s_openapi::api::core::v1::Secret;
 use kube::Api;
 
 use crate::{
-    common::{Cmd, Run, apply, env, unique},
+    common::{Cmd, PrivateCluster, Run, apply, env, unique},
     files_under,
     github_app::github::{FakeGithub, generate_key},
 };
@@ -234,22 +234,99 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
         tdata.keys().collect::<Vec<_>>()
     );
 
-    // keos: keos-fleet and the domain GitRepositories share the Flux Secret, none with provider
-    // github: an App is refused before any cluster is contacted.
-    let keos = tempfile::tempdir().expect("keos fleet");
-    std::fs::write(
-        keos.path().join("kubectl-fleet.yaml"),
-        "profile: keos\nuseCase: talk-to-your-data\n",
-    )
-    .expect("fleet config");
+    // No key material anywhere: outputs, the config directory, the fleet directories.
+    let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+    let mut texts: Vec<(String, String)> = outputs
+        .iter()
+        .map(|r| ("output".to_string(), format!("{}\n{}", r.stdout, r.stderr)))
+        .collect();
+    for dir in [config.path(), generic.path(), app_fleet.path()] {
+        for f in files_under(dir) {
+            texts.push((
+                f.display().to_string(),
+                std::fs::read_to_string(&f).unwrap_or_default(),
+            ));
+        }
+    }
+    for (what, text) in &texts {
+        for line in &body {
+            assert!(!text.contains(line), "private key material in {what}");
+        }
+        for i in github.issued() {
+            assert!(!text.contains(&i.token), "installation token in {what}");
+        }
+    }
+    run(generic.path(), "kubectl-fleet-token", &["delete", &credential]).ok();
+}
+
+/// keos: `keos-fleet` and the domain GitRepositories of the use case read the one Flux Secret. A
+/// chain without `provider: github` is refused for an App before any change; with `bootstrap init
+/// --provider github` the Secret gets the App form, still replicated by kubernetes-replicator,
+/// and `--dry-run` shows it with the key redacted. On a private cluster: keos runs in flux-system.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keos_bootstrap_writes_the_app_form_where_every_chain_source_says_provider_github() {
     const AGE_RECIPIENT: &str = "age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p";
     const AGE_IDENTITY: &str = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
-    let keos_init = run(
-        keos.path(),
-        "kubectl-fleet-bootstrap",
-        &[
+    const NS: &str = "flux-system";
+    let github = FakeGithub::start();
+    let (pem, _, public) = generate_key();
+    github.add_app(42, &public);
+    github.install(
+        42,
+        420,
+        &["acme/keos-fleet", "acme/keos-system-services", "acme/keos-apps"],
+    );
+    let api = github.api();
+    let private = PrivateCluster::up("keos-app");
+    let cluster = private.context.clone();
+    let target = private.target().await;
+    // keos-installer's part: the controllers' Deployments, Available.
+    apply(
+        &target,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": NS}}),
+    )
+    .await;
+    for name in ["source-controller", "kustomize-controller"] {
+        apply(&target, serde_json::json!({
+            "apiVersion": "apps/v1", "kind": "Deployment",
+            "metadata": {"name": name, "namespace": NS},
+            "spec": {
+                "selector": {"matchLabels": {"app": name}},
+                "template": {"metadata": {"labels": {"app": name}},
+                             "spec": {"containers": [{"name": "manager", "image": format!("ghcr.io/fluxcd/{name}:v1")}]}},
+            },
+            "status": {"conditions": [{"type": "Available", "status": "True", "reason": "MinimumReplicasAvailable"}]},
+        }))
+        .await;
+    }
+    let config = tempfile::tempdir().expect("config dir");
+    let (generic, app_fleet) = (
+        tempfile::tempdir().expect("fleet dir"),
+        tempfile::tempdir().expect("fleet dir"),
+    );
+    let key_dir = tempfile::tempdir().expect("key dir");
+    let key_file = key_dir.path().join("app.pem");
+    std::fs::write(&key_file, &pem).expect("write key");
+    let age_key = key_dir.path().join("age.agekey");
+    std::fs::write(&age_key, format!("{AGE_IDENTITY}\n")).expect("age key");
+    let credential = unique("keos-app");
+    let kubeconfig = private.kubeconfig.display().to_string();
+    let run = |dir: &Path, bin: &str, args: &[&str]| -> Run {
+        Cmd::fleet(bin)
+            .env("XDG_CONFIG_HOME", config.path())
+            .current_dir(dir)
+            .args(args)
+            .run()
+    };
+    let init = |dir: &Path, extra: &[&str]| -> Run {
+        std::fs::write(
+            dir.join("kubectl-fleet.yaml"),
+            "profile: keos\nuseCase: talk-to-your-data\n",
+        )
+        .expect("fleet config");
+        let mut args = vec![
             "init",
-            "staging",
+            cluster.as_str(),
             "--git-url",
             "https://github.com/acme/keos-fleet.git",
             "--domain",
@@ -270,43 +347,122 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
             "https://github.com/acme/keos-system-services.git",
             "--apps-git-url",
             "https://github.com/acme/keos-apps.git",
-        ],
-    );
-    keos_init.ok();
-    outputs.push(keos_init);
-    let age_key = keos.path().join("age.agekey");
-    std::fs::write(&age_key, format!("{AGE_IDENTITY}\n")).expect("age key");
-    let keos_boot = run(
-        keos.path(),
-        "kubectl-fleet-bootstrap",
-        &[
+        ];
+        args.extend(extra);
+        run(dir, "kubectl-fleet-bootstrap", &args)
+    };
+    let age_arg = age_key.display().to_string();
+    let bootstrap = |dir: &Path, extra: &[&str]| -> Run {
+        let mut args = vec![
             "--kubeconfig",
             &kubeconfig,
-            "staging/default",
+            cluster.as_str(),
             "--token",
             &credential,
             "--sops-age-key",
-            age_key.to_str().expect("utf-8"),
+            &age_arg,
             "--no-wait",
-        ],
-    );
-    assert_eq!(keos_boot.code, 2, "{keos_boot:?}");
-    assert!(
-        keos_boot
-            .stderr
-            .contains("a GitHub App credential cannot be used for a keos fleet yet"),
-        "{}",
-        keos_boot.stderr
-    );
-    outputs.push(keos_boot);
+        ];
+        args.extend(extra);
+        run(dir, "kubectl-fleet-bootstrap", &args)
+    };
+    let mut outputs: Vec<Run> = vec![
+        run(
+            generic.path(),
+            "kubectl-fleet-token",
+            &[
+                "set",
+                &credential,
+                "--github-app",
+                "--app-id",
+                "42",
+                "--installation-id",
+                "420",
+                "--github-url",
+                &api,
+                "--private-key-file",
+                key_file.to_str().expect("utf-8"),
+            ],
+        ),
+        init(generic.path(), &[]),
+        init(app_fleet.path(), &["--provider", "github"]),
+    ];
+    for r in &outputs {
+        r.ok();
+    }
+    let secrets: Api<Secret> = Api::namespaced(target.client.clone(), NS);
 
-    // No key material anywhere: outputs, the config directory, the fleet directories.
+    // keos-fleet without provider github: refused before any change.
+    let refused = bootstrap(generic.path(), &[]);
+    assert_eq!(refused.code, 2, "{refused:?}");
+    assert!(
+        refused.stderr.contains(&format!(
+            "clusters/{cluster}/default/flux-system: GitRepository keos-fleet has provider 'generic', but --token credential '{credential}' is a GitHub App"
+        )),
+        "{}",
+        refused.stderr
+    );
+    outputs.push(refused);
+    // --dry-run: the App form, redacted, replicated.
+    let plan = bootstrap(app_fleet.path(), &["--dry-run"]);
+    let text = plan.ok().to_string();
+    for want in [
+        "githubAppID: \"42\"",
+        "githubAppInstallationID: \"420\"",
+        "githubAppPrivateKey: <redacted>",
+        &format!("githubAppBaseURL: {api}"),
+        "replicator.v1.mittwald.de/replicate-to: .*",
+        "provider: github",
+    ] {
+        assert!(text.contains(want), "{want} not in the plan:\n{text}");
+    }
+    assert!(!text.contains("password"), "{text}");
+    outputs.push(plan);
+    assert!(
+        secrets.get_opt("flux-system").await.expect("get").is_none(),
+        "nothing written by the refused run and the dry run"
+    );
+
+    let boot = bootstrap(app_fleet.path(), &[]);
+    boot.ok();
+    outputs.push(boot);
+    let fs = secrets.get("flux-system").await.expect("flux-system Secret");
+    let data = fs.data.clone().expect("data");
+    let keys: Vec<&str> = data.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "githubAppBaseURL",
+            "githubAppID",
+            "githubAppInstallationID",
+            "githubAppPrivateKey"
+        ]
+    );
+    let read = |k: &str| String::from_utf8_lossy(&data[k].0).into_owned();
+    assert_eq!(read("githubAppID"), "42");
+    assert_eq!(read("githubAppInstallationID"), "420");
+    assert_eq!(read("githubAppBaseURL"), api);
+    assert_eq!(read("githubAppPrivateKey"), pem.trim());
+    let annotations = fs.metadata.annotations.clone().unwrap_or_default();
+    assert_eq!(annotations["kubectl-fleet.dev/credential"], credential);
+    assert_eq!(annotations["replicator.v1.mittwald.de/replicate-to"], ".*");
+    let repo = crate::common::get(
+        &target,
+        &serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                            "metadata": {"name": "keos-fleet", "namespace": NS}}),
+    )
+    .await
+    .expect("GitRepository keos-fleet");
+    let repo = serde_json::to_value(repo).expect("json");
+    assert_eq!(repo["spec"]["provider"], "github");
+    assert_eq!(repo["spec"]["secretRef"]["name"], "flux-system");
+
     let body: Vec<&str> = pem.lines().filter(|l| !l.starts_with("-----")).collect();
     let mut texts: Vec<(String, String)> = outputs
         .iter()
         .map(|r| ("output".to_string(), format!("{}\n{}", r.stdout, r.stderr)))
         .collect();
-    for dir in [config.path(), generic.path(), app_fleet.path(), keos.path()] {
+    for dir in [config.path(), generic.path(), app_fleet.path()] {
         for f in files_under(dir) {
             texts.push((
                 f.display().to_string(),
@@ -318,6 +474,7 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
         for line in &body {
             assert!(!text.contains(line), "private key material in {what}");
         }
+        assert!(!text.contains(AGE_IDENTITY), "the age identity in {what}");
         for i in github.issued() {
             assert!(!text.contains(&i.token), "installation token in {what}");
         }

@@ -135,6 +135,8 @@ pub struct KeosCluster {
     pub pull_secret: Option<String>,
     /// `keos-fleet`'s `spec.provider` (None: generic).
     pub sync_provider: Option<String>,
+    /// `STRATIO_USE_CASE`: which domain directories the chain applies.
+    pub use_case: Option<String>,
     /// The key Secret the cluster's `.sops.yaml` needs (None: no rule, or KMS).
     pub decryption: Option<DecryptionKey>,
     /// `SOPS_SECRET_PROVIDED`: the apps-components patch gives labelled Kustomizations the key.
@@ -265,6 +267,7 @@ pub fn load(
         .into());
     }
     let sops_provided = str_at(&runtime, "/data/SOPS_SECRET_PROVIDED") == Some("true");
+    let use_case = str_at(&runtime, "/data/STRATIO_USE_CASE").map(str::to_string);
     let source = find("GitRepository", FLEET_SOURCE).cloned().unwrap_or_default();
     let pull_secret = str_at(&source, "/spec/secretRef/name").map(str::to_string);
     let sync_provider = str_at(&source, "/spec/provider").map(str::to_string);
@@ -297,6 +300,7 @@ pub fn load(
         objects,
         pull_secret,
         sync_provider,
+        use_case,
         decryption,
         sops_provided,
         wait_for,

@@ -249,36 +249,24 @@ pub async fn bootstrap(
     let credentials = Arc::new(req.tokens.read(store, metas)?);
     credentials.check_username(req.options.username.as_deref())?;
     if let Some(fleet_token) = &credentials.fleet {
-        // keos-fleet and the system-services and apps domain GitRepositories (generated from the
-        // use case, outside the cluster directory) all read the Flux Secret: an App Secret would
-        // need provider github on every one of them, which keos does not generate.
-        if fleet_token.is_app() {
-            return Err(BootstrapError::InvalidFlag {
-                flag: "--token",
-                value: fleet_token.credential.clone().unwrap_or_default(),
-                reason: format!(
-                    "a GitHub App credential cannot be used for a keos fleet yet: GitRepository {} and \
-                     the domain GitRepositories share the Flux Secret and none of them declares \
-                     provider github; pass a token credential",
-                    keos::FLEET_SOURCE
-                ),
-            }
-            .into());
-        }
+        // keos-fleet, the domain GitRepositories of the use case and any of the cluster's own
+        // read the one Flux Secret: each must authenticate with the form written from the token.
         for d in &dirs {
-            if d.pull_secret.is_none() {
+            let Some(secret) = &d.pull_secret else {
                 continue;
-            }
-            let what = format!("GitRepository {}", keos::FLEET_SOURCE);
-            if let Some(reason) =
-                fleet::provider_mismatch(fleet_token, "--token", &what, d.sync_provider.as_deref())
-            {
-                return Err(BootstrapError::InvalidClusterDir {
-                    path: d.path.join("default/flux-system"),
-                    reason,
-                }
-                .into());
-            }
+            };
+            let mut readers = vec![fleet::SecretReader {
+                file: d.path.join(keos::DEFAULT_DIR).join("flux-system"),
+                what: format!("GitRepository {}", keos::FLEET_SOURCE),
+                provider: d.sync_provider.clone(),
+            }];
+            let layout = d
+                .use_case
+                .as_deref()
+                .map(|uc| Layout::new(req.repo.config(), Some(uc)))
+                .transpose()?;
+            readers.extend(keos::chain_readers(&req.repo, layout.as_ref(), &d.path, secret));
+            fleet::check_readers(fleet_token, "--token", &readers)?;
         }
     }
     let manifest = if req.keos.install_flux {

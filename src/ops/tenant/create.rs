@@ -484,8 +484,10 @@ fn keos_prerequisites(
         }
         .into()),
         (false, Some(url)) => {
-            validate::git_url(url, insecure_http)?;
-            Ok(create::prerequisites_files(layout, url)?)
+            // keos-apps reads the Flux Secret like the use case's other domain sources.
+            let provider = crate::bootstrap::keos::domain_provider(fleet, layout)?;
+            validate::git_url_for(url, insecure_http, provider)?;
+            Ok(create::prerequisites_files(layout, url, provider)?)
         }
     }
 }
