@@ -287,6 +287,59 @@ pub fn readers_under(
     out
 }
 
+/// Every GitRepository and FluxInstance of the repository that authenticates with Secret `secret`
+/// (a FluxInstance through `spec.sync.pullSecret`).
+pub fn secret_readers(repo: &FleetRepo, secret: &str) -> Result<Vec<SecretReader>> {
+    Ok(crate::repo::provider::find_sources(repo)?
+        .into_iter()
+        .filter(|s| s.secret == secret)
+        .map(|s| SecretReader {
+            what: match s.kind {
+                crate::repo::provider::SourceKind::GitRepository => format!("GitRepository {}", s.name),
+                crate::repo::provider::SourceKind::FluxInstance => {
+                    format!("FluxInstance {} spec.sync", s.name)
+                }
+            },
+            file: s.path,
+            provider: s.provider,
+        })
+        .collect())
+}
+
+/// The provider a new source reading Secret `secret` must declare: the one every source in
+/// `readers` (sources reading that Secret wherever the new one is applied) declares, generic when
+/// there are none. Refused when they disagree, naming both: no Secret could serve both.
+pub fn agreed_provider(
+    readers: &[SecretReader],
+    secret: &str,
+    scope: &str,
+) -> Result<names::GitProvider, BootstrapError> {
+    use names::GitProvider;
+    let name = |p: GitProvider| p.field().unwrap_or("generic");
+    let Some(first) = readers.first() else {
+        return Ok(GitProvider::default());
+    };
+    let want = GitProvider::from_field(first.provider.as_deref());
+    for r in &readers[1..] {
+        let have = GitProvider::from_field(r.provider.as_deref());
+        if have != want {
+            return Err(BootstrapError::InvalidClusterDir {
+                path: r.file.clone(),
+                reason: format!(
+                    "{} has spec.provider {}, but {} in {} has {}: both read Secret {secret} {scope}, \
+                     which has one form; make them agree first",
+                    r.what,
+                    name(have),
+                    first.what,
+                    first.file.display(),
+                    name(want),
+                ),
+            });
+        }
+    }
+    Ok(want)
+}
+
 /// Refuses `resolved` (given with `flag`) when one of `readers` cannot authenticate with the
 /// Secret written from it: the error names the reader's file.
 pub fn check_readers(

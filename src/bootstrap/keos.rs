@@ -1399,30 +1399,12 @@ pub fn check_domain_provider(
 /// them): the one the existing domain GitRepositories reading the Flux Secret declare, generic
 /// when there are none. Refused when they disagree: no Secret could serve both.
 pub fn domain_provider(repo: &FleetRepo, layout: &Layout) -> Result<GitProvider, BootstrapError> {
-    let readers = domain_readers(repo, layout, layout.platform().secret);
-    let Some(first) = readers.first() else {
-        return Ok(GitProvider::default());
-    };
-    let want = GitProvider::from_field(first.provider.as_deref());
-    for r in &readers[1..] {
-        let have = GitProvider::from_field(r.provider.as_deref());
-        if have != want {
-            return Err(BootstrapError::InvalidClusterDir {
-                path: r.file.clone(),
-                reason: format!(
-                    "{} has spec.provider {}, but {} in {} has {}: both read Secret {} on every \
-                     cluster of the use case, which has one form; make them agree first",
-                    r.what,
-                    provider_name(have),
-                    first.what,
-                    first.file.display(),
-                    provider_name(want),
-                    layout.platform().secret,
-                ),
-            });
-        }
-    }
-    Ok(want)
+    let secret = layout.platform().secret;
+    fleet::agreed_provider(
+        &domain_readers(repo, layout, secret),
+        secret,
+        "on every cluster of the use case",
+    )
 }
 
 /// The files of `clusters/CLUSTER/` and, where missing, the use case's domain directories;

@@ -292,16 +292,21 @@ pub fn plan(
                 .into());
             };
             scaffolded = true;
-            // keos: the new source reads the Flux Secret like the use case's other domain
-            // sources, so it declares the provider they do.
+            // The new source reads the Flux Secret like the other sources applied where it is
+            // (keos: the use case's domain sources; d1: every cluster's FluxInstance sync and the
+            // tenants' sources reading it), so it declares the provider they do.
             let provider = match layout.profile() {
-                Profile::Keos => {
-                    let provider = crate::bootstrap::keos::domain_provider(repo, layout)?;
-                    validate::git_url_for(url, opts.insecure_http, provider)?;
-                    provider
+                Profile::Keos => crate::bootstrap::keos::domain_provider(repo, layout)?,
+                Profile::D1 => {
+                    let secret = layout.platform().secret;
+                    crate::bootstrap::fleet::agreed_provider(
+                        &crate::bootstrap::fleet::secret_readers(repo, secret)?,
+                        secret,
+                        "on every cluster",
+                    )?
                 }
-                Profile::D1 => GitProvider::Generic,
             };
+            validate::git_url_for(url, opts.insecure_http, provider)?;
             let mut scaffold = scaffold_files(layout, url, provider)?;
             let kustomization = scaffold.remove(0);
             (kustomization.content, scaffold)

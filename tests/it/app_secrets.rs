@@ -239,6 +239,46 @@ fn tenant_create_provider_github_writes_it_and_keeps_a_tenant_consistent() {
 // keos: keos-fleet and the use case's domain GitRepositories (keos-system-services, keos-apps) all
 // read the Flux Secret, so they share one provider.
 
+/// d1: `tenant component add` scaffolds `flux-infra`, which reads the Flux Secret on every
+/// cluster, with the provider the clusters' FluxInstance syncs agree on; refused (exit 2, nothing
+/// written) when they disagree, as no Secret form could serve both.
+#[test]
+fn d1_component_source_follows_the_fleet_provider() {
+    let fleet = Fleet::new("component-gh");
+    init(
+        &fleet,
+        "staging",
+        &["--git-url", GITHUB_FLEET, "--provider", "github"],
+    )
+    .ok();
+    let infra = "https://github.com/acme/infra.git";
+    tenant(
+        fleet.path(),
+        &["component", "add", "monitoring", "--git-url", infra],
+    )
+    .ok();
+    let source = fleet.path().join("tenants/infra/components/source.yaml");
+    assert_eq!(doc(&source, "GitRepository")["spec"]["provider"], "github");
+
+    // A second cluster on a token: the shared source cannot serve both.
+    init(&fleet, "prod", &["--git-url", GITHUB_FLEET]).ok();
+    std::fs::remove_dir_all(fleet.path().join("tenants/infra/components")).expect("rm");
+    let before = snapshot(fleet.path());
+    let run = tenant(fleet.path(), &["component", "add", "logging", "--git-url", infra]);
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(
+        run.stderr
+            .contains("clusters/staging/flux-system/flux-instance.yaml")
+            && run
+                .stderr
+                .contains("clusters/prod/flux-system/flux-instance.yaml")
+            && run.stderr.contains("read Secret flux-system on every cluster"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(snapshot(fleet.path()), before, "nothing written");
+}
+
 const KEOS_CONFIG: &str = "profile: keos\nuseCase: uc\n";
 const KEOS_FLEET: &str = "https://github.com/acme/keos-fleet.git";
 const KEOS_SERVICES: &str = "https://github.com/acme/keos-system-services.git";
