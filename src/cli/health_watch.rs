@@ -11,7 +11,11 @@
 //! (which a reconcile that corrects the drift would hide). The set of drift kinds follows the
 //! inventories: it is renewed after every survey when it changed.
 
-use std::{collections::HashMap, io::IsTerminal, time::Duration};
+use std::{
+    collections::{HashMap, HashSet},
+    io::IsTerminal,
+    time::Duration,
+};
 
 use kube::api::ApiResource;
 use tokio::{sync::mpsc, task::JoinSet};
@@ -72,7 +76,8 @@ pub async fn run(
     loop {
         if dirty {
             dirty = false;
-            let (body, drift_kinds) = survey(&request, format, list_drift, printer.stdout_paint()).await?;
+            let (body, drift_kinds, drifted) =
+                survey(&request, format, list_drift, printer.stdout_paint()).await?;
             for (context, kinds) in drift_kinds {
                 let names: Vec<GroupKind> = kinds.iter().map(|(gk, _)| gk.clone()).collect();
                 let same = drift_watches
@@ -84,7 +89,8 @@ pub async fn run(
                 let Some(target) = targets.get(&context) else {
                     continue;
                 };
-                let (rx, set) = watch_drift(target, kinds);
+                let shown = drifted.get(&context).cloned().unwrap_or_default();
+                let (rx, set) = watch_drift(target, kinds, shown);
                 forward(rx, &context, &tx);
                 drift_watches.insert(context, (names, set));
             }
@@ -152,6 +158,8 @@ fn forward(
 
 /// What drift read on each cluster a survey could read (empty without drift).
 type DriftKinds = Vec<(String, Vec<(GroupKind, ApiResource)>)>;
+/// The drifted objects (kind, namespace, name) a survey showed, per cluster.
+type Drifted = HashMap<String, HashSet<(String, String, String)>>;
 
 /// One survey of the fleet, rendered, with the kinds drift read per cluster.
 async fn survey(
@@ -159,7 +167,7 @@ async fn survey(
     format: Option<DocumentFormat>,
     list_drift: bool,
     paint: Paint,
-) -> Result<(String, DriftKinds)> {
+) -> Result<(String, DriftKinds, Drifted)> {
     let again = StatusRequest {
         kubeconfig: LoadedKubeconfig::clone(&request.kubeconfig),
         contexts: request.contexts.clone(),
@@ -172,6 +180,18 @@ async fn survey(
         .reports
         .iter()
         .filter_map(|r| Some((r.target.clone(), r.outcome.as_ref().ok()?.drift_kinds.clone())))
+        .collect();
+    let drifted = outcome
+        .reports
+        .iter()
+        .filter_map(|r| {
+            let objects = r.outcome.as_ref().ok()?.drift.as_ref()?;
+            let keys = objects
+                .iter()
+                .map(|d| (d.kind.clone(), d.namespace.clone(), d.name.clone()))
+                .collect();
+            Some((r.target.clone(), keys))
+        })
         .collect();
     let body = match format {
         Some(DocumentFormat::Json) => document::to_json(
@@ -192,7 +212,7 @@ async fn survey(
             },
         ),
     };
-    Ok((body, kinds))
+    Ok((body, kinds, drifted))
 }
 
 /// The terminal frame's header.

@@ -152,13 +152,19 @@ pub fn watch_kinds(
 /// Watches `kinds` on `target` for drift (see [`super::drift`]): [`KindEvent::Changed`] only when
 /// an object's drift appears, changes or goes, judged from the managedFields each metadata-only
 /// event carries — not for the status updates and reconciles that make most of a busy kind's
-/// events. What the kinds hold when the watch starts is its baseline (the caller has just read
-/// it); only the drifted objects are remembered.
+/// events. `shown` is what the caller's view holds (kind, namespace, name of each drifted
+/// object): the first LIST of a kind is compared with it, so an edit made between the caller's
+/// read and that LIST is not taken for the baseline. Only the drifted objects are remembered.
 pub fn watch_drift(
     target: &KubeTarget,
     kinds: Vec<(GroupKind, ApiResource)>,
+    shown: HashSet<(String, String, String)>,
 ) -> (mpsc::UnboundedReceiver<KindEvent>, JoinSet<()>) {
-    watch_with(target, kinds, Some(DriftMemory::default()))
+    let memory = DriftMemory {
+        shown,
+        ..DriftMemory::default()
+    };
+    watch_with(target, kinds, Some(memory))
 }
 
 /// The drifted objects a drift watch has seen, per kind, and which kinds have been listed once.
@@ -166,6 +172,8 @@ pub fn watch_drift(
 struct DriftMemory {
     drifted: HashMap<(GroupKind, String, String), Drift>,
     baseline: HashSet<GroupKind>,
+    /// The drifted objects the caller showed before the watch started (kind, namespace, name).
+    shown: HashSet<(String, String, String)>,
 }
 
 impl DriftMemory {
@@ -195,12 +203,26 @@ impl DriftMemory {
                         Some(((ns.clone(), name.clone()), info.drift.as_deref()?.clone()))
                     })
                     .collect();
-                let changed = before != now;
+                let changed = if self.baseline.insert(gk.clone()) {
+                    // The first LIST of the kind: against what the caller shows.
+                    let listed: HashSet<(&str, &str)> = now
+                        .keys()
+                        .map(|(ns, name)| (ns.as_str(), name.as_str()))
+                        .collect();
+                    let shown: HashSet<(&str, &str)> = self
+                        .shown
+                        .iter()
+                        .filter(|(kind, _, _)| *kind == gk.kind)
+                        .map(|(_, ns, name)| (ns.as_str(), name.as_str()))
+                        .collect();
+                    listed != shown
+                } else {
+                    before != now
+                };
                 for ((ns, name), d) in now {
                     self.drifted.insert((gk.clone(), ns, name), d);
                 }
-                // The first LIST of a kind is the state the caller has already shown.
-                !self.baseline.insert(gk.clone()) && changed
+                changed
             }
             Change::Lost(..) | Change::Restored(_) | Change::Unwatchable(..) => false,
         }

@@ -157,22 +157,7 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
     boot.ok();
     outputs.push(boot);
     let fs = secrets.get("flux-system").await.expect("flux-system Secret");
-    let data = fs.data.clone().expect("data");
-    let keys: Vec<&str> = data.keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "githubAppBaseURL",
-            "githubAppID",
-            "githubAppInstallationID",
-            "githubAppPrivateKey"
-        ]
-    );
-    let read = |k: &str| String::from_utf8_lossy(&data[k].0).into_owned();
-    assert_eq!(read("githubAppID"), "41");
-    assert_eq!(read("githubAppInstallationID"), "410");
-    assert_eq!(read("githubAppBaseURL"), api);
-    assert_eq!(read("githubAppPrivateKey"), pem.trim());
+    assert_app_form(&fs, "41", "410", &api, &pem);
     assert_eq!(
         fs.metadata.annotations.clone().unwrap_or_default()["kubectl-fleet.dev/credential"],
         credential
@@ -427,22 +412,7 @@ async fn keos_bootstrap_writes_the_app_form_where_every_chain_source_says_provid
     boot.ok();
     outputs.push(boot);
     let fs = secrets.get("flux-system").await.expect("flux-system Secret");
-    let data = fs.data.clone().expect("data");
-    let keys: Vec<&str> = data.keys().map(String::as_str).collect();
-    assert_eq!(
-        keys,
-        [
-            "githubAppBaseURL",
-            "githubAppID",
-            "githubAppInstallationID",
-            "githubAppPrivateKey"
-        ]
-    );
-    let read = |k: &str| String::from_utf8_lossy(&data[k].0).into_owned();
-    assert_eq!(read("githubAppID"), "42");
-    assert_eq!(read("githubAppInstallationID"), "420");
-    assert_eq!(read("githubAppBaseURL"), api);
-    assert_eq!(read("githubAppPrivateKey"), pem.trim());
+    assert_app_form(&fs, "42", "420", &api, &pem);
     let annotations = fs.metadata.annotations.clone().unwrap_or_default();
     assert_eq!(annotations["kubectl-fleet.dev/credential"], credential);
     assert_eq!(annotations["replicator.v1.mittwald.de/replicate-to"], ".*");
@@ -480,4 +450,30 @@ async fn keos_bootstrap_writes_the_app_form_where_every_chain_source_says_provid
         }
     }
     run(generic.path(), "kubectl-fleet-token", &["delete", &credential]).ok();
+}
+
+/// The Secret holds the App form and nothing else: the four keys source-controller reads.
+fn assert_app_form(
+    secret: &k8s_openapi::api::core::v1::Secret,
+    id: &str,
+    installation: &str,
+    api: &str,
+    pem: &str,
+) {
+    let data = secret.data.clone().expect("data");
+    let keys: Vec<&str> = data.keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "githubAppBaseURL",
+            "githubAppID",
+            "githubAppInstallationID",
+            "githubAppPrivateKey"
+        ]
+    );
+    let read = |k: &str| String::from_utf8_lossy(&data[k].0).into_owned();
+    assert_eq!(read("githubAppID"), id);
+    assert_eq!(read("githubAppInstallationID"), installation);
+    assert_eq!(read("githubAppBaseURL"), api);
+    assert_eq!(read("githubAppPrivateKey"), pem.trim());
 }
