@@ -315,7 +315,6 @@ pub fn agreed_provider(
     scope: &str,
 ) -> Result<names::GitProvider, BootstrapError> {
     use names::GitProvider;
-    let name = |p: GitProvider| p.field().unwrap_or("generic");
     let Some(first) = readers.first() else {
         return Ok(GitProvider::default());
     };
@@ -329,10 +328,10 @@ pub fn agreed_provider(
                     "{} has spec.provider {}, but {} in {} has {}: both read Secret {secret} {scope}, \
                      which has one form; make them agree first",
                     r.what,
-                    name(have),
+                    have.name(),
                     first.what,
                     first.file.display(),
-                    name(want),
+                    want.name(),
                 ),
             });
         }

@@ -1316,11 +1316,6 @@ pub fn known_use_cases(repo: &FleetRepo) -> Vec<String> {
     out
 }
 
-/// `provider`'s name in messages (Flux's `generic` when the field is omitted).
-pub fn provider_name(provider: GitProvider) -> &'static str {
-    provider.field().unwrap_or("generic")
-}
-
 /// The use case's domain directories, `domain/system-services/UC` and `domain/apps/UC`: every
 /// cluster of the use case applies what they hold.
 fn domain_dirs(layout: &Layout) -> Vec<PathBuf> {
@@ -1381,13 +1376,13 @@ pub fn check_domain_provider(
                      case and read that Secret; pass --provider {}, or change the provider of the use \
                      case's sources first (kubectl fleet token migrate)",
                     r.what,
-                    provider_name(have),
+                    have.name(),
                     match want {
                         GitProvider::Github => "GitHub App",
                         GitProvider::Generic => "token",
                     },
-                    provider_name(want),
-                    provider_name(have),
+                    want.name(),
+                    have.name(),
                 ),
             });
         }

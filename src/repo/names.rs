@@ -267,6 +267,11 @@ impl GitProvider {
         }
     }
 
+    /// Its name in messages: the field's value, or Flux's `generic` when the field is omitted.
+    pub fn name(self) -> &'static str {
+        self.field().unwrap_or("generic")
+    }
+
     /// The provider a `provider` field declares; anything but `github` authenticates like generic
     /// as far as git Secrets go.
     pub fn from_field(field: Option<&str>) -> Self {

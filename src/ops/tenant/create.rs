@@ -206,9 +206,9 @@ pub async fn create(
         {
             return Err(TenantError::Flags(format!(
                 "--provider {}: tenant '{}' already reads its Secret with provider {} ({}); all its namespaces share that Secret, so they need the same provider",
-                provider_name(req.provider),
+                req.provider.name(),
                 req.tenant,
-                provider_name(other),
+                other.name(),
                 file.display()
             ))
             .into());
@@ -381,10 +381,6 @@ pub async fn create(
         clusters,
         planned: None,
     })
-}
-
-fn provider_name(p: GitProvider) -> &'static str {
-    p.field().unwrap_or("generic")
 }
 
 /// The tenant Secret as `--dry-run` shows it: no token is read.
