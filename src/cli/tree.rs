@@ -168,6 +168,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         // Without a root argument a keos cluster shows its sync Kustomization `default`.
         keos_fallback: args.object == DEFAULT_ROOT,
         keep: Keep { drift: args.drift },
+        remember: true,
         ..TreeOptions::default()
     };
 
@@ -327,6 +328,14 @@ fn report(printer: &Printer, outcomes: &[ClusterOutcome], format: TreeFormat, fl
                         r.bytes,
                         r.start.as_millis(),
                         r.took.as_millis()
+                    ));
+                }
+                let left_out = tree.stats.speculation.skipped();
+                if !left_out.is_empty() {
+                    let kinds: Vec<&str> = left_out.into_iter().map(|k| k.kind()).collect();
+                    printer.debug(&format!(
+                        "{prefix}not listed cluster-wide ahead of need (an earlier run did without): {}",
+                        kinds.join(", ")
                     ));
                 }
                 printer.debug(&format!(

@@ -136,6 +136,11 @@ async fn tree_under(
     options: TreeOptions,
     wire: Wire,
 ) -> Result<ClusterTree, TreeError> {
+    let memory = options.remember.then(super::memory::default_dir).flatten();
+    let speculation = memory
+        .as_deref()
+        .map(|dir| super::memory::recall(dir, &target.server, root))
+        .unwrap_or_default();
     let fetched = fetch_wire(
         target,
         root,
@@ -144,10 +149,14 @@ async fn tree_under(
             concurrency: options.concurrency,
             keep: options.keep,
             strategy: options.strategy,
+            speculation,
         },
         wire,
     )
     .await?;
+    if let Some(dir) = &memory {
+        super::memory::remember(dir, &target.server, root, speculation, fetched.learnt);
+    }
     let mut tree = finish(
         &target.context,
         root,

@@ -64,6 +64,8 @@ pub struct FetchOptions {
     pub keep: Keep,
     /// How leaf kinds are fetched.
     pub strategy: plan::Strategy,
+    /// The Flux kinds the first round does not list cluster-wide.
+    pub speculation: plan::Speculation,
 }
 
 /// The encoding asked of the apiserver for LIST responses.
@@ -92,6 +94,8 @@ pub struct Stats {
     pub bytes: usize,
     /// Every request, in completion order.
     pub log: Vec<RequestLog>,
+    /// The Flux kinds the first round did not list cluster-wide.
+    pub speculation: plan::Speculation,
 }
 
 /// One request, for `-v`.
@@ -120,6 +124,9 @@ pub struct Fetched {
     pub warnings: Vec<String>,
     /// Counters.
     pub stats: Stats,
+    /// The first round's cluster-wide LISTs this root did without (the next fetch of it may
+    /// leave them out): left out and not needed after all, or cancelled before they answered.
+    pub learnt: plan::Speculation,
 }
 
 /// Fetches everything under `root` on one cluster.
@@ -174,6 +181,9 @@ async fn fetch_into(
         tasks: FuturesUnordered::new(),
         needed: 0,
         handles: Vec::new(),
+        speculative: Vec::new(),
+        cancelled: plan::Speculation::default(),
+        wanted: plan::Speculation::default(),
         waves: 0,
         helm_all_forbidden: false,
     };
@@ -182,6 +192,11 @@ async fn fetch_into(
         handle.abort();
     }
     let walked = result?;
+    let mut learnt = plan::Speculation::default();
+    for kind in Expandable::ALL {
+        let did_without = options.speculation.skips(kind) || engine.cancelled.skips(kind);
+        learnt.set(kind, fresh && did_without && !engine.wanted.skips(kind));
+    }
     let mut snapshot = engine.snapshot;
     let stats = Stats {
         requests: conn.requests.load(Ordering::Relaxed),
@@ -190,12 +205,14 @@ async fn fetch_into(
         objects: snapshot.objects(),
         bytes: conn.bytes.load(Ordering::Relaxed),
         log: conn.log.lock().map(|l| l.clone()).unwrap_or_default(),
+        speculation: options.speculation,
     };
     Ok(Fetched {
         walked,
         warnings: std::mem::take(&mut snapshot.warnings),
         snapshot,
         stats,
+        learnt,
     })
 }
 
@@ -256,6 +273,14 @@ struct Engine {
     /// Requests in flight that are not speculative.
     needed: usize,
     handles: Vec<tokio::task::AbortHandle>,
+    /// Speculative cluster-wide LISTs of Flux kinds still running: cancelled once the walk has
+    /// every Flux object it needs, so the apiserver stops encoding every inventory of the
+    /// cluster while it serves the leaves (in a big cluster that LIST is most of its work).
+    speculative: Vec<(GroupKind, tokio::task::AbortHandle)>,
+    /// Flux kinds whose speculative LIST was cancelled before it answered.
+    cancelled: plan::Speculation,
+    /// Flux kinds the walk asked for after the first round (the LIST would have been used).
+    wanted: plan::Speculation,
     /// The highest wave sent so far.
     waves: usize,
     helm_all_forbidden: bool,
@@ -265,7 +290,7 @@ impl Engine {
     async fn run(&mut self, fresh: bool) -> Result<Walked, TreeError> {
         if fresh {
             let expand = self.options.walk.max_depth != Some(0);
-            let first = plan::first_round(&mut self.snapshot, &self.root, expand);
+            let first = plan::first_round(&mut self.snapshot, &self.root, expand, self.options.speculation);
             self.spawn_all(first, 1);
         }
         // The latest wave answered since the last plan: what is planned from it goes in the next.
@@ -281,6 +306,9 @@ impl Engine {
                 }
                 RootState::Failed(f) => return Err(root_unreadable(&self.conn.target, &self.root, f)),
                 RootState::Found | RootState::Pending => {}
+            }
+            if walked.state == RootState::Found && !walked.needs.expanding {
+                self.cancel_speculative();
             }
             let jobs = plan::plan(
                 &mut self.snapshot,
@@ -344,11 +372,48 @@ impl Engine {
             if !speculative {
                 self.needed += 1;
                 self.waves = self.waves.max(wave);
+                let root = matches!(&job, Job::Get { name, namespace, .. }
+                    if *name == self.root.name && namespace.as_deref().unwrap_or_default() == self.root.namespace);
+                if let Job::Get { gk, .. } | Job::List { gk, .. } = &job
+                    && let Some(kind) = Expandable::of(&gk.group, &gk.kind)
+                    && !(root && *gk == self.root.group_kind())
+                {
+                    self.wanted.set(kind, true);
+                }
             }
+            let listed = match &job {
+                Job::List {
+                    gk,
+                    speculative: true,
+                    ..
+                } => Some(gk.clone()),
+                _ => None,
+            };
             let conn = self.conn.clone();
             let handle = tokio::spawn(async move { (wave, speculative, run(&conn, job).await) });
             self.handles.push(handle.abort_handle());
+            if let Some(gk) = listed {
+                self.speculative.push((gk, handle.abort_handle()));
+            }
             self.tasks.push(handle);
+        }
+    }
+
+    /// Cancels the speculative LISTs still running (the walk needs no Flux object it does not
+    /// have); a kind whose LIST is cancelled is planned like any other if the walk needs it later.
+    fn cancel_speculative(&mut self) {
+        for (gk, handle) in self.speculative.drain(..) {
+            if handle.is_finished() {
+                continue;
+            }
+            handle.abort();
+            if let Some(kind) = Expandable::of(&gk.group, &gk.kind) {
+                self.cancelled.set(kind, true);
+            }
+            let store = self.snapshot.kind_mut(&gk);
+            if store.coverage.all == Attempt::InFlight {
+                store.coverage.all = Attempt::NotTried;
+            }
         }
     }
 

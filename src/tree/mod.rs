@@ -27,6 +27,7 @@
 //! - [`snapshot`]: what has been fetched, reduced to what the tree shows, and which requests
 //!   settled what (*Missing* versus *Unknown* versus not fetched yet);
 //! - [`kinds`]: kinds resolved without discovery;
+//! - [`memory`]: which cluster-wide LISTs a root's first round did without, kept between runs;
 //! - [`helm`]: objects of a Helm release from its storage Secret (HelmReleases before Flux 2.8);
 //! - [`cluster`]: one cluster's tree, summary and warnings, as the command shows them;
 //! - [`render`]: tree, table, JSON and YAML, as strings.
@@ -78,6 +79,7 @@ pub mod drift;
 pub mod fetch;
 pub mod helm;
 pub mod kinds;
+pub mod memory;
 pub mod model;
 pub mod plan;
 pub mod proto;
@@ -214,6 +216,8 @@ pub struct TreeOptions {
     /// cluster without it, show the keos sync Kustomization `default` of that namespace instead
     /// (keos installs Flux outside git, so `default` is the whole cluster's root).
     pub keos_fallback: bool,
+    /// Keep what each fetch learns about its root's first round between runs ([`memory`]).
+    pub remember: bool,
 }
 
 /// The root `kubectl fleet tree` shows without an argument: what `flux bootstrap` and the d1
@@ -228,6 +232,7 @@ impl Default for TreeOptions {
             keep: Keep::default(),
             strategy: Strategy::Auto,
             keos_fallback: false,
+            remember: false,
         }
     }
 }

@@ -396,6 +396,7 @@ impl Live {
             concurrency: self.options.concurrency,
             keep: self.options.keep,
             strategy: self.options.strategy,
+            speculation: Default::default(),
         }
     }
 

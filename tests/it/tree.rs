@@ -1159,11 +1159,24 @@ async fn the_protobuf_wire_builds_the_same_tree_as_json() {
             proto_tree, json_tree,
             "{strategy:?}: protobuf builds another tree"
         );
+        // The leaves' bytes: the speculative LISTs of Flux kinds (JSON either way) are cancelled
+        // when the walk no longer needs them, so whether they count depends on timing.
+        let leaf_bytes = |stats: &tree::Stats| -> usize {
+            stats
+                .log
+                .iter()
+                .filter(|r| {
+                    let path = r.path.split('?').next().unwrap_or_default();
+                    path != "/apis" && !path.contains("fluxcd")
+                })
+                .map(|r| r.bytes)
+                .sum()
+        };
         assert!(
-            proto_stats.bytes < json_stats.bytes,
+            leaf_bytes(&proto_stats) < leaf_bytes(&json_stats),
             "{strategy:?}: protobuf {} bytes, JSON {}",
-            proto_stats.bytes,
-            json_stats.bytes
+            leaf_bytes(&proto_stats),
+            leaf_bytes(&json_stats)
         );
         let summary = &json_tree["clusters"][env.first()]["summary"];
         assert_eq!(summary["total"], 1 + 11 + 9 + 9 + 9 + 11, "{summary}");
@@ -1212,4 +1225,143 @@ async fn tree_json_wire(
     };
     let text = tree::render::json(std::slice::from_ref(&outcome)).expect("renders");
     (serde_json::from_str(&text).expect("JSON"), stats)
+}
+
+/// A Kustomization `name` applied by `owner` (its labels say so), listing `entries`.
+fn ks_owned(p: &str, name: &str, owner: &str, entries: Vec<String>) -> Value {
+    let mut ks = ks_with(p, name, entries);
+    ks["metadata"]["labels"] = owned_by("kustomize.toolkit.fluxcd.io", owner, p);
+    ks
+}
+
+/// The first round lists every Kustomization of the cluster ahead of need (a deep tree then
+/// costs two rounds); a root that did without that LIST is remembered, and its next tree leaves
+/// it out. Left out wrongly (the tree has grown deeper since), the walk asks for what it lacks
+/// and the memory is corrected; the tree is the same either way. The binary reads and writes the
+/// memory under `XDG_CACHE_HOME`.
+#[tokio::test]
+async fn a_root_remembers_the_lists_it_did_without_and_is_corrected_when_it_grows() {
+    use fleet::tree::{memory, model::Expandable, plan::Speculation};
+    let env = env();
+    let p = prefix();
+    let target = env.target(env.first()).await;
+    namespaces(&target, std::slice::from_ref(&p)).await;
+    let ks_id = |name: &str| format!("{p}_{name}_kustomize.toolkit.fluxcd.io_Kustomization");
+    let cm = |name: &str, owner: &str| {
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": name, "namespace": p, "labels": owned_by("kustomize.toolkit.fluxcd.io", owner, &p)}})
+    };
+    let cm_id = |name: &str| format!("{p}_{name}__ConfigMap");
+    // shallow: two Kustomizations under the root, ConfigMaps under them.
+    // deep: top → mid → low, ConfigMaps at every level.
+    let mut objects = Vec::new();
+    for (ks, owner) in [("s1", "shallow"), ("s2", "shallow"), ("low", "mid")] {
+        let names: Vec<String> = (0..3).map(|i| format!("{ks}-cm{i}")).collect();
+        objects.extend(names.iter().map(|n| cm(n, ks)));
+        objects.push(ks_owned(&p, ks, owner, names.iter().map(|n| cm_id(n)).collect()));
+    }
+    objects.push(cm("mid-cm", "mid"));
+    objects.push(ks_owned(&p, "mid", "top", vec![ks_id("low"), cm_id("mid-cm")]));
+    objects.push(ks_owned(&p, "top", "top", vec![ks_id("mid")]));
+    objects.push(ks_owned(&p, "shallow", "shallow", vec![ks_id("s1"), ks_id("s2")]));
+    apply_all(&target, objects).await;
+
+    let everything = {
+        let mut s = Speculation::default();
+        for kind in Expandable::ALL {
+            s.set(kind, true);
+        }
+        s
+    };
+    let fetch = |root: &'static str, speculation: Speculation| {
+        let target = target.clone();
+        let root = RootSpec::parse(&format!("ks/{root}"))
+            .expect("valid")
+            .object(Some(&p));
+        async move {
+            let options = TreeOptions::default();
+            let fetched = tree::fetch(
+                &target,
+                &root,
+                tree::FetchOptions {
+                    walk: options.walk,
+                    concurrency: options.concurrency,
+                    keep: options.keep,
+                    strategy: options.strategy,
+                    speculation,
+                },
+            )
+            .await
+            .expect("tree fetches");
+            let node = fetched.walked.root.clone().expect("root found");
+            (node, fetched)
+        }
+    };
+    let listed_all_kustomizations = |f: &tree::Fetched| {
+        f.stats
+            .log
+            .iter()
+            .any(|r| r.path.contains("/kustomizations?") && !r.path.contains("labelSelector"))
+    };
+
+    for root in ["shallow", "top"] {
+        let (reference, _) = fetch(root, Speculation::default()).await;
+        let (tree, fetched) = fetch(root, everything).await;
+        assert_eq!(
+            tree, reference,
+            "{root}: the same tree without the first round's LISTs"
+        );
+        assert!(
+            !listed_all_kustomizations(&fetched),
+            "{root}: {:?}",
+            fetched.stats.log
+        );
+        let learnt = fetched.learnt;
+        if root == "shallow" {
+            // Its Kustomizations came from the LIST by its own labels: nothing else was needed.
+            assert_eq!(learnt, everything, "{:?}", fetched.stats.log);
+            assert_eq!(fetched.stats.rounds, 2, "{:?}", fetched.stats);
+        } else {
+            // `low` is two levels down: asked for in a round of its own, and remembered.
+            assert!(
+                !learnt.skips(Expandable::Kustomization),
+                "{:?}",
+                fetched.stats.log
+            );
+            assert!(learnt.skips(Expandable::HelmRelease));
+            assert_eq!(fetched.stats.rounds, 3, "{:?}", fetched.stats);
+        }
+    }
+
+    // The binary: a remembered root leaves the LIST out (and says so with -v), and a wrong
+    // memory is corrected by the run that finds the tree deeper.
+    let cache = tempfile::tempdir().expect("tempdir");
+    let dir = cache.path().join("kubectl-fleet").join("tree-plan");
+    for root in ["shallow", "top"] {
+        let object = RootSpec::parse(&format!("ks/{root}"))
+            .expect("valid")
+            .object(Some(&p));
+        memory::remember(&dir, &target.server, &object, Speculation::default(), everything);
+        let run = tree_cmd(&target.context)
+            .args([&format!("ks/{root}"), "-n", &p, "-v"])
+            .env("XDG_CACHE_HOME", cache.path())
+            .run();
+        let out = run.ok();
+        assert!(out.contains(&format!("Kustomization/{p}/{root}")), "{out}");
+        assert!(
+            run.stderr
+                .contains("not listed cluster-wide ahead of need (an earlier run did without): Kustomization, HelmRelease, ResourceSet, FluxInstance"),
+            "{}",
+            run.stderr
+        );
+        assert!(
+            !run.stderr
+                .lines()
+                .any(|l| l.contains("/kustomizations?") && !l.contains("labelSelector")),
+            "{}",
+            run.stderr
+        );
+        let now = memory::recall(&dir, &target.server, &object);
+        assert_eq!(now.skips(Expandable::Kustomization), root == "shallow", "{root}");
+    }
 }

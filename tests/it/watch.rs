@@ -316,6 +316,7 @@ async fn an_expired_watch_is_listed_again() {
             concurrency: options.concurrency,
             keep: options.keep,
             strategy: options.strategy,
+            speculation: Default::default(),
         },
     )
     .await

@@ -182,6 +182,7 @@ pub async fn detect(target: &KubeTarget, survey: &Survey, options: &DriftOptions
                 concurrency: tree::fetch::DEFAULT_CONCURRENCY,
                 keep: Keep { drift: true },
                 strategy: Strategy::Auto,
+                speculation: Default::default(),
             },
         )
     }))

@@ -355,10 +355,15 @@ impl Cmd {
     /// One of our binaries, with the test kubeconfig, no colour and no ambient KUBECONFIG.
     pub fn fleet(name: &str) -> Self {
         let mut command = Command::new(bin(name));
+        // A cache of its own per run (the tree's plan memory): no run learns from another test's.
+        let cache = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join("xdg-cache")
+            .join(unique("c"));
         command
             .env_remove("KUBECONFIG")
             .env("NO_COLOR", "1")
-            .env("COLUMNS", "200");
+            .env("COLUMNS", "200")
+            .env("XDG_CACHE_HOME", cache);
         Cmd { command, stdin: None }
     }
 
