@@ -18,7 +18,11 @@
 #    in the tree, custom resource kinds, a ResourceSet, a FluxInstance, realistic status) and runs
 #    every tool on three roots — the whole cluster (ks/flux-system), a ~300-node subtree
 #    (ks/team-a), one HelmRelease (hr/hr00) — at loopback and each RTT, --runs times each after a
-#    warm-up (scripts/bench-tree/measure.py), with requests counted in the apiserver audit log;
+#    warm-up (scripts/bench-tree/measure.py), with requests counted in the apiserver audit log
+#    and the CPU each run caused in the apiserver, etcd and proxies (their idle rate subtracted;
+#    with the client's, over the cores, the "CPU floor" no run on this machine can beat); ours
+#    keeps its plan memory (src/tree/memory.rs) in a directory of its own per size, and the
+#    subtree is also measured as a first run (empty memory every run);
 # 4. measures the fleet view: 6 clusters (six more control planes, started after the single-cluster
 #    runs, each grown to --fleet-size objects, each behind its own 20 ms proxy) against one of them,
 #    with the CPU the control planes and proxies spend meanwhile: they share this machine's cores
@@ -102,7 +106,8 @@ for size in "${SIZE_LIST[@]}"; do
   log "measuring at $size objects (loopback and ${RTTS} ms RTT, $RUNS runs each; load $(cut -d' ' -f1 /proc/loadavg))"
   python3 "$HERE/measure.py" --fleet "$FLEET_BIN" --flux "$FLUX" --flux-operator "$FLUX_OPERATOR" \
     --kubeconfig "$STATE/kubeconfig" "${PROXY_ARGS[@]}" --context bench \
-    --audit-log "$STATE/logs/bench-audit.log" --runs "$RUNS" --objects "$size" --out "$RESULTS"
+    --audit-log "$STATE/logs/bench-audit.log" --runs "$RUNS" --objects "$size" --out "$RESULTS" \
+    --server-pids "$(awk '{print $1}' "$STATE/pids" | paste -sd,),$(IFS=,; echo "${PROXY_PIDS[*]}")"
 done
 
 if [ "$FLEET" = 1 ]; then

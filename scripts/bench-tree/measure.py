@@ -120,6 +120,7 @@ def measure(args):
     roots = [r for r in ROOTS if r in args.roots]
     # Our plan memory lives here for this size, not in the user's cache.
     memory = tempfile.mkdtemp(prefix="bench-tree-memory-")
+    server_pids = parse_pids(args.server_pids)
     with open(args.out, "a") as out:
         for root in roots:
             requests = {}
@@ -136,18 +137,24 @@ def measure(args):
                     if m:
                         requests["ours-rounds"] = int(m.group(2))
             for rtt, kubeconfig in conditions:
+                # Measured again before each case: after the cluster grew, the apiserver and etcd
+                # stay busy for a while (compaction, GC), and a stale rate would be subtracted
+                # from every later run.
+                rate = idle_rate(server_pids) if server_pids else 0.0
                 samples = {name: [] for name, _ in tools(args, root, kubeconfig)}
                 lines = {}
                 for i in range(args.runs + 1):
                     for name, cmd in tools(args, root, kubeconfig):
+                        server_before = cpu_seconds(server_pids)
                         elapsed, rss, cpu, code, stdout, err = run_rss(cmd, cache_env(name, memory))
+                        server = run_cpu(server_pids, rate, server_before, elapsed)
                         if code != 0:
                             print(f"{name} ({root}, {rtt} ms) failed with exit {code}:\n"
                                   f"{err.decode(errors='replace')[-2000:]}", file=sys.stderr)
                             sys.exit(1)
                         lines[name] = stdout.count(b"\n")
                         if i > 0:
-                            samples[name].append((elapsed, rss, cpu))
+                            samples[name].append((elapsed, rss, cpu, server))
                 load = os.getloadavg()[0]
                 for name, s in samples.items():
                     times = [x[0] for x in s]
@@ -158,6 +165,8 @@ def measure(args):
                         "rss_mib": max(x[1] for x in s), "cpu_ms": statistics.median(x[2] for x in s) * 1000,
                         "requests": requests.get(name), "rounds": requests.get("ours-rounds") if name == OURS else None,
                         "lines": lines[name], "load": load,
+                        "server_cpu_ms": statistics.median(x[3] for x in s) * 1000 if server_pids else None,
+                        "cores": os.cpu_count(),
                     }
                     out.write(json.dumps(record) + "\n")
                     out.flush()
@@ -212,8 +221,8 @@ def table(path):
     loopback = {(o, root): t[OURS]["median_ms"] for (o, root, rtt), t in cases.items() if rtt == 0 and OURS in t}
     print("| objects | root | RTT | ours | ours, first run | flux tree | flux-operator tree | ours vs flux "
           "| ours vs flux-operator | two-round limit | ours / limit | requests (ours, rounds / flux / f-o) "
-          "| peak RSS MiB (ours / flux / f-o) | ours CPU | load |")
-    print("|" + "---|" * 15)
+          "| peak RSS MiB (ours / flux / f-o) | ours CPU | server CPU (ours / f-o) | CPU floor | load |")
+    print("|" + "---|" * 17)
 
     def ratio(ours, other):
         if other is None:
@@ -232,12 +241,17 @@ def table(path):
         cell = lambda r: "n/a" if r is None else f"{r['median_ms']:.0f} ms"
         req = lambda r: "n/a" if r is None or r.get("requests") is None else str(r["requests"])
         rss = lambda r: "n/a" if r is None else f"{r['rss_mib']:.0f}"
+        server = lambda r: "n/a" if r is None or r.get("server_cpu_ms") is None else f"{r['server_cpu_ms']:.0f} ms"
+        # Client and apiserver share this machine's cores: no run here can be faster than this.
+        floor = lambda r: ("n/a" if r.get("server_cpu_ms") is None else
+                           f"{(r['cpu_ms'] + r['server_cpu_ms']) / r.get('cores', os.cpu_count()):.0f} ms")
         first = t.get(OURS_FIRST)
         print(f"| {objects:,} | {root} | {rtt} ms | {cell(ours)} | {'=' if first is None else cell(first)} "
               f"| {cell(flux)} | {cell(fo)} | {ratio(ours, flux)} "
               f"| {ratio(ours, fo)} | {limit:.0f} ms | {ours['median_ms'] / limit:.2f} "
               f"| {req(ours)} ({ours.get('rounds')}) / {req(flux)} / {req(fo)} "
-              f"| {rss(ours)} / {rss(flux)} / {rss(fo)} | {ours['cpu_ms']:.0f} ms | {ours['load']:.1f} |")
+              f"| {rss(ours)} / {rss(flux)} / {rss(fo)} | {ours['cpu_ms']:.0f} ms "
+              f"| {server(ours)} / {server(fo)} | {floor(ours)} | {ours['load']:.1f} |")
     if fleet_rows:
         print()
         print("| fleet view | objects per cluster | RTT | wall median | vs 1 cluster | client CPU "
@@ -277,7 +291,7 @@ def main():
     ap.add_argument("--roots", action="append", default=[])
     ap.add_argument("--out")
     ap.add_argument("--fleet-kubeconfig", help="measure the fleet view with contexts c0…c5 of this kubeconfig")
-    ap.add_argument("--server-pids", default="", help="fleet view: PIDs of the apiservers, etcds and proxies")
+    ap.add_argument("--server-pids", default="", help="PIDs of the apiservers, etcds and proxies, whose CPU each run causes is recorded")
     args = ap.parse_args()
     if args.table:
         table(args.table)
