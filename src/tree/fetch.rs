@@ -381,10 +381,14 @@ impl Engine {
                     self.wanted.set(kind, true);
                 }
             }
+            // The cluster-wide ones only: the LIST by the root's labels is small, and whether it
+            // answered before the cluster-wide one says nothing about what the tree needs.
             let listed = match &job {
                 Job::List {
                     gk,
                     speculative: true,
+                    selector: None,
+                    namespace: None,
                     ..
                 } => Some(gk.clone()),
                 _ => None,
