@@ -296,6 +296,23 @@ pub(crate) fn store_app(
     .ok("token set --github-app");
 }
 
+/// The Flux Secret holds the App form and nothing else: the four keys source-controller reads
+/// (no PAT pair left beside them).
+pub(crate) fn assert_app_form_keys(secret: &serde_json::Value, what: &str) {
+    let mut keys: Vec<&String> = secret["data"].as_object().expect("data").keys().collect();
+    keys.sort();
+    assert_eq!(
+        keys,
+        [
+            "githubAppBaseURL",
+            "githubAppID",
+            "githubAppInstallationID",
+            "githubAppPrivateKey"
+        ],
+        "{what}: the Secret holds the App form only"
+    );
+}
+
 /// No line of the App's key (`pem`), installation token `github` issued or other secret appears in
 /// any command output, file of the test's directory, log of the environment (controllers, git
 /// server) or the git server's list of valid installation tokens.
@@ -417,17 +434,7 @@ fn bootstrap_with_a_github_app_on_two_clusters() {
         });
         assert_eq!(repo_obj["spec"]["provider"], "github");
         let secret = env.get_json(ctx, &ns, "secret/flux-system");
-        let mut keys: Vec<&String> = secret["data"].as_object().expect("data").keys().collect();
-        keys.sort();
-        assert_eq!(
-            keys,
-            [
-                "githubAppBaseURL",
-                "githubAppID",
-                "githubAppInstallationID",
-                "githubAppPrivateKey"
-            ]
-        );
+        assert_app_form_keys(&secret, ctx);
     }
     // token set minted one; each cluster's source-controller at least one more, every JWT verified.
     let mints = github.mints();

@@ -872,17 +872,7 @@ fn keos_fleet_on_a_github_app_fetches_keos_fleet_and_the_domain_sources() {
     .ok("bootstrap (keos) with the App");
 
     let secret = env.get_json(CTX, NS, "secret/flux-system");
-    let mut keys: Vec<&String> = secret["data"].as_object().expect("data").keys().collect();
-    keys.sort();
-    assert_eq!(
-        keys,
-        [
-            "githubAppBaseURL",
-            "githubAppID",
-            "githubAppInstallationID",
-            "githubAppPrivateKey"
-        ]
-    );
+    app::assert_app_form_keys(&secret, CTX);
     assert_eq!(
         secret["metadata"]["annotations"][REPLICATE_TO], ".*",
         "still replicated"

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{
     Env,
-    app::{assert_no_secret_material, bare_repo, classic_fleet, store_app},
+    app::{assert_app_form_keys, assert_no_secret_material, bare_repo, classic_fleet, store_app},
     condition, eventually,
     github_api::FakeGithub,
     write,
@@ -173,18 +173,7 @@ fn a_fleet_moves_from_a_pat_to_a_github_app_and_survives_the_pat_revoked() {
         let obj = env.get_json(ctx, &ns, &source);
         assert_eq!(obj["spec"]["provider"], "github", "{ctx}");
         let secret = env.get_json(ctx, &ns, "secret/flux-system");
-        let mut keys: Vec<&String> = secret["data"].as_object().expect("data").keys().collect();
-        keys.sort();
-        assert_eq!(
-            keys,
-            [
-                "githubAppBaseURL",
-                "githubAppID",
-                "githubAppInstallationID",
-                "githubAppPrivateKey"
-            ],
-            "{ctx}: the PAT pair is gone"
-        );
+        assert_app_form_keys(&secret, ctx);
     }
     let minted = github.mints();
     assert!(
