@@ -51,7 +51,7 @@ pub async fn run(
         None if std::io::stdout().is_terminal() => LiveMode::Redraw,
         None => LiveMode::Append,
     };
-    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut interrupt = std::pin::pin!(crate::output::live::interrupted());
     let (tx, mut events) = mpsc::unbounded_channel();
     let mut tasks = Vec::new();
     let mut targets = HashMap::new();

@@ -71,7 +71,7 @@ pub async fn run(
         .collect();
     let single = targets.len() == 1;
     // Registered before anything is drawn, so Ctrl-C always ends the loop below.
-    let mut interrupt = std::pin::pin!(tokio::signal::ctrl_c());
+    let mut interrupt = std::pin::pin!(crate::output::live::interrupted());
     let (mut updates, _tasks) = watch_fleet(targets, root, options);
     let mut view: Option<LiveView> = None;
     let mut reported: HashSet<String> = HashSet::new();

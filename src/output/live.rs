@@ -16,6 +16,22 @@ use std::io::{self, Write};
 
 use crate::error::{Error, Result};
 
+/// Resolves on SIGINT (Ctrl-C), listened to from the call on: tokio installs its handler only
+/// when `ctrl_c()` is first polled, and a Ctrl-C before that (while the first view is computed, or
+/// while every turn of the loop found an update ready) killed the process instead of stopping the
+/// view and restoring the terminal. A handler that cannot be installed resolves at once, as
+/// `ctrl_c()` does.
+pub fn interrupted() -> impl std::future::Future<Output = ()> {
+    use futures::FutureExt;
+    let mut signal = Box::pin(tokio::signal::ctrl_c());
+    let done = signal.as_mut().now_or_never().is_some();
+    async move {
+        if !done {
+            let _ = signal.await;
+        }
+    }
+}
+
 /// Begin and end a synchronized update (terminals that do not know it ignore it).
 const SYNC_BEGIN: &str = "\x1b[?2026h";
 const SYNC_END: &str = "\x1b[?2026l";
