@@ -133,7 +133,7 @@ def measure(args):
                 time.sleep(1.0)
                 requests[name] = count_requests(args.audit_log, before)
                 if name == OURS:
-                    m = re.search(rb"(\d+) API requests in (\d+) rounds", err)
+                    m = re.search(rb"(\d+) API requests in (\d+) rounds?", err)
                     if m:
                         requests["ours-rounds"] = int(m.group(2))
             for rtt, kubeconfig in conditions:

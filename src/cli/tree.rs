@@ -338,10 +338,17 @@ fn report(printer: &Printer, outcomes: &[ClusterOutcome], format: TreeFormat, fl
                         kinds.join(", ")
                     ));
                 }
+                if tree.stats.ahead > 0 {
+                    printer.debug(&format!(
+                        "{prefix}{} leaf requests sent with the first round (remembered from the last tree of this root)",
+                        tree.stats.ahead
+                    ));
+                }
                 printer.debug(&format!(
-                    "{prefix}{} API requests in {} rounds, {} ms",
+                    "{prefix}{} API requests in {} round{}, {} ms",
                     tree.stats.requests,
                     tree.stats.rounds,
+                    if tree.stats.rounds == 1 { "" } else { "s" },
                     tree.stats.elapsed.as_millis()
                 ));
                 // With progress bars, each bar already ends on its cluster's summary.

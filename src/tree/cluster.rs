@@ -4,7 +4,7 @@
 
 use super::{
     TreeError, TreeOptions,
-    fetch::{FetchOptions, Stats, Wire, fetch_wire},
+    fetch::{FetchOptions, Stats, Wire, fetch_remembered, fetch_wire},
     model::{Expandable, Node, ObjRef, Summary},
 };
 use crate::{
@@ -137,25 +137,27 @@ async fn tree_under(
     wire: Wire,
 ) -> Result<ClusterTree, TreeError> {
     let memory = options.remember.then(super::memory::default_dir).flatten();
-    let speculation = memory
+    let recalled = memory
         .as_deref()
         .map(|dir| super::memory::recall(dir, &target.server, root))
         .unwrap_or_default();
-    let fetched = fetch_wire(
-        target,
-        root,
-        FetchOptions {
-            walk: options.walk,
-            concurrency: options.concurrency,
-            keep: options.keep,
-            strategy: options.strategy,
-            speculation,
-        },
-        wire,
-    )
-    .await?;
+    let fetch_options = FetchOptions {
+        walk: options.walk,
+        concurrency: options.concurrency,
+        keep: options.keep,
+        strategy: options.strategy,
+        speculation: recalled.speculation,
+    };
+    let fetched = match &memory {
+        Some(_) => fetch_remembered(target, root, fetch_options, wire, recalled.ahead.clone()).await?,
+        None => fetch_wire(target, root, fetch_options, wire).await?,
+    };
     if let Some(dir) = &memory {
-        super::memory::remember(dir, &target.server, root, speculation, fetched.learnt);
+        // A compact or depth-limited view fetches fewer leaves than the tree has: it keeps the
+        // leaf requests the last full view remembered.
+        let full = !options.walk.compact && options.walk.max_depth.is_none();
+        let plan = if full { &fetched.leaf_plan } else { &recalled.ahead };
+        super::memory::remember(dir, &target.server, root, &recalled, fetched.learnt, plan);
     }
     let mut tree = finish(
         &target.context,

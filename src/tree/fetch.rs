@@ -8,7 +8,8 @@
 //! waiting for a speculative LIST nothing needs any more. A tree of Flux objects of any depth
 //! costs two dependent round trips after the connection is up: the Flux objects (with discovery),
 //! then the leaves; a third only for legacy Helm releases (their storage Secret) and for objects
-//! a label-selected LIST did not return.
+//! a label-selected LIST did not return. With the plan memory ([`fetch_remembered`]), the leaf
+//! requests of the root's last tree go out with the first round, and an unchanged tree costs one.
 //!
 //! Each request runs on its own task, so responses are decoded in parallel as they stream in
 //! ([`super::decode`] for JSON, [`super::proto`] for the protobuf LISTs of built-in kinds), off
@@ -96,6 +97,8 @@ pub struct Stats {
     pub log: Vec<RequestLog>,
     /// The Flux kinds the first round did not list cluster-wide.
     pub speculation: plan::Speculation,
+    /// Leaf requests sent with the first round from the plan memory.
+    pub ahead: usize,
 }
 
 /// One request, for `-v`.
@@ -127,11 +130,14 @@ pub struct Fetched {
     /// The first round's cluster-wide LISTs this root did without (the next fetch of it may
     /// leave them out): left out and not needed after all, or cancelled before they answered.
     pub learnt: plan::Speculation,
+    /// The leaf requests a fetch without memory would send for this tree (only when asked for:
+    /// what the plan memory keeps for the next fetch of the root).
+    pub leaf_plan: Vec<Job>,
 }
 
 /// Fetches everything under `root` on one cluster.
 pub async fn fetch(target: &KubeTarget, root: &ObjRef, options: FetchOptions) -> Result<Fetched, TreeError> {
-    fetch_into(target, root, options, None, Wire::Auto).await
+    fetch_into(target, root, options, Start::default(), Wire::Auto).await
 }
 
 /// [`fetch`] with LIST responses in the given encoding.
@@ -141,7 +147,36 @@ pub async fn fetch_wire(
     options: FetchOptions,
     wire: Wire,
 ) -> Result<Fetched, TreeError> {
-    fetch_into(target, root, options, None, wire).await
+    fetch_into(target, root, options, Start::default(), wire).await
+}
+
+/// [`fetch_wire`] with what the plan memory recalled of the root's last fetch: `ahead`, its
+/// leaf requests, sent in the first round (see [`plan::ahead_round`]). The result carries this
+/// fetch's [`Fetched::leaf_plan`] for the memory.
+pub async fn fetch_remembered(
+    target: &KubeTarget,
+    root: &ObjRef,
+    options: FetchOptions,
+    wire: Wire,
+    ahead: Vec<Job>,
+) -> Result<Fetched, TreeError> {
+    let start = Start {
+        from: None,
+        ahead,
+        learn: true,
+    };
+    fetch_into(target, root, options, start, wire).await
+}
+
+/// Where a fetch starts.
+#[derive(Default)]
+struct Start {
+    /// A snapshot to complete (a refetch), else a first round is sent.
+    from: Option<Snapshot>,
+    /// Leaf requests sent ahead of need with the first round.
+    ahead: Vec<Job>,
+    /// Whether to work out the leaf plan of the tree for the memory.
+    learn: bool,
 }
 
 /// Completes `snapshot` (kept up to date by a watcher, see [`super::watch`]) with what the walk
@@ -152,17 +187,21 @@ pub async fn refetch(
     options: FetchOptions,
     snapshot: Snapshot,
 ) -> Result<Fetched, TreeError> {
-    fetch_into(target, root, options, Some(snapshot), Wire::Auto).await
+    let start = Start {
+        from: Some(snapshot),
+        ..Start::default()
+    };
+    fetch_into(target, root, options, start, Wire::Auto).await
 }
 
 async fn fetch_into(
     target: &KubeTarget,
     root: &ObjRef,
     options: FetchOptions,
-    from: Option<Snapshot>,
+    start: Start,
     wire: Wire,
 ) -> Result<Fetched, TreeError> {
-    let fresh = from.is_none();
+    let fresh = start.from.is_none();
     let conn = Arc::new(Conn {
         target: target.clone(),
         start: Instant::now(),
@@ -177,7 +216,7 @@ async fn fetch_into(
         conn: conn.clone(),
         root: root.clone(),
         options,
-        snapshot: from.unwrap_or_default(),
+        snapshot: start.from.unwrap_or_default(),
         tasks: FuturesUnordered::new(),
         needed: 0,
         handles: Vec::new(),
@@ -186,10 +225,17 @@ async fn fetch_into(
         wanted: plan::Speculation::default(),
         waves: 0,
         helm_all_forbidden: false,
+        ahead: Vec::new(),
+        ahead_sent: 0,
     };
-    let result = engine.run(fresh).await;
+    let result = engine.run(fresh, start.ahead).await;
     for handle in &engine.handles {
         handle.abort();
+    }
+    // What was sent ahead of need and not answered is as if never sent (a watcher completes this
+    // snapshot later).
+    for mark in std::mem::take(&mut engine.ahead) {
+        mark.set(&mut engine.snapshot, None);
     }
     let walked = result?;
     let mut learnt = plan::Speculation::default();
@@ -198,6 +244,18 @@ async fn fetch_into(
         learnt.set(kind, fresh && did_without && !engine.wanted.skips(kind));
     }
     let mut snapshot = engine.snapshot;
+    let full_view = !options.walk.compact && options.walk.max_depth.is_none();
+    let leaf_plan = if fresh && start.learn && full_view {
+        plan::leaf_plan(
+            &mut snapshot,
+            root,
+            options.walk,
+            &target.context,
+            options.strategy,
+        )
+    } else {
+        Vec::new()
+    };
     let stats = Stats {
         requests: conn.requests.load(Ordering::Relaxed),
         rounds: engine.waves,
@@ -206,6 +264,7 @@ async fn fetch_into(
         bytes: conn.bytes.load(Ordering::Relaxed),
         log: conn.log.lock().map(|l| l.clone()).unwrap_or_default(),
         speculation: options.speculation,
+        ahead: engine.ahead_sent,
     };
     Ok(Fetched {
         walked,
@@ -213,6 +272,7 @@ async fn fetch_into(
         snapshot,
         stats,
         learnt,
+        leaf_plan,
     })
 }
 
@@ -284,14 +344,25 @@ struct Engine {
     /// The highest wave sent so far.
     waves: usize,
     helm_all_forbidden: bool,
+    /// Leaf requests sent ahead of need from the plan memory, not answered yet.
+    ahead: Vec<plan::Mark>,
+    /// How many were sent.
+    ahead_sent: usize,
 }
 
 impl Engine {
-    async fn run(&mut self, fresh: bool) -> Result<Walked, TreeError> {
+    async fn run(&mut self, fresh: bool, ahead: Vec<Job>) -> Result<Walked, TreeError> {
         if fresh {
             let expand = self.options.walk.max_depth != Some(0);
             let first = plan::first_round(&mut self.snapshot, &self.root, expand, self.options.speculation);
             self.spawn_all(first, 1);
+            // The compact view and a depth-limited walk need fewer leaves than the memory names.
+            if expand && !self.options.walk.compact && self.options.walk.max_depth.is_none() {
+                let ahead = plan::ahead_round(&mut self.snapshot, ahead);
+                self.ahead = ahead.iter().filter_map(Job::mark).collect();
+                self.ahead_sent = ahead.len();
+                self.spawn_all(ahead, 1);
+            }
         }
         // The latest wave answered since the last plan: what is planned from it goes in the next.
         let mut answered = 0;
@@ -346,6 +417,9 @@ impl Engine {
                     answered = answered.max(wave);
                     if !speculative {
                         self.needed -= 1;
+                    } else if self.forget_ahead(&output) {
+                        dirty = true;
+                        continue;
                     }
                     dirty |= self.record(output)?;
                 }
@@ -419,6 +493,42 @@ impl Engine {
                 store.coverage.all = Attempt::NotTried;
             }
         }
+    }
+
+    /// For a response to a request sent ahead of need: no longer awaited; when it failed, as if
+    /// never sent (returns true), so that its objects are planned like any other: the memory may
+    /// be stale (a kind no longer served, RBAC changed), and its failure is not the tree's.
+    fn forget_ahead(&mut self, output: &Output) -> bool {
+        let (mark, failed) = match output {
+            Output::Get {
+                gk,
+                namespace,
+                name,
+                result,
+            } => (
+                plan::Mark::Object(gk.clone(), namespace.clone(), name.clone()),
+                result.is_err(),
+            ),
+            Output::List {
+                gk,
+                namespace,
+                selector,
+                result,
+                ..
+            } => (
+                plan::Mark::of_list(gk, namespace.as_deref(), selector.as_ref()),
+                result.is_err(),
+            ),
+            _ => return false,
+        };
+        let Some(i) = self.ahead.iter().position(|m| *m == mark) else {
+            return false;
+        };
+        self.ahead.swap_remove(i);
+        if failed {
+            mark.set(&mut self.snapshot, None);
+        }
+        failed
     }
 
     /// Records a response in the snapshot; returns whether it may change what the walk needs.
@@ -623,6 +733,7 @@ async fn run(conn: &Conn, job: Job) -> Output {
             namespace,
             name,
             metadata_only,
+            ahead: _,
         } => {
             let result = conn
                 .get(&gk, &resource, namespace.as_deref(), &name, metadata_only)

@@ -90,7 +90,7 @@ pub mod watch;
 
 pub use cluster::{ClusterOutcome, ClusterTree, tree_cluster, tree_cluster_wire, tree_fleet};
 pub use decode::Keep;
-pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, Wire, error_chain, fetch};
+pub use fetch::{FetchOptions, Fetched, RequestLog, Stats, Wire, error_chain, fetch, fetch_remembered};
 pub use model::{Expandable, GroupKind, Node, ObjRef, Status, Summary};
 pub use plan::Strategy;
 pub use walk::WalkOptions;

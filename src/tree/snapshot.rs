@@ -557,6 +557,47 @@ impl Snapshot {
         self.helm.get(key).unwrap_or(&NOT_TRIED)
     }
 
+    /// Runs `f` on this snapshot with the leaf kinds' objects and requests set aside (their
+    /// resource, scope, and what RBAC forbade stay), then puts them back: the walk of the Flux
+    /// objects alone then asks for every leaf, as a first fetch would (see
+    /// [`super::plan::leaf_plan`]).
+    pub fn without_leaves<R>(&mut self, f: impl FnOnce(&mut Snapshot) -> R) -> R {
+        let mut kept = Vec::new();
+        for (gk, store) in &mut self.kinds {
+            if Expandable::of(&gk.group, &gk.kind).is_some() {
+                continue;
+            }
+            let forbidden =
+                |a: &Attempt| matches!(a, Attempt::Failed(f) if f.reason == FailReason::Forbidden);
+            let bare = KindStore {
+                resource: store.resource.clone(),
+                namespaced: store.namespaced,
+                unresolvable: store.unresolvable.clone(),
+                coverage: Coverage {
+                    all: if forbidden(&store.coverage.all) {
+                        store.coverage.all.clone()
+                    } else {
+                        Attempt::NotTried
+                    },
+                    labels_forbidden: store.coverage.labels_forbidden,
+                    ..Coverage::default()
+                },
+                ..KindStore::default()
+            };
+            kept.push((gk.clone(), std::mem::replace(store, bare)));
+        }
+        let kinds = self.kinds.len();
+        let result = f(self);
+        // Kinds the plan met for the first time are dropped with the rest of its marks.
+        self.kinds.truncate(kinds);
+        for (gk, store) in kept {
+            if let Some((_, slot)) = self.kinds.iter_mut().find(|(k, _)| *k == gk) {
+                *slot = store;
+            }
+        }
+        result
+    }
+
     /// Objects kept, over every kind.
     pub fn objects(&self) -> usize {
         self.kinds.iter().map(|(_, s)| s.len()).sum()

@@ -1351,7 +1351,14 @@ async fn a_root_remembers_the_lists_it_did_without_and_is_corrected_when_it_grow
         let object = RootSpec::parse(&format!("ks/{root}"))
             .expect("valid")
             .object(Some(&p));
-        memory::remember(&dir, &target.server, &object, Speculation::default(), everything);
+        memory::remember(
+            &dir,
+            &target.server,
+            &object,
+            &memory::Recalled::default(),
+            everything,
+            &[],
+        );
         let run = tree_cmd(&target.context)
             .args([&format!("ks/{root}"), "-n", &p, "-v"])
             .env("XDG_CACHE_HOME", cache.path())
@@ -1371,7 +1378,226 @@ async fn a_root_remembers_the_lists_it_did_without_and_is_corrected_when_it_grow
             "{}",
             run.stderr
         );
-        let now = memory::recall(&dir, &target.server, &object);
+        let now = memory::recall(&dir, &target.server, &object).speculation;
         assert_eq!(now.skips(Expandable::Kustomization), root == "shallow", "{root}");
     }
+}
+
+/// The requests of a plan, as comparable text (what, where, which owners), sorted.
+fn plan_shape(jobs: &[tree::plan::Job]) -> Vec<String> {
+    use tree::plan::Job;
+    let mut shape: Vec<String> = jobs
+        .iter()
+        .map(|job| match job {
+            Job::Get {
+                gk, namespace, name, ..
+            } => format!(
+                "GET {} {}/{name}",
+                gk.display(),
+                namespace.as_deref().unwrap_or("")
+            ),
+            Job::List {
+                gk,
+                namespace,
+                selector,
+                ..
+            } => format!(
+                "LIST {} {} {:?}",
+                gk.display(),
+                namespace.as_deref().unwrap_or("*"),
+                selector.as_ref().map(|s| s.to_query())
+            ),
+            other => format!("{other:?}"),
+        })
+        .collect();
+    shape.sort();
+    shape
+}
+
+/// A root's leaf requests are remembered and sent with its next first round: the tree is the
+/// same, and no leaf is asked for after the first round (the unlabelled and the missing objects'
+/// GETs, which a first fetch sends only after the label-selected LISTs, included). A stale
+/// memory (an object gone, one added, a request for a kind no longer served) builds the same
+/// tree as no memory, and is corrected to what no memory would plan. The binary keeps it under
+/// `XDG_CACHE_HOME` and builds the same tree from it.
+#[tokio::test]
+async fn a_root_sends_its_last_leaf_requests_with_the_first_round() {
+    use fleet::tree::plan::Job;
+    let env = env();
+    let p = prefix();
+    let admin = env.target(env.first()).await;
+    strategy_fixture(&admin, &p).await;
+    let target = multiplexed(&env.kubeconfig, env.first()).await;
+    let root = RootSpec::parse("ks/root").expect("valid").object(Some(&p));
+    let fetch = |ahead: Vec<Job>| {
+        let target = target.clone();
+        let root = root.clone();
+        async move {
+            let options = TreeOptions::default();
+            let fetch_options = tree::FetchOptions {
+                walk: options.walk,
+                concurrency: options.concurrency,
+                keep: options.keep,
+                strategy: options.strategy,
+                speculation: Default::default(),
+            };
+            let fetched = tree::fetch_remembered(&target, &root, fetch_options, tree::Wire::Auto, ahead)
+                .await
+                .expect("tree fetches");
+            let node = fetched.walked.root.clone().expect("root found");
+            (node, fetched)
+        }
+    };
+    let leaf_requests = |f: &tree::Fetched| {
+        f.stats
+            .log
+            .iter()
+            .filter(|r| {
+                ["/configmaps", "/deployments", "/secrets"]
+                    .iter()
+                    .any(|k| r.path.contains(k))
+            })
+            .count()
+    };
+
+    let (reference, first) = fetch(Vec::new()).await;
+    let plan = first.leaf_plan.clone();
+    let shape = plan_shape(&plan);
+    // Label-selected LISTs (the ConfigMaps in each of their two namespaces, the Deployments, the
+    // HelmRelease's Secrets), and the GETs a first fetch needed after them.
+    for expected in [
+        format!("GET ConfigMap {p}-b/cfg-unlabelled"),
+        format!("GET ConfigMap {p}-a/cfg-gone"),
+        format!("GET Secret {p}-a/web-secret-7"),
+    ] {
+        assert!(shape.contains(&expected), "{expected} not in {shape:#?}");
+    }
+    assert!(
+        shape.iter().filter(|s| s.starts_with("LIST")).count() >= 3,
+        "{shape:#?}"
+    );
+    assert!(first.stats.rounds >= 3, "{:?}", first.stats);
+
+    let (tree, second) = fetch(plan.clone()).await;
+    assert_eq!(tree, reference, "the same tree from the memory");
+    assert_eq!(
+        leaf_requests(&second),
+        plan.len(),
+        "no leaf asked for beyond the memory: {:#?}",
+        second.stats.log
+    );
+    // The root's GET, and at most a GET racing a speculative LIST of Flux objects.
+    assert!(second.stats.rounds <= 2, "{:?}", second.stats);
+    assert_eq!(plan_shape(&second.leaf_plan), shape, "the memory is stable");
+
+    // Stale: cfg-3 gone, cfg-new added to the root's inventory, and a remembered request for a
+    // kind that is no longer served.
+    env.kubectl(
+        env.first(),
+        &[
+            "delete",
+            "configmap",
+            "cfg-3",
+            "-n",
+            &format!("{p}-b"),
+            "--wait=true",
+        ],
+    );
+    let root_ks: Value = serde_json::from_str(&env.kubectl(
+        env.first(),
+        &["get", "kustomization", "root", "-n", &p, "-o", "json"],
+    ))
+    .expect("JSON");
+    let mut ids: Vec<String> = root_ks["status"]["inventory"]["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .filter_map(|e| e["id"].as_str().map(str::to_string))
+        .collect();
+    ids.push(format!("{p}-a_cfg-new__ConfigMap"));
+    apply(
+        &admin,
+        json!({"apiVersion": "v1", "kind": "ConfigMap",
+               "metadata": {"name": "cfg-new", "namespace": format!("{p}-a"),
+                            "labels": owned_by("kustomize.toolkit.fluxcd.io", "root", &p)}}),
+    )
+    .await;
+    apply(&admin, ks_with(&p, "root", ids)).await;
+    let mut stale = plan.clone();
+    stale.push(Job::List {
+        gk: tree::GroupKind::new("gone.example.com", "Widget"),
+        resource: kube::api::ApiResource {
+            group: "gone.example.com".into(),
+            version: "v1".into(),
+            api_version: "gone.example.com/v1".into(),
+            kind: "Widget".into(),
+            plural: "widgets".into(),
+        },
+        namespace: None,
+        selector: None,
+        metadata_only: false,
+        wanted: Vec::new(),
+        speculative: true,
+    });
+    let (fresh_tree, fresh) = fetch(Vec::new()).await;
+    let (stale_tree, corrected) = fetch(stale).await;
+    assert_eq!(
+        stale_tree, fresh_tree,
+        "a stale memory builds the tree no memory builds"
+    );
+    let text = format!("{stale_tree:?}");
+    assert!(text.contains("cfg-new"), "{text}");
+    assert_eq!(plan_shape(&corrected.leaf_plan), plan_shape(&fresh.leaf_plan));
+    assert!(
+        !plan_shape(&corrected.leaf_plan)
+            .iter()
+            .any(|s| s.contains("Widget")),
+        "{:#?}",
+        corrected.leaf_plan
+    );
+    assert!(corrected.warnings.is_empty(), "{:?}", corrected.warnings);
+
+    // The binary: the second run reads what the first wrote and prints the same tree.
+    let cache = tempfile::tempdir().expect("tempdir");
+    let run = || {
+        tree_cmd(&target.context)
+            .args(["ks/root", "-n", &p, "-o", "json", "-v"])
+            .env("XDG_CACHE_HOME", cache.path())
+            .run()
+    };
+    let one = run();
+    let two = run();
+    assert_eq!(two.ok(), one.ok());
+    let files: Vec<_> = std::fs::read_dir(cache.path().join("kubectl-fleet").join("tree-plan"))
+        .expect("memory written")
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let file = files[0].as_ref().expect("entry").path();
+    let remembered = std::fs::read_to_string(&file).expect("memory reads");
+    // A compact view fetches no leaf: it keeps what the full view remembered.
+    tree_cmd(&target.context)
+        .args(["ks/root", "-n", &p, "--compact"])
+        .env("XDG_CACHE_HOME", cache.path())
+        .run()
+        .ok();
+    assert_eq!(std::fs::read_to_string(&file).expect("memory reads"), remembered);
+    let leaf_lines = |stderr: &str| {
+        stderr
+            .lines()
+            .filter(|l| {
+                ["/configmaps", "/deployments", "/secrets"]
+                    .iter()
+                    .any(|k| l.contains(k))
+            })
+            .count()
+    };
+    assert_eq!(leaf_lines(&two.stderr), leaf_lines(&one.stderr), "{}", two.stderr);
+    let ahead = "leaf requests sent with the first round (remembered from the last tree of this root)";
+    assert!(!one.stderr.contains(ahead), "{}", one.stderr);
+    assert!(
+        two.stderr
+            .contains(&format!("{} {ahead}", leaf_lines(&one.stderr))),
+        "{}",
+        two.stderr
+    );
 }
