@@ -434,15 +434,18 @@ mod tests {
         let written_at = std::fs::metadata(&path)
             .and_then(|m| m.modified())
             .expect("mtime");
+        let keep = |jobs: &[Job]| {
+            remember(
+                dir.path(),
+                "s",
+                &root("apps"),
+                &recalled,
+                Speculation::default(),
+                jobs,
+            );
+        };
         std::thread::sleep(std::time::Duration::from_millis(20));
-        remember(
-            dir.path(),
-            "s",
-            &root("apps"),
-            &recalled,
-            Speculation::default(),
-            &plan,
-        );
+        keep(&plan);
         assert_eq!(
             std::fs::metadata(&path)
                 .and_then(|m| m.modified())
@@ -451,14 +454,7 @@ mod tests {
         );
         // Too long a plan is not kept.
         let long: Vec<Job> = (0..=AHEAD_MAX).map(|_| plan[0].clone()).collect();
-        remember(
-            dir.path(),
-            "s",
-            &root("apps"),
-            &recalled,
-            Speculation::default(),
-            &long,
-        );
+        keep(&long);
         assert!(recall(dir.path(), "s", &root("apps")).ahead.is_empty());
     }
 
