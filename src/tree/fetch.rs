@@ -234,7 +234,7 @@ async fn fetch_into(
     }
     // What was sent ahead of need and not answered is as if never sent (a watcher completes this
     // snapshot later).
-    for mark in std::mem::take(&mut engine.ahead) {
+    for (mark, _) in std::mem::take(&mut engine.ahead) {
         mark.set(&mut engine.snapshot, None);
     }
     let walked = result?;
@@ -345,7 +345,7 @@ struct Engine {
     waves: usize,
     helm_all_forbidden: bool,
     /// Leaf requests sent ahead of need from the plan memory, not answered yet.
-    ahead: Vec<plan::Mark>,
+    ahead: Vec<(plan::Mark, ApiResource)>,
     /// How many were sent.
     ahead_sent: usize,
 }
@@ -359,7 +359,10 @@ impl Engine {
             // The compact view and a depth-limited walk need fewer leaves than the memory names.
             if expand && !self.options.walk.compact && self.options.walk.max_depth.is_none() {
                 let ahead = plan::ahead_round(&mut self.snapshot, ahead);
-                self.ahead = ahead.iter().filter_map(Job::mark).collect();
+                self.ahead = ahead
+                    .iter()
+                    .filter_map(|job| Some((job.mark()?, job.resource()?.clone())))
+                    .collect();
                 self.ahead_sent = ahead.len();
                 self.spawn_all(ahead, 1);
             }
@@ -521,12 +524,19 @@ impl Engine {
             ),
             _ => return false,
         };
-        let Some(i) = self.ahead.iter().position(|m| *m == mark) else {
+        let Some(i) = self.ahead.iter().position(|(m, _)| *m == mark) else {
             return false;
         };
-        self.ahead.swap_remove(i);
+        let (_, resource) = self.ahead.swap_remove(i);
         if failed {
             mark.set(&mut self.snapshot, None);
+        } else {
+            // A custom resource kind the answer proved served: the plan of what the memory did
+            // not cover, and the memory's next plan, need not wait for discovery.
+            self.snapshot
+                .kind_mut(mark.kind())
+                .resource
+                .get_or_insert(resource);
         }
         failed
     }

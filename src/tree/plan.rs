@@ -287,6 +287,14 @@ impl Job {
         }
     }
 
+    /// The API resource a GET or LIST asks.
+    pub fn resource(&self) -> Option<&ApiResource> {
+        match self {
+            Job::Get { resource, .. } | Job::List { resource, .. } => Some(resource),
+            _ => None,
+        }
+    }
+
     /// What the job marks in flight in the snapshot (GETs and LISTs).
     pub fn mark(&self) -> Option<Mark> {
         match self {
