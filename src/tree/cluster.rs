@@ -4,7 +4,7 @@
 
 use super::{
     TreeError, TreeOptions,
-    fetch::{FetchOptions, Stats, Wire, fetch_remembered, fetch_wire},
+    fetch::{Stats, Wire, fetch_remembered, fetch_wire},
     model::{Expandable, Node, ObjRef, Summary},
 };
 use crate::{
@@ -141,13 +141,7 @@ async fn tree_under(
         .as_deref()
         .map(|dir| super::memory::recall(dir, &target.server, root))
         .unwrap_or_default();
-    let fetch_options = FetchOptions {
-        walk: options.walk,
-        concurrency: options.concurrency,
-        keep: options.keep,
-        strategy: options.strategy,
-        speculation: recalled.speculation,
-    };
+    let fetch_options = options.fetch_options(recalled.speculation);
     let fetched = match &memory {
         Some(_) => fetch_remembered(target, root, fetch_options, wire, recalled.ahead.clone()).await?,
         None => fetch_wire(target, root, fetch_options, wire).await?,

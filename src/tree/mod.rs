@@ -220,6 +220,19 @@ pub struct TreeOptions {
     pub remember: bool,
 }
 
+impl TreeOptions {
+    /// The options of one cluster's fetch, with the Flux LISTs its first round leaves out.
+    pub fn fetch_options(&self, speculation: plan::Speculation) -> FetchOptions {
+        FetchOptions {
+            walk: self.walk,
+            concurrency: self.concurrency,
+            keep: self.keep,
+            strategy: self.strategy,
+            speculation,
+        }
+    }
+}
+
 /// The root `kubectl fleet tree` shows without an argument: what `flux bootstrap` and the d1
 /// FluxInstance sync.
 pub const DEFAULT_ROOT: &str = "Kustomization/flux-system/flux-system";

@@ -391,13 +391,7 @@ impl Live {
     }
 
     fn fetch_options(&self) -> FetchOptions {
-        FetchOptions {
-            walk: self.options.walk,
-            concurrency: self.options.concurrency,
-            keep: self.options.keep,
-            strategy: self.options.strategy,
-            speculation: Default::default(),
-        }
+        self.options.fetch_options(Default::default())
     }
 
     /// The tree now: a walk of the snapshot, fetching first only what it does not settle.

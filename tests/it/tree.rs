@@ -1279,20 +1279,9 @@ async fn a_root_remembers_the_lists_it_did_without_and_is_corrected_when_it_grow
             .expect("valid")
             .object(Some(&p));
         async move {
-            let options = TreeOptions::default();
-            let fetched = tree::fetch(
-                &target,
-                &root,
-                tree::FetchOptions {
-                    walk: options.walk,
-                    concurrency: options.concurrency,
-                    keep: options.keep,
-                    strategy: options.strategy,
-                    speculation,
-                },
-            )
-            .await
-            .expect("tree fetches");
+            let fetched = tree::fetch(&target, &root, TreeOptions::default().fetch_options(speculation))
+                .await
+                .expect("tree fetches");
             let node = fetched.walked.root.clone().expect("root found");
             (node, fetched)
         }
@@ -1383,6 +1372,13 @@ async fn a_root_remembers_the_lists_it_did_without_and_is_corrected_when_it_grow
     }
 }
 
+/// Whether a request (path or `-v` line) reads a leaf kind of the strategy fixture.
+fn leaf_path(path: &str) -> bool {
+    ["/configmaps", "/deployments", "/secrets"]
+        .iter()
+        .any(|k| path.contains(k))
+}
+
 /// The requests of a plan, as comparable text (what, where, which owners), sorted.
 fn plan_shape(jobs: &[tree::plan::Job]) -> Vec<String> {
     use tree::plan::Job;
@@ -1433,32 +1429,15 @@ async fn a_root_sends_its_last_leaf_requests_with_the_first_round() {
         let target = target.clone();
         let root = root.clone();
         async move {
-            let options = TreeOptions::default();
-            let fetch_options = tree::FetchOptions {
-                walk: options.walk,
-                concurrency: options.concurrency,
-                keep: options.keep,
-                strategy: options.strategy,
-                speculation: Default::default(),
-            };
-            let fetched = tree::fetch_remembered(&target, &root, fetch_options, tree::Wire::Auto, ahead)
+            let options = TreeOptions::default().fetch_options(Default::default());
+            let fetched = tree::fetch_remembered(&target, &root, options, tree::Wire::Auto, ahead)
                 .await
                 .expect("tree fetches");
             let node = fetched.walked.root.clone().expect("root found");
             (node, fetched)
         }
     };
-    let leaf_requests = |f: &tree::Fetched| {
-        f.stats
-            .log
-            .iter()
-            .filter(|r| {
-                ["/configmaps", "/deployments", "/secrets"]
-                    .iter()
-                    .any(|k| r.path.contains(k))
-            })
-            .count()
-    };
+    let leaf_requests = |f: &tree::Fetched| f.stats.log.iter().filter(|r| leaf_path(&r.path)).count();
 
     let (reference, first) = fetch(Vec::new()).await;
     let plan = first.leaf_plan.clone();
@@ -1581,16 +1560,7 @@ async fn a_root_sends_its_last_leaf_requests_with_the_first_round() {
         .run()
         .ok();
     assert_eq!(std::fs::read_to_string(&file).expect("memory reads"), remembered);
-    let leaf_lines = |stderr: &str| {
-        stderr
-            .lines()
-            .filter(|l| {
-                ["/configmaps", "/deployments", "/secrets"]
-                    .iter()
-                    .any(|k| l.contains(k))
-            })
-            .count()
-    };
+    let leaf_lines = |stderr: &str| stderr.lines().filter(|l| leaf_path(l)).count();
     assert_eq!(leaf_lines(&two.stderr), leaf_lines(&one.stderr), "{}", two.stderr);
     let ahead = "leaf requests sent with the first round (remembered from the last tree of this root)";
     assert!(!one.stderr.contains(ahead), "{}", one.stderr);
