@@ -128,7 +128,8 @@ pub struct Fetched {
     /// Counters.
     pub stats: Stats,
     /// The first round's cluster-wide LISTs this root did without (the next fetch of it may
-    /// leave them out): left out and not needed after all, or cancelled before they answered.
+    /// leave them out): of kinds the tree does not hold, or left out or cancelled before they
+    /// answered and not needed after all.
     pub learnt: plan::Speculation,
     /// The leaf requests a fetch without memory would send for this tree (only when asked for:
     /// what the plan memory keeps for the next fetch of the root).
@@ -238,9 +239,19 @@ async fn fetch_into(
         mark.set(&mut engine.snapshot, None);
     }
     let walked = result?;
+    // A kind with no object under the root in a view that shows every Flux object did without its
+    // LIST whether or not the LIST answered first (learnt in one run, not at the mercy of the
+    // race); a kind the tree holds did without it only when it was left out or cancelled and the
+    // walk never asked for it.
+    let absent = if options.walk.max_depth.is_none() {
+        absent_kinds(&walked)
+    } else {
+        plan::Speculation::default()
+    };
     let mut learnt = plan::Speculation::default();
     for kind in Expandable::ALL {
-        let did_without = options.speculation.skips(kind) || engine.cancelled.skips(kind);
+        let did_without =
+            options.speculation.skips(kind) || engine.cancelled.skips(kind) || absent.skips(kind);
         learnt.set(kind, fresh && did_without && !engine.wanted.skips(kind));
     }
     let mut snapshot = engine.snapshot;
@@ -274,6 +285,24 @@ async fn fetch_into(
         learnt,
         leaf_plan,
     })
+}
+
+/// The expandable kinds of which the walked tree holds no object besides the root.
+fn absent_kinds(walked: &Walked) -> plan::Speculation {
+    let mut absent = plan::Speculation::default();
+    for kind in Expandable::ALL {
+        absent.set(kind, true);
+    }
+    if let Some(node) = &walked.root {
+        node.visit(0, &mut |n, depth| {
+            if let Some(kind) = Expandable::of(&n.object.group, &n.object.kind)
+                && depth > 0
+            {
+                absent.set(kind, false);
+            }
+        });
+    }
+    absent
 }
 
 /// What every request task shares.

@@ -4,8 +4,9 @@
 //!
 //! The first round cannot know whether a root is the top of a deep tree (where listing every
 //! Kustomization ahead of need saves a round per level) or a small subtree of a big cluster
-//! (where that LIST is most of the apiserver's work). One fetch tells: the LIST was cancelled
-//! unanswered because the walk had every Flux object without it. The next `tree` of the same
+//! (where that LIST is most of the apiserver's work). One fetch tells: the tree holds no object of
+//! that kind below the root, or the LIST was cancelled unanswered because the walk had every Flux
+//! object without it. The next `tree` of the same
 //! root then does without it; if the tree has grown deeper since, the walk asks for what it
 //! lacks (one more round) and the memory is corrected.
 //!
