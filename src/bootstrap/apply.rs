@@ -98,14 +98,6 @@ impl Credentials {
     pub fn check_username(&self, username: Option<&str>) -> Result<(), CredentialError> {
         self.all().try_for_each(|t| t.check_username(username))
     }
-
-    /// The names of the Secrets [`Credentials::writes`] writes, for the permission checks.
-    pub fn secret_names(&self, dir: &ClusterDir) -> Vec<String> {
-        self.writes(dir, None)
-            .into_iter()
-            .map(|w| w.secret.name)
-            .collect()
-    }
 }
 
 /// Options of the in-cluster steps.

@@ -67,6 +67,8 @@ pub struct ClusterDir {
     /// `spec.provider`; None = `generic`), and the file or directory that declares it: a GitHub
     /// App Secret works only with `github`, a token Secret only without it.
     pub sync_provider: (Option<String>, PathBuf),
+    /// The sync GitRepository's name on the cluster (d1: the one flux-operator generates).
+    pub sync_source: String,
     /// The objects that must become Ready, in order (FluxInstance, then the sync Kustomization).
     pub wait_for: Vec<WaitTarget>,
     /// The Flux distribution version expression (d1), for the Kubernetes version check.
@@ -198,6 +200,7 @@ pub fn load(
                 name: str_at(&instance, "/metadata/name").unwrap_or("flux").to_string(),
             }];
             let mut pull_secret = None;
+            let mut sync_source = namespace.clone();
             let sync_provider = (
                 str_at(&instance, "/spec/sync/provider").map(str::to_string),
                 (*file).clone(),
@@ -224,12 +227,12 @@ pub fn load(
                 }
                 // The operator names the sync source and Kustomization after `sync.name`, or the
                 // namespace when unset.
-                let sync_name = str_at(sync, "/name").unwrap_or(&namespace).to_string();
+                sync_source = str_at(sync, "/name").unwrap_or(&namespace).to_string();
                 wait_for.push(WaitTarget {
                     api_version: "kustomize.toolkit.fluxcd.io/v1".into(),
                     kind: "Kustomization".into(),
                     namespace: namespace.clone(),
-                    name: sync_name,
+                    name: sync_source.clone(),
                 });
             }
             let flux_version = str_at(&instance, "/spec/distribution/version").map(str::to_string);
@@ -241,6 +244,7 @@ pub fn load(
                 objects: vec![instance],
                 pull_secret,
                 sync_provider,
+                sync_source,
                 wait_for,
                 flux_version,
                 warnings,
@@ -291,6 +295,7 @@ pub fn load(
                 .unwrap_or(DEFAULT_NAMESPACE)
                 .to_string();
             let source_name = str_at(sync, "/spec/sourceRef/name").unwrap_or_default();
+            let sync_source = source_name.to_string();
             let source = repos
                 .iter()
                 .find(|r| str_at(r, "/metadata/name") == Some(source_name));
@@ -334,6 +339,7 @@ pub fn load(
                 objects,
                 pull_secret,
                 sync_provider,
+                sync_source,
                 wait_for,
                 flux_version: None,
                 warnings,

@@ -239,6 +239,9 @@ pub struct SecretReader {
     pub what: String,
     /// Its provider (None = generic).
     pub provider: Option<String>,
+    /// The GitRepository on the cluster, in the Secret's namespace (for a FluxInstance, the one
+    /// flux-operator generates), when known.
+    pub source: Option<String>,
 }
 
 /// GitRepositories under `tenants/` whose `spec.secretRef.name` is `secret`.
@@ -275,10 +278,12 @@ pub fn readers_under(
             for d in docs {
                 if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret)
                 {
+                    let name = str_at(&d, "/metadata/name");
                     out.push(SecretReader {
                         file: rel.clone(),
-                        what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
+                        what: format!("GitRepository {}", name.unwrap_or("?")),
                         provider: str_at(&d, "/spec/provider").map(str::to_string),
+                        source: name.map(str::to_string),
                     });
                 }
             }
@@ -293,15 +298,17 @@ pub fn secret_readers(repo: &FleetRepo, secret: &str) -> Result<Vec<SecretReader
     Ok(crate::repo::provider::find_sources(repo)?
         .into_iter()
         .filter(|s| s.secret == secret)
-        .map(|s| SecretReader {
-            what: match s.kind {
-                crate::repo::provider::SourceKind::GitRepository => format!("GitRepository {}", s.name),
-                crate::repo::provider::SourceKind::FluxInstance => {
-                    format!("FluxInstance {} spec.sync", s.name)
-                }
-            },
-            file: s.path,
-            provider: s.provider,
+        .map(|s| {
+            let git = s.kind == crate::repo::provider::SourceKind::GitRepository;
+            SecretReader {
+                what: match git {
+                    true => format!("GitRepository {}", s.name),
+                    false => format!("FluxInstance {} spec.sync", s.name),
+                },
+                source: git.then(|| s.name.clone()),
+                file: s.path,
+                provider: s.provider,
+            }
         })
         .collect())
 }
@@ -339,6 +346,40 @@ pub fn agreed_provider(
     Ok(want)
 }
 
+/// A git Secret a run writes, as the sources reading it see it: which form it has and who gave
+/// the credential (for the messages). Holds no secret material.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SecretForm {
+    /// The Secret's name.
+    pub secret: String,
+    /// The GitHub App form (else a token).
+    pub app: bool,
+    /// `--token credential 'NAME'`, or "the token from stdin or the environment".
+    pub who: String,
+    /// The GitRepositories the fleet declares reading it, by name in the Secret's namespace:
+    /// the ones the preflight judges as the cluster runs them.
+    pub sources: Vec<String>,
+    /// The Kustomization (`NAMESPACE/NAME`) applying the files that declare them, when known
+    /// (the cluster's sync); a source's own kustomize-controller labels say better.
+    pub applied_by: Option<String>,
+}
+
+impl SecretForm {
+    /// The form of Secret `secret` written from `resolved`, given with `flag`.
+    pub fn of(secret: &str, resolved: &ResolvedToken, flag: &str) -> Self {
+        SecretForm {
+            secret: secret.to_string(),
+            app: resolved.is_app(),
+            who: match &resolved.credential {
+                Some(name) => format!("{flag} credential '{name}'"),
+                None => "the token from stdin or the environment".to_string(),
+            },
+            sources: Vec::new(),
+            applied_by: None,
+        }
+    }
+}
+
 /// Refuses `resolved` (given with `flag`) when one of `readers` cannot authenticate with the
 /// Secret written from it: the error names the reader's file.
 pub fn check_readers(
@@ -346,8 +387,9 @@ pub fn check_readers(
     flag: &str,
     readers: &[SecretReader],
 ) -> Result<(), BootstrapError> {
+    let form = SecretForm::of("", resolved, flag);
     for r in readers {
-        if let Some(reason) = provider_mismatch(resolved, flag, &r.what, r.provider.as_deref()) {
+        if let Some(reason) = provider_mismatch(&form, &r.what, r.provider.as_deref()) {
             return Err(BootstrapError::InvalidClusterDir {
                 path: r.file.clone(),
                 reason,
@@ -367,7 +409,37 @@ pub fn check_providers(
     dir: &ClusterDir,
     creds: &Credentials,
 ) -> Result<(), BootstrapError> {
-    let mut checks: Vec<(&ResolvedToken, String, Vec<SecretReader>)> = Vec::new();
+    for (resolved, flag, _, readers) in secrets_and_readers(repo, dir, creds) {
+        check_readers(resolved, &flag, &readers)?;
+    }
+    Ok(())
+}
+
+/// The Secrets bootstrap writes on the cluster of `dir` (the sync Secret, then one per tenant),
+/// each with its form and the sources the fleet declares reading it, for the preflight to judge
+/// those sources as the cluster runs them ([`super::preflight::check_live_readers`]).
+pub fn secret_forms(repo: &FleetRepo, dir: &ClusterDir, creds: &Credentials) -> Vec<SecretForm> {
+    secrets_and_readers(repo, dir, creds)
+        .into_iter()
+        .map(|(resolved, flag, secret, readers)| SecretForm {
+            sources: readers.into_iter().filter_map(|r| r.source).collect(),
+            applied_by: (dir.pull_secret.as_ref() == Some(&secret))
+                .then(|| dir.wait_for.iter().rfind(|w| w.kind == "Kustomization"))
+                .flatten()
+                .map(|w| format!("{}/{}", w.namespace, w.name)),
+            ..SecretForm::of(&secret, resolved, &flag)
+        })
+        .collect()
+}
+
+/// Per Secret bootstrap writes: its credential, the flag that gave it, its name, and the sources
+/// of the fleet reading it.
+fn secrets_and_readers<'a>(
+    repo: &FleetRepo,
+    dir: &ClusterDir,
+    creds: &'a Credentials,
+) -> Vec<(&'a ResolvedToken, String, String, Vec<SecretReader>)> {
+    let mut out = Vec::new();
     if let (Some(fleet), Some(secret)) = (&creds.fleet, &dir.pull_secret) {
         let (provider, file) = &dir.sync_provider;
         let what = match dir.layout {
@@ -378,37 +450,24 @@ pub fn check_providers(
             file: file.clone(),
             what,
             provider: provider.clone(),
+            source: Some(dir.sync_source.clone()),
         }];
         readers.extend(tenant_readers(repo, secret));
-        checks.push((fleet, "--token".into(), readers));
+        out.push((fleet, "--token".to_string(), secret.clone(), readers));
     }
     for t in &creds.tenants {
         let secret = crate::repo::tenant_object_name(&t.tenant);
-        checks.push((
-            &t.token,
-            format!("--tenant-token {}", t.tenant),
-            tenant_readers(repo, &secret),
-        ));
+        let readers = tenant_readers(repo, &secret);
+        out.push((&t.token, format!("--tenant-token {}", t.tenant), secret, readers));
     }
-    for (resolved, flag, readers) in checks {
-        check_readers(resolved, &flag, &readers)?;
-    }
-    Ok(())
+    out
 }
 
-/// Why source `what` with `provider` (None = generic) cannot authenticate with the Secret written
-/// from `resolved` (given with `flag`), or None when it can.
-pub fn provider_mismatch(
-    resolved: &ResolvedToken,
-    flag: &str,
-    what: &str,
-    provider: Option<&str>,
-) -> Option<String> {
-    let who = match &resolved.credential {
-        Some(name) => format!("{flag} credential '{name}'"),
-        None => "the token from stdin or the environment".to_string(),
-    };
-    match (resolved.is_app(), provider == Some("github")) {
+/// Why source `what` with `provider` (None = generic) cannot authenticate with a Secret of `form`,
+/// or None when it can.
+pub fn provider_mismatch(form: &SecretForm, what: &str, provider: Option<&str>) -> Option<String> {
+    let who = &form.who;
+    match (form.app, provider == Some("github")) {
         (true, false) => Some(format!(
             "{what} has provider '{}', but {who} is a GitHub App: Flux \
              authenticates with an App only when the source says provider: github. Generate the \
@@ -421,6 +480,43 @@ pub fn provider_mismatch(
             "{what} has provider: github, which needs a GitHub App Secret, but {who} is a token: \
              store the App with 'kubectl fleet token set NAME --github-app' and pass it, or remove \
              provider: github"
+        )),
+        _ => None,
+    }
+}
+
+/// Why GitRepository `what` as it is on the cluster (`provider`, None = generic) keeps a Secret of
+/// `form` from working even when the fleet repository already says otherwise: what Flux applied
+/// from git wins over bootstrap (kustomize-controller owns the field), and with the wrong form
+/// source-controller never fetches the commit that would change it. `applied_by` is the
+/// Kustomization (`NAMESPACE/NAME`) that applies the source, when its labels say.
+pub fn live_provider_mismatch(
+    form: &SecretForm,
+    what: &str,
+    provider: Option<&str>,
+    applied_by: Option<&str>,
+) -> Option<String> {
+    let who = &form.who;
+    let wait = match applied_by.and_then(|k| k.split_once('/')) {
+        Some((ns, name)) => {
+            format!("wait until Flux applied it ('kubectl fleet reconcile ks/{ns}/{name} --with-source')")
+        }
+        None => "wait until Flux applied it".to_string(),
+    };
+    match (form.app, provider == Some("github")) {
+        (true, false) => Some(format!(
+            "{what} has provider '{}' on the cluster, but {who} is a GitHub App: source-controller \
+             authenticates with an App only under provider: github, so it would stop fetching and \
+             never see a commit that sets it. Move the cluster with 'kubectl fleet token migrate \
+             TOKEN --to APP' (it switches the Secret once Flux applied provider: github), or push \
+             provider: github, {wait}, then bootstrap with the App",
+            provider.unwrap_or("generic")
+        )),
+        (false, true) => Some(format!(
+            "{what} has provider: github on the cluster, but {who} is a token: source-controller \
+             refuses a token under provider: github, so it would stop fetching and never see the \
+             commit that removes it. Push that commit while the App Secret is in place, {wait}, \
+             then bootstrap with the token"
         )),
         _ => None,
     }
@@ -534,6 +630,7 @@ mod tests {
                 provider.map(str::to_string),
                 "clusters/staging/flux-system/flux-instance.yaml".into(),
             ),
+            sync_source: "flux-system".into(),
             wait_for: Vec::new(),
             flux_version: None,
             warnings: Vec::new(),
@@ -568,6 +665,34 @@ mod tests {
             "{err}"
         );
         assert!(check_providers(&repo, &dir(None), &with(&token)).is_ok());
+
+        // What the preflight judges on the cluster: the sync source and flux-infra, by name.
+        let forms = secret_forms(&repo, &dir(None), &with(&app));
+        assert_eq!(forms.len(), 1);
+        assert_eq!((forms[0].secret.as_str(), forms[0].app), ("flux-system", true));
+        assert_eq!(forms[0].sources, ["flux-system", "flux-infra"]);
+        assert_eq!(forms[0].who, "--token credential 'fleet-app'");
+        let live = |form: &SecretForm, provider, by| {
+            live_provider_mismatch(form, "GitRepository flux-system/flux-system", provider, by)
+        };
+        let app_on_generic = live(&forms[0], None, Some("flux-system/flux-system")).expect("refused");
+        assert!(
+            app_on_generic.contains("has provider 'generic' on the cluster")
+                && app_on_generic.contains("token migrate TOKEN --to APP")
+                && app_on_generic
+                    .contains("'kubectl fleet reconcile ks/flux-system/flux-system --with-source'"),
+            "{app_on_generic}"
+        );
+        assert_eq!(live(&forms[0], Some("github"), None), None);
+        let token_form = &secret_forms(&repo, &dir(None), &with(&token))[0];
+        let token_on_github = live(token_form, Some("github"), None).expect("refused");
+        assert!(
+            token_on_github.contains("has provider: github on the cluster")
+                && token_on_github.contains("wait until Flux applied it, then bootstrap with the token"),
+            "{token_on_github}"
+        );
+        assert_eq!(live(token_form, None, None), None);
+        assert_eq!(live(token_form, Some("generic"), None), None);
     }
 
     #[test]
@@ -615,6 +740,7 @@ mod tests {
             objects: Vec::new(),
             pull_secret: Some("flux-system".into()),
             sync_provider: (None, "clusters/staging/flux-system/flux-instance.yaml".into()),
+            sync_source: "flux-system".into(),
             wait_for: Vec::new(),
             flux_version: None,
             warnings: Vec::new(),

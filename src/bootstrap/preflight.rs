@@ -4,16 +4,19 @@
 //! (install, upgrade or leave alone), and the git Secret can be written or already exists.
 
 use k8s_openapi::api::core::v1::Secret;
-use kube::Api;
+use kube::{Api, api::ListParams};
+use serde_json::Value;
 
 use super::{
     access::{self, Access},
     clusterdir::ClusterDir,
+    fleet::{SecretForm, live_provider_mismatch},
     operator::{self, OperatorAction, OperatorManifest},
     spec::ClusterLayout,
 };
 use crate::{
-    kube::{KubeError, KubeTarget, Resolver},
+    credentials::cluster::reverting_kustomization,
+    kube::{KubeError, KubeTarget, Resolver, find_known},
     manifests::pointer,
 };
 
@@ -65,6 +68,12 @@ pub enum PreflightError {
         version: String,
         /// Where bootstrap would install.
         target: String,
+    },
+    /// A source on the cluster reading a Secret the run writes cannot use the form it would get.
+    #[error("{reason}")]
+    LiveProvider {
+        /// Why, naming the source and what to do.
+        reason: String,
     },
     /// The sync needs a git Secret, none exists and no token was given.
     #[error(
@@ -167,8 +176,9 @@ pub async fn check(
     target: &KubeTarget,
     dir: &ClusterDir,
     manifest: Option<&OperatorManifest>,
-    secrets: &[String],
+    forms: &[SecretForm],
 ) -> Result<Preflight, PreflightError> {
+    let secrets: Vec<String> = forms.iter().map(|f| f.secret.clone()).collect();
     let server_version = target.server_version().await?;
     let minimum = minimum_kubernetes(dir.flux_version.as_deref());
     if let Some(v) = parse_version(&server_version)
@@ -207,7 +217,7 @@ pub async fn check(
         }
         _ => None,
     };
-    let wanted = wanted(target, dir, manifest.zip(operator_plan.as_ref()), secrets).await?;
+    let wanted = wanted(target, dir, manifest.zip(operator_plan.as_ref()), &secrets).await?;
     let mut missing = access::missing(target, &wanted).await?;
 
     // Without a token the sync Secret must already exist (re-runs, or a Secret made another way).
@@ -241,11 +251,67 @@ pub async fn check(
     if let Some(e) = no_credential {
         return Err(e);
     }
+    check_live_readers(target, &dir.namespace, forms).await?;
     Ok(Preflight {
         server_version,
         operator: operator_plan,
         user,
     })
+}
+
+/// Refuses the run when a GitRepository the fleet declares reading one of the Secrets in `forms`
+/// runs on the cluster (in `namespace`, the Secrets' namespace) with a provider that cannot use
+/// the form it would get (see [`live_provider_mismatch`]): the fleet repository may already say
+/// otherwise, but the cluster runs what Flux applied, and writing the Secret would leave the
+/// source unable to fetch the fix. Sources the fleet does not declare are not judged. One LIST;
+/// none when Flux's CRDs are not installed yet.
+pub async fn check_live_readers(
+    target: &KubeTarget,
+    namespace: &str,
+    forms: &[SecretForm],
+) -> Result<(), PreflightError> {
+    if forms.iter().all(|f| f.sources.is_empty()) {
+        return Ok(());
+    }
+    let Some(known) = find_known("source.toolkit.fluxcd.io", "GitRepository") else {
+        return Ok(());
+    };
+    let api = Resolver::new(target.clone()).api(&known.api_resource(), true, Some(namespace));
+    let repos = match api.list(&ListParams::default()).await {
+        Ok(list) => list.items,
+        Err(e) => {
+            let e = target.err(format!("list GitRepositories in namespace {namespace}"), e);
+            if e.is_not_found() {
+                return Ok(());
+            }
+            if e.is_forbidden() {
+                return Err(PreflightError::Forbidden {
+                    user: access::whoami(target).await,
+                    missing: vec![Access::new("list", known.group, known.plural, Some(namespace))],
+                });
+            }
+            return Err(e.into());
+        }
+    };
+    for repo in &repos {
+        let secret = repo.data.pointer("/spec/secretRef/name").and_then(Value::as_str);
+        let name = repo.metadata.name.as_deref().unwrap_or_default();
+        let Some(form) = forms
+            .iter()
+            .find(|f| Some(f.secret.as_str()) == secret && f.sources.iter().any(|s| s == name))
+        else {
+            continue;
+        };
+        let what = format!("GitRepository {namespace}/{name}");
+        let provider = repo.data.pointer("/spec/provider").and_then(Value::as_str);
+        let applied_by =
+            reverting_kustomization(repo.metadata.labels.as_ref(), repo.metadata.annotations.as_ref())
+                .or_else(|| form.applied_by.clone());
+        if let Some(reason) = live_provider_mismatch(form, &what, provider, applied_by.as_deref()) {
+            return Err(PreflightError::LiveProvider { reason });
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

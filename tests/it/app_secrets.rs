@@ -5,11 +5,11 @@
 use std::path::Path;
 
 use fleet::manifests::yaml;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 use crate::{
     bootstrap::{D1_FLEET_URL, Fleet},
-    common::{Cmd, Run, env},
+    common::{Cmd, Run, apply, env},
 };
 
 const GITHUB_FLEET: &str = "https://github.com/acme/fleet.git";
@@ -163,6 +163,78 @@ async fn bootstrap_refuses_a_token_for_a_provider_github_source_before_any_clust
     );
     crate::bootstrap::assert_no_namespace(&fleet.ns).await;
     fleet.assert_no_token(&[&run]);
+}
+
+/// A token while the cluster still runs `provider: github` (Flux applied it from git; the fleet
+/// repository already says generic): source-controller would refuse the token Secret and never
+/// fetch the commit that drops the provider, so the preflight refuses and changes nothing, naming
+/// the source and the Kustomization to reconcile. Once the cluster's source says generic, the
+/// same bootstrap writes the Secret. A source the fleet does not declare is not judged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bootstrap_refuses_a_token_while_the_cluster_still_runs_provider_github() {
+    let fleet = Fleet::new("live-gh");
+    init(&fleet, "staging", &["--git-url", GITHUB_FLEET]).ok();
+    let target = env().target("staging").await;
+    let ns = fleet.ns.clone();
+    apply(
+        &target,
+        json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    let source = |name: &str, secret: &str, provider: Option<&str>| {
+        let mut spec = json!({"interval": "10m", "url": GITHUB_FLEET, "secretRef": {"name": secret}});
+        if let Some(p) = provider {
+            spec["provider"] = json!(p);
+        }
+        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+               "metadata": {"name": name, "namespace": ns}, "spec": spec})
+    };
+    // flux-operator names the sync source after the namespace (sync.name unset).
+    apply(&target, source(&ns, "flux-system", Some("github"))).await;
+    // Not a source of this fleet: not judged, even though it reads the same Secret.
+    apply(&target, source("elsewhere", "flux-system", Some("github"))).await;
+    let boot = || {
+        fleet
+            .bootstrap(&["staging", "--token-env", "FLEET_TEST_TOKEN", "--no-wait"])
+            .run()
+    };
+    let refused = boot();
+    assert_eq!(refused.code, 1, "{refused:?}");
+    for want in [
+        format!("GitRepository {ns}/{ns} has provider: github on the cluster"),
+        format!("'kubectl fleet reconcile ks/{ns}/{ns} --with-source'"),
+    ] {
+        assert!(
+            refused.stderr.contains(&want),
+            "{want} not in:\n{}",
+            refused.stderr
+        );
+    }
+    assert!(!refused.stderr.contains("elsewhere"), "{}", refused.stderr);
+    let secrets: kube::Api<k8s_openapi::api::core::v1::Secret> =
+        kube::Api::namespaced(target.client.clone(), &ns);
+    assert!(
+        secrets.get_opt("flux-system").await.expect("get").is_none(),
+        "nothing written"
+    );
+
+    // Flux applied the commit that drops the provider.
+    apply(&target, source(&ns, "flux-system", None)).await;
+    let booted = boot();
+    booted.ok();
+    let data = secrets
+        .get("flux-system")
+        .await
+        .expect("flux-system Secret")
+        .data
+        .unwrap_or_default();
+    assert!(
+        data.contains_key("password"),
+        "{:?}",
+        data.keys().collect::<Vec<_>>()
+    );
+    fleet.assert_no_token(&[&refused, &booted]);
+    env().kubectl("staging", &["delete", "namespace", &ns, "--wait=false"]);
 }
 
 #[test]

@@ -153,6 +153,45 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
     assert!(!text.contains("password"), "{text}");
     outputs.push(plan);
 
+    // The fleet repository says provider: github, but the cluster still runs the generic source
+    // Flux applied before the push (flux-operator generates it from the FluxInstance): the App
+    // Secret would stop its fetches, so the preflight refuses, points at `token migrate` and at
+    // the Kustomization to reconcile, and writes nothing; once Flux applied provider: github, the
+    // same bootstrap goes through.
+    let live_source = |provider: Option<&str>| {
+        let mut spec = serde_json::json!({"interval": "10m", "url": "https://github.com/acme/fleet.git",
+                                          "secretRef": {"name": "flux-system"}});
+        if let Some(p) = provider {
+            spec["provider"] = serde_json::json!(p);
+        }
+        // flux-operator names the sync source after the namespace (sync.name unset).
+        serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                           "metadata": {"name": ns, "namespace": ns}, "spec": spec})
+    };
+    apply(
+        &target,
+        serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
+    )
+    .await;
+    apply(&target, live_source(None)).await;
+    let live = bootstrap(app_fleet.path(), &[]);
+    assert_eq!(live.code, 1, "{live:?}");
+    for want in [
+        format!(
+            "GitRepository {ns}/{ns} has provider 'generic' on the cluster, but --token credential '{credential}' is a GitHub App"
+        ),
+        "'kubectl fleet token migrate TOKEN --to APP'".to_string(),
+        format!("'kubectl fleet reconcile ks/{ns}/{ns} --with-source'"),
+    ] {
+        assert!(live.stderr.contains(&want), "{want} not in:\n{}", live.stderr);
+    }
+    assert!(
+        secrets.get_opt("flux-system").await.expect("get").is_none(),
+        "nothing written while the cluster runs a generic source"
+    );
+    outputs.push(live);
+    apply(&target, live_source(Some("github"))).await;
+
     let boot = bootstrap(app_fleet.path(), &[]);
     boot.ok();
     outputs.push(boot);
@@ -407,6 +446,36 @@ async fn keos_bootstrap_writes_the_app_form_where_every_chain_source_says_provid
         secrets.get_opt("flux-system").await.expect("get").is_none(),
         "nothing written by the refused run and the dry run"
     );
+
+    // The fleet repository says provider: github, but the cluster still runs the generic
+    // keos-fleet Flux applied before the push: the App Secret would stop its fetches, so the
+    // preflight refuses, points at `token migrate`, and writes nothing; once the cluster's
+    // keos-fleet says provider: github, the same bootstrap goes through.
+    let live_source = |provider: Option<&str>| {
+        let mut spec = serde_json::json!({"interval": "10m", "url": "https://github.com/acme/keos-fleet.git",
+                                          "secretRef": {"name": "flux-system"}});
+        if let Some(p) = provider {
+            spec["provider"] = serde_json::json!(p);
+        }
+        serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+                           "metadata": {"name": "keos-fleet", "namespace": NS}, "spec": spec})
+    };
+    apply(&target, live_source(None)).await;
+    let live = bootstrap(app_fleet.path(), &[]);
+    assert_eq!(live.code, 1, "{live:?}");
+    assert!(
+        live.stderr.contains(&format!(
+            "GitRepository {NS}/keos-fleet has provider 'generic' on the cluster, but --token credential '{credential}' is a GitHub App"
+        )) && live.stderr.contains("'kubectl fleet token migrate TOKEN --to APP'"),
+        "{}",
+        live.stderr
+    );
+    assert!(
+        secrets.get_opt("flux-system").await.expect("get").is_none(),
+        "nothing written while the cluster runs a generic keos-fleet"
+    );
+    outputs.push(live);
+    apply(&target, live_source(Some("github"))).await;
 
     let boot = bootstrap(app_fleet.path(), &[]);
     boot.ok();

@@ -31,13 +31,13 @@ use crate::{
             Credentials, Options, Outcome, StepError, StepFailure, StepReporter, ensure_namespace, wait_ready,
         },
         clusterdir::{self, WaitTarget},
-        fleet,
+        fleet::{self, SecretForm},
         keos::{
             self, DecryptionKey, KeosError, KeosPreflightError, REPLICATE_ALL, REPLICATE_TO,
             cluster::{self, KeosCluster, SopsKey},
         },
         operator::{self, Changes, OperatorAction, OperatorManifest},
-        preflight::PreflightError,
+        preflight::{self, PreflightError},
         spec::DEFAULT_NAMESPACE,
     },
     credentials::{GitSecret, MetaStore, SecretStore, TokenSource, upsert_git_secret},
@@ -192,6 +192,8 @@ struct KeosTarget {
     context: String,
     dir: Arc<KeosCluster>,
     kube: KubeTarget,
+    /// The Flux Secret the fleet token writes and the sources reading it, when a token was given.
+    token: Option<SecretForm>,
 }
 
 /// `bootstrap CLUSTER…` on a keos fleet: the manual procedure (docs/manual-bootstraping.md) as
@@ -248,26 +250,32 @@ pub async fn bootstrap(
     let mapping = fleet::map_contexts(&clusters, &req.contexts, &req.kubeconfig)?;
     let credentials = Arc::new(req.tokens.read(store, metas)?);
     credentials.check_username(req.options.username.as_deref())?;
-    if let Some(fleet_token) = &credentials.fleet {
-        // keos-fleet, the domain GitRepositories of the use case and any of the cluster's own
-        // read the one Flux Secret: each must authenticate with the form written from the token.
-        for d in &dirs {
-            let Some(secret) = &d.pull_secret else {
-                continue;
-            };
-            let mut readers = vec![fleet::SecretReader {
-                file: d.path.join(keos::DEFAULT_DIR).join("flux-system"),
-                what: format!("GitRepository {}", keos::FLEET_SOURCE),
-                provider: d.sync_provider.clone(),
-            }];
-            let layout = d
-                .use_case
-                .as_deref()
-                .map(|uc| Layout::new(req.repo.config(), Some(uc)))
-                .transpose()?;
-            readers.extend(keos::chain_readers(&req.repo, layout.as_ref(), &d.path, secret));
-            fleet::check_readers(fleet_token, "--token", &readers)?;
-        }
+    // keos-fleet, the domain GitRepositories of the use case and any of the cluster's own read the
+    // one Flux Secret: each must authenticate with the form written from the token, as the fleet
+    // declares it (here) and as the cluster runs it (the preflight).
+    let mut forms = Vec::new();
+    for d in &dirs {
+        let (Some(fleet_token), Some(secret)) = (&credentials.fleet, &d.pull_secret) else {
+            forms.push(None);
+            continue;
+        };
+        let mut readers = vec![fleet::SecretReader {
+            file: d.path.join(keos::DEFAULT_DIR).join("flux-system"),
+            what: format!("GitRepository {}", keos::FLEET_SOURCE),
+            provider: d.sync_provider.clone(),
+            source: Some(keos::FLEET_SOURCE.to_string()),
+        }];
+        let layout = d
+            .use_case
+            .as_deref()
+            .map(|uc| Layout::new(req.repo.config(), Some(uc)))
+            .transpose()?;
+        readers.extend(keos::chain_readers(&req.repo, layout.as_ref(), &d.path, secret));
+        fleet::check_readers(fleet_token, "--token", &readers)?;
+        forms.push(Some(SecretForm {
+            sources: readers.into_iter().filter_map(|r| r.source).collect(),
+            ..SecretForm::of(secret, fleet_token, "--token")
+        }));
     }
     let manifest = if req.keos.install_flux {
         Some(Arc::new(operator::load(&req.operator_manifest).await?))
@@ -275,13 +283,14 @@ pub async fn bootstrap(
         None
     };
     let mut targets = Vec::new();
-    for ((cluster, context), dir) in mapping.into_iter().zip(dirs) {
+    for (((cluster, context), dir), token) in mapping.into_iter().zip(dirs).zip(forms) {
         let kube = req.kubeconfig.target(&context, req.client).await?;
         targets.push(KeosTarget {
             cluster,
             context,
             dir: Arc::new(dir),
             kube,
+            token,
         });
     }
     reporter.action(&format!(
@@ -308,7 +317,7 @@ pub async fn bootstrap(
                 kube: t.kube.clone(),
                 dir: t.dir.clone(),
                 manifest: manifest.clone(),
-                token: credentials.fleet.is_some(),
+                token: t.token.clone(),
                 key: key.as_ref().map(|k| k.key),
             };
             (t.cluster.clone(), job)
@@ -364,7 +373,8 @@ struct PreflightJob {
     kube: KubeTarget,
     dir: Arc<KeosCluster>,
     manifest: Option<Arc<OperatorManifest>>,
-    token: bool,
+    /// The Flux Secret the fleet token writes, when one was given.
+    token: Option<SecretForm>,
     key: Option<DecryptionKey>,
 }
 
@@ -487,7 +497,7 @@ async fn preflight_one(job: PreflightJob, log: ClusterLog) -> Result<KeosPreflig
     }
     let secrets: Api<Secret> = Api::namespaced(target.client.clone(), ns);
     if let Some(name) = &job.dir.pull_secret
-        && !job.token
+        && job.token.is_none()
         && secrets
             .get_opt(name)
             .await
@@ -520,6 +530,10 @@ async fn preflight_one(job: PreflightJob, log: ClusterLog) -> Result<KeosPreflig
             .into(),
         ));
     }
+    // keos-fleet and the domain sources read the one Flux Secret: as the cluster runs them.
+    preflight::check_live_readers(target, ns, job.token.as_slice())
+        .await
+        .map_err(|e| log.failed(BootstrapError::Preflight(Box::new(e)).into()))?;
     Ok(KeosPreflight {
         server_version,
         install,

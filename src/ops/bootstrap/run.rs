@@ -24,7 +24,7 @@ use crate::{
         BootstrapError, ClusterDir, ClusterLayout,
         apply::{self, Credentials, Options, StepReporter},
         clusterdir,
-        fleet::{self, TokenSources},
+        fleet::{self, SecretForm, TokenSources},
         operator::{self, OperatorManifest},
         preflight::{self, Preflight},
     },
@@ -390,7 +390,7 @@ pub(super) async fn bootstrap(
                 kube: t.kube.clone(),
                 dir: t.dir.clone(),
                 manifest: manifest.clone(),
-                secrets: credentials.secret_names(&t.dir),
+                secrets: fleet::secret_forms(&req.repo, &t.dir, &credentials),
                 files: t.files.clone(),
             };
             (t.cluster.clone(), job)
@@ -500,7 +500,7 @@ struct PreflightJob {
     kube: KubeTarget,
     dir: Arc<ClusterDir>,
     manifest: Option<Arc<OperatorManifest>>,
-    secrets: Vec<String>,
+    secrets: Vec<SecretForm>,
     files: Option<Arc<PreparedSecrets>>,
 }
 
