@@ -7,7 +7,7 @@ use clap::Args;
 
 use crate::{
     error::Result,
-    kube::{ClientOptions, KubeTarget, LoadedKubeconfig, load_kubeconfig},
+    kube::{ClientOptions, ClusterSelection, KubeTarget, LoadedKubeconfig, load_kubeconfig},
     output::{ColorChoice, Printer, Verbosity},
 };
 
@@ -54,18 +54,23 @@ impl KubeArgs {
     /// The selected contexts, validated against the kubeconfig (usage errors, exit 2, before any
     /// request is made).
     pub fn select(&self, kubeconfig: &LoadedKubeconfig) -> Result<Vec<String>> {
-        Ok(kubeconfig.select(&self.contexts, self.all_contexts)?)
+        Ok(self.selection().contexts_of(kubeconfig)?)
+    }
+
+    /// The clusters these flags select, for a workflow.
+    pub fn selection(&self) -> ClusterSelection {
+        ClusterSelection {
+            kubeconfig: self.kubeconfig.clone(),
+            contexts: self.contexts.clone(),
+            all_contexts: self.all_contexts,
+            client: self.client_options(),
+        }
     }
 
     /// Clients for every selected context. Building a client makes no request, so this fails only
     /// on configuration errors.
     pub async fn targets(&self) -> Result<Vec<KubeTarget>> {
-        let kubeconfig = self.kubeconfig()?;
-        let mut out = Vec::new();
-        for context in self.select(&kubeconfig)? {
-            out.push(kubeconfig.target(&context, self.client_options()).await?);
-        }
-        Ok(out)
+        Ok(self.selection().targets().await?)
     }
 }
 

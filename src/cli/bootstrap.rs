@@ -20,8 +20,8 @@ use crate::{
     credentials::{KeyringStore, MemoryStore, MetaStore, SecretStore, TokenSource},
     error::{Error, ExitStatus, Result},
     ops::bootstrap::{
-        self as op, BootstrapRequest, ClusterReport, ClusterResult, ClusterSelection, InitRequest,
-        KeosOptions, StatusRequest, StatusTargets,
+        self as op, BootstrapRequest, ClusterDirs, ClusterReport, ClusterResult, InitRequest, KeosOptions,
+        StatusRequest, StatusTargets,
     },
     output::{Paint, Printer, TableBuilder, Tone, plural, short_revision, table_message},
     repo::{FileChange, FleetRepo},
@@ -461,9 +461,9 @@ async fn run_bootstrap(
     let metas = MetaStore::open().ok();
     let request = BootstrapRequest {
         clusters: if a.all {
-            ClusterSelection::All
+            ClusterDirs::All
         } else {
-            ClusterSelection::Named(clusters)
+            ClusterDirs::Named(clusters)
         },
         contexts: kube.contexts.clone(),
         kubeconfig: kube.kubeconfig()?,

@@ -10,9 +10,10 @@ use super::{GlobalArgs, KubeArgs, OutputArgs, parse_duration};
 use crate::{
     credentials::{LazyKeyring, MetaStore, TokenSource},
     error::{ExitStatus, Result},
+    kube::ClusterSelection,
     ops::tenant::{
-        self as ops, AppAddRequest, AutomationRequest, ClusterResults, ClusterSelection, ComponentAddRequest,
-        CreateRequest, DeleteRequest, ListRequest, RepoSelection, TokenStores,
+        self as ops, AppAddRequest, AutomationRequest, ClusterResults, ComponentAddRequest, CreateRequest,
+        DeleteRequest, ListRequest, RepoSelection, TokenStores,
     },
     output::{Printer, TableBuilder},
     repo::names::GitProvider,
@@ -416,12 +417,7 @@ pub async fn run(args: Args) -> Result<ExitStatus> {
         fleet_dir: args.repo.fleet_dir.clone(),
         use_case: args.repo.use_case.clone(),
     };
-    let clusters = |kube: &KubeArgs| ClusterSelection {
-        kubeconfig: kube.kubeconfig.clone(),
-        contexts: kube.contexts.clone(),
-        all_contexts: kube.all_contexts,
-        client: kube.client_options(),
-    };
+    let clusters = KubeArgs::selection;
     match args.command {
         Command::Create(c) => create_cmd(repo, clusters(&args.kube), &printer, c).await,
         Command::Delete(d) => delete_cmd(repo, clusters(&args.kube), &printer, d).await,

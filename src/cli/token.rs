@@ -28,8 +28,8 @@ use crate::{
     },
     error::{Error, ExitStatus, Result},
     ops::token::{
-        self as op, CheckRequest, ClusterAccess, DeleteRequest, KeyReader, ListRequest, RotateMode,
-        RotateOutcome, RotateRequest, SelfRotate, SetAppRequest, SetRequest, Stores, TokenReader,
+        self as op, CheckRequest, DeleteRequest, KeyReader, ListRequest, RotateMode, RotateOutcome,
+        RotateRequest, SelfRotate, SetAppRequest, SetRequest, Stores, TokenReader,
         audit::{AUDIT_KIND, AuditRequest, audit_table},
         migrate::{MIGRATION_KIND, MigrateMode, MigrateRequest, migration_table},
         report::{CHECK_KIND, LIST_KIND, PLAN_KIND, ROTATION_KIND, conclusion, plan_table, rotation_table},
@@ -222,12 +222,7 @@ async fn migrate(
         interval: Duration::from_secs(1),
         flux_namespace: a.flux_namespace,
     };
-    let access = ClusterAccess {
-        kubeconfig: kube.kubeconfig.clone(),
-        contexts: kube.contexts.clone(),
-        all_contexts: kube.all_contexts,
-        options: kube.client_options(),
-    };
+    let access = kube.selection();
     let report = op::migrate::migrate(req, stores, &access, printer).await?;
     match a.output.output.document() {
         Some(format) => printer.document(format, MIGRATION_KIND, &report)?,
@@ -440,12 +435,7 @@ pub struct RotateArgs {
 
 async fn audit(a: AuditArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Printer) -> Result<ExitStatus> {
     let now = Timestamp::now();
-    let access = ClusterAccess {
-        kubeconfig: kube.kubeconfig.clone(),
-        contexts: kube.contexts.clone(),
-        all_contexts: kube.all_contexts,
-        options: kube.client_options(),
-    };
+    let access = kube.selection();
     let req = AuditRequest {
         warn_days: a.warn_days,
         now,
@@ -710,12 +700,7 @@ async fn rotate(a: RotateArgs, kube: &KubeArgs, stores: Stores<'_>, printer: &Pr
         interval: Duration::from_secs(1),
         flux_namespace: a.flux_namespace,
     };
-    let access = ClusterAccess {
-        kubeconfig: kube.kubeconfig.clone(),
-        contexts: kube.contexts.clone(),
-        all_contexts: kube.all_contexts,
-        options: kube.client_options(),
-    };
+    let access = kube.selection();
     let outcome = op::rotate(req, stores, &access, printer).await?;
     let status = outcome.exit_status();
     let format = a.output.output.document();

@@ -22,6 +22,44 @@ pub struct LoadedKubeconfig {
     sources: Vec<PathBuf>,
 }
 
+/// The clusters a command acts on, as its flags select them (`--kubeconfig`, `--context`,
+/// `--all-contexts`, the request timeout): the one selection every workflow takes. Resolved only
+/// when the workflow needs clusters, after its own checks, so a usage error is reported before a
+/// bad kubeconfig and a command that needs no cluster never reads one.
+#[derive(Clone, Debug, Default)]
+pub struct ClusterSelection {
+    /// The kubeconfig file (default: `$KUBECONFIG`, then `~/.kube/config`).
+    pub kubeconfig: Option<PathBuf>,
+    /// The contexts (default: the current one).
+    pub contexts: Vec<String>,
+    /// Every context of the kubeconfig.
+    pub all_contexts: bool,
+    /// Client timeouts.
+    pub client: ClientOptions,
+}
+
+impl ClusterSelection {
+    /// The kubeconfig this selection reads.
+    pub fn load(&self) -> Result<LoadedKubeconfig, ConfigError> {
+        load_kubeconfig(self.kubeconfig.as_deref())
+    }
+
+    /// The selected contexts of `kubeconfig` (see [`LoadedKubeconfig::select`]).
+    pub fn contexts_of(&self, kubeconfig: &LoadedKubeconfig) -> Result<Vec<String>, ConfigError> {
+        kubeconfig.select(&self.contexts, self.all_contexts)
+    }
+
+    /// Clients for the selected contexts (no request is made; configuration errors only).
+    pub async fn targets(&self) -> Result<Vec<KubeTarget>, ConfigError> {
+        let kubeconfig = self.load()?;
+        let mut out = Vec::new();
+        for context in self.contexts_of(&kubeconfig)? {
+            out.push(kubeconfig.target(&context, self.client).await?);
+        }
+        Ok(out)
+    }
+}
+
 /// Loads the kubeconfig the way kubectl does: `--kubeconfig` if given, else every file listed in
 /// `KUBECONFIG` (missing files skipped, first value wins), else `~/.kube/config`. Kept by hand
 /// because kube-rs's own loader fails on a missing file in `KUBECONFIG`, which kubectl skips.

@@ -9,7 +9,7 @@ mod resources;
 mod wait;
 
 pub use apply::{Applier, ApplyOutcome, FIELD_MANAGER, object_ref};
-pub use client::{KubeTarget, LoadedKubeconfig, load_kubeconfig, load_kubeconfig_with};
+pub use client::{ClusterSelection, KubeTarget, LoadedKubeconfig, load_kubeconfig, load_kubeconfig_with};
 pub use error::KubeError;
 pub use options::ClientOptions;
 pub use resources::{Gvk, KnownKind, Resolver, find_alias, find_known, is_flux_group, known_kinds};

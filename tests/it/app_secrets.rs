@@ -624,8 +624,9 @@ async fn token_migrate_sets_provider_github_on_the_keos_fleet_and_domain_sources
             github_app::{AppKey, GithubApp},
             rotation::RotationStore,
         },
+        kube::ClusterSelection,
         ops::token::{
-            ClusterAccess, Stores,
+            Stores,
             migrate::{MigrateMode, MigrateRequest, migrate},
         },
         output::Recorder,
@@ -694,10 +695,10 @@ async fn token_migrate_sets_provider_github_on_the_keos_fleet_and_domain_sources
         metas: &metas,
         rotations: &rotations,
     };
-    let access = ClusterAccess {
+    let access = ClusterSelection {
         kubeconfig: Some(private.kubeconfig.clone()),
         contexts: vec![context.clone()],
-        ..ClusterAccess::default()
+        ..ClusterSelection::default()
     };
     let request = |dry_run: bool| MigrateRequest {
         name: pat.clone(),

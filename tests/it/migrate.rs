@@ -27,9 +27,10 @@ use fleet::{
         rotation::{RotationStore, app_key_fingerprint, previous_entry},
     },
     error::ExitStatus,
+    kube::ClusterSelection,
     kube::KubeTarget,
     ops::token::{
-        Checkpoint as RotateCheckpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, Stores,
+        Checkpoint as RotateCheckpoint, RotateMode, RotateOutcome, RotateRequest, Stores,
         migrate::{Checkpoint, MigrateMode, MigrateRequest, MigrationReport, migrate},
         rotate,
     },
@@ -469,10 +470,10 @@ impl Rig {
         req: MigrateRequest,
         reporter: &dyn Reporter,
     ) -> fleet::error::Result<MigrationReport> {
-        let access = ClusterAccess {
+        let access = ClusterSelection {
             kubeconfig: Some(env().kubeconfig.clone()),
             contexts: self.targets.iter().map(|t| t.context.clone()).collect(),
-            ..ClusterAccess::default()
+            ..ClusterSelection::default()
         };
         migrate(req, self.stores(), &access, reporter).await
     }
@@ -971,14 +972,14 @@ async fn rotate_app(
     reporter: &dyn Reporter,
 ) -> fleet::error::Result<RotateOutcome> {
     let fresh = matches!(mode, RotateMode::Fresh { .. });
-    let access = ClusterAccess {
+    let access = ClusterSelection {
         kubeconfig: Some(env().kubeconfig.clone()),
         contexts: if fresh {
             rig.targets.iter().map(|t| t.context.clone()).collect()
         } else {
             Vec::new()
         },
-        ..ClusterAccess::default()
+        ..ClusterSelection::default()
     };
     rotate(rotate_request(rig, mode), rig.stores(), &access, reporter).await
 }

@@ -15,7 +15,7 @@ use fleet::{
     error::ExitStatus,
     kube::{ClientOptions, load_kubeconfig},
     ops::{
-        bootstrap::{BootstrapRequest, ClusterSelection, bootstrap},
+        bootstrap::{BootstrapRequest, ClusterDirs, bootstrap},
         tenant::{TokenStores, create},
     },
     output::Recorder,
@@ -94,7 +94,7 @@ async fn namespace_exists(context: &str, name: &str) -> bool {
 fn bootstrap_request(fleet: &Fleet, credential: &str, wait: Option<Duration>) -> BootstrapRequest {
     BootstrapRequest {
         repo: FleetRepo::open(fleet.path()).expect("fleet"),
-        clusters: ClusterSelection::Named(vec!["staging".into()]),
+        clusters: ClusterDirs::Named(vec!["staging".into()]),
         contexts: Vec::new(),
         kubeconfig: load_kubeconfig(Some(&env().kubeconfig)).expect("kubeconfig"),
         client: ClientOptions::default(),

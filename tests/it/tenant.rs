@@ -2082,8 +2082,8 @@ async fn apply_writes_the_tenant_secret_into_each_clusters_flux_namespace() {
     assert!(!namespace_exists(&staging, &other).await);
 }
 
-fn selection(contexts: &[&str]) -> fleet::ops::tenant::ClusterSelection {
-    fleet::ops::tenant::ClusterSelection {
+fn selection(contexts: &[&str]) -> fleet::kube::ClusterSelection {
+    fleet::kube::ClusterSelection {
         kubeconfig: Some(env().kubeconfig.clone()),
         contexts: contexts.iter().map(|c| c.to_string()).collect(),
         ..Default::default()

@@ -25,11 +25,12 @@ use fleet::{
         update_secret,
     },
     error::ExitStatus,
+    kube::ClusterSelection,
     kube::KubeTarget,
     ops::{
         TargetError, TargetReport,
         token::{
-            Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, Stores,
+            Checkpoint, RotateMode, RotateOutcome, RotateRequest, RotationRun, Stores,
             report::{
                 LIST_KIND, PLAN_KIND, ROTATION_KIND, RotationPlan, RotationReport, plan_table, rotation_table,
             },
@@ -131,11 +132,11 @@ impl Rig {
         }
     }
 
-    fn access(&self, fresh: bool) -> ClusterAccess {
-        ClusterAccess {
+    fn access(&self, fresh: bool) -> ClusterSelection {
+        ClusterSelection {
             kubeconfig: Some(self.kubeconfig.clone()),
             contexts: if fresh { self.contexts.clone() } else { Vec::new() },
-            ..ClusterAccess::default()
+            ..ClusterSelection::default()
         }
     }
 

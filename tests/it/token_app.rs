@@ -15,9 +15,10 @@ use fleet::{
         rotation::RotationStore,
     },
     error::{Error, ExitStatus},
+    kube::ClusterSelection,
     ops::token::{
-        self as op, CheckRequest, ClusterAccess, KeyReader, RotateMode, RotateRequest, SelfRotate,
-        SetAppRequest, SetRequest, Stores,
+        self as op, CheckRequest, KeyReader, RotateMode, RotateRequest, SelfRotate, SetAppRequest,
+        SetRequest, Stores,
     },
     output::Recorder,
 };
@@ -334,11 +335,11 @@ async fn an_app_keeps_its_kind_and_is_never_written_or_rotated_as_a_token() {
         interval: Duration::from_secs(1),
         flux_namespace: None,
     };
-    let access = ClusterAccess {
+    let access = ClusterSelection {
         kubeconfig: None,
         contexts: Vec::new(),
         all_contexts: false,
-        options: Default::default(),
+        client: Default::default(),
     };
     let err = op::rotate(req, rig.stores(), &access, &Recorder::new())
         .await

@@ -19,7 +19,7 @@ use serde_json::json;
 use super::{
     init::InitOutcome,
     run::{
-        BootstrapOutcome, BootstrapRequest, ClusterLog, ClusterResult, ClusterRun, ClusterSelection, Steps,
+        BootstrapOutcome, BootstrapRequest, ClusterDirs, ClusterLog, ClusterResult, ClusterRun, Steps,
         merge_reports, run_clusters, select,
     },
 };
@@ -155,13 +155,9 @@ fn read_sops_key(opts: &KeosOptions, token_stdin: bool) -> Result<Option<Arc<Sop
 
 /// The keos clusters selected: names given (`C/default` taken as `C`, with a hint), or with
 /// `--all` every directory that has `default/flux-system/`.
-fn select_keos(
-    repo: &FleetRepo,
-    selection: ClusterSelection,
-    reporter: &dyn Reporter,
-) -> Result<Vec<String>> {
+fn select_keos(repo: &FleetRepo, selection: ClusterDirs, reporter: &dyn Reporter) -> Result<Vec<String>> {
     match selection {
-        ClusterSelection::All => {
+        ClusterDirs::All => {
             let all: Vec<String> = clusterdir::cluster_names(repo)
                 .into_iter()
                 .filter(|c| {
@@ -169,9 +165,9 @@ fn select_keos(
                         .is_dir()
                 })
                 .collect();
-            select(repo, ClusterSelection::Named(all))
+            select(repo, ClusterDirs::Named(all))
         }
-        ClusterSelection::Named(names) => {
+        ClusterDirs::Named(names) => {
             let names = names
                 .into_iter()
                 .map(|n| {
@@ -182,7 +178,7 @@ fn select_keos(
                     c
                 })
                 .collect();
-            select(repo, ClusterSelection::Named(names))
+            select(repo, ClusterDirs::Named(names))
         }
     }
 }

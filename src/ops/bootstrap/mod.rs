@@ -17,7 +17,7 @@ pub use crate::bootstrap::keos::KeosPreflightError;
 pub use init::{InitOutcome, InitRequest};
 pub use keos::{KeosOptions, default_timeout};
 pub use run::{
-    BootstrapOutcome, BootstrapRequest, ClusterReport, ClusterResult, ClusterRun, ClusterSelection, Steps,
+    BootstrapOutcome, BootstrapRequest, ClusterDirs, ClusterReport, ClusterResult, ClusterRun, Steps,
 };
 pub use status::{StatusOutcome, StatusRequest, StatusTargets, status};
 

@@ -42,7 +42,7 @@ use crate::{
 
 /// Which cluster directories to bootstrap.
 #[derive(Clone, Debug)]
-pub enum ClusterSelection {
+pub enum ClusterDirs {
     /// `--all`: every directory under `clusters/`.
     All,
     /// The clusters named on the command line, in order (duplicates are dropped).
@@ -54,7 +54,7 @@ pub struct BootstrapRequest {
     /// The fleet repository checkout.
     pub repo: FleetRepo,
     /// The clusters.
-    pub clusters: ClusterSelection,
+    pub clusters: ClusterDirs,
     /// `--context` values (`CLUSTER=CONTEXT`, or a bare context for one cluster).
     pub contexts: Vec<String>,
     /// The kubeconfig.
@@ -232,9 +232,9 @@ impl BootstrapOutcome {
 
 /// The cluster directories selected: `--all`, or the names given (at least one, in order,
 /// duplicates dropped).
-pub(super) fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Vec<String>> {
+pub(super) fn select(repo: &FleetRepo, selection: ClusterDirs) -> Result<Vec<String>> {
     match selection {
-        ClusterSelection::All => {
+        ClusterDirs::All => {
             let all = clusterdir::cluster_names(repo);
             if all.is_empty() {
                 return Err(Error::Usage(format!(
@@ -244,12 +244,12 @@ pub(super) fn select(repo: &FleetRepo, selection: ClusterSelection) -> Result<Ve
             }
             Ok(all)
         }
-        ClusterSelection::Named(names) if names.is_empty() => Err(Error::Usage(
+        ClusterDirs::Named(names) if names.is_empty() => Err(Error::Usage(
             "name the clusters to bootstrap (e.g. kubectl fleet bootstrap staging prod-eu), or pass --all; \
              see kubectl fleet bootstrap --help"
                 .into(),
         )),
-        ClusterSelection::Named(names) => {
+        ClusterDirs::Named(names) => {
             // A name is a path under clusters/: `.` or `..` would be the fleet itself or outside it.
             for name in &names {
                 crate::repo::names::cluster_path("cluster", name)?;
@@ -781,7 +781,7 @@ mod tests {
              current-context: staging\n",
         )
         .expect("write kubeconfig");
-        let request = |repo: FleetRepo, clusters: ClusterSelection, tokens: TokenSources| BootstrapRequest {
+        let request = |repo: FleetRepo, clusters: ClusterDirs, tokens: TokenSources| BootstrapRequest {
             repo,
             clusters,
             contexts: Vec::new(),
@@ -805,13 +805,9 @@ mod tests {
         let metas = MetaStore::at(dir.path().join("config"));
         let run = |req| bootstrap(req, &store, Some(&metas), &recorder);
 
-        let err = run(request(
-            repo,
-            ClusterSelection::Named(vec![]),
-            TokenSources::default(),
-        ))
-        .await
-        .unwrap_err();
+        let err = run(request(repo, ClusterDirs::Named(vec![]), TokenSources::default()))
+            .await
+            .unwrap_err();
         assert!(
             err.to_string().starts_with("name the clusters to bootstrap"),
             "{err}"
@@ -820,7 +816,7 @@ mod tests {
         let repo = FleetRepo::open(dir.path()).expect("repo");
         let err = run(request(
             repo,
-            ClusterSelection::Named(vec!["staging".into(), "prod-ap".into()]),
+            ClusterDirs::Named(vec!["staging".into(), "prod-ap".into()]),
             TokenSources::default(),
         ))
         .await
@@ -837,15 +833,13 @@ mod tests {
             fleet: Some(TokenSource::Keyring("fleet-bot".into())),
             tenants: Vec::new(),
         };
-        let err = run(request(repo, ClusterSelection::All, tokens))
-            .await
-            .unwrap_err();
+        let err = run(request(repo, ClusterDirs::All, tokens)).await.unwrap_err();
         assert!(err.to_string().contains("fleet-bot"), "{err}");
         assert_eq!(err.exit_status(), ExitStatus::Usage);
 
         // The operator manifest is read last; nothing reached a cluster before.
         let repo = FleetRepo::open(dir.path()).expect("repo");
-        let err = run(request(repo, ClusterSelection::All, TokenSources::default()))
+        let err = run(request(repo, ClusterDirs::All, TokenSources::default()))
             .await
             .unwrap_err();
         assert!(err.to_string().contains("no-such-manifest.yaml"), "{err}");
@@ -880,7 +874,7 @@ mod tests {
         let out = bootstrap(
             BootstrapRequest {
                 repo,
-                clusters: ClusterSelection::Named(vec!["staging".into()]),
+                clusters: ClusterDirs::Named(vec!["staging".into()]),
                 contexts: vec!["staging=dead".into()],
                 kubeconfig: load_kubeconfig(Some(&kubeconfig_path)).expect("kubeconfig"),
                 client: ClientOptions::default(),

@@ -4,8 +4,8 @@
 use serde_json::Value;
 
 use super::{
-    ClusterChanges, ClusterResults, ClusterSelection, FilesOutcome, RepoSelection, TokenStores,
-    change_clusters, check_clusters, check_conflicts, display_dir, write_plan,
+    ClusterChanges, ClusterResults, FilesOutcome, RepoSelection, TokenStores, change_clusters,
+    check_clusters, check_conflicts, display_dir, write_plan,
 };
 use crate::{
     credentials::{
@@ -13,7 +13,7 @@ use crate::{
         rotation::lock_credentials, validate_name,
     },
     error::{ExitStatus, Result},
-    kube::KubeTarget,
+    kube::{ClusterSelection, KubeTarget},
     manifests::yaml,
     ops::{TargetReport, exit_status},
     output::{Reporter, plural},

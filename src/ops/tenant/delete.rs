@@ -5,13 +5,10 @@
 
 use std::{path::PathBuf, time::Duration};
 
-use super::{
-    ClusterChanges, ClusterResults, ClusterSelection, RepoSelection, change_clusters, check_clusters,
-    display_dir,
-};
+use super::{ClusterChanges, ClusterResults, RepoSelection, change_clusters, check_clusters, display_dir};
 use crate::{
     error::{Error, ExitStatus, Result},
-    kube::KubeTarget,
+    kube::{ClusterSelection, KubeTarget},
     ops::{TargetReport, exit_status},
     output::{Reporter, plural},
     repo::{layout::NamespaceSync, names},

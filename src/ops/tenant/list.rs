@@ -2,9 +2,10 @@
 //! GitRepository and Kustomization and the state of its Secret copy; on a keos fleet, every
 //! component of its domains instead, with the cluster's use case and size.
 
-use super::{ClusterSelection, RepoSelection};
+use super::RepoSelection;
 use crate::{
     error::{Error, ExitStatus, Result},
+    kube::ClusterSelection,
     ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
     output::{Reporter, plural},
     repo::Profile,

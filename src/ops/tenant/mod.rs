@@ -37,7 +37,7 @@ pub use list::{ListOutcome, ListRequest, Listing, list};
 use crate::{
     credentials::{MetaStore, SecretStore},
     error::{Error, ExitStatus, Result},
-    kube::{ClientOptions, KubeTarget, load_kubeconfig},
+    kube::KubeTarget,
     ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
     output::{Reporter, plural},
     repo::{FleetRepo, Layout, WritePlan},
@@ -66,33 +66,6 @@ impl RepoSelection {
         let fleet = FleetRepo::open(&self.fleet_dir)?;
         let layout = Layout::names_only(fleet.config());
         Ok((fleet, layout))
-    }
-}
-
-/// The kube contexts an operation acts on (`--kubeconfig`, `--context`, `--all-contexts`). Resolved
-/// only when the operation needs clusters, after its own checks, so `create` without `--apply`
-/// never needs a kubeconfig and a bad name is reported before a bad context.
-#[derive(Clone, Debug, Default)]
-pub struct ClusterSelection {
-    /// The kubeconfig file (default: `$KUBECONFIG` or `~/.kube/config`).
-    pub kubeconfig: Option<PathBuf>,
-    /// The contexts (default: the current one).
-    pub contexts: Vec<String>,
-    /// Every context of the kubeconfig.
-    pub all_contexts: bool,
-    /// Client timeouts.
-    pub client: ClientOptions,
-}
-
-impl ClusterSelection {
-    /// Clients for the selected contexts (no request is made; configuration errors only).
-    pub async fn targets(&self) -> Result<Vec<KubeTarget>> {
-        let kubeconfig = load_kubeconfig(self.kubeconfig.as_deref())?;
-        let mut out = Vec::new();
-        for context in kubeconfig.select(&self.contexts, self.all_contexts)? {
-            out.push(kubeconfig.target(&context, self.client).await?);
-        }
-        Ok(out)
     }
 }
 
@@ -313,8 +286,8 @@ mod tests {
 
     /// Clusters that cannot be reached by construction: a kubeconfig that does not exist, so an
     /// operation that resolved them would fail.
-    fn no_clusters() -> ClusterSelection {
-        ClusterSelection {
+    fn no_clusters() -> crate::kube::ClusterSelection {
+        crate::kube::ClusterSelection {
             kubeconfig: Some("/nonexistent/kubeconfig".into()),
             ..Default::default()
         }

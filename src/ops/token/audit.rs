@@ -16,7 +16,8 @@ use k8s_openapi::api::core::v1::Secret;
 use kube::{Api, api::ListParams};
 use serde::Serialize;
 
-use super::{ClusterAccess, Stores};
+use super::Stores;
+use crate::kube::ClusterSelection;
 use crate::{
     credentials::{
         CredentialError, CredentialMeta,
@@ -30,7 +31,7 @@ use crate::{
     },
     error::{Error, Result},
     exit::ExitStatus,
-    kube::{KubeTarget, load_kubeconfig},
+    kube::KubeTarget,
     ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
     output::{Paint, Reporter, TableBuilder, Tone, plural},
 };
@@ -123,18 +124,13 @@ fn stored_hashes(
 pub async fn audit(
     req: AuditRequest,
     stores: Stores<'_>,
-    access: &ClusterAccess,
+    access: &ClusterSelection,
     reporter: &dyn Reporter,
 ) -> Result<AuditReport> {
     if req.warn_days < 0 {
         return Err(Error::Usage("--warn-days must not be negative".into()));
     }
-    let kubeconfig = load_kubeconfig(access.kubeconfig.as_deref())?;
-    let contexts = kubeconfig.select(&access.contexts, access.all_contexts)?;
-    let mut targets = Vec::new();
-    for c in &contexts {
-        targets.push(kubeconfig.target(c, access.options).await?);
-    }
+    let targets = access.targets().await?;
     let metas = stores.metas.load()?.credentials;
     let hashes = stored_hashes(stores, &metas, reporter)?;
     reporter.action(&format!(

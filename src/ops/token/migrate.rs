@@ -37,7 +37,8 @@ use std::{path::PathBuf, sync::Mutex, time::Duration};
 use jiff::Timestamp;
 use serde::Serialize;
 
-use super::{ClusterAccess, Stores};
+use super::Stores;
+use crate::kube::ClusterSelection;
 use crate::{
     credentials::{
         AppAuth, CredentialError, GitAuth, Provider,
@@ -54,7 +55,7 @@ use crate::{
     },
     error::{Error, Result, error_chain},
     exit::ExitStatus,
-    kube::{KubeError, KubeTarget, WaitOutcome, load_kubeconfig, wait_until},
+    kube::{KubeError, KubeTarget, WaitOutcome, wait_until},
     output::{Paint, Reporter, TableBuilder, Tone, plural},
     repo::{
         FleetRepo, clusters,
@@ -240,7 +241,7 @@ struct Auths {
 pub async fn migrate(
     req: MigrateRequest,
     stores: Stores<'_>,
-    access: &ClusterAccess,
+    access: &ClusterSelection,
     reporter: &dyn Reporter,
 ) -> Result<MigrationReport> {
     validate_name(&req.name)?;
@@ -390,14 +391,14 @@ pub(crate) fn app_base_url(meta: &CredentialMeta) -> Option<String> {
 /// The clusters of an unfinished migration, from the kubeconfig.
 async fn targets_of(
     state: &MigrationState,
-    access: &ClusterAccess,
+    access: &ClusterSelection,
     reporter: &dyn Reporter,
 ) -> Result<Vec<KubeTarget>> {
-    let kubeconfig = load_kubeconfig(access.kubeconfig.as_deref())?;
+    let kubeconfig = access.load()?;
     let mut targets = Vec::new();
     for c in &state.clusters {
         kubeconfig.require_context(&c.context)?;
-        let t = kubeconfig.target(&c.context, access.options).await?;
+        let t = kubeconfig.target(&c.context, access.client).await?;
         if t.server != c.server {
             reporter.warn(&format!(
                 "context '{}' now points at {} (it was {} when the migration started)",
@@ -429,16 +430,11 @@ impl Txn<'_> {
         &self,
         req: &MigrateRequest,
         auths: &Auths,
-        access: &ClusterAccess,
+        access: &ClusterSelection,
     ) -> Result<MigrationReport> {
         let repo = FleetRepo::open(&req.repo_dir)?;
-        let kubeconfig = load_kubeconfig(access.kubeconfig.as_deref())?;
-        let contexts = kubeconfig.select(&access.contexts, access.all_contexts)?;
-        let mut targets = Vec::new();
-        for c in &contexts {
-            kubeconfig.require_context(c)?;
-            targets.push(kubeconfig.target(c, access.options).await?);
-        }
+        let targets = access.targets().await?;
+        let contexts: Vec<String> = targets.iter().map(|t| t.context.clone()).collect();
         self.reporter.action(&format!(
             "finding what uses credential '{}' on {}",
             self.name,

@@ -19,9 +19,7 @@ use futures::future::BoxFuture;
 use jiff::Timestamp;
 
 pub use app::{KeyReader, SetAppRequest, set_app};
-pub use rotate::{
-    Checkpoint, ClusterAccess, RotateMode, RotateOutcome, RotateRequest, RotationRun, SelfRotate, rotate,
-};
+pub use rotate::{Checkpoint, RotateMode, RotateOutcome, RotateRequest, RotationRun, SelfRotate, rotate};
 
 use crate::{
     credentials::{

@@ -30,7 +30,7 @@
 //! Which Secrets of a cluster a rotation rewrites is decided in one place,
 //! [`target_secrets`](crate::credentials::cluster::target_secrets), called by the planning step.
 
-use std::{path::PathBuf, sync::Mutex, time::Duration};
+use std::{sync::Mutex, time::Duration};
 
 use jiff::Timestamp;
 
@@ -55,7 +55,7 @@ use crate::{
     },
     error::{Error, Result, error_chain},
     exit::ExitStatus,
-    kube::{ClientOptions, KubeTarget, load_kubeconfig},
+    kube::{ClusterSelection, KubeTarget},
     ops::{DEFAULT_CONCURRENCY, Runner, TargetReport, exit_status},
     output::{Reporter, plural},
     repo::names,
@@ -112,21 +112,6 @@ pub struct RotateRequest<'a> {
     /// The namespace to trust as every cluster's Flux namespace (`--flux-namespace`); `None`
     /// finds it on each cluster. A resume or rollback uses the one its rotation started with.
     pub flux_namespace: Option<String>,
-}
-
-/// How the operation reaches the clusters. The kubeconfig is read only once a cluster is needed,
-/// so an unknown credential or an unfinished rotation is reported first; `--resume` and
-/// `--rollback` act on the clusters recorded in the rotation state, not on a selection.
-#[derive(Clone, Debug, Default)]
-pub struct ClusterAccess {
-    /// `--kubeconfig` (default: `KUBECONFIG`, then `~/.kube/config`).
-    pub kubeconfig: Option<PathBuf>,
-    /// `--context` (a fresh rotation only; default: the current context).
-    pub contexts: Vec<String>,
-    /// `--all-contexts` (a fresh rotation only).
-    pub all_contexts: bool,
-    /// Client timeouts.
-    pub options: ClientOptions,
 }
 
 /// A run that reached the clusters (or had none left to reach).
@@ -266,11 +251,14 @@ enum Recovery {
     Finish,
 }
 
-/// `token rotate` (see the module documentation for the transaction).
+/// `token rotate` (see the module documentation for the transaction). The kubeconfig is read
+/// only once a cluster is needed, so an unknown credential or an unfinished rotation is reported
+/// first; `--resume` and `--rollback` act on the clusters recorded in the rotation state, not on
+/// `clusters`' contexts.
 pub async fn rotate(
     req: RotateRequest<'_>,
     stores: Stores<'_>,
-    clusters: &ClusterAccess,
+    clusters: &ClusterSelection,
     reporter: &dyn Reporter,
 ) -> Result<RotateOutcome> {
     let RotateRequest {
@@ -607,12 +595,12 @@ fn unfinished(name: &str, kind: Kind, state: Option<RotationState>) -> Result<Op
 async fn select_targets(
     kind: Kind,
     state: Option<&RotationState>,
-    clusters: &ClusterAccess,
+    clusters: &ClusterSelection,
     reporter: &dyn Reporter,
 ) -> Result<Vec<KubeTarget>> {
-    let kubeconfig = load_kubeconfig(clusters.kubeconfig.as_deref())?;
+    let kubeconfig = clusters.load()?;
     let contexts: Vec<String> = match state {
-        None => kubeconfig.select(&clusters.contexts, clusters.all_contexts)?,
+        None => clusters.contexts_of(&kubeconfig)?,
         Some(s) if kind == Kind::Rollback && s.operation == Operation::Rotate => {
             s.clusters.iter().map(|c| c.context.clone()).collect()
         }
@@ -623,7 +611,7 @@ async fn select_targets(
     }
     let mut targets = Vec::new();
     for c in &contexts {
-        targets.push(kubeconfig.target(c, clusters.options).await?);
+        targets.push(kubeconfig.target(c, clusters.client).await?);
     }
     if let Some(s) = state {
         for t in &targets {

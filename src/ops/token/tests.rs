@@ -15,6 +15,7 @@ use crate::{
         meta::CheckResult,
         rotation::{ClusterState, RotationState},
     },
+    kube::ClusterSelection,
     output::{Level, Recorder},
 };
 
@@ -391,9 +392,9 @@ async fn rotate_refuses_what_contradicts_the_stored_state_before_reaching_a_clus
         new_token: reader("ghp_new", &asked),
     };
     // The kubeconfig does not exist: every refusal below happens before it is read.
-    let access = ClusterAccess {
+    let access = ClusterSelection {
         kubeconfig: Some(w._dir.path().join("no-kubeconfig")),
-        ..ClusterAccess::default()
+        ..ClusterSelection::default()
     };
     let err = rotate(rotate_request("bot", fresh()), w.stores(), &access, &rec)
         .await
@@ -412,7 +413,7 @@ async fn rotate_refuses_what_contradicts_the_stored_state_before_reaching_a_clus
         err.to_string().contains("has no unfinished rotation to resume"),
         "{err}"
     );
-    let selected = ClusterAccess {
+    let selected = ClusterSelection {
         all_contexts: true,
         ..access.clone()
     };
@@ -448,9 +449,9 @@ async fn rotate_refuses_what_contradicts_the_stored_state_before_reaching_a_clus
 /// but not the state (finished by `--resume`).
 #[tokio::test]
 async fn interrupted_rotations_that_need_no_cluster_are_settled_from_the_keyring() {
-    let access = ClusterAccess {
+    let access = ClusterSelection {
         kubeconfig: Some("/nonexistent/kubeconfig".into()),
-        ..ClusterAccess::default()
+        ..ClusterSelection::default()
     };
     let old_meta = CredentialMeta {
         expires: Some("2026-06-01T00:00:00Z".parse().expect("ts")),
