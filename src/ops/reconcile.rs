@@ -73,7 +73,7 @@ pub const FORCE_AT: &str = "reconcile.fluxcd.io/forceAt";
 /// The flux-operator's switch: `disabled` suspends its objects.
 pub const OPERATOR_RECONCILE: &str = "fluxcd.controlplane.io/reconcile";
 /// Where objects are looked for without `-n` (as the flux CLI does).
-pub const DEFAULT_NAMESPACE: &str = "flux-system";
+pub use crate::repo::layout::DEFAULT_FLUX_NAMESPACE as DEFAULT_NAMESPACE;
 /// How often a wait reads the object again.
 const POLL: Duration = Duration::from_secs(1);
 /// How many times a Kustomization is asked again when it applied an older revision than its

@@ -174,6 +174,57 @@ async fn bootstrap_refuses_a_token_for_a_provider_github_source_before_any_clust
 async fn bootstrap_refuses_a_token_while_the_cluster_still_runs_provider_github() {
     let fleet = Fleet::new("live-gh");
     init(&fleet, "staging", &["--git-url", GITHUB_FLEET]).ok();
+    // flux-operator names the sync source after the namespace (sync.name unset) and labels it
+    // as its own: the Kustomization to reconcile is the cluster's sync.
+    let ns = fleet.ns.clone();
+    refused_while_the_cluster_runs_github(&fleet, &[], &ns, false, &format!("{ns}/{ns}")).await;
+}
+
+/// The same on a classic cluster (its sync objects are named after the namespace, as `flux
+/// bootstrap` names them): the sync GitRepository carries kustomize-controller's labels, and the
+/// Kustomization they name is the one to reconcile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn classic_bootstrap_refuses_a_token_while_the_cluster_still_runs_provider_github() {
+    let fleet = Fleet::new("live-gh-classic");
+    fleet
+        .init(&[
+            "init",
+            "staging",
+            "--layout",
+            "classic",
+            "--components-manifest",
+            "gotk-components.yaml",
+            "--git-url",
+            GITHUB_FLEET,
+            "--domain",
+            "a.example.com",
+            "--components",
+            "source-controller,kustomize-controller",
+        ])
+        .ok();
+    let kubectl = env().kubectl.display().to_string();
+    let ns = fleet.ns.clone();
+    refused_while_the_cluster_runs_github(
+        &fleet,
+        &["--kubectl", &kubectl],
+        &ns,
+        true,
+        &format!("{ns}/fleet-sync"),
+    )
+    .await;
+}
+
+/// Plants the sync source `sync` (and a source of another fleet) with `provider: github`, as
+/// applied by Kustomization `fleet-sync` when `labelled`, checks that a token bootstrap of
+/// cluster `staging` is refused naming it and Kustomization `ks` (NAMESPACE/NAME), then
+/// switches the source to generic and checks that the same bootstrap writes the token Secret.
+async fn refused_while_the_cluster_runs_github(
+    fleet: &Fleet,
+    extra: &[&str],
+    sync: &str,
+    labelled: bool,
+    ks: &str,
+) {
     let target = env().target("staging").await;
     let ns = fleet.ns.clone();
     apply(
@@ -181,28 +232,32 @@ async fn bootstrap_refuses_a_token_while_the_cluster_still_runs_provider_github(
         json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
     )
     .await;
-    let source = |name: &str, secret: &str, provider: Option<&str>| {
-        let mut spec = json!({"interval": "10m", "url": GITHUB_FLEET, "secretRef": {"name": secret}});
+    let source = |name: &str, provider: Option<&str>| {
+        let mut repo = json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
+               "metadata": {"name": name, "namespace": ns},
+               "spec": {"interval": "10m", "url": GITHUB_FLEET, "secretRef": {"name": "flux-system"}}});
         if let Some(p) = provider {
-            spec["provider"] = json!(p);
+            repo["spec"]["provider"] = json!(p);
         }
-        json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
-               "metadata": {"name": name, "namespace": ns}, "spec": spec})
+        if labelled {
+            repo["metadata"]["labels"] = json!({"kustomize.toolkit.fluxcd.io/name": "fleet-sync",
+                                                "kustomize.toolkit.fluxcd.io/namespace": ns});
+        }
+        repo
     };
-    // flux-operator names the sync source after the namespace (sync.name unset).
-    apply(&target, source(&ns, "flux-system", Some("github"))).await;
+    apply(&target, source(sync, Some("github"))).await;
     // Not a source of this fleet: not judged, even though it reads the same Secret.
-    apply(&target, source("elsewhere", "flux-system", Some("github"))).await;
+    apply(&target, source("elsewhere", Some("github"))).await;
     let boot = || {
-        fleet
-            .bootstrap(&["staging", "--token-env", "FLEET_TEST_TOKEN", "--no-wait"])
-            .run()
+        let mut args = vec!["staging", "--token-env", "FLEET_TEST_TOKEN", "--no-wait"];
+        args.extend_from_slice(extra);
+        fleet.bootstrap(&args).run()
     };
     let refused = boot();
     assert_eq!(refused.code, 1, "{refused:?}");
     for want in [
-        format!("GitRepository {ns}/{ns} has provider: github on the cluster"),
-        format!("'kubectl fleet reconcile ks/{ns}/{ns} --with-source'"),
+        format!("GitRepository {ns}/{sync} has provider: github on the cluster"),
+        format!("'kubectl fleet reconcile ks/{ks} --with-source'"),
     ] {
         assert!(
             refused.stderr.contains(&want),
@@ -219,7 +274,7 @@ async fn bootstrap_refuses_a_token_while_the_cluster_still_runs_provider_github(
     );
 
     // Flux applied the commit that drops the provider.
-    apply(&target, source(&ns, "flux-system", None)).await;
+    apply(&target, source(sync, None)).await;
     let booted = boot();
     booted.ok();
     let data = secrets

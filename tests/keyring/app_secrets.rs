@@ -14,6 +14,7 @@ use crate::{
     common::{Cmd, PrivateCluster, Run, apply, env, unique},
     files_under,
     github_app::github::{FakeGithub, generate_key},
+    support::git_repository_with_provider,
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -158,16 +159,8 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
     // Secret would stop its fetches, so the preflight refuses, points at `token migrate` and at
     // the Kustomization to reconcile, and writes nothing; once Flux applied provider: github, the
     // same bootstrap goes through.
-    let live_source = |provider: Option<&str>| {
-        let mut spec = serde_json::json!({"interval": "10m", "url": "https://github.com/acme/fleet.git",
-                                          "secretRef": {"name": "flux-system"}});
-        if let Some(p) = provider {
-            spec["provider"] = serde_json::json!(p);
-        }
-        // flux-operator names the sync source after the namespace (sync.name unset).
-        serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
-                           "metadata": {"name": ns, "namespace": ns}, "spec": spec})
-    };
+    // flux-operator names the sync source after the namespace (sync.name unset).
+    let live_source = |provider| git_repository_with_provider(&ns, &ns, "flux-system", provider);
     apply(
         &target,
         serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
@@ -451,15 +444,7 @@ async fn keos_bootstrap_writes_the_app_form_where_every_chain_source_says_provid
     // keos-fleet Flux applied before the push: the App Secret would stop its fetches, so the
     // preflight refuses, points at `token migrate`, and writes nothing; once the cluster's
     // keos-fleet says provider: github, the same bootstrap goes through.
-    let live_source = |provider: Option<&str>| {
-        let mut spec = serde_json::json!({"interval": "10m", "url": "https://github.com/acme/keos-fleet.git",
-                                          "secretRef": {"name": "flux-system"}});
-        if let Some(p) = provider {
-            spec["provider"] = serde_json::json!(p);
-        }
-        serde_json::json!({"apiVersion": "source.toolkit.fluxcd.io/v1", "kind": "GitRepository",
-                           "metadata": {"name": "keos-fleet", "namespace": NS}, "spec": spec})
-    };
+    let live_source = |provider| git_repository_with_provider(NS, "keos-fleet", "flux-system", provider);
     apply(&target, live_source(None)).await;
     let live = bootstrap(app_fleet.path(), &[]);
     assert_eq!(live.code, 1, "{live:?}");

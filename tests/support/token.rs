@@ -373,6 +373,15 @@ pub fn git_repository(ns: &str, name: &str, secret: &str, suspended: bool) -> Va
     })
 }
 
+/// A GitRepository reading Secret `secret` with `provider` (None: generic), as Flux applied it.
+pub fn git_repository_with_provider(ns: &str, name: &str, secret: &str, provider: Option<&str>) -> Value {
+    let mut repo = git_repository(ns, name, secret, false);
+    if let Some(p) = provider {
+        repo["spec"]["provider"] = json!(p);
+    }
+    repo
+}
+
 /// Reads a Secret's data as strings.
 pub async fn secret_data(target: &KubeTarget, ns: &str, name: &str) -> BTreeMap<String, String> {
     let api: Api<Secret> = Api::namespaced(target.client.clone(), ns);

@@ -36,7 +36,7 @@ use crate::{
 };
 
 /// Where Flux runs (and where the operator writes its `FluxReport`).
-pub const FLUX_NAMESPACE: &str = "flux-system";
+pub use crate::repo::layout::DEFAULT_FLUX_NAMESPACE as FLUX_NAMESPACE;
 
 /// A Flux object, reduced to what `status` shows and compares.
 #[derive(Clone, Debug, PartialEq, Eq)]
