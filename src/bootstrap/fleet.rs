@@ -239,9 +239,6 @@ pub struct SecretReader {
     pub what: String,
     /// Its provider (None = generic).
     pub provider: Option<String>,
-    /// The GitRepository on the cluster, in the Secret's namespace (for a FluxInstance, the one
-    /// flux-operator generates), when known.
-    pub source: Option<String>,
 }
 
 /// GitRepositories under `tenants/` whose `spec.secretRef.name` is `secret`.
@@ -278,12 +275,10 @@ pub fn readers_under(
             for d in docs {
                 if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret)
                 {
-                    let name = str_at(&d, "/metadata/name");
                     out.push(SecretReader {
                         file: rel.clone(),
-                        what: format!("GitRepository {}", name.unwrap_or("?")),
+                        what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
                         provider: str_at(&d, "/spec/provider").map(str::to_string),
-                        source: name.map(str::to_string),
                     });
                 }
             }
@@ -298,17 +293,15 @@ pub fn secret_readers(repo: &FleetRepo, secret: &str) -> Result<Vec<SecretReader
     Ok(crate::repo::provider::find_sources(repo)?
         .into_iter()
         .filter(|s| s.secret == secret)
-        .map(|s| {
-            let git = s.kind == crate::repo::provider::SourceKind::GitRepository;
-            SecretReader {
-                what: match git {
-                    true => format!("GitRepository {}", s.name),
-                    false => format!("FluxInstance {} spec.sync", s.name),
-                },
-                source: git.then(|| s.name.clone()),
-                file: s.path,
-                provider: s.provider,
-            }
+        .map(|s| SecretReader {
+            what: match s.kind {
+                crate::repo::provider::SourceKind::GitRepository => format!("GitRepository {}", s.name),
+                crate::repo::provider::SourceKind::FluxInstance => {
+                    format!("FluxInstance {} spec.sync", s.name)
+                }
+            },
+            file: s.path,
+            provider: s.provider,
         })
         .collect())
 }
@@ -356,8 +349,9 @@ pub struct SecretForm {
     pub app: bool,
     /// `--token credential 'NAME'`, or "the token from stdin or the environment".
     pub who: String,
-    /// The GitRepositories the fleet declares reading it, by name in the Secret's namespace:
-    /// the ones the preflight judges as the cluster runs them.
+    /// The sources reading it that fetch the fleet repository itself (the sync source; keos:
+    /// keos-fleet), by name in the Secret's namespace: the ones the preflight judges as the
+    /// cluster runs them (the sources they apply follow them).
     pub sources: Vec<String>,
     /// The Kustomization (`NAMESPACE/NAME`) applying the files that declare them, when known
     /// (the cluster's sync); a source's own kustomize-controller labels say better.
@@ -416,18 +410,22 @@ pub fn check_providers(
 }
 
 /// The Secrets bootstrap writes on the cluster of `dir` (the sync Secret, then one per tenant),
-/// each with its form and the sources the fleet declares reading it, for the preflight to judge
-/// those sources as the cluster runs them ([`super::preflight::check_live_readers`]).
+/// each with its form and, for the sync Secret, the sync source, for the preflight to judge as
+/// the cluster runs it ([`super::preflight::check_live_readers`]): the other sources reading
+/// them are applied by the sync, and follow the pushed files once it fetches.
 pub fn secret_forms(repo: &FleetRepo, dir: &ClusterDir, creds: &Credentials) -> Vec<SecretForm> {
     secrets_and_readers(repo, dir, creds)
         .into_iter()
-        .map(|(resolved, flag, secret, readers)| SecretForm {
-            sources: readers.into_iter().filter_map(|r| r.source).collect(),
-            applied_by: (dir.pull_secret.as_ref() == Some(&secret))
-                .then(|| dir.wait_for.iter().rfind(|w| w.kind == "Kustomization"))
-                .flatten()
-                .map(|w| format!("{}/{}", w.namespace, w.name)),
-            ..SecretForm::of(&secret, resolved, &flag)
+        .map(|(resolved, flag, secret, _)| {
+            let sync = dir.pull_secret.as_ref() == Some(&secret);
+            SecretForm {
+                sources: sync.then(|| dir.sync_source.clone()).into_iter().collect(),
+                applied_by: sync
+                    .then(|| dir.wait_for.iter().rfind(|w| w.kind == "Kustomization"))
+                    .flatten()
+                    .map(|w| format!("{}/{}", w.namespace, w.name)),
+                ..SecretForm::of(&secret, resolved, &flag)
+            }
         })
         .collect()
 }
@@ -450,7 +448,6 @@ fn secrets_and_readers<'a>(
             file: file.clone(),
             what,
             provider: provider.clone(),
-            source: Some(dir.sync_source.clone()),
         }];
         readers.extend(tenant_readers(repo, secret));
         out.push((fleet, "--token".to_string(), secret.clone(), readers));
@@ -485,41 +482,36 @@ pub fn provider_mismatch(form: &SecretForm, what: &str, provider: Option<&str>) 
     }
 }
 
-/// Why GitRepository `what` as it is on the cluster (`provider`, None = generic) keeps a Secret of
-/// `form` from working even when the fleet repository already says otherwise: what Flux applied
-/// from git wins over bootstrap (kustomize-controller owns the field), and with the wrong form
-/// source-controller never fetches the commit that would change it. `applied_by` is the
-/// Kustomization (`NAMESPACE/NAME`) that applies the source, when its labels say.
+/// Why the cluster's sync source `what` as it runs (`provider`, None = generic) would be stuck
+/// with a Secret of `form`, or None. A token under a live `provider: github` is: kustomize-controller
+/// applied the field from git and owns it, bootstrap applying the source without it cannot remove
+/// it, and source-controller refuses the token there, so it never fetches the commit that drops
+/// it. An App under a live generic source is not: bootstrap applies the sync source (or the
+/// FluxInstance) with `provider: github` itself, with the Secret, and Flux then applies the pushed
+/// files; the sources the sync applies follow it. `applied_by` is the Kustomization
+/// (`NAMESPACE/NAME`) that applies the source, when known.
 pub fn live_provider_mismatch(
     form: &SecretForm,
     what: &str,
     provider: Option<&str>,
     applied_by: Option<&str>,
 ) -> Option<String> {
-    let who = &form.who;
+    if form.app || provider != Some("github") {
+        return None;
+    }
     let wait = match applied_by.and_then(|k| k.split_once('/')) {
         Some((ns, name)) => {
             format!("wait until Flux applied it ('kubectl fleet reconcile ks/{ns}/{name} --with-source')")
         }
         None => "wait until Flux applied it".to_string(),
     };
-    match (form.app, provider == Some("github")) {
-        (true, false) => Some(format!(
-            "{what} has provider '{}' on the cluster, but {who} is a GitHub App: source-controller \
-             authenticates with an App only under provider: github, so it would stop fetching and \
-             never see a commit that sets it. Move the cluster with 'kubectl fleet token migrate \
-             TOKEN --to APP' (it switches the Secret once Flux applied provider: github), or push \
-             provider: github, {wait}, then bootstrap with the App",
-            provider.unwrap_or("generic")
-        )),
-        (false, true) => Some(format!(
-            "{what} has provider: github on the cluster, but {who} is a token: source-controller \
-             refuses a token under provider: github, so it would stop fetching and never see the \
-             commit that removes it. Push that commit while the App Secret is in place, {wait}, \
-             then bootstrap with the token"
-        )),
-        _ => None,
-    }
+    Some(format!(
+        "{what} has provider: github on the cluster, but {} is a token: source-controller refuses \
+         a token under provider: github, and bootstrap cannot drop a field Flux applied from git, so \
+         the source would stop fetching and never see the commit that removes it. Push that commit \
+         while the App Secret is in place, {wait}, then bootstrap with the token",
+        form.who
+    ))
 }
 
 /// GitRepositories under `tenants/` that read the sync Secret too (d1's `flux-infra` reuses
@@ -666,23 +658,21 @@ mod tests {
         );
         assert!(check_providers(&repo, &dir(None), &with(&token)).is_ok());
 
-        // What the preflight judges on the cluster: the sync source and flux-infra, by name.
+        // What the preflight judges on the cluster: the sync source, by name.
         let forms = secret_forms(&repo, &dir(None), &with(&app));
         assert_eq!(forms.len(), 1);
         assert_eq!((forms[0].secret.as_str(), forms[0].app), ("flux-system", true));
-        assert_eq!(forms[0].sources, ["flux-system", "flux-infra"]);
+        assert_eq!(
+            forms[0].sources,
+            ["flux-system"],
+            "the sync source only: flux-infra follows it"
+        );
         assert_eq!(forms[0].who, "--token credential 'fleet-app'");
         let live = |form: &SecretForm, provider, by| {
             live_provider_mismatch(form, "GitRepository flux-system/flux-system", provider, by)
         };
-        let app_on_generic = live(&forms[0], None, Some("flux-system/flux-system")).expect("refused");
-        assert!(
-            app_on_generic.contains("has provider 'generic' on the cluster")
-                && app_on_generic.contains("token migrate TOKEN --to APP")
-                && app_on_generic
-                    .contains("'kubectl fleet reconcile ks/flux-system/flux-system --with-source'"),
-            "{app_on_generic}"
-        );
+        // An App over a generic source: bootstrap sets provider: github on it itself.
+        assert_eq!(live(&forms[0], None, Some("flux-system/flux-system")), None);
         assert_eq!(live(&forms[0], Some("github"), None), None);
         let token_form = &secret_forms(&repo, &dir(None), &with(&token))[0];
         let token_on_github = live(token_form, Some("github"), None).expect("refused");
@@ -690,6 +680,11 @@ mod tests {
             token_on_github.contains("has provider: github on the cluster")
                 && token_on_github.contains("wait until Flux applied it, then bootstrap with the token"),
             "{token_on_github}"
+        );
+        let named = live(token_form, Some("github"), Some("flux-system/flux-system")).expect("refused");
+        assert!(
+            named.contains("'kubectl fleet reconcile ks/flux-system/flux-system --with-source'"),
+            "{named}"
         );
         assert_eq!(live(token_form, None, None), None);
         assert_eq!(live(token_form, Some("generic"), None), None);

@@ -69,7 +69,7 @@ pub enum PreflightError {
         /// Where bootstrap would install.
         target: String,
     },
-    /// A source on the cluster reading a Secret the run writes cannot use the form it would get.
+    /// The cluster's sync source would be stuck with the form of the Secret the run writes.
     #[error("{reason}")]
     LiveProvider {
         /// Why, naming the source and what to do.
@@ -259,12 +259,11 @@ pub async fn check(
     })
 }
 
-/// Refuses the run when a GitRepository the fleet declares reading one of the Secrets in `forms`
-/// runs on the cluster (in `namespace`, the Secrets' namespace) with a provider that cannot use
-/// the form it would get (see [`live_provider_mismatch`]): the fleet repository may already say
-/// otherwise, but the cluster runs what Flux applied, and writing the Secret would leave the
-/// source unable to fetch the fix. Sources the fleet does not declare are not judged. One LIST;
-/// none when Flux's CRDs are not installed yet.
+/// Refuses the run when a sync source of `forms` (the GitRepository that fetches the fleet
+/// repository, in `namespace`, the Secrets' namespace) runs on the cluster with a provider the
+/// Secret written for it would leave stuck (see [`live_provider_mismatch`]): the fleet repository
+/// may already say otherwise, but the cluster runs what Flux applied. Other sources are not
+/// judged. One LIST; none when Flux's CRDs are not installed yet.
 pub async fn check_live_readers(
     target: &KubeTarget,
     namespace: &str,

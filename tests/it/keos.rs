@@ -474,12 +474,44 @@ mod bootstrap_run {
         );
         assert!(secrets.get_opt("flux-system").await.expect("get").is_none());
 
-        // Flux present: every object of the manual procedure.
+        // Flux present, but the cluster still runs a keos-fleet with provider: github, applied by
+        // `default` from git: a token would leave it unable to fetch the commit that drops the
+        // provider (bootstrap cannot drop a field Flux applied), so that cluster fails, nothing
+        // is written.
         apply(
             &t,
             controller("kustomize-controller", &["--watch-all-namespaces=true"]),
         )
         .await;
+        let keos_fleet = |github: bool| {
+            let mut repo = obj(
+                "source.toolkit.fluxcd.io/v1",
+                "GitRepository",
+                "keos-fleet",
+                Some(NS),
+            );
+            repo["spec"] = json!({"interval": "1m", "url": "https://github.com/acme/keos-fleet.git",
+                                  "secretRef": {"name": "flux-system"}});
+            if github {
+                repo["spec"]["provider"] = json!("github");
+                repo["metadata"]["labels"] = json!({"kustomize.toolkit.fluxcd.io/name": "default",
+                                                    "kustomize.toolkit.fluxcd.io/namespace": NS});
+            }
+            repo
+        };
+        apply(&t, keos_fleet(true)).await;
+        let run = bootstrap(repo, &args);
+        assert_eq!(run.code, 1, "{run:?}");
+        for want in [
+            "GitRepository flux-system/keos-fleet has provider: github on the cluster",
+            "'kubectl fleet reconcile ks/flux-system/default --with-source'",
+        ] {
+            assert!(run.stderr.contains(want), "{want} not in:\n{}", run.stderr);
+        }
+        assert!(secrets.get_opt("flux-system").await.expect("get").is_none());
+        apply(&t, keos_fleet(false)).await;
+
+        // Every object of the manual procedure.
         let run = bootstrap(repo, &args);
         assert_eq!(run.code, 0, "{run:?}");
         assert!(run.stdout.contains("Applied"), "{}", run.stdout);

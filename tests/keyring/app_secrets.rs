@@ -154,36 +154,19 @@ async fn bootstrap_and_tenant_write_the_app_form_and_refuse_a_generic_source() {
     assert!(!text.contains("password"), "{text}");
     outputs.push(plan);
 
-    // The fleet repository says provider: github, but the cluster still runs the generic source
-    // Flux applied before the push (flux-operator generates it from the FluxInstance): the App
-    // Secret would stop its fetches, so the preflight refuses, points at `token migrate` and at
-    // the Kustomization to reconcile, and writes nothing; once Flux applied provider: github, the
-    // same bootstrap goes through.
-    // flux-operator names the sync source after the namespace (sync.name unset).
-    let live_source = |provider| git_repository_with_provider(&ns, &ns, "flux-system", provider);
+    // The cluster still runs the generic sync source of the token it had (flux-operator names it
+    // after the namespace): an App is not refused for it, bootstrap sets provider: github on the
+    // FluxInstance itself, with the Secret.
     apply(
         &target,
         serde_json::json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": ns}}),
     )
     .await;
-    apply(&target, live_source(None)).await;
-    let live = bootstrap(app_fleet.path(), &[]);
-    assert_eq!(live.code, 1, "{live:?}");
-    for want in [
-        format!(
-            "GitRepository {ns}/{ns} has provider 'generic' on the cluster, but --token credential '{credential}' is a GitHub App"
-        ),
-        "'kubectl fleet token migrate TOKEN --to APP'".to_string(),
-        format!("'kubectl fleet reconcile ks/{ns}/{ns} --with-source'"),
-    ] {
-        assert!(live.stderr.contains(&want), "{want} not in:\n{}", live.stderr);
-    }
-    assert!(
-        secrets.get_opt("flux-system").await.expect("get").is_none(),
-        "nothing written while the cluster runs a generic source"
-    );
-    outputs.push(live);
-    apply(&target, live_source(Some("github"))).await;
+    apply(
+        &target,
+        git_repository_with_provider(&ns, &ns, "flux-system", None),
+    )
+    .await;
 
     let boot = bootstrap(app_fleet.path(), &[]);
     boot.ok();
@@ -440,27 +423,13 @@ async fn keos_bootstrap_writes_the_app_form_where_every_chain_source_says_provid
         "nothing written by the refused run and the dry run"
     );
 
-    // The fleet repository says provider: github, but the cluster still runs the generic
-    // keos-fleet Flux applied before the push: the App Secret would stop its fetches, so the
-    // preflight refuses, points at `token migrate`, and writes nothing; once the cluster's
-    // keos-fleet says provider: github, the same bootstrap goes through.
-    let live_source = |provider| git_repository_with_provider(NS, "keos-fleet", "flux-system", provider);
-    apply(&target, live_source(None)).await;
-    let live = bootstrap(app_fleet.path(), &[]);
-    assert_eq!(live.code, 1, "{live:?}");
-    assert!(
-        live.stderr.contains(&format!(
-            "GitRepository {NS}/keos-fleet has provider 'generic' on the cluster, but --token credential '{credential}' is a GitHub App"
-        )) && live.stderr.contains("'kubectl fleet token migrate TOKEN --to APP'"),
-        "{}",
-        live.stderr
-    );
-    assert!(
-        secrets.get_opt("flux-system").await.expect("get").is_none(),
-        "nothing written while the cluster runs a generic keos-fleet"
-    );
-    outputs.push(live);
-    apply(&target, live_source(Some("github"))).await;
+    // The cluster still runs the generic keos-fleet of the token it had: an App is not refused
+    // for it, bootstrap applies keos-fleet with provider: github itself (asserted below).
+    apply(
+        &target,
+        git_repository_with_provider(NS, "keos-fleet", "flux-system", None),
+    )
+    .await;
 
     let boot = bootstrap(app_fleet.path(), &[]);
     boot.ok();

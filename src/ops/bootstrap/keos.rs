@@ -247,8 +247,8 @@ pub async fn bootstrap(
     let credentials = Arc::new(req.tokens.read(store, metas)?);
     credentials.check_username(req.options.username.as_deref())?;
     // keos-fleet, the domain GitRepositories of the use case and any of the cluster's own read the
-    // one Flux Secret: each must authenticate with the form written from the token, as the fleet
-    // declares it (here) and as the cluster runs it (the preflight).
+    // one Flux Secret: each must authenticate with the form written from the token as the fleet
+    // declares it (here), and keos-fleet as the cluster runs it (the preflight).
     let mut forms = Vec::new();
     for d in &dirs {
         let (Some(fleet_token), Some(secret)) = (&credentials.fleet, &d.pull_secret) else {
@@ -259,7 +259,6 @@ pub async fn bootstrap(
             file: d.path.join(keos::DEFAULT_DIR).join("flux-system"),
             what: format!("GitRepository {}", keos::FLEET_SOURCE),
             provider: d.sync_provider.clone(),
-            source: Some(keos::FLEET_SOURCE.to_string()),
         }];
         let layout = d
             .use_case
@@ -268,8 +267,9 @@ pub async fn bootstrap(
             .transpose()?;
         readers.extend(keos::chain_readers(&req.repo, layout.as_ref(), &d.path, secret));
         fleet::check_readers(fleet_token, "--token", &readers)?;
+        // keos-fleet fetches the fleet repository; the domain sources follow what it applies.
         forms.push(Some(SecretForm {
-            sources: readers.into_iter().filter_map(|r| r.source).collect(),
+            sources: vec![keos::FLEET_SOURCE.to_string()],
             ..SecretForm::of(secret, fleet_token, "--token")
         }));
     }
