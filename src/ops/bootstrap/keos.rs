@@ -188,7 +188,7 @@ struct KeosTarget {
     context: String,
     dir: Arc<KeosCluster>,
     kube: KubeTarget,
-    /// The Flux Secret the fleet token writes and the sources reading it, when a token was given.
+    /// The Flux Secret the fleet token writes and its sync source, when a token was given.
     token: Option<SecretForm>,
 }
 
@@ -526,7 +526,7 @@ async fn preflight_one(job: PreflightJob, log: ClusterLog) -> Result<KeosPreflig
             .into(),
         ));
     }
-    // keos-fleet and the domain sources read the one Flux Secret: as the cluster runs them.
+    // keos-fleet as the cluster runs it: a token under a live provider: github would be stuck.
     preflight::check_live_readers(target, ns, job.token.as_slice())
         .await
         .map_err(|e| log.failed(BootstrapError::Preflight(Box::new(e)).into()))?;
