@@ -247,14 +247,28 @@ fn tenant_readers(repo: &FleetRepo, secret: &str) -> Vec<SecretReader> {
 }
 
 /// GitRepositories in the YAML files under `dirs` (relative to the repository root; a missing one
-/// has none) whose `spec.secretRef.name` is `secret`, except under `skip`. Files that do not
-/// parse are skipped: they are not objects Flux could apply either.
+/// has none) whose `spec.secretRef.name` is `secret`, except under `skip`.
 pub fn readers_under(
     repo: &FleetRepo,
     dirs: &[std::path::PathBuf],
     secret: &str,
     skip: Option<&std::path::Path>,
 ) -> Vec<SecretReader> {
+    secret_refs_under(repo, dirs, skip)
+        .into_iter()
+        .filter(|(_, s)| s == secret)
+        .map(|(r, _)| r)
+        .collect()
+}
+
+/// Every GitRepository with a `spec.secretRef` in the YAML files under `dirs`, except under
+/// `skip`, with the Secret it reads. Files that do not parse are skipped: they are not objects
+/// Flux could apply either.
+pub fn secret_refs_under(
+    repo: &FleetRepo,
+    dirs: &[std::path::PathBuf],
+    skip: Option<&std::path::Path>,
+) -> Vec<(SecretReader, String)> {
     let mut out = Vec::new();
     for dir in dirs {
         let Ok(mut files) = yaml_files(&repo.path(dir)) else {
@@ -273,14 +287,18 @@ pub fn readers_under(
                 continue;
             };
             for d in docs {
-                if pointer::kind(&d) == "GitRepository" && str_at(&d, "/spec/secretRef/name") == Some(secret)
-                {
-                    out.push(SecretReader {
-                        file: rel.clone(),
-                        what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
-                        provider: str_at(&d, "/spec/provider").map(str::to_string),
-                    });
+                if pointer::kind(&d) != "GitRepository" {
+                    continue;
                 }
+                let Some(secret) = str_at(&d, "/spec/secretRef/name") else {
+                    continue;
+                };
+                let reader = SecretReader {
+                    file: rel.clone(),
+                    what: format!("GitRepository {}", str_at(&d, "/metadata/name").unwrap_or("?")),
+                    provider: str_at(&d, "/spec/provider").map(str::to_string),
+                };
+                out.push((reader, secret.to_string()));
             }
         }
     }

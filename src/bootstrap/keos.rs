@@ -719,10 +719,13 @@ fn single_line(flag: &'static str, value: &str) -> Result<(), BootstrapError> {
 }
 
 /// Resolves a keos cluster spec from the flags (over another cluster's with `--from`).
+/// `domain_secret` is the Secret the use case's domain GitRepositories read ([`domain_secret`]):
+/// the pull secret when neither `--pull-secret` nor `--from` names one.
 pub fn resolve(
     input: &InitInput,
     use_case: &str,
     base: Option<&KeosFrom>,
+    domain_secret: Option<&str>,
 ) -> Result<KeosSpec, BootstrapError> {
     names::dns_label("cluster name", &input.cluster)?;
     if let Some(ns) = &input.namespace
@@ -849,7 +852,7 @@ pub fn resolve(
         match (&input.pull_secret, base) {
             (Some(s), _) => Some(s.clone()),
             (None, Some(b)) => b.pull_secret.clone(),
-            (None, None) => Some(DEFAULT_NAMESPACE.to_string()),
+            (None, None) => Some(domain_secret.unwrap_or(DEFAULT_NAMESPACE).to_string()),
         }
     };
     // keos-fleet and the domain GitRepositories read the same Secret: one provider for all.
@@ -1332,6 +1335,53 @@ pub fn domain_readers(repo: &FleetRepo, layout: &Layout, secret: &str) -> Vec<Se
     fleet::readers_under(repo, &domain_dirs(layout), secret, None)
 }
 
+/// The Secret the use case's domain GitRepositories read (the first one's), None when none reads
+/// one. The chain reads one Secret, the one bootstrap writes for keos-fleet: a new cluster of the
+/// use case defaults its pull secret to it, and a new domain source reads it.
+pub fn domain_secret(repo: &FleetRepo, layout: &Layout) -> Option<String> {
+    fleet::secret_refs_under(repo, &domain_dirs(layout), None)
+        .into_iter()
+        .next()
+        .map(|(_, secret)| secret)
+}
+
+/// The Secret a new domain GitRepository of the use case reads: the one the others read, else
+/// the layout's (`flux-system`).
+pub fn new_domain_source_secret(repo: &FleetRepo, layout: &Layout) -> String {
+    domain_secret(repo, layout).unwrap_or_else(|| layout.platform().secret.to_string())
+}
+
+/// Warnings for a cluster whose keos-fleet reads `pull_secret` (None: a public repository) when
+/// a domain GitRepository of its use case reads another Secret: bootstrap writes only keos-fleet's,
+/// so that source finds nothing to authenticate with unless the Secret is made another way.
+fn domain_secret_warnings(
+    repo: &FleetRepo,
+    layout: &Layout,
+    cluster: &str,
+    pull_secret: Option<&str>,
+) -> Vec<String> {
+    fleet::secret_refs_under(repo, &domain_dirs(layout), None)
+        .into_iter()
+        .filter(|(_, secret)| Some(secret.as_str()) != pull_secret)
+        .map(|(r, secret)| {
+            let fleet_reads = match pull_secret {
+                Some(p) => format!("keos-fleet reads Secret {p} (--pull-secret)"),
+                None => "keos-fleet is public (--public-repo)".to_string(),
+            };
+            format!(
+                "{}: {} reads Secret {secret}, but cluster '{cluster}' {fleet_reads} and bootstrap writes only that one: create Secret {secret} in flux-system on the cluster{}",
+                r.file.display(),
+                r.what,
+                if pull_secret.is_some() {
+                    format!(", or pass --pull-secret {secret}")
+                } else {
+                    String::new()
+                },
+            )
+        })
+        .collect()
+}
+
 /// The GitRepositories of a keos cluster's chain that read its Flux Secret `secret`, besides
 /// `keos-fleet` (read from the build of `default/flux-system`): the domain GitRepositories of its
 /// use case (`layout`, when the runtime info names one) and any under its directory (the
@@ -1391,13 +1441,13 @@ pub fn check_domain_provider(
 }
 
 /// The provider a new domain GitRepository of the use case gets (the tenant commands scaffold
-/// them): the one the existing domain GitRepositories reading the Flux Secret declare, generic
-/// when there are none. Refused when they disagree: no Secret could serve both.
+/// them): the one the existing domain GitRepositories reading the Secret it will read declare,
+/// generic when there are none. Refused when they disagree: no Secret could serve both.
 pub fn domain_provider(repo: &FleetRepo, layout: &Layout) -> Result<GitProvider, BootstrapError> {
-    let secret = layout.platform().secret;
+    let secret = new_domain_source_secret(repo, layout);
     fleet::agreed_provider(
-        &domain_readers(repo, layout, secret),
-        secret,
+        &domain_readers(repo, layout, &secret),
+        &secret,
         "on every cluster of the use case",
     )
 }
@@ -1413,9 +1463,14 @@ pub fn generate(
     if let Some(secret) = &spec.pull_secret {
         check_domain_provider(repo, layout, secret, spec.provider, &spec.cluster)?;
     }
+    let mut warnings = domain_secret_warnings(repo, layout, &spec.cluster, spec.pull_secret.as_deref());
+    // New domain sources read the Secret keos-fleet reads (a public one: the layout's).
+    let domain_secret = spec
+        .pull_secret
+        .clone()
+        .unwrap_or_else(|| new_domain_source_secret(repo, layout));
     let dir = spec.dir();
     let fs = dir.join(DEFAULT_DIR).join("flux-system");
-    let mut warnings = Vec::new();
     let mut files = vec![
         multi(
             fs.join("gotk-sync.yaml"),
@@ -1478,7 +1533,12 @@ pub fn generate(
             ));
         }
     } else if let Some(url) = &spec.system_services_git_url {
-        files.extend(component::scaffold_files(layout, url, spec.provider)?);
+        files.extend(component::scaffold_files(
+            layout,
+            url,
+            spec.provider,
+            &domain_secret,
+        )?);
     } else {
         missing.push(components_dir.clone());
         flags.push("--system-services-git-url");
@@ -1492,7 +1552,7 @@ pub fn generate(
             ));
         }
     } else if let Some(url) = &spec.apps_git_url {
-        let mut scaffold = create::prerequisites_files(layout, url, spec.provider)?;
+        let mut scaffold = create::prerequisites_files(layout, url, spec.provider, &domain_secret)?;
         if let Some(t) = &spec.capsule {
             let k = prerequisites_dir.join("kustomization.yaml");
             for f in scaffold.iter_mut().filter(|f| f.path == k) {
@@ -1644,6 +1704,48 @@ mod tests {
     }
 
     #[test]
+    fn new_domain_sources_read_the_secret_the_others_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("kubectl-fleet.yaml"),
+            "profile: keos\nuseCase: uc\n",
+        )
+        .expect("fleet config");
+        let repo = FleetRepo::open(dir.path()).expect("repo");
+        let layout = Layout::new(repo.config(), None).expect("layout");
+        assert_eq!(new_domain_source_secret(&repo, &layout), "flux-system");
+        assert!(domain_secret_warnings(&repo, &layout, "c1", None).is_empty());
+        let url = "https://github.com/acme/keos-system-services.git";
+        for f in component::scaffold_files(&layout, url, GitProvider::Github, "keos-git").expect("files") {
+            let p = dir.path().join(&f.path);
+            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+            std::fs::write(p, &f.content).expect("write");
+        }
+        // keos-apps, scaffolded later by the tenant commands, follows keos-system-services.
+        assert_eq!(new_domain_source_secret(&repo, &layout), "keos-git");
+        assert_eq!(
+            domain_provider(&repo, &layout).expect("agree"),
+            GitProvider::Github
+        );
+        assert!(domain_secret_warnings(&repo, &layout, "c1", Some("keos-git")).is_empty());
+        let other = domain_secret_warnings(&repo, &layout, "c1", Some("flux-system"));
+        assert_eq!(
+            other,
+            [
+                "domain/system-services/uc/components/source.yaml: GitRepository keos-system-services \
+              reads Secret keos-git, but cluster 'c1' keos-fleet reads Secret flux-system (--pull-secret) \
+              and bootstrap writes only that one: create Secret keos-git in flux-system on the cluster, \
+              or pass --pull-secret keos-git"
+            ]
+        );
+        let public = domain_secret_warnings(&repo, &layout, "c1", None);
+        assert!(
+            public.len() == 1 && public[0].contains("keos-fleet is public (--public-repo)"),
+            "{public:?}"
+        );
+    }
+
+    #[test]
     fn the_domain_sources_of_a_use_case_share_one_provider() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
@@ -1658,8 +1760,11 @@ mod tests {
             GitProvider::Generic
         );
         let url = "https://github.com/acme/keos-apps.git";
-        let mut files = component::scaffold_files(&layout, url, GitProvider::Github).expect("files");
-        files.extend(create::prerequisites_files(&layout, url, GitProvider::Github).expect("files"));
+        let mut files =
+            component::scaffold_files(&layout, url, GitProvider::Github, "flux-system").expect("files");
+        files.extend(
+            create::prerequisites_files(&layout, url, GitProvider::Github, "flux-system").expect("files"),
+        );
         for f in &files {
             let p = dir.path().join(&f.path);
             std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");

@@ -129,6 +129,7 @@ pub fn scaffold_files(
     layout: &Layout,
     git_url: &str,
     provider: GitProvider,
+    secret: &str,
 ) -> Result<Vec<GeneratedFile>, yaml::YamlError> {
     let platform = layout.platform();
     let dir = layout.components_dir();
@@ -138,13 +139,7 @@ pub fn scaffold_files(
     }
     manifests.push((
         "source.yaml",
-        vec![git_source(
-            platform.source,
-            None,
-            platform.secret,
-            git_url,
-            provider,
-        )],
+        vec![git_source(platform.source, None, secret, git_url, provider)],
     ));
     let (label_key, label_value) = platform.label;
     let kustomization = json!({
@@ -295,19 +290,23 @@ pub fn plan(
             // The new source reads the Flux Secret like the other sources applied where it is
             // (keos: the use case's domain sources; d1: every cluster's FluxInstance sync and the
             // tenants' sources reading it), so it declares the provider they do.
-            let provider = match layout.profile() {
-                Profile::Keos => crate::bootstrap::keos::domain_provider(repo, layout)?,
+            let (provider, secret) = match layout.profile() {
+                Profile::Keos => (
+                    crate::bootstrap::keos::domain_provider(repo, layout)?,
+                    crate::bootstrap::keos::new_domain_source_secret(repo, layout),
+                ),
                 Profile::D1 => {
                     let secret = layout.platform().secret;
-                    crate::bootstrap::fleet::agreed_provider(
+                    let provider = crate::bootstrap::fleet::agreed_provider(
                         &crate::bootstrap::fleet::secret_readers(repo, secret)?,
                         secret,
                         "on every cluster",
-                    )?
+                    )?;
+                    (provider, secret.to_string())
                 }
             };
             validate::git_url_for(url, opts.insecure_http, provider)?;
-            let mut scaffold = scaffold_files(layout, url, provider)?;
+            let mut scaffold = scaffold_files(layout, url, provider, &secret)?;
             let kustomization = scaffold.remove(0);
             (kustomization.content, scaffold)
         }

@@ -90,10 +90,10 @@ pub fn prerequisites_files(
     layout: &Layout,
     git_url: &str,
     provider: GitProvider,
+    secret: &str,
 ) -> Result<Vec<GeneratedFile>, YamlError> {
     let dir = layout.prerequisites_dir();
     let source = layout.apps().map(|a| a.source).unwrap_or_default();
-    let secret = layout.platform().secret;
     let kustomization = json!({
         "apiVersion": "kustomize.config.k8s.io/v1beta1",
         "kind": "Kustomization",

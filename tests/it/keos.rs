@@ -948,6 +948,82 @@ fn init_bad_input_is_named_and_writes_nothing() {
     );
 }
 
+/// The chain reads one Secret: a use case's domain sources read the one its first cluster's
+/// keos-fleet reads, later clusters default to it, and one that names another is told which
+/// source bootstrap's token would not reach.
+#[test]
+fn init_keeps_a_use_case_on_the_secret_its_domain_sources_read() {
+    let dir = keos_repo();
+    let repo = dir.path();
+    let secret_of = |file: &str| -> Vec<String> {
+        parsed(&repo.join(file))
+            .iter()
+            .filter(|d| d["kind"] == "GitRepository")
+            .map(|d| {
+                d["spec"]["secretRef"]["name"]
+                    .as_str()
+                    .unwrap_or("none")
+                    .to_string()
+            })
+            .collect()
+    };
+    let system_services = "domain/system-services/talk-to-your-data/components/source.yaml";
+    let apps = "domain/apps/talk-to-your-data/prerequisites/source.yaml";
+
+    let mut first = eosdev2_init();
+    first.extend(["--pull-secret".to_string(), "keos-git".into()]);
+    let run = init_run(repo, &first);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert_eq!(
+        secret_of("clusters/eosdev2/default/flux-system/gotk-sync.yaml"),
+        ["keos-git"]
+    );
+    assert_eq!(
+        secret_of(system_services),
+        ["keos-git"],
+        "scaffolded with the pull secret"
+    );
+    assert_eq!(secret_of(apps), ["keos-git"]);
+
+    // A second cluster of the use case without --pull-secret reads the same Secret, silently.
+    let mut second = eosdev2_init();
+    second[2] = "eosdev3".into();
+    let run = init_run(repo, &second);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    assert_eq!(
+        secret_of("clusters/eosdev3/default/flux-system/gotk-sync.yaml"),
+        ["keos-git"]
+    );
+
+    // One that names another Secret is written (a Secret may be made outside the tool), and told
+    // which sources bootstrap's token would not reach.
+    let mut third = eosdev2_init();
+    third[2] = "eosdev4".into();
+    third.extend(["--pull-secret".to_string(), "flux-system".into()]);
+    let run = init_run(repo, &third);
+    assert_eq!(run.code, 0, "{run:?}");
+    for file in [system_services, apps] {
+        assert!(
+            run.stderr.contains(&format!("{file}: GitRepository"))
+                && run.stderr.contains(
+                    "reads Secret keos-git, but cluster 'eosdev4' keos-fleet reads Secret flux-system"
+                ),
+            "{}",
+            run.stderr
+        );
+    }
+    assert!(
+        run.stderr.contains("or pass --pull-secret keos-git"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(
+        secret_of("clusters/eosdev4/default/flux-system/gotk-sync.yaml"),
+        ["flux-system"]
+    );
+}
+
 #[test]
 fn bootstrap_refuses_an_unencrypted_secret_before_contacting_any_cluster() {
     let dir = keos_repo();

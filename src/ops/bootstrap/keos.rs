@@ -75,7 +75,8 @@ pub fn init(
         .as_deref()
         .map(|o| keos::read_from(&repo, o))
         .transpose()?;
-    let spec = keos::resolve(&input, &use_case, base.as_ref())?;
+    let domain_secret = keos::domain_secret(&repo, &layout);
+    let spec = keos::resolve(&input, &use_case, base.as_ref(), domain_secret.as_deref())?;
     let (files, warnings) = keos::generate(&repo, &layout, &spec, base.as_ref())?;
     for w in &warnings {
         reporter.warn(w);

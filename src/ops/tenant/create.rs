@@ -482,8 +482,9 @@ fn keos_prerequisites(
         (false, Some(url)) => {
             // keos-apps reads the Flux Secret like the use case's other domain sources.
             let provider = crate::bootstrap::keos::domain_provider(fleet, layout)?;
+            let secret = crate::bootstrap::keos::new_domain_source_secret(fleet, layout);
             validate::git_url_for(url, insecure_http, provider)?;
-            Ok(create::prerequisites_files(layout, url, provider)?)
+            Ok(create::prerequisites_files(layout, url, provider, &secret)?)
         }
     }
 }
