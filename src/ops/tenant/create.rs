@@ -136,7 +136,7 @@ pub async fn create(
             return Err(TenantError::Flags(format!(
                 "--token, --token-stdin and --token-env: keos app components read GitRepository {} with Secret {} in the Flux namespace, which bootstrap writes; there is no tenant Secret",
                 layout.apps().map(|a| a.source).unwrap_or_default(),
-                layout.platform().secret,
+                crate::bootstrap::keos::new_domain_source_secret(&fleet, &layout),
             ))
             .into());
         }
