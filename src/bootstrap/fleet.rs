@@ -261,6 +261,39 @@ pub fn readers_under(
         .collect()
 }
 
+/// Warnings for cluster `cluster` whose sync source (`reads`: "keos-fleet reads", "the sync
+/// reads") reads Secret `pull_secret` (None: a public repository) when a GitRepository under
+/// `dirs`, shared by every cluster, reads another Secret: bootstrap writes only the pull secret,
+/// so that source finds nothing to authenticate with unless the Secret is made another way (which
+/// is why this warns rather than refuses).
+pub fn unreached_readers(
+    repo: &FleetRepo,
+    dirs: &[std::path::PathBuf],
+    cluster: &str,
+    reads: &str,
+    pull_secret: Option<&str>,
+) -> Vec<String> {
+    secret_refs_under(repo, dirs, None)
+        .into_iter()
+        .filter(|(_, secret)| Some(secret.as_str()) != pull_secret)
+        .map(|(r, secret)| {
+            let (fleet_reads, or_flag) = match pull_secret {
+                Some(p) => (
+                    format!("{reads} Secret {p} (--pull-secret)"),
+                    format!(", or pass --pull-secret {secret}"),
+                ),
+                None => (format!("{reads} no Secret (--public-repo)"), String::new()),
+            };
+            format!(
+                "{}: {} reads Secret {secret}, but on cluster '{cluster}' {fleet_reads} and bootstrap \
+                 writes only that one: create Secret {secret} on the cluster{or_flag}",
+                r.file.display(),
+                r.what,
+            )
+        })
+        .collect()
+}
+
 /// Every GitRepository with a `spec.secretRef` in the YAML files under `dirs`, except under
 /// `skip`, with the Secret it reads. Files that do not parse are skipped: they are not objects
 /// Flux could apply either.

@@ -1352,34 +1352,20 @@ pub fn new_domain_source_secret(repo: &FleetRepo, layout: &Layout) -> String {
 }
 
 /// Warnings for a cluster whose keos-fleet reads `pull_secret` (None: a public repository) when
-/// a domain GitRepository of its use case reads another Secret: bootstrap writes only keos-fleet's,
-/// so that source finds nothing to authenticate with unless the Secret is made another way.
+/// a domain GitRepository of its use case reads another Secret ([`fleet::unreached_readers`]).
 fn domain_secret_warnings(
     repo: &FleetRepo,
     layout: &Layout,
     cluster: &str,
     pull_secret: Option<&str>,
 ) -> Vec<String> {
-    fleet::secret_refs_under(repo, &domain_dirs(layout), None)
-        .into_iter()
-        .filter(|(_, secret)| Some(secret.as_str()) != pull_secret)
-        .map(|(r, secret)| {
-            let fleet_reads = match pull_secret {
-                Some(p) => format!("keos-fleet reads Secret {p} (--pull-secret)"),
-                None => "keos-fleet is public (--public-repo)".to_string(),
-            };
-            format!(
-                "{}: {} reads Secret {secret}, but cluster '{cluster}' {fleet_reads} and bootstrap writes only that one: create Secret {secret} in flux-system on the cluster{}",
-                r.file.display(),
-                r.what,
-                if pull_secret.is_some() {
-                    format!(", or pass --pull-secret {secret}")
-                } else {
-                    String::new()
-                },
-            )
-        })
-        .collect()
+    fleet::unreached_readers(
+        repo,
+        &domain_dirs(layout),
+        cluster,
+        "keos-fleet reads",
+        pull_secret,
+    )
 }
 
 /// The GitRepositories of a keos cluster's chain that read its Flux Secret `secret`, besides
@@ -1733,14 +1719,14 @@ mod tests {
             other,
             [
                 "domain/system-services/uc/components/source.yaml: GitRepository keos-system-services \
-              reads Secret keos-git, but cluster 'c1' keos-fleet reads Secret flux-system (--pull-secret) \
-              and bootstrap writes only that one: create Secret keos-git in flux-system on the cluster, \
-              or pass --pull-secret keos-git"
+              reads Secret keos-git, but on cluster 'c1' keos-fleet reads Secret flux-system \
+              (--pull-secret) and bootstrap writes only that one: create Secret keos-git on the \
+              cluster, or pass --pull-secret keos-git"
             ]
         );
         let public = domain_secret_warnings(&repo, &layout, "c1", None);
         assert!(
-            public.len() == 1 && public[0].contains("keos-fleet is public (--public-repo)"),
+            public.len() == 1 && public[0].contains("keos-fleet reads no Secret (--public-repo)"),
             "{public:?}"
         );
     }

@@ -458,6 +458,52 @@ const KEOS_DOMAINS: &[&str] = &[
 ];
 
 /// Every file under `root`, relative, with its bytes: to prove a refused command wrote nothing.
+/// d1's platform source (`flux-infra`) is shared by every cluster and reads the Secret the syncs
+/// read (`flux-system`): a cluster whose sync reads another is told bootstrap's token will not reach
+/// it (warned, not refused: the Secret may be made another way).
+#[test]
+fn d1_init_names_the_shared_source_a_custom_pull_secret_leaves_out() {
+    let fleet = Fleet::new("pull-secret");
+    init(&fleet, "staging", &["--git-url", GITHUB_FLEET]).ok();
+    tenant(
+        fleet.path(),
+        &[
+            "component",
+            "add",
+            "monitoring",
+            "--git-url",
+            "https://github.com/acme/infra.git",
+        ],
+    )
+    .ok();
+    let run = init(&fleet, "prod", &["--git-url", GITHUB_FLEET]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let run = init(
+        &fleet,
+        "edge",
+        &["--git-url", GITHUB_FLEET, "--pull-secret", "fleet-git"],
+    );
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "tenants/infra/components/source.yaml: GitRepository flux-infra reads Secret flux-system, \
+             but on cluster 'edge' the sync reads Secret fleet-git (--pull-secret) and bootstrap \
+             writes only that one: create Secret flux-system on the cluster, or pass --pull-secret \
+             flux-system"
+        ),
+        "{}",
+        run.stderr
+    );
+    let run = init(&fleet, "public", &["--git-url", GITHUB_FLEET, "--public-repo"]);
+    assert_eq!(run.code, 0, "{run:?}");
+    assert!(
+        run.stderr.contains("the sync reads no Secret (--public-repo)"),
+        "{}",
+        run.stderr
+    );
+}
+
 fn snapshot(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
         for e in std::fs::read_dir(dir).expect("read dir").flatten() {

@@ -1007,7 +1007,7 @@ fn init_keeps_a_use_case_on_the_secret_its_domain_sources_read() {
         assert!(
             run.stderr.contains(&format!("{file}: GitRepository"))
                 && run.stderr.contains(
-                    "reads Secret keos-git, but cluster 'eosdev4' keos-fleet reads Secret flux-system"
+                    "reads Secret keos-git, but on cluster 'eosdev4' keos-fleet reads Secret flux-system"
                 ),
             "{}",
             run.stderr

@@ -100,6 +100,17 @@ pub(super) async fn init(req: InitRequest, reporter: &dyn Reporter) -> Result<In
     if let Some(p) = &input.profile {
         profile::check(&repo, p)?;
     }
+    // The platform source (flux-infra) is shared by every cluster and reads one Secret.
+    let platform_dir = crate::repo::Layout::new(repo.config(), None)?.components_dir();
+    for w in crate::bootstrap::fleet::unreached_readers(
+        &repo,
+        &[platform_dir],
+        &spec.cluster,
+        "the sync reads",
+        spec.pull_secret.as_deref(),
+    ) {
+        reporter.warn(&w);
+    }
     let mut files = render::generate(&spec, base.as_ref(), components.as_deref())?;
     if let Some(k) = profile::cluster_kustomization(
         &spec,
