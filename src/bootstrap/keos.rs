@@ -1689,8 +1689,8 @@ mod tests {
         assert!(parse_set("ENVIRONMENT=staging").is_ok(), "an extra key on keos");
     }
 
-    #[test]
-    fn new_domain_sources_read_the_secret_the_others_read() {
+    /// A keos fleet of use case `uc` with no domain directories yet.
+    fn use_case_repo() -> (tempfile::TempDir, FleetRepo, Layout) {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::write(
             dir.path().join("kubectl-fleet.yaml"),
@@ -1699,14 +1699,27 @@ mod tests {
         .expect("fleet config");
         let repo = FleetRepo::open(dir.path()).expect("repo");
         let layout = Layout::new(repo.config(), None).expect("layout");
-        assert_eq!(new_domain_source_secret(&repo, &layout), "flux-system");
-        assert!(domain_secret_warnings(&repo, &layout, "c1", None).is_empty());
-        let url = "https://github.com/acme/keos-system-services.git";
-        for f in component::scaffold_files(&layout, url, GitProvider::Github, "keos-git").expect("files") {
-            let p = dir.path().join(&f.path);
+        (dir, repo, layout)
+    }
+
+    fn write_files(root: &Path, files: &[GeneratedFile]) {
+        for f in files {
+            let p = root.join(&f.path);
             std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
             std::fs::write(p, &f.content).expect("write");
         }
+    }
+
+    #[test]
+    fn new_domain_sources_read_the_secret_the_others_read() {
+        let (dir, repo, layout) = use_case_repo();
+        assert_eq!(new_domain_source_secret(&repo, &layout), "flux-system");
+        assert!(domain_secret_warnings(&repo, &layout, "c1", None).is_empty());
+        let url = "https://github.com/acme/keos-system-services.git";
+        write_files(
+            dir.path(),
+            &component::scaffold_files(&layout, url, GitProvider::Github, "keos-git").expect("files"),
+        );
         // keos-apps, scaffolded later by the tenant commands, follows keos-system-services.
         assert_eq!(new_domain_source_secret(&repo, &layout), "keos-git");
         assert_eq!(
@@ -1733,14 +1746,7 @@ mod tests {
 
     #[test]
     fn the_domain_sources_of_a_use_case_share_one_provider() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::write(
-            dir.path().join("kubectl-fleet.yaml"),
-            "profile: keos\nuseCase: uc\n",
-        )
-        .expect("fleet config");
-        let repo = FleetRepo::open(dir.path()).expect("repo");
-        let layout = Layout::new(repo.config(), None).expect("layout");
+        let (dir, repo, layout) = use_case_repo();
         assert_eq!(
             domain_provider(&repo, &layout).expect("no sources"),
             GitProvider::Generic
@@ -1751,11 +1757,7 @@ mod tests {
         files.extend(
             create::prerequisites_files(&layout, url, GitProvider::Github, "flux-system").expect("files"),
         );
-        for f in &files {
-            let p = dir.path().join(&f.path);
-            std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(p, &f.content).expect("write");
-        }
+        write_files(dir.path(), &files);
         let readers = domain_readers(&repo, &layout, "flux-system");
         let names: Vec<&str> = readers.iter().map(|r| r.what.as_str()).collect();
         assert_eq!(
